@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The project's one test command: the README names it and .ci/run calls it.
+# It installs what the tests need, so it passes on a fresh machine.
+set -euo pipefail
+cd "$(dirname "$0")"
+export PATH="$PATH:/usr/local/go/bin:$(go env GOPATH)/bin"
+
+echo "== gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+
+echo "== go vet"
+go vet ./...
+
+echo "== go test -race"
+go test -race -count=1 -timeout 10m ./...
+
+if [ -f bench/go.mod ]; then
+  echo "== bench module (compiles, benchmarks run once)"
+  (cd bench && go vet ./... && go test -count=1 -run '^$' -bench . -benchtime 1x ./...)
+fi
