@@ -1,0 +1,265 @@
+package aioctl
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Func is a task's function. It runs in its own goroutine, must return when
+// ctx is cancelled, and gets its arguments as a value of its own type A.
+// What it returns becomes the task's result; a non-nil error puts the task in
+// state Error.
+type Func[A, R any] func(ctx context.Context, args A) (R, error)
+
+// Option changes how Add creates a task.
+type Option interface{ apply(*taskConfig) }
+
+type optionFunc func(*taskConfig)
+
+func (f optionFunc) apply(c *taskConfig) { f(c) }
+
+type taskConfig struct {
+	name        string
+	restart     RestartPolicy
+	stopTimeout time.Duration
+	deferred    bool
+	onStop      any
+	onError     any
+}
+
+// WithName names the task. Without it the task is named after its function.
+// A name that is taken gets a suffix: name_1, name_2, …
+func WithName(name string) Option { return optionFunc(func(c *taskConfig) { c.name = name }) }
+
+// WithRestart sets the task's restart policy.
+func WithRestart(p RestartPolicy) Option {
+	return optionFunc(func(c *taskConfig) { c.restart = p })
+}
+
+// WithStopTimeout sets how long a stop waits for the task's goroutine to
+// return before it reports the task as not responding.
+func WithStopTimeout(d time.Duration) Option {
+	return optionFunc(func(c *taskConfig) { c.stopTimeout = d })
+}
+
+// Deferred adds the task without starting it: it waits in state Scheduled
+// until a Start (or a scheduler) runs it.
+func Deferred() Option { return optionFunc(func(c *taskConfig) { c.deferred = true }) }
+
+// WithOnStop sets a callback run when the task is stopped; it gets the
+// task's arguments and its return value becomes the task's result. Its types
+// must match the task's Func: Add refuses a mismatch.
+func WithOnStop[A, R any](f func(args A) R) Option {
+	return optionFunc(func(c *taskConfig) { c.onStop = f })
+}
+
+// WithOnError sets a callback run when the task fails (an error or a panic);
+// it gets the task's arguments and the error, and its return value becomes
+// the task's result. Its types must match the task's Func: Add refuses a mismatch.
+func WithOnError[A, R any](f func(args A, err error) R) Option {
+	return optionFunc(func(c *taskConfig) { c.onError = f })
+}
+
+// Add creates a task in g running fn(ctx, args) and starts it at once
+// (unless the Deferred option is given). It returns the new task; the error
+// is non-nil only for a callback whose types do not match fn's.
+func Add[A, R any](g *Group, fn Func[A, R], args A, opts ...Option) (*Task, error) {
+	var c taskConfig
+	for _, o := range opts {
+		o.apply(&c)
+	}
+	r := &typedRunner[A, R]{fn: fn, args: args}
+	if c.onStop != nil {
+		f, ok := c.onStop.(func(A) R)
+		if !ok {
+			return nil, errors.New("aioctl: WithOnStop callback is " + typeName(c.onStop) + ", want func(" + typeName(*new(A)) + ") " + typeName(*new(R)))
+		}
+		r.stopCB = f
+	}
+	if c.onError != nil {
+		f, ok := c.onError.(func(A, error) R)
+		if !ok {
+			return nil, errors.New("aioctl: WithOnError callback is " + typeName(c.onError) + ", want func(" + typeName(*new(A)) + ", error) " + typeName(*new(R)))
+		}
+		r.errCB = f
+	}
+	if c.name == "" {
+		c.name = funcName(fn)
+	}
+	t := g.add(c, r)
+	if !c.deferred {
+		t.start(CauseUser)
+	}
+	return t, nil
+}
+
+// MustAdd is Add for callers whose callbacks are known to match; it panics on
+// the error Add would return.
+func MustAdd[A, R any](g *Group, fn Func[A, R], args A, opts ...Option) *Task {
+	t, err := Add(g, fn, args, opts...)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// Args returns a copy of the task's current arguments, and false when the
+// task's arguments are not of type A.
+func Args[A any](t *Task) (A, bool) {
+	if h, ok := t.r.(interface{ argsAny() any }); ok {
+		a, ok := h.argsAny().(A)
+		return a, ok
+	}
+	var zero A
+	return zero, false
+}
+
+// SetArgs replaces the task's arguments; they take effect at its next
+// start. It fails when the task's arguments are not of type A.
+func SetArgs[A any](t *Task, args A) error {
+	if h, ok := t.r.(interface{ setArgsAny(any) bool }); ok && h.setArgsAny(args) {
+		return nil
+	}
+	return &TaskError{Task: t.name, Err: &ArgError{Msg: "arguments are not of type " + typeName(args)}}
+}
+
+// runner is a task's typed half: its function, arguments and callbacks
+// behind an interface, so that Task and Group need no type parameters.
+type runner interface {
+	call(ctx context.Context) (any, error)
+	stopped() (any, bool)
+	failed(err error) (any, bool)
+	argsJSON() ([]byte, error)
+	mergeArgs(patch []byte) error
+	funcName() string
+}
+
+type typedRunner[A, R any] struct {
+	mu     sync.Mutex
+	fn     Func[A, R]
+	args   A
+	stopCB func(A) R
+	errCB  func(A, error) R
+}
+
+func (r *typedRunner[A, R]) current() A {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.args
+}
+
+func (r *typedRunner[A, R]) call(ctx context.Context) (any, error) {
+	res, err := r.fn(ctx, r.current())
+	return res, err
+}
+
+func (r *typedRunner[A, R]) stopped() (any, bool) {
+	if r.stopCB == nil {
+		return nil, false
+	}
+	return r.stopCB(r.current()), true
+}
+
+func (r *typedRunner[A, R]) failed(err error) (any, bool) {
+	if r.errCB == nil {
+		return nil, false
+	}
+	return r.errCB(r.current(), err), true
+}
+
+func (r *typedRunner[A, R]) argsAny() any { return r.current() }
+
+func (r *typedRunner[A, R]) setArgsAny(v any) bool {
+	a, ok := v.(A)
+	if ok {
+		r.mu.Lock()
+		r.args = a
+		r.mu.Unlock()
+	}
+	return ok
+}
+
+func (r *typedRunner[A, R]) argsJSON() ([]byte, error) { return json.Marshal(r.current()) }
+
+// mergeArgs decodes patch over a deep copy of the current arguments, so a
+// patch that names some fields keeps the others, and a bad patch changes
+// nothing.
+func (r *typedRunner[A, R]) mergeArgs(patch []byte) error {
+	cur, err := json.Marshal(r.current())
+	if err != nil {
+		return &ArgError{Msg: "current arguments cannot be encoded as JSON: " + err.Error()}
+	}
+	var next A
+	if err := json.Unmarshal(cur, &next); err != nil {
+		return &ArgError{Msg: "current arguments cannot be decoded from JSON: " + err.Error()}
+	}
+	dec := json.NewDecoder(strings.NewReader(string(patch)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&next); err != nil {
+		return jsonArgError(err)
+	}
+	if dec.More() {
+		return &ArgError{Msg: "more than one JSON value"}
+	}
+	r.mu.Lock()
+	r.args = next
+	r.mu.Unlock()
+	return nil
+}
+
+func (r *typedRunner[A, R]) funcName() string { return fullFuncName(r.fn) }
+
+func jsonArgError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		field := te.Field
+		if field == "" {
+			field = "(value)"
+		}
+		return &ArgError{Field: field, Msg: "cannot use JSON " + te.Value + " as " + te.Type.String()}
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return &ArgError{Msg: "invalid JSON at byte " + itoa(int(se.Offset)) + ": " + se.Error()}
+	}
+	msg := err.Error()
+	if i := strings.Index(msg, "unknown field "); i >= 0 {
+		return &ArgError{Field: strings.Trim(msg[i+len("unknown field "):], `"`), Msg: "unknown field"}
+	}
+	return &ArgError{Msg: strings.TrimPrefix(msg, "json: ")}
+}
+
+func fullFuncName(fn any) string {
+	v := reflect.ValueOf(fn)
+	if v.Kind() != reflect.Func || v.IsNil() {
+		return ""
+	}
+	f := runtime.FuncForPC(v.Pointer())
+	if f == nil {
+		return ""
+	}
+	return f.Name()
+}
+
+// funcName turns "example.com/pkg.blink" into "blink", and a closure's
+// "main.main.func1" into "main.func1".
+func funcName(fn any) string {
+	n := fullFuncName(fn)
+	if i := strings.LastIndexByte(n, '/'); i >= 0 {
+		n = n[i+1:]
+	}
+	if i := strings.IndexByte(n, '.'); i >= 0 {
+		n = n[i+1:]
+	}
+	n = strings.TrimSuffix(n, "-fm")
+	if n == "" {
+		return "task"
+	}
+	return n
+}

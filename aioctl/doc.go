@@ -1,0 +1,41 @@
+// Package aioctl runs named goroutine tasks that a long-running program can
+// see and steer: stop, start again, restart, delete, inspect their state,
+// result, error and panic stack, and edit their arguments, one name or a
+// '*' pattern at a time. It is the Go form of mpy-aiotools' aioctl.
+//
+// A task is a Func that takes a context.Context and typed arguments:
+//
+//	g := aioctl.NewGroup()
+//	aioctl.Add(g, blink, BlinkArgs{Pin: 2, Sleep: 5 * time.Second})
+//	g.Stop(ctx, "blink")            // cancels its context and waits for it
+//	g.SetArgsJSON([]byte(`{"sleep":"3s"}`), "blink")
+//	g.Start("blink")                // runs again with the new arguments
+//	g.WriteStatus(os.Stdout, false) // ● blink: status: running since …
+//
+// # States
+//
+// A task is Scheduled (added, not run yet), Running, Done (returned nil),
+// Stopped (cancelled by a stop), Error (returned an error or panicked; a
+// panic is recovered and kept with its stack), Restarting (its
+// RestartPolicy will run it again after a backoff), GaveUp (the policy's
+// budget is spent) or Stopping (a stop is waiting for the goroutine; a task
+// that ignores cancellation stays here, marked unresponsive, and never
+// blocks the group).
+//
+// # Status
+//
+// Status is data first: Group.Snapshot returns TaskStatus values that
+// marshal to JSON; Render prints them in the seed's format, plain or debug:
+//
+//	● blink: status: done @ 2015-01-01 11:28:33; 3 s ago --> result: 42
+//
+// Higher layers add to a status through StatusExtender (schedules,
+// services) and LogSource (a task's log lines), so this package imports
+// neither.
+//
+// # Portability
+//
+// Like aiolog and aioschedule, this package uses only the Go 1.23 language
+// and standard library, with no os/exec, net or signals, so that it builds
+// under TinyGo for microcontrollers. Time comes from a clock.Clock.
+package aioctl

@@ -1,0 +1,110 @@
+package aioctl
+
+import (
+	"errors"
+	"runtime"
+	"strconv"
+	"strings"
+)
+
+// Errors a verb can return; test for them with errors.Is.
+var (
+	// ErrNotFound: no task has the name, or no task matches the pattern.
+	ErrNotFound = errors.New("not found")
+	// ErrStopTimeout: a task did not return within the stop timeout after
+	// its context was cancelled: it ignores cancellation.
+	ErrStopTimeout = errors.New("did not stop within the stop timeout")
+	// ErrStillStopping: the task cannot start because its previous run has
+	// not returned from a stop yet.
+	ErrStillStopping = errors.New("still stopping")
+	// ErrBadArgs: arguments given as JSON do not fit the task's argument type.
+	ErrBadArgs = errors.New("bad arguments")
+)
+
+// NotFoundError names a name or pattern that matched no task.
+type NotFoundError struct{ Pattern string }
+
+func (e *NotFoundError) Error() string { return "no task matches " + quote(e.Pattern) }
+
+// Is makes errors.Is(err, ErrNotFound) true.
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// TaskError is an error about one task.
+type TaskError struct {
+	Task string
+	Err  error
+}
+
+func (e *TaskError) Error() string { return "task " + quote(e.Task) + ": " + e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *TaskError) Unwrap() error { return e.Err }
+
+// ArgError says which argument field was wrong and why.
+type ArgError struct {
+	Field string
+	Msg   string
+}
+
+func (e *ArgError) Error() string {
+	if e.Field == "" {
+		return "bad arguments: " + e.Msg
+	}
+	return "bad arguments: field " + quote(e.Field) + ": " + e.Msg
+}
+
+// Is makes errors.Is(err, ErrBadArgs) true.
+func (e *ArgError) Is(target error) bool { return target == ErrBadArgs }
+
+// PanicError is the error recorded for a task whose function panicked.
+type PanicError struct {
+	// Value is what was passed to panic.
+	Value any
+	// Stack is the goroutine's stack at the panic (empty where the runtime
+	// cannot tell, as under TinyGo).
+	Stack string
+}
+
+func (e *PanicError) Error() string { return "panic: " + sprint(e.Value) }
+
+// Unwrap returns the panic value when it is an error.
+func (e *PanicError) Unwrap() error {
+	if err, ok := e.Value.(error); ok {
+		return err
+	}
+	return nil
+}
+
+func newPanicError(v any) *PanicError {
+	buf := make([]byte, 8<<10)
+	n := runtime.Stack(buf, false)
+	return &PanicError{Value: v, Stack: string(buf[:n])}
+}
+
+// ErrorType names the kind of an error the way the seed's status line does
+// ("ZeroDivisionError: division by zero"): the dynamic type without its
+// pointer star, "panic" for a panic, and "Error" for the anonymous error
+// types of the errors and fmt packages.
+func ErrorType(err error) string {
+	var pe *PanicError
+	if errors.As(err, &pe) {
+		return "panic"
+	}
+	t := strings.TrimPrefix(typeName(err), "*")
+	switch t {
+	case "errors.errorString", "fmt.wrapError", "fmt.wrapErrors", "errors.joinError", "":
+		return "Error"
+	}
+	return t
+}
+
+// describeError is "Type: message", as the seed prints a failed task's result.
+func describeError(err error) string {
+	var pe *PanicError
+	if errors.As(err, &pe) {
+		return pe.Error()
+	}
+	return ErrorType(err) + ": " + err.Error()
+}
+
+func quote(s string) string { return strconv.Quote(s) }

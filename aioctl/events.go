@@ -1,0 +1,132 @@
+package aioctl
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Cause says why a task changed state.
+type Cause uint8
+
+const (
+	// CauseUser: a start, stop or delete asked for by a user or program.
+	CauseUser Cause = iota
+	// CauseExit: the task's function returned (or panicked) on its own.
+	CauseExit
+	// CauseRestart: the restart policy started the task again.
+	CauseRestart
+	// CauseTrigger: a scheduler started the task (Task.Trigger).
+	CauseTrigger
+	// CauseDelete: the task was removed from its group.
+	CauseDelete
+)
+
+var causeNames = [...]string{"user", "exit", "restart", "trigger", "delete"}
+
+// String returns the cause's name.
+func (c Cause) String() string {
+	if int(c) < len(causeNames) {
+		return causeNames[c]
+	}
+	return "unknown"
+}
+
+// MarshalText encodes the cause as its name.
+func (c Cause) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// Event is one change of a task's state.
+type Event struct {
+	Task  *Task     `json:"-"`
+	Name  string    `json:"task"`
+	From  State     `json:"from"`
+	To    State     `json:"to"`
+	Cause Cause     `json:"cause"`
+	Time  time.Time `json:"time"`
+	// Dropped counts the events this subscriber missed before this one
+	// because its channel was full.
+	Dropped uint64 `json:"dropped,omitempty"`
+}
+
+type watcher struct {
+	fn func(Event)
+}
+
+// Watch calls fn, synchronously and in order, for every state change of
+// every task in the group, until the returned function is called. fn runs
+// on the goroutine that changed the state, with no lock held: it must be
+// quick and must not block.
+func (g *Group) Watch(fn func(Event)) (cancel func()) {
+	w := &watcher{fn: fn}
+	g.wmu.Lock()
+	var next []*watcher
+	if cur := g.watchers.Load(); cur != nil {
+		next = append(next, *cur...)
+	}
+	next = append(next, w)
+	g.watchers.Store(&next)
+	g.wmu.Unlock()
+	return func() {
+		g.wmu.Lock()
+		defer g.wmu.Unlock()
+		cur := g.watchers.Load()
+		if cur == nil {
+			return
+		}
+		var next []*watcher
+		for _, x := range *cur {
+			if x != w {
+				next = append(next, x)
+			}
+		}
+		g.watchers.Store(&next)
+	}
+}
+
+// Subscribe delivers the group's state changes on a channel with room for
+// buf events, until ctx ends (then the channel is closed). A subscriber
+// that falls behind loses events rather than slowing the tasks; the next
+// event it gets says how many it lost in Dropped.
+func (g *Group) Subscribe(ctx context.Context, buf int) <-chan Event {
+	ch := make(chan Event, buf)
+	var (
+		mu      sync.Mutex // orders sends before the close
+		dropped uint64
+		closed  bool
+	)
+	cancel := g.Watch(func(e Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		if closed {
+			return
+		}
+		e.Dropped = dropped
+		select {
+		case ch <- e:
+			dropped = 0
+		default:
+			dropped++
+		}
+	})
+	go func() {
+		<-ctx.Done()
+		cancel()
+		mu.Lock()
+		closed = true
+		close(ch)
+		mu.Unlock()
+	}()
+	return ch
+}
+
+func (g *Group) emit(t *Task, from, to State, cause Cause, at time.Time) {
+	ws := g.watchers.Load()
+	if ws == nil || len(*ws) == 0 {
+		return
+	}
+	e := Event{Task: t, Name: t.name, From: from, To: to, Cause: cause, Time: at}
+	for _, w := range *ws {
+		w.fn(e)
+	}
+}
+

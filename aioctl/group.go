@@ -1,0 +1,435 @@
+package aioctl
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math/rand"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aiotools-go/aiotools/clock"
+)
+
+// DefaultStopTimeout is how long a stop waits for a task to return unless
+// the group or the task says otherwise.
+const DefaultStopTimeout = 5 * time.Second
+
+// LogSource is what a group needs of a log to show a task's lines in its
+// status (aiolog's Ring is one). TaskLog returns the last n lines (all when
+// n <= 0) that the task wrote, oldest first, without trailing newlines.
+type LogSource interface {
+	TaskLog(task string, n int) []string
+}
+
+// StatusExtender adds to a task's status what a higher layer knows about
+// it: aioschedule fills in Schedule, aioservice fills in Service.
+type StatusExtender interface {
+	ExtendStatus(st *TaskStatus, debug bool)
+}
+
+// Group owns a set of named tasks. Create one with NewGroup, or use the
+// package-level functions, which act on Default(). Its methods are safe for
+// concurrent use.
+type Group struct {
+	name        string
+	clock       clock.Clock
+	parent      context.Context
+	stopTimeout time.Duration
+	logger      atomic.Pointer[slog.Logger]
+	rand        func() float64
+	debug       atomic.Bool
+
+	mu        sync.RWMutex
+	tasks     map[string]*Task
+	order     []*Task
+	suffix    map[string]int
+	log       LogSource
+	extenders []StatusExtender
+
+	watchers atomic.Pointer[[]*watcher]
+	wmu      sync.Mutex // serialises changes to watchers
+}
+
+// GroupOption configures a Group.
+type GroupOption func(*Group)
+
+// WithClock sets the group's time source (a clock.Fake in tests).
+func WithClock(c clock.Clock) GroupOption { return func(g *Group) { g.clock = c } }
+
+// WithGroupName names the group (shown in debug status); default "default".
+func WithGroupName(name string) GroupOption { return func(g *Group) { g.name = name } }
+
+// WithContext makes every task's context a child of ctx: cancelling it
+// stops all the group's tasks.
+func WithContext(ctx context.Context) GroupOption { return func(g *Group) { g.parent = ctx } }
+
+// WithDefaultStopTimeout sets the stop timeout of tasks that set none.
+func WithDefaultStopTimeout(d time.Duration) GroupOption {
+	return func(g *Group) { g.stopTimeout = d }
+}
+
+// WithLogger sets the logger tasks log to (see Logger); default slog.Default().
+func WithLogger(l *slog.Logger) GroupOption { return func(g *Group) { g.logger.Store(l) } }
+
+// WithLog attaches a log whose lines status shows under each task.
+func WithLog(src LogSource) GroupOption { return func(g *Group) { g.log = src } }
+
+// WithRand sets the source of restart jitter: a function returning values
+// in [0,1). Tests pass a fixed one.
+func WithRand(f func() float64) GroupOption { return func(g *Group) { g.rand = f } }
+
+// NewGroup returns an empty group.
+func NewGroup(opts ...GroupOption) *Group {
+	g := &Group{
+		name:        "default",
+		clock:       clock.Real{},
+		parent:      context.Background(),
+		stopTimeout: DefaultStopTimeout,
+		rand:        rand.Float64,
+		tasks:       make(map[string]*Task),
+		suffix:      make(map[string]int),
+	}
+	for _, o := range opts {
+		o(g)
+	}
+	return g
+}
+
+// Name returns the group's name.
+func (g *Group) Name() string { return g.name }
+
+// Clock returns the group's time source.
+func (g *Group) Clock() clock.Clock { return g.clock }
+
+// Logger returns the logger tasks log to.
+func (g *Group) Logger() *slog.Logger {
+	if l := g.logger.Load(); l != nil {
+		return l
+	}
+	return slog.Default()
+}
+
+// SetLogger replaces the logger tasks log to.
+func (g *Group) SetLogger(l *slog.Logger) { g.logger.Store(l) }
+
+// SetLog attaches (or, with nil, detaches) the log that status shows under
+// each task, as the seed's set_log.
+func (g *Group) SetLog(src LogSource) {
+	g.mu.Lock()
+	g.log = src
+	g.mu.Unlock()
+}
+
+// AddStatusExtender registers e to fill in its part of every task status.
+func (g *Group) AddStatusExtender(e StatusExtender) {
+	g.mu.Lock()
+	g.extenders = append(g.extenders, e)
+	g.mu.Unlock()
+}
+
+// Debug toggles debug mode (more detail in status) and returns the new mode.
+func (g *Group) Debug() bool {
+	for {
+		old := g.debug.Load()
+		if g.debug.CompareAndSwap(old, !old) {
+			return !old
+		}
+	}
+}
+
+// SetDebug sets debug mode.
+func (g *Group) SetDebug(on bool) { g.debug.Store(on) }
+
+// IsDebug reports whether debug mode is on.
+func (g *Group) IsDebug() bool { return g.debug.Load() }
+
+func (g *Group) random() float64 { return g.rand() }
+
+func (g *Group) add(c taskConfig, r runner) *Task {
+	t := &Task{
+		g:           g,
+		r:           r,
+		policy:      c.restart.withDefaults(),
+		stopTimeout: c.stopTimeout,
+	}
+	t.base = taskContext{Context: g.parent, t: t}
+	if t.policy.Mode != Never {
+		t.kick = make(chan struct{}, 1)
+	}
+	g.mu.Lock()
+	t.name = g.uniqueNameLocked(c.name)
+	g.tasks[t.name] = t
+	g.order = append(g.order, t)
+	g.mu.Unlock()
+	return t
+}
+
+func (g *Group) uniqueNameLocked(name string) string {
+	if _, taken := g.tasks[name]; !taken {
+		return name
+	}
+	n := g.suffix[name]
+	for {
+		n++
+		cand := name + "_" + itoa(n)
+		if _, taken := g.tasks[cand]; !taken {
+			g.suffix[name] = n
+			return cand
+		}
+	}
+}
+
+// Get returns the task with exactly this name.
+func (g *Group) Get(name string) (*Task, bool) {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	t, ok := g.tasks[name]
+	return t, ok
+}
+
+// Names returns the names of all tasks, in the order they were added.
+func (g *Group) Names() []string {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	names := make([]string, len(g.order))
+	for i, t := range g.order {
+		names[i] = t.name
+	}
+	return names
+}
+
+// Tasks returns the tasks whose goroutine is running (running, waiting to
+// restart or stopping), like the seed's tasks().
+func (g *Group) Tasks() []*Task {
+	g.mu.RLock()
+	all := append([]*Task(nil), g.order...)
+	g.mu.RUnlock()
+	var active []*Task
+	for _, t := range all {
+		if t.State().Active() {
+			active = append(active, t)
+		}
+	}
+	return active
+}
+
+// Find returns the tasks that match any of the names or '*' patterns, in
+// the group's order, each once; no pattern at all means every task. The
+// error joins a *NotFoundError for each name or pattern that matched nothing.
+func (g *Group) Find(patterns ...string) ([]*Task, error) {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	if len(patterns) == 0 {
+		return append([]*Task(nil), g.order...), nil
+	}
+	var errs []error
+	var found []*Task
+	seen := make(map[*Task]bool)
+	hit := make([]bool, len(patterns))
+	for i, p := range patterns {
+		if !IsPattern(p) {
+			if t, ok := g.tasks[p]; ok {
+				hit[i] = true
+				seen[t] = true
+			}
+			continue
+		}
+		for _, t := range g.order {
+			if Match(p, t.name) {
+				hit[i] = true
+				seen[t] = true
+			}
+		}
+	}
+	for _, t := range g.order {
+		if seen[t] {
+			found = append(found, t)
+		}
+	}
+	for i, p := range patterns {
+		if !hit[i] {
+			errs = append(errs, &NotFoundError{Pattern: p})
+		}
+	}
+	return found, errors.Join(errs...)
+}
+
+func names(ts []*Task) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.name
+	}
+	return out
+}
+
+// Start starts again the matching tasks that are not running, with their
+// stored arguments, and returns the names it started.
+func (g *Group) Start(patterns ...string) ([]string, error) {
+	ts, err := g.Find(patterns...)
+	var started []string
+	errs := []error{err}
+	for _, t := range ts {
+		ok, e := t.Start()
+		if ok {
+			started = append(started, t.name)
+		}
+		errs = append(errs, e)
+	}
+	return started, errors.Join(errs...)
+}
+
+// Stop cancels the matching tasks (all when no pattern is given) and waits
+// until their goroutines return, or until each one's stop timeout or ctx
+// ends. It returns the names it stopped. A task still running then is left
+// in state Stopping, marked as not responding, and named in an error that
+// matches ErrStopTimeout; the group goes on regardless.
+func (g *Group) Stop(ctx context.Context, patterns ...string) ([]string, error) {
+	ts, err := g.Find(patterns...)
+	return g.stop(ctx, ts, err)
+}
+
+func (g *Group) stop(ctx context.Context, ts []*Task, findErr error) ([]string, error) {
+	type pending struct {
+		t    *Task
+		done <-chan struct{}
+	}
+	var wait []pending
+	var longest time.Duration
+	for _, t := range ts {
+		if done := t.requestStop(); done != nil {
+			wait = append(wait, pending{t, done})
+			if d := g.timeoutOf(t); d > longest {
+				longest = d
+			}
+		}
+	}
+	errs := []error{findErr}
+	if len(wait) > 0 {
+		start := g.clock.Now()
+		timer := g.clock.NewTimer(longest)
+		defer timer.Stop()
+		expired := false
+		for _, p := range wait {
+			if !expired {
+				select {
+				case <-p.done:
+					continue
+				case <-timer.C():
+					expired = true
+				case <-ctx.Done():
+					expired = true
+				}
+			}
+			select {
+			case <-p.done:
+				continue
+			default:
+			}
+			if !expired && g.clock.Now().Sub(start) < g.timeoutOf(p.t) {
+				continue
+			}
+			p.t.markUnresponsive()
+			errs = append(errs, &TaskError{Task: p.t.name, Err: ErrStopTimeout})
+		}
+	}
+	return names(ts), errors.Join(errs...)
+}
+
+func (g *Group) timeoutOf(t *Task) time.Duration {
+	if t.stopTimeout > 0 {
+		return t.stopTimeout
+	}
+	return g.stopTimeout
+}
+
+// Restart stops the matching tasks, then starts them again.
+func (g *Group) Restart(ctx context.Context, patterns ...string) ([]string, error) {
+	ts, err := g.Find(patterns...)
+	_, stopErr := g.stop(ctx, ts, nil)
+	errs := []error{err, stopErr}
+	var started []string
+	for _, t := range ts {
+		ok, e := t.Start()
+		if ok {
+			started = append(started, t.name)
+		}
+		errs = append(errs, e)
+	}
+	return started, errors.Join(errs...)
+}
+
+// Delete stops the matching tasks and removes them from the group. A task
+// that does not stop in time is removed all the same; its goroutine ends
+// on its own.
+func (g *Group) Delete(ctx context.Context, patterns ...string) ([]string, error) {
+	ts, err := g.Find(patterns...)
+	if len(patterns) == 0 {
+		ts, err = nil, errors.New("aioctl: delete needs a name or pattern")
+	}
+	_, stopErr := g.stop(ctx, ts, err)
+	g.mu.Lock()
+	for _, t := range ts {
+		if g.tasks[t.name] == t {
+			delete(g.tasks, t.name)
+		}
+	}
+	kept := g.order[:0]
+	for _, t := range g.order {
+		if g.tasks[t.name] == t {
+			kept = append(kept, t)
+		}
+	}
+	for i := len(kept); i < len(g.order); i++ {
+		g.order[i] = nil
+	}
+	g.order = kept
+	g.mu.Unlock()
+	for _, t := range ts {
+		g.emit(t, t.State(), t.State(), CauseDelete, g.clock.Now())
+	}
+	return names(ts), stopErr
+}
+
+// SetArgsJSON merges a JSON object into the arguments of the matching
+// tasks; see Task.SetArgsJSON.
+func (g *Group) SetArgsJSON(patch []byte, patterns ...string) ([]string, error) {
+	ts, err := g.Find(patterns...)
+	errs := []error{err}
+	var changed []string
+	for _, t := range ts {
+		if e := t.SetArgsJSON(patch); e != nil {
+			errs = append(errs, e)
+			continue
+		}
+		changed = append(changed, t.name)
+	}
+	return changed, errors.Join(errs...)
+}
+
+// Wait blocks until no task of the group is running, waiting to restart
+// or stopping (the seed's gather(*tasks())), or until ctx ends.
+func (g *Group) Wait(ctx context.Context) error {
+	for {
+		active := g.Tasks()
+		if len(active) == 0 {
+			return nil
+		}
+		for _, t := range active {
+			if d := t.Done(); d != nil {
+				select {
+				case <-d:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+		}
+	}
+}
+
+// Close stops every task and waits for them, as Stop(ctx) with no pattern.
+func (g *Group) Close(ctx context.Context) error {
+	_, err := g.Stop(ctx)
+	return err
+}

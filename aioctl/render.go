@@ -1,0 +1,241 @@
+package aioctl
+
+import (
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DateLayout is how status prints a point in time (local time by default).
+const DateLayout = "2006-01-02 15:04:05"
+
+// Separator is the line printed after a task's log lines in status, as the seed does.
+var Separator = "<" + strings.Repeat("-", 80) + ">"
+
+// RenderOptions controls the text form of status.
+type RenderOptions struct {
+	// Debug prints the detail lines (Task, runtime, args, traceback,
+	// schedule opts) and a service's systemd-like header.
+	Debug bool
+	// Color paints the state dot; set it only when writing to a terminal.
+	Color bool
+	// Now is the time "N s ago" counts from; zero means time.Now().
+	Now time.Time
+	// Location is the zone dates are printed in; nil means time.Local.
+	Location *time.Location
+}
+
+const (
+	colorReset  = "\x1b[0m"
+	colorRed    = "\x1b[31m"
+	colorGreen  = "\x1b[32m"
+	colorYellow = "\x1b[33m"
+	colorCyan   = "\x1b[36m"
+)
+
+func dot(s State, color bool) string {
+	if !color {
+		return "●"
+	}
+	c := ""
+	switch s {
+	case Running:
+		c = colorGreen
+	case Stopped, Restarting, Stopping:
+		c = colorYellow
+	case Error, GaveUp:
+		c = colorRed
+	case Scheduled:
+		c = colorCyan
+	default:
+		return "●"
+	}
+	return c + "●" + colorReset
+}
+
+// FormatDuration prints a duration as the seed's status does: under a
+// minute "N s", under a day "HH:MM:SS", otherwise "N days, HH:MM:SS".
+// A negative duration is printed as its absolute value.
+func FormatDuration(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	s := int64(d / time.Second)
+	if s < 60 {
+		return strconv.FormatInt(s, 10) + " s"
+	}
+	days := s / 86400
+	s %= 86400
+	hms := two(s/3600) + ":" + two(s%3600/60) + ":" + two(s%60)
+	if days > 0 {
+		return strconv.FormatInt(days, 10) + " days, " + hms
+	}
+	return hms
+}
+
+// FormatNextIn prints the time until a planned event: FormatDuration for
+// the future, "the past by …" when it is overdue.
+func FormatNextIn(d time.Duration) string {
+	if d < 0 {
+		return "the past by " + FormatDuration(-d)
+	}
+	return FormatDuration(d)
+}
+
+func two(n int64) string {
+	if n < 10 {
+		return "0" + strconv.FormatInt(n, 10)
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// Render writes the status blocks in SPEC.md's text format.
+func Render(w io.Writer, sts []TaskStatus, opt RenderOptions) error {
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	if opt.Location == nil {
+		opt.Location = time.Local
+	}
+	var b strings.Builder
+	for i := range sts {
+		renderOne(&b, &sts[i], opt)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (o RenderOptions) date(t time.Time) string { return t.In(o.Location).Format(DateLayout) }
+
+func (o RenderOptions) ago(t time.Time) string { return FormatDuration(o.Now.Sub(t)) + " ago" }
+
+// stateText is the part of the header after "status: ".
+func stateText(st *TaskStatus, o RenderOptions) string {
+	result := " --> result:"
+	if st.ResultText != "" {
+		result += " " + st.ResultText
+	}
+	ended := o.date(st.Ended) + "; " + o.ago(st.Ended)
+	switch st.State {
+	case Running:
+		return "running since " + o.date(st.Since) + "; " + o.ago(st.Since)
+	case Stopping:
+		s := "stopping since " + o.date(st.Since) + "; " + o.ago(st.Since)
+		if st.Unresponsive {
+			s += " (not responding to cancellation)"
+		}
+		return s
+	case Done:
+		return "done @ " + ended + result
+	case Stopped:
+		return "stopped @ " + ended + result
+	case Error:
+		word := "ERROR"
+		if st.Service != nil {
+			word = "failed"
+		}
+		return word + " @ " + ended + result
+	case Restarting:
+		return "restarting @ " + ended + result
+	case GaveUp:
+		return "gave up @ " + ended + result
+	case Scheduled:
+		return "scheduled"
+	}
+	return st.State.String()
+}
+
+const branch = "    ┗━► "
+
+func renderOne(b *strings.Builder, st *TaskStatus, o RenderOptions) {
+	d := dot(st.State, o.Color)
+	if o.Debug && st.Service != nil {
+		renderServiceHeader(b, st, o, d)
+	} else {
+		b.WriteString(d + " " + st.Name + ": status: " + stateText(st, o) + "\n")
+	}
+	switch st.State {
+	case Restarting:
+		b.WriteString(branch + "restart: next in " + FormatNextIn(st.NextRestart.Sub(o.Now)) +
+			" @ " + o.date(st.NextRestart) + " (restart " + strconv.Itoa(st.Restarts) + ")\n")
+	case GaveUp:
+		b.WriteString(branch + "restart: gave up after " + strconv.Itoa(st.Restarts) + " restarts\n")
+	}
+	if s := st.Schedule; s != nil {
+		last := "None"
+		if !s.Last.IsZero() {
+			last = o.date(s.Last)
+		}
+		next := "--> next: None"
+		if !s.Next.IsZero() {
+			next = "--> next in " + FormatNextIn(s.Next.Sub(o.Now)) + " @ " + o.date(s.Next)
+		}
+		b.WriteString(branch + "schedule: last @ " + last + " " + next + "\n")
+		if o.Debug {
+			b.WriteString(branch + "schedule opts: " + s.Opts + " (skipped: " + strconv.Itoa(s.Skipped) +
+				", missed: " + strconv.Itoa(s.Missed) + ")\n")
+		}
+	}
+	if o.Debug {
+		b.WriteString("    Task: " + st.Func + " (group " + st.Group + ")\n")
+		if st.State != Running && st.State != Scheduled && !st.Ended.IsZero() {
+			b.WriteString(branch + "runtime: " + FormatDuration(st.Runtime) + "\n")
+		}
+		if len(st.Args) > 0 {
+			b.WriteString(branch + "args: " + string(st.Args) + "\n")
+		}
+		if st.Traceback != "" {
+			b.WriteString(branch + "traceback: " + strings.ReplaceAll(strings.TrimRight(st.Traceback, "\n"), "\n", "\n        ") + "\n")
+		}
+	}
+	if st.Log != nil {
+		for _, l := range st.Log {
+			b.WriteString(l + "\n")
+		}
+		b.WriteString(Separator + "\n")
+	}
+}
+
+func renderServiceHeader(b *strings.Builder, st *TaskStatus, o RenderOptions, d string) {
+	sv := st.Service
+	b.WriteString(d + " " + st.Name)
+	if sv.Description != "" {
+		b.WriteString(" - " + sv.Description)
+	}
+	b.WriteString("\n")
+	if sv.Loaded != "" {
+		b.WriteString("    Loaded: " + sv.Loaded + "\n")
+	}
+	active := "(inactive)"
+	switch st.State {
+	case Running, Restarting, Stopping:
+		active = "(active)"
+	case Error, GaveUp:
+		active = "(failed)"
+	}
+	b.WriteString("    Active: " + active + " " + stateText(st, o) + "\n")
+	if sv.Type != "" {
+		b.WriteString("    Type: " + sv.Type + "\n")
+	}
+	if sv.Docs != "" {
+		b.WriteString("    Docs: " + sv.Docs + "\n")
+	}
+	if sv.Stats != "" {
+		title := sv.StatsTitle
+		if title == "" {
+			title = "Stats"
+		}
+		b.WriteString("    " + title + ":     " + sv.Stats + "\n")
+	}
+}
+
+// WriteStatus renders the status of the matching tasks (all when no
+// pattern is given) to w, in the group's debug mode.
+func (g *Group) WriteStatus(w io.Writer, color bool, patterns ...string) error {
+	sts, err := g.Status(patterns...)
+	if rerr := Render(w, sts, RenderOptions{Debug: g.IsDebug(), Color: color, Now: g.clock.Now()}); rerr != nil {
+		return rerr
+	}
+	return err
+}

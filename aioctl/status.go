@@ -1,0 +1,153 @@
+package aioctl
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// TaskStatus is a snapshot of one task, ready for JSON. The text renderer,
+// the control API, the dashboard and MQTT all read it.
+type TaskStatus struct {
+	Name  string `json:"name"`
+	Group string `json:"group"`
+	State State  `json:"state"`
+	// Since is when the current or last run started.
+	Since time.Time `json:"since"`
+	// Ended is when the last run ended (zero while the first run goes on).
+	Ended time.Time `json:"ended"`
+	// Runtime is how long the last run lasted (or the current one, so far).
+	Runtime time.Duration `json:"runtime_ns"`
+	// Result is the task's result value; ResultText is how status prints it.
+	Result     any    `json:"-"`
+	ResultText string `json:"result"`
+	Error      string `json:"error,omitempty"`
+	ErrorType  string `json:"error_type,omitempty"`
+	// Traceback is the error and, after a panic, its stack.
+	Traceback string `json:"traceback,omitempty"`
+	// Unresponsive: a stop timed out and the task has not returned.
+	Unresponsive bool        `json:"unresponsive,omitempty"`
+	Restart      RestartMode `json:"restart"`
+	Restarts     int         `json:"restarts,omitempty"`
+	// NextRestart is when a restarting task runs again.
+	NextRestart time.Time `json:"next_restart"`
+	// Func is the task's function, for debug status.
+	Func string `json:"func,omitempty"`
+	// Args holds the task's arguments as JSON (debug snapshots only).
+	Args     json.RawMessage `json:"args,omitempty"`
+	Schedule *ScheduleInfo   `json:"schedule,omitempty"`
+	Service  *ServiceInfo    `json:"service,omitempty"`
+	// Log holds the task's last log lines, when the group has a log.
+	Log []string `json:"log,omitempty"`
+}
+
+// ScheduleInfo is what a scheduler shows in a task's status.
+type ScheduleInfo struct {
+	// Last is the last start by the schedule (zero: none yet).
+	Last time.Time `json:"last"`
+	// Next is the next planned start (zero: none).
+	Next time.Time `json:"next"`
+	// Opts describes the schedule, for debug status.
+	Opts string `json:"opts,omitempty"`
+	// Skipped counts runs that were due while the task was still running.
+	Skipped int `json:"skipped"`
+	// Missed counts runs lost to a clock jump or sleep.
+	Missed int `json:"missed,omitempty"`
+}
+
+// ServiceInfo is what a service layer shows in its task's debug status,
+// as a systemd-like header.
+type ServiceInfo struct {
+	// Description is the info line after the name.
+	Description string `json:"description,omitempty"`
+	// Loaded says where the service is defined.
+	Loaded string `json:"loaded,omitempty"`
+	// Type is core.service, runtime.service or schedule.service.
+	Type string `json:"type,omitempty"`
+	Docs string `json:"docs,omitempty"`
+	// StatsTitle and Stats come from the service's Show().
+	StatsTitle string `json:"stats_title,omitempty"`
+	Stats      string `json:"stats,omitempty"`
+}
+
+// SnapshotOptions chooses what a snapshot holds.
+type SnapshotOptions struct {
+	// Debug adds the arguments and the function (and asks extenders for more).
+	Debug bool
+	// LogLines is how many log lines per task to include when the group has
+	// a log: 0 means 10, a negative number means all.
+	LogLines int
+}
+
+// Status returns a snapshot of the matching tasks (all when no pattern is
+// given), in the group's order, in the group's debug mode.
+func (g *Group) Status(patterns ...string) ([]TaskStatus, error) {
+	return g.Snapshot(SnapshotOptions{Debug: g.IsDebug()}, patterns...)
+}
+
+// Snapshot returns a snapshot of the matching tasks with the given options.
+func (g *Group) Snapshot(opt SnapshotOptions, patterns ...string) ([]TaskStatus, error) {
+	ts, err := g.Find(patterns...)
+	g.mu.RLock()
+	log, ext := g.log, g.extenders
+	g.mu.RUnlock()
+	now := g.clock.Now()
+	out := make([]TaskStatus, len(ts))
+	n := opt.LogLines
+	if n == 0 {
+		n = 10
+	}
+	for i, t := range ts {
+		t.snapshot(&out[i], now, opt.Debug)
+		if log != nil {
+			lines := log.TaskLog(t.name, n)
+			if lines == nil {
+				lines = []string{} // a log is attached: the separator still prints
+			}
+			out[i].Log = lines
+		}
+		for _, e := range ext {
+			e.ExtendStatus(&out[i], opt.Debug)
+		}
+	}
+	return out, err
+}
+
+func (t *Task) snapshot(st *TaskStatus, now time.Time, debug bool) {
+	t.mu.Lock()
+	st.Name, st.Group, st.State = t.name, t.g.name, t.state
+	st.Since, st.Ended = t.since, t.ended
+	st.Unresponsive = t.unresponsive
+	st.Restart, st.Restarts = t.policy.Mode, t.restarts
+	if t.state == Restarting {
+		st.NextRestart = t.next
+	}
+	res, set, err := t.result, t.resultSet, t.err
+	t.mu.Unlock()
+
+	switch {
+	case st.State == Running || st.State == Stopping:
+		st.Runtime = now.Sub(st.Since)
+	case !st.Ended.IsZero():
+		st.Runtime = st.Ended.Sub(st.Since)
+	}
+	if set {
+		st.Result = res
+		st.ResultText = sprint(res)
+	}
+	if err != nil {
+		st.Error, st.ErrorType = err.Error(), ErrorType(err)
+		st.Traceback = describeError(err)
+		if pe, ok := err.(*PanicError); ok && pe.Stack != "" {
+			st.Traceback += "\n" + pe.Stack
+		}
+		if !set {
+			st.ResultText = describeError(err)
+		}
+	}
+	if debug {
+		st.Func = t.r.funcName()
+		if b, e := t.r.argsJSON(); e == nil {
+			st.Args = b
+		}
+	}
+}

@@ -1,0 +1,348 @@
+package aioctl
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// TaskKey is the slog attribute key that carries a task's name. aiolog's
+// handler prints it as the line's first bracket: "[pyb] [INFO] [blink] …".
+const TaskKey = "task"
+
+// Task is one named unit of work of a Group. Its methods are safe for
+// concurrent use. A Task is created by Add and stays in its group until it
+// is deleted.
+type Task struct {
+	g           *Group
+	name        string
+	r           runner
+	policy      RestartPolicy
+	stopTimeout time.Duration
+	base        taskContext // the parent of each run's context; carries the task
+
+	mu           sync.Mutex
+	state        State
+	since        time.Time // when the current or last run started
+	ended        time.Time // when the last run ended
+	result       any
+	resultSet    bool
+	err          error
+	cancel       context.CancelFunc
+	done         chan struct{} // closed when the goroutine returns; nil before the first start
+	unresponsive bool
+	restarts     int         // restarts since the last start by hand or stable run
+	history      []time.Time // restart times inside the budget window
+	next         time.Time   // when a restarting task runs again
+	kick         chan struct{}
+}
+
+// taskContext lets a task's function find its Task through its context
+// without a context.WithValue allocation per run.
+type taskContext struct {
+	context.Context
+	t *Task
+}
+
+type taskCtxKey struct{}
+
+func (c *taskContext) Value(key any) any {
+	if key == (taskCtxKey{}) {
+		return c.t
+	}
+	return c.Context.Value(key)
+}
+
+// FromContext returns the task whose function was given ctx, or nil.
+func FromContext(ctx context.Context) *Task {
+	t, _ := ctx.Value(taskCtxKey{}).(*Task)
+	return t
+}
+
+// Logger returns the logger of the task running with ctx: its group's
+// logger with the task's name as the TaskKey attribute. Outside a task it
+// returns slog.Default().
+func Logger(ctx context.Context) *slog.Logger {
+	if t := FromContext(ctx); t != nil {
+		return t.Logger()
+	}
+	return slog.Default()
+}
+
+// Name returns the task's name.
+func (t *Task) Name() string { return t.name }
+
+// Group returns the task's group.
+func (t *Task) Group() *Group { return t.g }
+
+// Logger returns the group's logger with the task's name attached.
+func (t *Task) Logger() *slog.Logger { return t.g.Logger().With(TaskKey, t.name) }
+
+// State returns the task's state.
+func (t *Task) State() State {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.state
+}
+
+// Result returns the task's result: what its function returned, or what
+// the on-stop or on-error callback returned.
+func (t *Task) Result() any {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.result
+}
+
+// Err returns the error of the task's last run (a *PanicError after a
+// panic), or nil.
+func (t *Task) Err() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.err
+}
+
+// Done returns a channel closed when the goroutine of the task's current
+// (or last) start returns, after all its restarts; nil if the task never started.
+func (t *Task) Done() <-chan struct{} {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.done
+}
+
+// ArgsJSON returns the task's arguments encoded as JSON.
+func (t *Task) ArgsJSON() ([]byte, error) { return t.r.argsJSON() }
+
+// SetArgsJSON merges the fields of a JSON object into the task's
+// arguments; they take effect at its next start. Unknown fields, wrong types
+// and malformed JSON are an error that names the field, and change nothing.
+func (t *Task) SetArgsJSON(patch []byte) error {
+	if err := t.r.mergeArgs(patch); err != nil {
+		return &TaskError{Task: t.name, Err: err}
+	}
+	return nil
+}
+
+// Start runs the task again, keeping its name and arguments, unless it is
+// running. It reports whether it started it. A task that is waiting to
+// restart starts at once.
+func (t *Task) Start() (bool, error) { return t.start(CauseUser) }
+
+// Trigger starts the task, unless it is running, on behalf of a scheduler:
+// it is Start without resetting the restart history, and its event has
+// CauseTrigger.
+func (t *Task) Trigger() (bool, error) { return t.start(CauseTrigger) }
+
+func (t *Task) start(cause Cause) (bool, error) {
+	now := t.g.clock.Now()
+	t.mu.Lock()
+	prev := t.state
+	switch prev {
+	case Running:
+		t.mu.Unlock()
+		return false, nil
+	case Stopping:
+		t.mu.Unlock()
+		return false, &TaskError{Task: t.name, Err: ErrStillStopping}
+	case Restarting:
+		if cause == CauseUser {
+			t.restarts, t.history = 0, t.history[:0]
+		}
+		select {
+		case t.kick <- struct{}{}:
+		default:
+		}
+		t.mu.Unlock()
+		return true, nil
+	}
+	if cause == CauseUser {
+		t.restarts, t.history = 0, t.history[:0]
+	}
+	ctx, cancel := context.WithCancel(&t.base)
+	done := make(chan struct{})
+	t.cancel, t.done = cancel, done
+	t.state, t.since, t.unresponsive = Running, now, false
+	t.result, t.resultSet, t.err = nil, false, nil
+	t.mu.Unlock()
+	t.g.emit(t, prev, Running, cause, now)
+	go t.loop(ctx, cancel, done)
+	return true, nil
+}
+
+// requestStop cancels the task and returns the channel its goroutine closes
+// on return (nil when nothing runs).
+func (t *Task) requestStop() <-chan struct{} {
+	now := t.g.clock.Now()
+	t.mu.Lock()
+	prev := t.state
+	switch prev {
+	case Running, Restarting:
+		t.state = Stopping
+		cancel, done := t.cancel, t.done
+		t.mu.Unlock()
+		cancel()
+		t.g.emit(t, prev, Stopping, CauseUser, now)
+		return done
+	case Stopping:
+		done := t.done
+		t.mu.Unlock()
+		return done
+	case Scheduled:
+		t.state, t.ended = Stopped, now
+		t.mu.Unlock()
+		t.g.emit(t, prev, Stopped, CauseUser, now)
+		return nil
+	}
+	t.mu.Unlock()
+	return nil
+}
+
+func (t *Task) markUnresponsive() {
+	t.mu.Lock()
+	if t.state == Stopping {
+		t.unresponsive = true
+	}
+	t.mu.Unlock()
+}
+
+func (t *Task) invoke(ctx context.Context) (res any, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			res, err = nil, newPanicError(v)
+		}
+	}()
+	return t.r.call(ctx)
+}
+
+// loop is the task's goroutine: one run, then as many restarts as the
+// policy asks for.
+func (t *Task) loop(ctx context.Context, cancel context.CancelFunc, done chan struct{}) {
+	defer close(done)
+	defer cancel()
+	for {
+		res, err := t.invoke(ctx)
+		end := t.g.clock.Now()
+		var pe *PanicError
+		var state State
+		switch {
+		case errors.As(err, &pe):
+			state = Error
+		case ctx.Err() != nil:
+			state = Stopped
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				err = nil
+			}
+		case err != nil:
+			state = Error
+		default:
+			state = Done
+		}
+		set := state == Done
+		if state == Stopped {
+			if v, ok := t.r.stopped(); ok {
+				res, set = v, true
+			}
+		}
+		if state == Error {
+			t.logFailure(err)
+			if v, ok := t.r.failed(err); ok {
+				res, set = v, true
+			}
+		}
+
+		t.mu.Lock()
+		prev := t.state
+		if end.Sub(t.since) >= t.policy.ResetAfter {
+			t.restarts = 0
+		}
+		restart := state != Stopped && prev != Stopping && t.policy.Mode.wants(state)
+		if restart && t.policy.Budget > 0 {
+			t.pruneHistory(end)
+			if len(t.history) >= t.policy.Budget {
+				restart, state = false, GaveUp
+			}
+		}
+		if prev == Stopping && state != Error {
+			state = Stopped
+		}
+		t.ended, t.result, t.resultSet, t.err, t.unresponsive = end, res, set, err, false
+		var delay time.Duration
+		if restart {
+			delay = t.policy.backoff(t.restarts, t.g.random())
+			t.restarts++
+			t.history = append(t.history, end)
+			t.next = end.Add(delay)
+			t.state = Restarting
+		} else {
+			t.state = state
+		}
+		t.mu.Unlock()
+		cause := CauseExit
+		if prev == Stopping {
+			cause = CauseUser
+		}
+		if !restart {
+			t.g.emit(t, prev, state, cause, end)
+			return
+		}
+		t.g.emit(t, prev, Restarting, cause, end)
+		if !t.waitRestart(ctx, delay) {
+			return
+		}
+	}
+}
+
+// waitRestart waits out the backoff delay; it returns false when the task
+// was stopped meanwhile.
+func (t *Task) waitRestart(ctx context.Context, delay time.Duration) bool {
+	tm := t.g.clock.NewTimer(delay)
+	select {
+	case <-tm.C():
+	case <-t.kick:
+	case <-ctx.Done():
+	}
+	tm.Stop()
+	now := t.g.clock.Now()
+	t.mu.Lock()
+	if ctx.Err() == nil && t.state == Restarting {
+		prev := t.state
+		t.state, t.since = Running, now
+		t.result, t.resultSet, t.err = nil, false, nil
+		t.mu.Unlock()
+		t.g.emit(t, prev, Running, CauseRestart, now)
+		return true
+	}
+	t.mu.Unlock()
+	{ // stopped while waiting
+		res, set := t.r.stopped()
+		t.mu.Lock()
+		prev := t.state
+		t.state, t.ended, t.unresponsive = Stopped, now, false
+		if set {
+			t.result, t.resultSet = res, true
+		}
+		t.mu.Unlock()
+		t.g.emit(t, prev, Stopped, CauseUser, now)
+		return false
+	}
+}
+
+func (t *Task) pruneHistory(now time.Time) {
+	keep := t.history[:0]
+	for _, at := range t.history {
+		if now.Sub(at) < t.policy.Window {
+			keep = append(keep, at)
+		}
+	}
+	t.history = keep
+}
+
+// logFailure writes the seed's "[name] ErrType: msg" line to the task's logger.
+func (t *Task) logFailure(err error) {
+	l := t.g.Logger()
+	if l == nil {
+		return
+	}
+	l.LogAttrs(context.Background(), slog.LevelError, describeError(err), slog.String(TaskKey, t.name))
+}
