@@ -1,0 +1,157 @@
+// Command aiotools runs programs built on aiotools. `aiotools demo` is the
+// README's main job: example tasks (and, as the packages grow, a ring log,
+// schedules, services and a control socket) on embedded defaults, with
+// their status printed every few seconds until Ctrl-C.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+	"time"
+
+	"github.com/aiotools-go/aiotools/aioctl"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "aiotools:", err)
+		os.Exit(1)
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `usage: aiotools demo [-every 5s] [-for 0]
+
+  demo   run the example tasks and print their status every few seconds
+         until Ctrl-C (or until -for has passed)
+`)
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		usage(stderr)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "demo":
+		fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		every := fs.Duration("every", 5*time.Second, "how often to print the status")
+		limit := fs.Duration("for", 0, "stop after this long (0: run until Ctrl-C)")
+		debug := fs.Bool("debug", false, "print status in debug mode")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		if *limit > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, *limit)
+			defer cancel()
+		}
+		return runDemo(ctx, demoConfig{Every: *every, Debug: *debug, Out: stdout, Color: isTerminal(stdout)})
+	case "help", "-h", "--help":
+		usage(stdout)
+		return nil
+	}
+	usage(stderr)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// demoConfig is what the demo's command line sets.
+type demoConfig struct {
+	Every time.Duration
+	Debug bool
+	Color bool
+	Out   io.Writer
+}
+
+// demo is the state the demo's parts share. Each part lives in a file of
+// its own (demo_*.go) and registers a setup function with registerDemo.
+type demo struct {
+	cfg    demoConfig
+	group  *aioctl.Group
+	logger *slog.Logger
+	// help collects the lines the banner prints ("try: …").
+	help []string
+	// cleanup runs in reverse order when the demo ends.
+	cleanup []func(context.Context) error
+}
+
+type demoPart struct {
+	order int
+	name  string
+	setup func(ctx context.Context, d *demo) error
+}
+
+var demoParts []demoPart
+
+// registerDemo adds a part to the demo; parts set up in ascending order.
+func registerDemo(order int, name string, setup func(ctx context.Context, d *demo) error) {
+	demoParts = append(demoParts, demoPart{order, name, setup})
+}
+
+func runDemo(ctx context.Context, cfg demoConfig) error {
+	d := &demo{
+		cfg:    cfg,
+		group:  aioctl.NewGroup(aioctl.WithGroupName("demo")),
+		logger: slog.New(slog.NewTextHandler(cfg.Out, nil)),
+	}
+	d.group.SetLogger(d.logger)
+	d.group.SetDebug(cfg.Debug)
+	parts := append([]demoPart(nil), demoParts...)
+	sort.SliceStable(parts, func(i, j int) bool { return parts[i].order < parts[j].order })
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		for i := len(d.cleanup) - 1; i >= 0; i-- {
+			if err := d.cleanup[i](stopCtx); err != nil {
+				fmt.Fprintln(cfg.Out, "cleanup:", err)
+			}
+		}
+		if err := d.group.Close(stopCtx); err != nil {
+			fmt.Fprintln(cfg.Out, "stop:", err)
+		}
+		fmt.Fprintln(cfg.Out, "all tasks stopped")
+	}()
+	for _, p := range parts {
+		if err := p.setup(ctx, d); err != nil {
+			return fmt.Errorf("demo %s: %w", p.name, err)
+		}
+	}
+	fmt.Fprintln(cfg.Out, "aiotools demo: status every", cfg.Every, "- Ctrl-C stops it")
+	for _, h := range d.help {
+		fmt.Fprintln(cfg.Out, "  "+h)
+	}
+	tick := time.NewTicker(cfg.Every)
+	defer tick.Stop()
+	for {
+		fmt.Fprintln(cfg.Out)
+		if err := d.group.WriteStatus(cfg.Out, cfg.Color); err != nil {
+			fmt.Fprintln(cfg.Out, "status:", err)
+		}
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(cfg.Out, "\nstopping…")
+			return nil
+		case <-tick.C:
+		}
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
