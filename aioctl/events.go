@@ -129,4 +129,3 @@ func (g *Group) emit(t *Task, from, to State, cause Cause, at time.Time) {
 		w.fn(e)
 	}
 }
-
