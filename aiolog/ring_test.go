@@ -1,0 +1,199 @@
+package aiolog
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"math/rand"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+var t0 = time.Date(2015, 1, 1, 0, 0, 19, 0, time.UTC)
+
+// fixed returns a clock that starts at t0 and moves by step on each call.
+func fixed(step time.Duration) func() time.Time {
+	t := t0
+	return func() time.Time { t = t.Add(step); return t.Add(-step) }
+}
+
+func texts(t *testing.T, r *Ring, q Query) []string {
+	t.Helper()
+	ls, err := r.Lines(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range ls {
+		out = append(out, l.Text)
+	}
+	return out
+}
+
+func TestWriteAndCat(t *testing.T) {
+	r := New(1024, WithClock(fixed(0)))
+	fmt.Fprintf(r, "one\ntwo\r\n")
+	fmt.Fprintf(r, "three")
+	r.Write([]byte("[blink] four\n\nfive\n"))
+	var buf bytes.Buffer
+	if err := r.Cat(&buf, Query{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "one\ntwo\nthree\n[blink] four\n\nfive\n"
+	if buf.String() != want {
+		t.Fatalf("cat = %q, want %q", buf.String(), want)
+	}
+	ls, _ := r.Lines(Query{})
+	for i, l := range ls {
+		if l.Seq != uint64(i+1) {
+			t.Errorf("line %d has seq %d", i, l.Seq)
+		}
+		if !l.Time.Equal(t0) || l.Level != slog.LevelInfo {
+			t.Errorf("line %d: time %v level %v", i, l.Time, l.Level)
+		}
+	}
+	if ls[3].Task != "blink" || ls[0].Task != "" {
+		t.Errorf("tasks %q %q", ls[3].Task, ls[0].Task)
+	}
+}
+
+func TestEvictionOrderAndSeq(t *testing.T) {
+	r := New(MinBudget)
+	for i := 1; i <= 1000; i++ {
+		fmt.Fprintf(r, "line %04d", i)
+	}
+	ls, _ := r.Lines(Query{})
+	if len(ls) == 0 {
+		t.Fatal("empty ring")
+	}
+	st := r.Stats()
+	if st.NextSeq != 1001 || ls[len(ls)-1].Seq != 1000 || ls[0].Seq != st.FirstSeq {
+		t.Fatalf("stats %+v, first %d last %d", st, ls[0].Seq, ls[len(ls)-1].Seq)
+	}
+	for i, l := range ls {
+		want := fmt.Sprintf("line %04d", l.Seq)
+		if l.Text != want || (i > 0 && l.Seq != ls[i-1].Seq+1) {
+			t.Fatalf("line %d = %d %q", i, l.Seq, l.Text)
+		}
+	}
+	if st.Evicted != 1000-uint64(st.Lines) {
+		t.Fatalf("evicted %d, lines %d", st.Evicted, st.Lines)
+	}
+}
+
+// TestRandomModel writes lines of random sizes and checks the ring against
+// a model: always a contiguous suffix of what was written, within budget,
+// and never evicting much more than needed.
+func TestRandomModel(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	for _, budget := range []int{MinBudget, 1000, 4096} {
+		r := New(budget)
+		var all []string
+		total := 0
+		for total < 100*budget {
+			n := 1 + rng.Intn(budget/3)
+			if rng.Intn(50) == 0 {
+				n = rng.Intn(2 * budget)
+			}
+			s := strings.Repeat(string(rune('a'+len(all)%26)), n)
+			r.Write([]byte(s))
+			if n > budget-hdrSize {
+				s = s[:budget-hdrSize-len(TruncMarker)] + TruncMarker
+			}
+			all = append(all, s)
+			total += n
+			st := r.Stats()
+			if st.Used > st.Budget || st.Budget != budget || len(r.buf) != budget {
+				t.Fatalf("used %d of %d", st.Used, st.Budget)
+			}
+			if rng.Intn(20) != 0 {
+				continue
+			}
+			got := texts(t, r, Query{})
+			if len(got) != st.Lines || len(got) == 0 {
+				t.Fatalf("%d lines, stats say %d", len(got), st.Lines)
+			}
+			want := all[len(all)-len(got):]
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("budget %d line %d: got %d bytes, want %d", budget, i, len(got[i]), len(want[i]))
+				}
+			}
+			// The line evicted last would not have fitted with the rest
+			// (allowing for the space lost at the wrap, below one record).
+			if len(got) < len(all) {
+				prev := hdrSize + len(all[len(all)-len(got)-1])
+				maxRec := hdrSize + budget/3 + 2*budget
+				if st.Used+prev <= budget-min(maxRec, budget) && st.Used+prev <= budget/2 {
+					t.Fatalf("evicted too much: used %d, previous line %d, budget %d", st.Used, prev, budget)
+				}
+			}
+		}
+	}
+}
+
+func TestBudgetNeverExceeded(t *testing.T) {
+	const budget = 64 << 10
+	r := New(budget)
+	h := slog.New(r.Handler(nil))
+	written := 0
+	for i := 0; written < 100*budget; i++ {
+		h.Info("LED toggled", TaskKey, "blink", "n", i, "msg", strings.Repeat("x", i%300))
+		written += 60 + i%300
+		if i%1000 == 0 {
+			if st := r.Stats(); st.Used > budget || st.Budget != budget {
+				t.Fatalf("after %d bytes: %+v", written, st)
+			}
+		}
+	}
+	st := r.Stats()
+	if st.Used > budget || st.Used < budget/2 || cap(r.buf) != budget {
+		t.Fatalf("stats %+v, cap %d", st, cap(r.buf))
+	}
+}
+
+func TestTruncation(t *testing.T) {
+	r := New(MinBudget)
+	long := strings.Repeat("é", 400) // 800 bytes, cut inside a rune
+	r.Write([]byte("[t] " + long))
+	got := texts(t, r, Query{})
+	if len(got) != 1 || !strings.HasSuffix(got[0], TruncMarker) || len(got[0]) > MinBudget-hdrSize {
+		t.Fatalf("got %q", got)
+	}
+	if !strings.HasPrefix(got[0], "[t] é") || !strings.Contains(got[0], "é"+TruncMarker) {
+		t.Fatalf("bad cut: %q", got[0])
+	}
+	if r.Stats().Truncated != 1 {
+		t.Fatal("truncation not counted")
+	}
+	r.Write([]byte("short"))
+	if got := texts(t, r, Query{}); len(got) != 1 || got[0] != "short" {
+		t.Fatalf("after: %q", got)
+	}
+}
+
+func TestLineWriter(t *testing.T) {
+	r := New(1024)
+	w := r.NewWriter("job", slog.LevelWarn)
+	w.Write([]byte("par"))
+	w.Write([]byte("tial\nnext "))
+	w.Write([]byte("line\nend"))
+	if got := texts(t, r, Query{}); strings.Join(got, "|") != "[job] partial|[job] next line" {
+		t.Fatalf("got %q", got)
+	}
+	w.Close()
+	ls, _ := r.Lines(Query{Task: "job", MinLevel: slog.LevelWarn})
+	if len(ls) != 3 || ls[2].Text != "[job] end" || ls[2].Task != "job" {
+		t.Fatalf("got %+v", ls)
+	}
+	// A partial line longer than the budget is stored without its newline.
+	w.Write(bytes.Repeat([]byte("z"), 2000))
+	if got := texts(t, r, Query{}); !strings.HasSuffix(got[len(got)-1], TruncMarker) {
+		t.Fatalf("long partial not flushed: %d lines", len(got))
+	}
+}

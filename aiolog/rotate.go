@@ -1,0 +1,92 @@
+//go:build !tinygo
+
+package aiolog
+
+import (
+	"os"
+	"sync"
+)
+
+// RotatingFile is an append-only file that is renamed to name.1 (replacing
+// any previous name.1) and started afresh when a write would make it larger
+// than its maximum size, as the seed's error.log was. It is safe for
+// concurrent use. Use it with WithCopy to keep ERROR-and-above lines on disk:
+//
+//	f, err := aiolog.OpenRotatingFile("error.log", 64<<10)
+//	if err != nil { … }
+//	r := aiolog.New(256<<10, aiolog.WithCopy(slog.LevelError, f))
+type RotatingFile struct {
+	mu   sync.Mutex
+	name string
+	max  int64
+	f    *os.File
+	size int64
+}
+
+// OpenRotatingFile opens (creating or appending to) the file name, to be
+// rotated when it would exceed max bytes (max <= 0: never).
+func OpenRotatingFile(name string, max int64) (*RotatingFile, error) {
+	rf := &RotatingFile{name: name, max: max}
+	if err := rf.open(); err != nil {
+		return nil, err
+	}
+	return rf, nil
+}
+
+func (rf *RotatingFile) open() error {
+	f, err := os.OpenFile(rf.name, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return err
+	}
+	rf.f, rf.size = f, st.Size()
+	return nil
+}
+
+// Write appends p, rotating first if p would take the file past its
+// maximum size. A write larger than the maximum goes to a fresh file.
+func (rf *RotatingFile) Write(p []byte) (int, error) {
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	if rf.f == nil {
+		if err := rf.open(); err != nil {
+			return 0, err
+		}
+	}
+	if rf.max > 0 && rf.size > 0 && rf.size+int64(len(p)) > rf.max {
+		if err := rf.rotate(); err != nil {
+			return 0, err
+		}
+	}
+	n, err := rf.f.Write(p)
+	rf.size += int64(n)
+	return n, err
+}
+
+func (rf *RotatingFile) rotate() error {
+	if err := rf.f.Close(); err != nil {
+		rf.f = nil
+		return err
+	}
+	rf.f = nil
+	if err := os.Rename(rf.name, rf.name+".1"); err != nil {
+		return err
+	}
+	return rf.open()
+}
+
+// Close closes the file. A later Write reopens it.
+func (rf *RotatingFile) Close() error {
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	if rf.f == nil {
+		return nil
+	}
+	err := rf.f.Close()
+	rf.f = nil
+	return err
+}

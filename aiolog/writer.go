@@ -1,0 +1,185 @@
+package aiolog
+
+import (
+	"bytes"
+	"log/slog"
+	"sync"
+)
+
+// bufPool holds the line buffers of writers and handlers. Buffers that grew
+// past maxPooled are dropped rather than kept.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+const maxPooled = 64 << 10
+
+func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
+
+func putBuf(b *[]byte) {
+	if cap(*b) > maxPooled {
+		return
+	}
+	*b = (*b)[:0]
+	bufPool.Put(b)
+}
+
+// writeLine stores one formatted, escaped line (without newline), applying
+// the rate limit, then copies it to the WithCopy writer when its level asks
+// for it. line may be appended to.
+func (r *Ring) writeLine(ts int64, level slog.Level, taskOff, taskLen int, line []byte) {
+	r.mu.Lock()
+	if r.limit != nil && !r.limit.admit(r, ts, line[taskOff:taskOff+taskLen]) {
+		r.mu.Unlock()
+		return
+	}
+	r.appendLocked(ts, level, taskOff, taskLen, line)
+	r.mu.Unlock()
+	if r.copyW != nil && level >= r.copyMin {
+		r.copyLine(line)
+	}
+}
+
+func (r *Ring) copyLine(line []byte) {
+	if len(line) > r.maxText() {
+		line = line[:r.maxText()]
+	}
+	r.copyMu.Lock()
+	_, err := r.copyW.Write(append(line, '\n'))
+	r.copyMu.Unlock()
+	if err != nil {
+		r.copyErrors.Add(1)
+	}
+}
+
+// leadingTask returns the position of the name in a line starting with
+// "[name]", and ok false when the line does not start that way.
+func leadingTask(line []byte) (off, n int, ok bool) {
+	if len(line) < 3 || line[0] != '[' {
+		return 0, 0, false
+	}
+	end := bytes.IndexByte(line[1:], ']')
+	if end <= 0 || end > maxTask {
+		return 0, 0, false
+	}
+	return 1, end, true
+}
+
+// Write stores p as lines: it is split at each '\n' (a trailing '\r' is
+// dropped), and text after the last newline is stored as a line of its own,
+// so every Write call ends a line (as log.Logger's one-Write-per-entry
+// output expects). Use NewWriter to keep partial lines across calls. Each line
+// is escaped for the terminal, stamped with the ring's clock and the level of
+// WithWriteLevel (default INFO); a line that starts with "[name]" belongs to
+// task name. Write never fails and never blocks on readers.
+func (r *Ring) Write(p []byte) (int, error) {
+	r.writeText(p, "", r.level, true)
+	return len(p), nil
+}
+
+// writeText splits p into lines and stores them. A non-empty task is
+// prefixed as "[task] ". When final is false, text after the last newline is
+// not stored and its length is returned.
+func (r *Ring) writeText(p []byte, task string, level slog.Level, final bool) (rest int) {
+	bp := getBuf()
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			if !final {
+				break
+			}
+			i = len(p)
+		}
+		line := p[:i]
+		if i < len(p) {
+			p = p[i+1:]
+		} else {
+			p = p[i:]
+		}
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+		b := (*bp)[:0]
+		off, n := 0, 0
+		if task != "" {
+			b = append(b, '[')
+			b = appendEscaped(b, task)
+			off, n = 1, len(b)-1
+			b = append(b, ']', ' ')
+			b = appendEscapedBytes(b, line)
+		} else {
+			b = appendEscapedBytes(b, line)
+			off, n, _ = leadingTask(b)
+		}
+		r.writeLine(r.now().UnixNano(), level, off, n, b)
+		*bp = b
+	}
+	putBuf(bp)
+	return len(p)
+}
+
+// LineWriter is an io.Writer that stores complete lines into a Ring under a
+// task name and level, keeping a partial last line until its newline arrives
+// (or Flush). Create it with Ring.NewWriter. It is safe for concurrent use.
+type LineWriter struct {
+	r     *Ring
+	task  string
+	level slog.Level
+	mu    sync.Mutex
+	part  []byte
+}
+
+// NewWriter returns a LineWriter that prefixes every line with "[task] "
+// (unless task is empty) and stores it at the given level. Use it for a
+// task's or a child process's output.
+func (r *Ring) NewWriter(task string, level slog.Level) *LineWriter {
+	return &LineWriter{r: r, task: task, level: level}
+}
+
+// Write stores every complete line of p; text after the last newline is
+// kept until the next Write or Flush. A partial line longer than the ring's
+// budget is stored (truncated) without waiting for its newline.
+func (w *LineWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n := len(p)
+	if len(w.part) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			w.part = append(w.part, p...)
+			if len(w.part) > w.r.maxText() {
+				w.flushLocked()
+			}
+			return n, nil
+		}
+		w.part = append(w.part, p[:i+1]...)
+		w.r.writeText(w.part, w.task, w.level, true)
+		w.part = w.part[:0]
+		p = p[i+1:]
+	}
+	rest := w.r.writeText(p, w.task, w.level, false)
+	w.part = append(w.part, p[len(p)-rest:]...)
+	if len(w.part) > w.r.maxText() {
+		w.flushLocked()
+	}
+	return n, nil
+}
+
+// Flush stores a pending partial line, if any, as a line.
+func (w *LineWriter) Flush() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.flushLocked()
+	return nil
+}
+
+// Close flushes the pending partial line. The writer may still be used.
+func (w *LineWriter) Close() error { return w.Flush() }
+
+func (w *LineWriter) flushLocked() {
+	if len(w.part) > 0 {
+		w.r.writeText(w.part, w.task, w.level, true)
+		w.part = w.part[:0]
+	}
+	if cap(w.part) > maxPooled {
+		w.part = nil
+	}
+}
