@@ -1,0 +1,75 @@
+package aioctl
+
+import (
+	"context"
+	"sync"
+	"testing"
+)
+
+func TestWatchSeesEveryTransitionInOrder(t *testing.T) {
+	g, _ := newTestGroup(t)
+	var mu sync.Mutex
+	var got []string
+	cancel := g.Watch(func(e Event) {
+		mu.Lock()
+		got = append(got, e.Name+":"+e.From.String()+">"+e.To.String()+"/"+e.Cause.String())
+		mu.Unlock()
+	})
+	wr := stateWaiter(t, g, "block", Running)
+	MustAdd(g, block, struct{}{})
+	wr()
+	if _, err := g.Stop(context.Background(), "block"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.Delete(context.Background(), "block"); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	wd := stateWaiter(t, g, "answer", Done)
+	MustAdd(g, answer, 1) // after cancel: not seen
+	wd()
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{
+		"block:scheduled>running/user",
+		"block:running>stopping/user",
+		"block:stopping>stopped/user",
+		"block:stopped>stopped/delete",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("events %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("event %d = %q, want %q", i, got[i], want[i])
+		}
+	}
+}
+
+func TestSubscribeCountsDroppedEventsAndCloses(t *testing.T) {
+	g, _ := newTestGroup(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := g.Subscribe(ctx, 1)
+	for i := 0; i < 5; i++ { // each Add then finish: 2 events, 10 in all
+		wd := stateWaiter(t, g, "answer", Done)
+		if i > 0 {
+			wd = stateWaiter(t, g, "answer_"+itoa(i), Done)
+		}
+		MustAdd(g, answer, i)
+		wd()
+	}
+	first := <-ch
+	if first.Name != "answer" || first.To != Running || first.Dropped != 0 {
+		t.Fatalf("first event %+v", first)
+	}
+	wd := stateWaiter(t, g, "answer_5", Done)
+	MustAdd(g, answer, 5)
+	wd()
+	next := <-ch
+	if next.Dropped != 9 {
+		t.Fatalf("next event says %d dropped, want 9", next.Dropped)
+	}
+	cancel()
+	for range ch { // drains and ends: the channel is closed
+	}
+}
