@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"math"
 	"strconv"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -49,12 +50,13 @@ type Handler struct {
 	task   slog.Value // task set by WithAttrs
 	hasTk  bool
 	pre    []byte // attributes formatted by WithAttrs
+	stamps *stampCache
 	prefix string // open groups, "a.b."
 }
 
 // Handler returns a slog.Handler that writes into r. opts may be nil.
 func (r *Ring) Handler(opts *HandlerOptions) *Handler {
-	h := &Handler{r: r, name: r.name, level: slog.LevelInfo, loc: r.loc}
+	h := &Handler{r: r, name: r.name, level: slog.LevelInfo, loc: r.loc, stamps: new(stampCache)}
 	if opts != nil {
 		if opts.Name != "" {
 			h.name = opts.Name
@@ -132,19 +134,8 @@ func (h *Handler) Handle(_ context.Context, rec slog.Record) error {
 	if h.r.fixedTS || ts.IsZero() {
 		ts = h.r.now()
 	}
-	task, hasTask := h.task, h.hasTk
-	if h.prefix == "" && rec.NumAttrs() > 0 {
-		rec.Attrs(func(a slog.Attr) bool {
-			if a.Key == TaskKey {
-				task, hasTask = a.Value.Resolve(), true
-				return false
-			}
-			return true
-		})
-	}
 	bp := getBuf()
 	b := *bp
-	var toff, tlen int
 	if h.json {
 		b = append(b, `{"time":"`...)
 		b = ts.In(h.loc).AppendFormat(b, time.RFC3339Nano)
@@ -153,37 +144,31 @@ func (h *Handler) Handle(_ context.Context, rec slog.Record) error {
 		b = append(b, `,"level":"`...)
 		b = append(b, LevelName(rec.Level)...)
 		b = append(b, '"')
-		if hasTask {
-			b = append(b, `,"task":"`...)
-			toff = len(b)
-			b = appendJSONValueText(b, task)
-			tlen = len(b) - toff
-			b = append(b, '"')
-		}
-		b = append(b, `,"msg":`...)
-		b = appendJSONString(b, rec.Message)
 	} else {
-		b = appendStamp(b, ts, h.loc)
+		b = h.stamps.append(b, ts, h.loc)
 		b = append(b, " ["...)
 		b = appendEscaped(b, h.name)
 		b = append(b, "] ["...)
 		b = append(b, LevelName(rec.Level)...)
 		b = append(b, "] "...)
-		if hasTask {
-			b = append(b, '[')
-			toff = len(b)
-			b = appendTextValueRaw(b, task)
-			tlen = len(b) - toff
-			b = append(b, "] "...)
-		}
+	}
+	// The message and attributes are formatted in one pass; the task, found
+	// on the way, is then moved in front of the message.
+	msgAt := len(b)
+	if h.json {
+		b = append(b, `,"msg":`...)
+		b = appendJSONString(b, rec.Message)
+	} else {
 		b = appendEscaped(b, rec.Message)
 	}
 	b = append(b, h.pre...)
+	task, hasTask := h.task, h.hasTk
 	if rec.NumAttrs() > 0 {
-		skipTask := h.prefix == ""
+		findTask := h.prefix == ""
 		rec.Attrs(func(a slog.Attr) bool {
-			if skipTask && a.Key == TaskKey {
-				skipTask = false
+			if findTask && a.Key == TaskKey {
+				findTask = false
+				task, hasTask = a.Value.Resolve(), true
 				return true
 			}
 			b = h.appendAttr(b, h.prefix, a)
@@ -193,19 +178,55 @@ func (h *Handler) Handle(_ context.Context, rec slog.Record) error {
 	if h.json {
 		b = append(b, '}')
 	}
+	var toff, tlen int
+	if hasTask {
+		tAt := len(b)
+		if h.json {
+			b = append(b, `,"task":"`...)
+			toff = len(b) - tAt
+			b = appendJSONValueText(b, task)
+			tlen = len(b) - tAt - toff
+			b = append(b, '"')
+		} else {
+			b = append(b, '[')
+			toff = 1
+			b = appendTextValueRaw(b, task)
+			tlen = len(b) - tAt - 1
+			b = append(b, "] "...)
+		}
+		b = moveBack(b, msgAt, tAt)
+		toff += msgAt
+	}
 	h.r.writeLine(ts.UnixNano(), rec.Level, toff, tlen, b)
 	*bp = b
 	putBuf(bp)
 	return nil
 }
 
+// moveBack moves b[from:] to position to, shifting b[to:from] after it.
+func moveBack(b []byte, to, from int) []byte {
+	var a [300]byte
+	var tmp []byte
+	if len(b)-from <= len(a) {
+		tmp = a[:copy(a[:], b[from:])]
+	} else {
+		tmp = append([]byte(nil), b[from:]...)
+	}
+	copy(b[to+len(tmp):], b[to:from])
+	copy(b[to:], tmp)
+	return b
+}
+
 // appendAttr appends " key=value" (or ,"key":value) for a, expanding groups.
 func (h *Handler) appendAttr(b []byte, prefix string, a slog.Attr) []byte {
-	v := a.Value.Resolve()
-	if a.Key == "" && v.Kind() != slog.KindGroup && v.Any() == nil {
-		return b
+	v := a.Value
+	k := v.Kind()
+	if k == slog.KindLogValuer {
+		v = v.Resolve()
+		k = v.Kind()
 	}
-	if v.Kind() == slog.KindGroup {
+	switch k {
+	case slog.KindGroup:
 		attrs := v.Group()
 		if len(attrs) == 0 {
 			return b
@@ -217,6 +238,10 @@ func (h *Handler) appendAttr(b []byte, prefix string, a slog.Attr) []byte {
 			b = h.appendAttr(b, prefix, ga)
 		}
 		return b
+	case slog.KindAny:
+		if a.Key == "" && v.Any() == nil {
+			return b
+		}
 	}
 	if h.json {
 		b = append(b, ',', '"')
@@ -226,10 +251,35 @@ func (h *Handler) appendAttr(b []byte, prefix string, a slog.Attr) []byte {
 		return appendJSONValue(b, v)
 	}
 	b = append(b, ' ')
-	b = appendEscaped(b, prefix)
+	if prefix != "" {
+		b = appendEscaped(b, prefix)
+	}
 	b = appendEscaped(b, a.Key)
 	b = append(b, '=')
 	return appendTextValue(b, v)
+}
+
+// stampCache keeps the last formatted second, shared by a handler and
+// those derived from it.
+type stampCache struct{ p atomic.Pointer[stamp] }
+
+type stamp struct {
+	sec  int64
+	loc  *time.Location
+	text [19]byte
+}
+
+// append appends t in loc as "YYYY-MM-DD HH:MM:SS", reusing the text of the
+// last second formatted.
+func (c *stampCache) append(b []byte, t time.Time, loc *time.Location) []byte {
+	sec := t.Unix()
+	if s := c.p.Load(); s != nil && s.sec == sec && s.loc == loc {
+		return append(b, s.text[:]...)
+	}
+	s := &stamp{sec: sec, loc: loc}
+	appendStamp(s.text[:0], t, loc)
+	c.p.Store(s)
+	return append(b, s.text[:]...)
 }
 
 // appendStamp appends t in loc as "YYYY-MM-DD HH:MM:SS".
