@@ -391,3 +391,25 @@ func TestDefaultGroupIsReplaceable(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestResultsAndTracebacks(t *testing.T) {
+	g, _ := newTestGroup(t)
+	wd, we, wp := stateWaiter(t, g, "answer", Done), stateWaiter(t, g, "fail", Error), stateWaiter(t, g, "crash", Error)
+	MustAdd(g, answer, 21)
+	MustAdd(g, fail, "boom")
+	MustAdd(g, crash, struct{}{})
+	wd()
+	we()
+	wp()
+	res, err := g.Results()
+	if err != nil || res["answer"] != 42 || len(res) != 3 {
+		t.Fatalf("Results() = %v %v", res, err)
+	}
+	tbs, err := g.Tracebacks("*", "nosuch")
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v", err)
+	}
+	if len(tbs) != 2 || tbs["fail"] != "Error: boom" || !strings.Contains(tbs["crash"], "aioctl.crash") {
+		t.Fatalf("Tracebacks = %q", tbs)
+	}
+}

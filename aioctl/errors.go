@@ -108,3 +108,13 @@ func describeError(err error) string {
 }
 
 func quote(s string) string { return strconv.Quote(s) }
+
+// traceback is the error as status prints it, and the stack after a panic.
+func traceback(err error) string {
+	tb := describeError(err)
+	var pe *PanicError
+	if errors.As(err, &pe) && pe.Stack != "" {
+		tb += "\n" + pe.Stack
+	}
+	return tb
+}

@@ -433,3 +433,30 @@ func (g *Group) Close(ctx context.Context) error {
 	_, err := g.Stop(ctx)
 	return err
 }
+
+// Results returns the result of each matching task (all when no pattern
+// is given), as the seed's result(): what the function returned, or what
+// its on-stop or on-error callback returned; nil for a task without one.
+func (g *Group) Results(patterns ...string) (map[string]any, error) {
+	ts, err := g.Find(patterns...)
+	out := make(map[string]any, len(ts))
+	for _, t := range ts {
+		out[t.name] = t.Result()
+	}
+	return out, err
+}
+
+// Tracebacks returns, for each matching task whose last run failed, its
+// error and (after a panic) its stack, as the seed's traceback().
+func (g *Group) Tracebacks(patterns ...string) (map[string]string, error) {
+	ts, err := g.Find(patterns...)
+	out := make(map[string]string)
+	for _, t := range ts {
+		e := t.Err()
+		if e == nil {
+			continue
+		}
+		out[t.name] = traceback(e)
+	}
+	return out, err
+}

@@ -136,10 +136,7 @@ func (t *Task) snapshot(st *TaskStatus, now time.Time, debug bool) {
 	}
 	if err != nil {
 		st.Error, st.ErrorType = err.Error(), ErrorType(err)
-		st.Traceback = describeError(err)
-		if pe, ok := err.(*PanicError); ok && pe.Stack != "" {
-			st.Traceback += "\n" + pe.Stack
-		}
+		st.Traceback = traceback(err)
 		if !set {
 			st.ResultText = describeError(err)
 		}
