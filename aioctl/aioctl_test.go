@@ -255,14 +255,18 @@ func TestTaskIgnoringCancellationIsReportedAndDoesNotBlock(t *testing.T) {
 		return 7, nil
 	}, struct{}{}, WithName("stubborn"))
 	w()
+	wp := stateWaiter(t, g, "polite", Running)
 	MustAdd(g, block, struct{}{}, WithName("polite"))
+	wp()
 
 	errc := make(chan error)
+	politeStopped := stateWaiter(t, g, "polite", Stopped)
 	go func() {
 		_, err := g.Stop(context.Background(), "*")
 		errc <- err
 	}()
 	fc.WaitTimers(1, nil) // Stop is waiting on its timeout
+	politeStopped()       // the polite task returned within the timeout
 	fc.Advance(2 * time.Second)
 	err := <-errc
 	var te *TaskError
