@@ -14,6 +14,9 @@ fi
 echo "== go vet"
 go vet ./...
 
+echo "== core packages under Go 1.23 (TinyGo's language and library)"
+./scripts/check-core-go123.sh
+
 echo "== go test -race"
 go test -race -count=1 -timeout 10m ./...
 
