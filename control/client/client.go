@@ -1,0 +1,257 @@
+// Package client is the Go client of the aiotools control API: it runs
+// the control interpreter's verbs in another program through its unix
+// socket (or TCP with a token).
+//
+//	c, err := client.New(client.Options{Socket: "/run/user/1000/aiotools/demo.sock"})
+//	resp, err := c.Exec(ctx, []string{"status", "hello*"}, control.Options{})
+//	fmt.Print(resp.Text)
+package client
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/control"
+)
+
+// Options says where the control server is.
+type Options struct {
+	// Socket is the unix socket's path.
+	Socket string
+	// Addr is a TCP address (HOST:PORT), used when Socket is empty.
+	Addr string
+	// Token is sent as a bearer token (TCP).
+	Token string
+	// Timeout bounds one-shot calls (streams are bounded by their ctx
+	// only); 0 means 70 s.
+	Timeout time.Duration
+}
+
+// Client talks to one control server. It is safe for concurrent use and
+// keeps connections open between calls.
+type Client struct {
+	hc     *http.Client // one-shot calls
+	stream *http.Client // streams: no timeout
+	base   string
+	token  string
+}
+
+// New returns a client for the server opt names. It does not connect yet.
+func New(opt Options) (*Client, error) {
+	tr := &http.Transport{
+		MaxIdleConns:        64,
+		MaxIdleConnsPerHost: 64,
+		IdleConnTimeout:     30 * time.Second,
+		DisableCompression:  true,
+	}
+	var base string
+	switch {
+	case opt.Socket != "":
+		path := opt.Socket
+		tr.DialContext = func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", path)
+		}
+		base = "http://aiotools"
+	case opt.Addr != "":
+		if strings.Contains(opt.Addr, "/") {
+			return nil, fmt.Errorf("client: address %q: want HOST:PORT", opt.Addr)
+		}
+		base = "http://" + opt.Addr
+	default:
+		return nil, errors.New("client: give a socket path or a TCP address")
+	}
+	if opt.Timeout <= 0 {
+		opt.Timeout = 70 * time.Second
+	}
+	return &Client{
+		hc:     &http.Client{Transport: tr, Timeout: opt.Timeout},
+		stream: &http.Client{Transport: tr},
+		base:   base,
+		token:  opt.Token,
+	}, nil
+}
+
+// Close closes idle connections.
+func (c *Client) Close() { c.hc.CloseIdleConnections() }
+
+func (c *Client) newRequest(ctx context.Context, method, path string, body any) (*http.Request, error) {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	if err != nil {
+		return nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	return req, nil
+}
+
+// Exec runs a command given as words. The Response is returned whenever
+// the server answered, also with an error: a status of some tasks can
+// come with a not_found error for a pattern that matched nothing. err is
+// the *control.Error of the answer, or a transport error.
+func (c *Client) Exec(ctx context.Context, argv []string, opt control.Options) (*control.Response, error) {
+	return c.exec(ctx, control.Request{Argv: argv, Output: output(opt), Color: opt.Color})
+}
+
+// ExecLine runs one command line, parsed by the server with control.ParseLine.
+func (c *Client) ExecLine(ctx context.Context, line string, opt control.Options) (*control.Response, error) {
+	return c.exec(ctx, control.Request{Line: line, Output: output(opt), Color: opt.Color})
+}
+
+func output(opt control.Options) string {
+	if opt.JSON {
+		return "json"
+	}
+	return "text"
+}
+
+func (c *Client) exec(ctx context.Context, r control.Request) (*control.Response, error) {
+	req, err := c.newRequest(ctx, http.MethodPost, "/v1/exec", r)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	return decodeResponse(res)
+}
+
+func decodeResponse(res *http.Response) (*control.Response, error) {
+	var resp control.Response
+	if err := json.NewDecoder(res.Body).Decode(&resp); err != nil {
+		return nil, fmt.Errorf("client: bad answer (HTTP %d): %w", res.StatusCode, err)
+	}
+	if resp.Error != nil {
+		return &resp, resp.Error
+	}
+	if res.StatusCode != http.StatusOK {
+		return &resp, fmt.Errorf("client: HTTP %d", res.StatusCode)
+	}
+	return &resp, nil
+}
+
+// Data runs a command and decodes its JSON result into v.
+func (c *Client) Data(ctx context.Context, v any, argv ...string) error {
+	resp, err := c.Exec(ctx, argv, control.Options{JSON: true})
+	if resp != nil && len(resp.Data) > 0 {
+		if derr := json.Unmarshal(resp.Data, v); derr != nil && err == nil {
+			err = derr
+		}
+	}
+	return err
+}
+
+// Status returns the status snapshot of the matching tasks.
+func (c *Client) Status(ctx context.Context, patterns ...string) ([]aioctl.TaskStatus, error) {
+	var sts []aioctl.TaskStatus
+	err := c.Data(ctx, &sts, append([]string{"status"}, patterns...)...)
+	return sts, err
+}
+
+// Names returns the names of kind "tasks", "services" or "verbs".
+func (c *Client) Names(ctx context.Context, kind string) ([]string, error) {
+	var names []string
+	err := c.Data(ctx, &names, "names", kind)
+	return names, err
+}
+
+// Verbs returns the server's verb table.
+func (c *Client) Verbs(ctx context.Context) ([]control.Verb, error) {
+	req, err := c.newRequest(ctx, http.MethodGet, "/v1/verbs", nil)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		_, err := decodeResponse(res)
+		return nil, err
+	}
+	var vs []control.Verb
+	return vs, json.NewDecoder(res.Body).Decode(&vs)
+}
+
+// Stream runs a streaming command (follow, log -f), calling fn for each
+// event until ctx ends (then it returns nil), the server ends the stream,
+// or fn returns an error.
+func (c *Client) Stream(ctx context.Context, argv []string, fn func(control.Event) error) error {
+	req, err := c.newRequest(ctx, http.MethodPost, "/v1/stream", control.Request{Argv: argv})
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Accept", "text/event-stream")
+	res, err := c.stream.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") {
+		_, err := decodeResponse(res)
+		if err == nil {
+			err = fmt.Errorf("client: HTTP %d without a stream", res.StatusCode)
+		}
+		return err
+	}
+	sc := bufio.NewScanner(res.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	event := ""
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case line == "":
+			event = ""
+		case strings.HasPrefix(line, "event: "):
+			event = line[len("event: "):]
+		case strings.HasPrefix(line, "data: "):
+			data := []byte(line[len("data: "):])
+			if event == "error" {
+				var e control.Error
+				if err := json.Unmarshal(data, &e); err != nil {
+					return fmt.Errorf("client: bad error event: %w", err)
+				}
+				return &e
+			}
+			var ev control.Event
+			if err := json.Unmarshal(data, &ev); err != nil {
+				return fmt.Errorf("client: bad event: %w", err)
+			}
+			if err := fn(ev); err != nil {
+				return err
+			}
+		}
+	}
+	if ctx.Err() != nil {
+		return nil
+	}
+	return sc.Err()
+}

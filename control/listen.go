@@ -1,0 +1,196 @@
+package control
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// maxSocketPath is the longest unix socket path the kernel takes (sun_path
+// is 108 bytes with its NUL).
+const maxSocketPath = 107
+
+// DefaultSocketPath is where a program named name puts its control socket
+// when Config.Socket is empty: $XDG_RUNTIME_DIR/aiotools/NAME.sock, else
+// .aiotools/NAME.sock next to the executable when that directory is
+// writable, else $TMPDIR/aiotools-UID/NAME.sock. name "" means the
+// executable's base name.
+func DefaultSocketPath(name string) (string, error) {
+	if name == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			exe = os.Args[0]
+		}
+		name = filepath.Base(exe)
+	}
+	if err := checkName(name); err != nil {
+		return "", fmt.Errorf("control: program name for the socket: %w", err)
+	}
+	file := name + ".sock"
+	if d := os.Getenv("XDG_RUNTIME_DIR"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "aiotools", file), nil
+	}
+	if exe, err := os.Executable(); err == nil {
+		dir := filepath.Dir(exe)
+		if syscall.Access(dir, 2 /* W_OK */) == nil {
+			return filepath.Join(dir, ".aiotools", file), nil
+		}
+	}
+	return filepath.Join(os.TempDir(), "aiotools-"+strconv.Itoa(os.Getuid()), file), nil
+}
+
+// SocketDirs are the directories aioctl looks in for sockets when none
+// is given, in order.
+func SocketDirs() []string {
+	var dirs []string
+	if d := os.Getenv("XDG_RUNTIME_DIR"); d != "" && filepath.IsAbs(d) {
+		dirs = append(dirs, filepath.Join(d, "aiotools"))
+	}
+	return append(dirs, filepath.Join(os.TempDir(), "aiotools-"+strconv.Itoa(os.Getuid())))
+}
+
+// privateDir makes sure dir exists, belongs to this user and only this
+// user can enter it (mode 0700).
+func privateDir(dir string) error {
+	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
+		if errors.Is(err, os.ErrNotExist) {
+			if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+				return fmt.Errorf("control: socket directory %s: %w", dir, err)
+			}
+			err = os.Mkdir(dir, 0o700)
+		}
+		if err != nil && !errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("control: socket directory %s: %w", dir, err)
+		}
+	}
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return fmt.Errorf("control: socket directory %s: %w", dir, err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("control: socket directory %s is not a directory", dir)
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Getuid() {
+		return fmt.Errorf("control: socket directory %s belongs to uid %d, not to this user (%d): choose another socket path", dir, st.Uid, os.Getuid())
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return fmt.Errorf("control: socket directory %s has mode %04o: the control socket needs a directory only its user can enter (chmod 700 %s, or choose another socket path)", dir, fi.Mode().Perm(), dir)
+	}
+	return nil
+}
+
+// listenUnix opens the control socket at path: in a private directory,
+// mode 0600, replacing a stale socket but never a live one.
+func listenUnix(path string) (*net.UnixListener, error) {
+	if len(path) > maxSocketPath {
+		return nil, fmt.Errorf("control: socket path %s is %d bytes, over the limit of %d: choose a shorter one", path, len(path), maxSocketPath)
+	}
+	if err := privateDir(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
+	if fi, err := os.Lstat(path); err == nil {
+		if fi.Mode()&os.ModeSocket == 0 {
+			return nil, fmt.Errorf("control: %s exists and is not a socket: not touching it", path)
+		}
+		c, err := net.DialTimeout("unix", path, time.Second)
+		if err == nil {
+			c.Close()
+			return nil, fmt.Errorf("control: another program is listening on %s: not taking it over", path)
+		}
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("control: removing stale socket %s: %w", path, err)
+		}
+	}
+	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+	if err != nil {
+		return nil, fmt.Errorf("control: listen on %s: %w", path, err)
+	}
+	l.SetUnlinkOnClose(true)
+	if err := os.Chmod(path, 0o600); err != nil {
+		l.Close()
+		return nil, fmt.Errorf("control: chmod socket %s: %w", path, err)
+	}
+	return l, nil
+}
+
+// limitListener refuses connections over max and those check rejects,
+// so that a flood of connections cannot starve the program.
+type limitListener struct {
+	net.Listener
+	max   int
+	n     atomic.Int64
+	check func(net.Conn) error
+	log   *slog.Logger
+}
+
+func (l *limitListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		if l.check != nil {
+			if err := l.check(c); err != nil {
+				l.log.Warn("control: refused a connection", "err", err)
+				refuse(c, "401 Unauthorized", `{"ok":false,"exit":1,"error":{"code":"unauthorized","message":"`+jsonEscape(err.Error())+`"}}`)
+				continue
+			}
+		}
+		if l.n.Add(1) > int64(l.max) {
+			l.n.Add(-1)
+			l.log.Warn("control: too many connections, refused one", "max", l.max)
+			refuse(c, "503 Service Unavailable", `{"ok":false,"exit":1,"error":{"code":"too_many_connections","message":"too many connections"}}`)
+			continue
+		}
+		return &countedConn{Conn: c, l: l}, nil
+	}
+}
+
+// refuse answers a connection it will not serve and closes it, without
+// waiting for the peer.
+func refuse(c net.Conn, status, body string) {
+	c.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
+	fmt.Fprintf(c, "HTTP/1.1 %s\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s", status, len(body), body)
+	c.Close()
+}
+
+func jsonEscape(s string) string {
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
+}
+
+type countedConn struct {
+	net.Conn
+	l    *limitListener
+	once sync.Once
+}
+
+func (c *countedConn) Close() error {
+	c.once.Do(func() { c.l.n.Add(-1) })
+	return c.Conn.Close()
+}
+
+func (s *Server) checkPeer(c net.Conn) error {
+	uid, err := peerUID(c)
+	if err != nil {
+		return err
+	}
+	if s.cfg.allowUID != nil {
+		if !s.cfg.allowUID(uid) {
+			return fmt.Errorf("peer uid %d is not allowed", uid)
+		}
+		return nil
+	}
+	if uid != 0 && int(uid) != os.Getuid() {
+		return fmt.Errorf("peer uid %d is neither this user (%d) nor root", uid, os.Getuid())
+	}
+	return nil
+}

@@ -1,0 +1,484 @@
+package control
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Config configures a control server. Only Interp (or Components) is
+// required: the zero value of everything else is a safe default.
+type Config struct {
+	// Interp is the interpreter the server runs commands with; when nil,
+	// one is made from Components.
+	Interp     *Interp
+	Components Components
+
+	// Socket is the unix socket's path; "" means DefaultSocketPath(Name);
+	// "-" means no unix socket (TCP only).
+	Socket string
+	// Name names the program in the default socket path; "" means the
+	// base name of the executable.
+	Name string
+
+	// Addr, when set, also listens on TCP ("127.0.0.1:7070"). Without a
+	// Token the address must be loopback, or NewServer refuses to start.
+	Addr string
+	// Token, when set, must be sent by TCP clients as
+	// "Authorization: Bearer TOKEN" (compared in constant time); at least
+	// 16 bytes.
+	Token string
+
+	// Logger gets the server's notices (refused peers, bad requests at
+	// debug level); nil means slog.Default().
+	Logger *slog.Logger
+
+	// Limits; zero means the default in brackets.
+	MaxBodyBytes      int64         // request body (64 KiB)
+	MaxHeaderBytes    int           // request headers (8 KiB)
+	ReadHeaderTimeout time.Duration // to read the headers (2 s)
+	ReadTimeout       time.Duration // to read the whole request (5 s)
+	WriteTimeout      time.Duration // to write a one-shot answer (30 s)
+	IdleTimeout       time.Duration // keep-alive connections (60 s)
+	RequestTimeout    time.Duration // a one-shot command's context (60 s)
+	MaxConns          int           // open connections per listener (64); more are refused
+
+	// allowUID overrides the peer check (tests).
+	allowUID func(uid uint32) bool
+}
+
+// Defaults of Config's limits.
+const (
+	DefaultMaxBodyBytes      = 64 << 10
+	DefaultMaxHeaderBytes    = 8 << 10
+	DefaultReadHeaderTimeout = 2 * time.Second
+	DefaultReadTimeout       = 5 * time.Second
+	DefaultWriteTimeout      = 30 * time.Second
+	DefaultIdleTimeout       = 60 * time.Second
+	DefaultRequestTimeout    = 60 * time.Second
+	DefaultMaxConns          = 64
+	// MinTokenBytes is the shortest token accepted.
+	MinTokenBytes = 16
+)
+
+// Server is a running control server. Make one with NewServer (or Serve).
+type Server struct {
+	cfg    Config
+	in     *Interp
+	log    *slog.Logger
+	socket string
+	unix   *http.Server
+	tcp    *http.Server
+	ul, tl net.Listener
+
+	closeOnce sync.Once
+	closeErr  error
+	wg        sync.WaitGroup
+}
+
+// NewServer checks the configuration, opens the listeners (the unix
+// socket, and TCP when Addr is set) and starts serving on them. A live
+// socket at the path is never taken over: NewServer then fails; a stale
+// one (nobody answers) is replaced. Close stops the server.
+func NewServer(cfg Config) (*Server, error) {
+	in := cfg.Interp
+	if in == nil {
+		var err error
+		if in, err = NewInterp(cfg.Components); err != nil {
+			return nil, err
+		}
+	}
+	setDefaults(&cfg)
+	s := &Server{cfg: cfg, in: in, log: cfg.Logger}
+	if cfg.Token != "" && len(cfg.Token) < MinTokenBytes {
+		return nil, fmt.Errorf("control: token is %d bytes: use at least %d", len(cfg.Token), MinTokenBytes)
+	}
+	if cfg.Addr != "" && cfg.Token == "" {
+		if err := checkLoopback(cfg.Addr); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Socket != "-" {
+		path := cfg.Socket
+		if path == "" {
+			var err error
+			if path, err = DefaultSocketPath(cfg.Name); err != nil {
+				return nil, err
+			}
+		}
+		l, err := listenUnix(path)
+		if err != nil {
+			return nil, err
+		}
+		s.socket, s.ul = path, l
+	}
+	if cfg.Addr != "" {
+		l, err := net.Listen("tcp", cfg.Addr)
+		if err != nil {
+			s.closeListeners()
+			return nil, fmt.Errorf("control: listen on %s: %w", cfg.Addr, err)
+		}
+		if ta, ok := l.Addr().(*net.TCPAddr); cfg.Token == "" && (!ok || !ta.IP.IsLoopback()) {
+			l.Close()
+			s.closeListeners()
+			return nil, fmt.Errorf("control: TCP address %s is not loopback: set a token to listen on it", l.Addr())
+		}
+		s.tl = l
+	}
+	if s.ul == nil && s.tl == nil {
+		return nil, errors.New("control: no listener: give a socket path or a TCP address")
+	}
+	if s.ul != nil {
+		s.unix = s.httpServer(s.handler(false))
+		s.serve(s.unix, &limitListener{Listener: s.ul, max: cfg.MaxConns, check: s.checkPeer, log: s.log})
+	}
+	if s.tl != nil {
+		s.tcp = s.httpServer(s.handler(true))
+		s.serve(s.tcp, &limitListener{Listener: s.tl, max: cfg.MaxConns, log: s.log})
+	}
+	return s, nil
+}
+
+// Serve runs a control server until ctx ends, then closes it.
+func Serve(ctx context.Context, cfg Config) error {
+	s, err := NewServer(cfg)
+	if err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return s.Close()
+}
+
+func setDefaults(c *Config) {
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.MaxHeaderBytes <= 0 {
+		c.MaxHeaderBytes = DefaultMaxHeaderBytes
+	}
+	def(&c.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	def(&c.ReadTimeout, DefaultReadTimeout)
+	def(&c.WriteTimeout, DefaultWriteTimeout)
+	def(&c.IdleTimeout, DefaultIdleTimeout)
+	def(&c.RequestTimeout, DefaultRequestTimeout)
+	if c.MaxConns <= 0 {
+		c.MaxConns = DefaultMaxConns
+	}
+}
+
+func (s *Server) httpServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		MaxHeaderBytes:    s.cfg.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+	}
+}
+
+func (s *Server) serve(hs *http.Server, l net.Listener) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if err := hs.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("control: server stopped", "err", err)
+		}
+	}()
+}
+
+// SocketPath returns the unix socket's path ("" without one).
+func (s *Server) SocketPath() string { return s.socket }
+
+// Addr returns the TCP listener's address (nil without one).
+func (s *Server) Addr() net.Addr {
+	if s.tl == nil {
+		return nil
+	}
+	return s.tl.Addr()
+}
+
+// Interp returns the server's interpreter.
+func (s *Server) Interp() *Interp { return s.in }
+
+// Close stops accepting, ends open streams, waits briefly for commands in
+// progress and removes the socket.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		var errs []error
+		for _, hs := range []*http.Server{s.unix, s.tcp} {
+			if hs == nil {
+				continue
+			}
+			if err := hs.Shutdown(ctx); err != nil {
+				errs = append(errs, err)
+				hs.Close()
+			}
+		}
+		s.wg.Wait()
+		s.closeListeners()
+		s.closeErr = errors.Join(errs...)
+	})
+	return s.closeErr
+}
+
+func (s *Server) closeListeners() {
+	if s.ul != nil {
+		s.ul.Close() // unlinks the socket
+	}
+	if s.tl != nil {
+		s.tl.Close()
+	}
+}
+
+// checkLoopback refuses an address whose host is not a loopback address.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("control: TCP address %q: %w", addr, err)
+	}
+	refuse := fmt.Errorf("control: TCP address %q is not loopback: without a token the control server listens on loopback only (127.0.0.1, ::1); set a token to listen on it", addr)
+	if host == "" {
+		return refuse
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		if !ip.IsLoopback() {
+			return refuse
+		}
+		return nil
+	}
+	if host != "localhost" {
+		return refuse
+	}
+	return nil
+}
+
+func (s *Server) handler(tcp bool) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/v1/exec", s.handleExec)
+	mux.HandleFunc("/v1/stream", s.handleStream)
+	mux.HandleFunc("/v1/verbs", s.handleVerbs)
+	mux.HandleFunc("/v1/health", s.handleHealth)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, errorf(CodeNoEndpoint, "no endpoint "+truncate(r.URL.Path, 60)+": use /v1/exec, /v1/stream, /v1/verbs or /v1/health"))
+	})
+	var h http.Handler = mux
+	if tcp {
+		h = s.guardTCP(h)
+	}
+	return recoverer(h, s.log)
+}
+
+func recoverer(h http.Handler, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.Error("control: panic in handler", "panic", v)
+				writeError(w, errorf(CodeInternal, fmt.Sprint("internal error: ", v)))
+			}
+		}()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// guardTCP checks the token, and without one the Host header (a web page
+// must not reach a loopback server through DNS rebinding).
+func (s *Server) guardTCP(h http.Handler) http.Handler {
+	want := []byte("Bearer " + s.cfg.Token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.Token != "" {
+			got := []byte(r.Header.Get("Authorization"))
+			if subtle.ConstantTimeCompare(got, want) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="aiotools"`)
+				writeError(w, errorf(CodeUnauthorized, "missing or wrong token"))
+				return
+			}
+		} else if !loopbackHost(r.Host) {
+			writeError(w, errorf(CodeUnauthorized, "Host "+truncate(r.Host, 60)+" is not a loopback name: without a token only loopback hosts are served"))
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func loopbackHost(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b, _ = json.Marshal(Response{Error: errorf(CodeInternal, "encoding the answer: "+err.Error())})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
+func writeError(w http.ResponseWriter, e *Error) {
+	writeJSON(w, e.HTTPStatus(), Response{OK: false, Exit: ExitFailure, Error: e})
+}
+
+// readRequest decodes and bounds a command request.
+func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) ([]string, *Request, *Error) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", "POST")
+		return nil, nil, errorf(CodeMethodNotAllowed, r.URL.Path+" takes POST, not "+truncate(r.Method, 20))
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		return nil, nil, errorf(CodeBadRequest, "Content-Type must be application/json, got "+truncate(ct, 60))
+	}
+	if r.ContentLength > s.cfg.MaxBodyBytes {
+		return nil, nil, errorf(CodeTooLarge, fmt.Sprintf("request body is %d bytes, over the limit of %d", r.ContentLength, s.cfg.MaxBodyBytes))
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	dec.DisallowUnknownFields()
+	var req Request
+	if err := dec.Decode(&req); err != nil {
+		var mbe *http.MaxBytesError
+		switch {
+		case errors.As(err, &mbe):
+			return nil, nil, errorf(CodeTooLarge, fmt.Sprintf("request body is over the limit of %d bytes", s.cfg.MaxBodyBytes))
+		case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+			return nil, nil, errorf(CodeBadRequest, "request body is empty or truncated")
+		}
+		return nil, nil, errorf(CodeBadRequest, "request body is not a command request: "+truncate(err.Error(), 200))
+	}
+	if dec.More() {
+		return nil, nil, errorf(CodeBadRequest, "request body has data after the JSON object")
+	}
+	if req.Output != "" && req.Output != "text" && req.Output != "json" {
+		return nil, nil, errorf(CodeBadRequest, "output must be text or json, got "+truncate(req.Output, 20))
+	}
+	switch {
+	case req.Line != "" && len(req.Argv) > 0:
+		return nil, nil, errorf(CodeBadRequest, "give argv or line, not both")
+	case req.Line != "":
+		argv, err := ParseLine(req.Line)
+		if err != nil {
+			return nil, nil, asError(err)
+		}
+		return argv, &req, nil
+	}
+	return req.Argv, &req, nil
+}
+
+func (s *Server) handleExec(w http.ResponseWriter, r *http.Request) {
+	argv, req, e := s.readRequest(w, r)
+	if e != nil {
+		s.log.Debug("control: bad request", "err", e.Message)
+		writeError(w, e)
+		return
+	}
+	rc := http.NewResponseController(w)
+	rc.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+	defer cancel()
+	res := s.in.Exec(ctx, argv, Options{JSON: req.Output == "json", Color: req.Color})
+	resp, err := toResponse(res)
+	if err != nil {
+		writeError(w, errorf(CodeInternal, "encoding the result: "+err.Error()))
+		return
+	}
+	status := http.StatusOK
+	if res.Err != nil {
+		status = res.Err.HTTPStatus()
+	}
+	writeJSON(w, status, resp)
+}
+
+// handleStream answers with Server-Sent Events: one "data:" event per
+// Event, an "event: error" with an Error if the stream fails.
+func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
+	argv, _, e := s.readRequest(w, r)
+	if e == nil {
+		if err := s.in.check(argv, true); err != nil {
+			e = asError(err)
+		}
+	}
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	rc := http.NewResponseController(w)
+	rc.SetReadDeadline(time.Time{})
+	rc.SetWriteDeadline(time.Time{})
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	if err := rc.Flush(); err != nil {
+		return
+	}
+	var buf []byte
+	err := s.in.Stream(r.Context(), argv, func(ev Event) error {
+		b, err := json.Marshal(ev)
+		if err != nil {
+			return err
+		}
+		buf = append(append(append(buf[:0], "data: "...), b...), '\n', '\n')
+		rc.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))
+		if _, err := w.Write(buf); err != nil {
+			return err
+		}
+		return rc.Flush()
+	})
+	if err != nil && r.Context().Err() == nil {
+		b, _ := json.Marshal(asError(err))
+		fmt.Fprintf(w, "event: error\ndata: %s\n\n", b)
+		rc.Flush()
+	}
+}
+
+func (s *Server) handleVerbs(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", "GET")
+		writeError(w, errorf(CodeMethodNotAllowed, "/v1/verbs takes GET"))
+		return
+	}
+	writeJSON(w, http.StatusOK, Verbs())
+}
+
+// Health is the body of GET /v1/health.
+type Health struct {
+	OK  bool `json:"ok"`
+	PID int  `json:"pid"`
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, Health{OK: true, PID: os.Getpid()})
+}

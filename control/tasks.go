@@ -1,0 +1,334 @@
+package control
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/aiotools-go/aiotools/aioctl"
+)
+
+// NamesData is the result of start, stop, restart, delete and set args:
+// the tasks acted on.
+type NamesData struct {
+	Names []string `json:"names"`
+}
+
+// ResultData is one task's result (verb result).
+type ResultData struct {
+	Name  string       `json:"name"`
+	State aioctl.State `json:"state"`
+	// Result is the value as JSON (null when it does not encode).
+	Result json.RawMessage `json:"result"`
+	// Text is the value as status prints it.
+	Text string `json:"text"`
+}
+
+// TracebackData is one failed task's error (verb traceback).
+type TracebackData struct {
+	Name      string `json:"name"`
+	Error     string `json:"error"`
+	ErrorType string `json:"error_type"`
+	Traceback string `json:"traceback"`
+}
+
+// DebugData is the debug mode after the debug verb.
+type DebugData struct {
+	Debug bool `json:"debug"`
+}
+
+// ActiveData is one task's answer to is-active.
+type ActiveData struct {
+	Name   string       `json:"name"`
+	State  aioctl.State `json:"state"`
+	Active string       `json:"active"` // active, activating, deactivating, inactive, failed
+}
+
+// oneLine joins a joined error's lines.
+func oneLine(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
+	return &Error{Code: CodeOf(err), Message: msg}
+}
+
+func checkIntFlags(names ...string) func(*call) error {
+	return func(c *call) error {
+		for _, n := range names {
+			if v, ok := c.flag(n); ok {
+				if _, err := strconv.Atoi(v); err != nil {
+					return errorf(CodeBadArgument, c.verb.Name+": --"+n+" wants a whole number, got "+strconv.Quote(truncate(v, 40)))
+				}
+			}
+		}
+		return nil
+	}
+}
+
+func checkOnOff(c *call) error {
+	if len(c.args) == 1 && c.args[0] != "on" && c.args[0] != "off" {
+		return errorf(CodeBadArgument, "debug: want on or off, got "+strconv.Quote(truncate(c.args[0], 40)))
+	}
+	return nil
+}
+
+func checkIntArg(c *call) error {
+	if len(c.args) == 1 {
+		n, err := strconv.Atoi(c.args[0])
+		if err != nil || n < 1 || n > 1000 {
+			return errorf(CodeBadArgument, c.verb.Name+": want a count from 1 to 1000, got "+strconv.Quote(truncate(c.args[0], 40)))
+		}
+	}
+	return nil
+}
+
+func checkNamesKind(c *call) error {
+	if len(c.args) == 1 {
+		switch c.args[0] {
+		case "tasks", "services", "verbs":
+		default:
+			return errorf(CodeBadArgument, "names: want tasks, services or verbs, got "+strconv.Quote(truncate(c.args[0], 40)))
+		}
+	}
+	return nil
+}
+
+func activeWord(s aioctl.State) string {
+	switch s {
+	case aioctl.Running:
+		return "active"
+	case aioctl.Restarting:
+		return "activating"
+	case aioctl.Stopping:
+		return "deactivating"
+	case aioctl.Error, aioctl.GaveUp:
+		return "failed"
+	}
+	return "inactive"
+}
+
+// systemctlExit is 4 when a pattern matched nothing, else 3 when a matched
+// task is not running, else 0.
+func systemctlExit(sts []aioctl.TaskStatus, err error) int {
+	if errors.Is(err, aioctl.ErrNotFound) {
+		return ExitNoSuch
+	}
+	for i := range sts {
+		if sts[i].State != aioctl.Running {
+			return ExitNotActive
+		}
+	}
+	return ExitOK
+}
+
+func runStatus(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	g := in.c.Group
+	debug := c.has("debug") || g.IsDebug()
+	n := 0
+	if v, ok := c.flag("lines"); ok {
+		n, _ = strconv.Atoi(v)
+	}
+	sts, err := g.Snapshot(aioctl.SnapshotOptions{Debug: debug, LogLines: n}, c.args...)
+	res := &Result{Exit: ExitOK}
+	if len(c.args) > 0 {
+		res.Exit = systemctlExit(sts, err)
+	}
+	if c.opt.JSON {
+		res.Data = sts
+	} else {
+		var b strings.Builder
+		_ = aioctl.Render(&b, sts, aioctl.RenderOptions{Debug: debug, Color: c.opt.Color, Now: g.Clock().Now()})
+		res.Text = b.String()
+	}
+	return res, oneLine(err)
+}
+
+func runIsActive(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	sts, err := in.c.Group.Snapshot(aioctl.SnapshotOptions{LogLines: 0}, c.args...)
+	res := &Result{Exit: systemctlExit(sts, err)}
+	out := make([]ActiveData, len(sts))
+	var b strings.Builder
+	for i := range sts {
+		out[i] = ActiveData{Name: sts[i].Name, State: sts[i].State, Active: activeWord(sts[i].State)}
+		b.WriteString(out[i].Active + "\n")
+	}
+	res.Data, res.Text = out, b.String()
+	return res, oneLine(err)
+}
+
+func namesResult(verb string, names []string, none string) *Result {
+	if names == nil {
+		names = []string{}
+	}
+	r := &Result{Data: NamesData{Names: names}}
+	if len(names) == 0 {
+		r.Text = none + "\n"
+	} else {
+		r.Text = verb + ": " + strings.Join(names, ", ") + "\n"
+	}
+	return r
+}
+
+func runStart(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	names, err := in.c.Group.Start(c.args...)
+	return namesResult("started", names, "nothing started (already running)"), oneLine(err)
+}
+
+func runStop(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	names, err := in.c.Group.Stop(ctx, c.args...)
+	return namesResult("stopped", names, "nothing stopped"), oneLine(err)
+}
+
+func runRestart(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	names, err := in.c.Group.Restart(ctx, c.args...)
+	return namesResult("restarted", names, "nothing restarted"), oneLine(err)
+}
+
+func runDelete(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	names, err := in.c.Group.Delete(ctx, c.args...)
+	return namesResult("deleted", names, "nothing deleted"), oneLine(err)
+}
+
+func runResult(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	sts, err := in.c.Group.Snapshot(aioctl.SnapshotOptions{LogLines: 0}, c.args...)
+	out := make([]ResultData, len(sts))
+	var b strings.Builder
+	for i := range sts {
+		st := &sts[i]
+		raw, jerr := json.Marshal(st.Result)
+		if jerr != nil {
+			raw = json.RawMessage("null")
+		}
+		out[i] = ResultData{Name: st.Name, State: st.State, Result: raw, Text: st.ResultText}
+		b.WriteString(st.Name + ": " + st.ResultText + "\n")
+	}
+	return &Result{Data: out, Text: b.String()}, oneLine(err)
+}
+
+func runTraceback(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	sts, err := in.c.Group.Snapshot(aioctl.SnapshotOptions{LogLines: 0}, c.args...)
+	out := []TracebackData{}
+	var b strings.Builder
+	for i := range sts {
+		st := &sts[i]
+		if st.Error == "" {
+			continue
+		}
+		out = append(out, TracebackData{Name: st.Name, Error: st.Error, ErrorType: st.ErrorType, Traceback: st.Traceback})
+		b.WriteString("● " + st.Name + ": " + strings.TrimRight(st.Traceback, "\n") + "\n")
+	}
+	if len(out) == 0 {
+		b.WriteString("no traceback: no matching task failed\n")
+	}
+	return &Result{Data: out, Text: b.String()}, oneLine(err)
+}
+
+func runDebug(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	g := in.c.Group
+	var on bool
+	if len(c.args) == 1 {
+		on = c.args[0] == "on"
+		g.SetDebug(on)
+	} else {
+		on = g.Debug()
+	}
+	word := "off"
+	if on {
+		word = "on"
+	}
+	return &Result{Data: DebugData{Debug: on}, Text: "debug mode " + word + "\n"}, nil
+}
+
+func runSetArgs(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	patch := []byte(c.args[1])
+	if !json.Valid(patch) || strings.TrimSpace(c.args[1])[0] != '{' {
+		return nil, errorf(CodeBadArgument, `set args: want a JSON object like {"sleep": "3s"}, got `+strconv.Quote(truncate(c.args[1], 60)))
+	}
+	names, err := in.c.Group.SetArgsJSON(patch, c.args[0])
+	r := namesResult("args set (used at the next start) for", names, "no arguments changed")
+	return r, oneLine(err)
+}
+
+func runHelp(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	if len(c.args) > 0 {
+		name := strings.Join(c.args, " ")
+		v := verbIndex[name]
+		if v == nil {
+			if subs := verbGroups[name]; len(subs) > 0 {
+				var b strings.Builder
+				for _, s := range subs {
+					vv := verbIndex[name+" "+s]
+					b.WriteString(helpLine(vv))
+				}
+				return &Result{Data: subs, Text: b.String()}, nil
+			}
+			return nil, errorf(CodeUnknownVerb, "help: unknown verb "+strconv.Quote(truncate(name, 40)))
+		}
+		var b strings.Builder
+		b.WriteString("usage: " + v.Usage() + "\n  " + v.Summary + "\n")
+		for _, f := range v.Flags {
+			s := "  --" + f.Name
+			if f.Short != "" {
+				s += ", -" + f.Short
+			}
+			if f.Value != "" {
+				s += " " + f.Value
+			}
+			b.WriteString(s + "\n      " + f.Usage + "\n")
+		}
+		if !in.has(v.Needs) {
+			b.WriteString("  (not available: this program has no " + v.Needs.String() + ")\n")
+		}
+		return &Result{Data: *v, Text: b.String()}, nil
+	}
+	var b strings.Builder
+	var list []Verb
+	for i := range verbTable {
+		v := &verbTable[i]
+		if v.Hidden {
+			continue
+		}
+		list = append(list, *v)
+		b.WriteString(helpLine(v))
+	}
+	return &Result{Data: list, Text: b.String()}, nil
+}
+
+func helpLine(v *Verb) string {
+	u := v.Name
+	if v.ArgsUsage != "" {
+		u += " " + v.ArgsUsage
+	}
+	pad := 34 - len(u)
+	if pad < 1 {
+		pad = 1
+	}
+	return "  " + u + strings.Repeat(" ", pad) + v.Summary + "\n"
+}
+
+func runNames(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	kind := "tasks"
+	if len(c.args) == 1 {
+		kind = c.args[0]
+	}
+	var names []string
+	switch kind {
+	case "tasks":
+		names = in.c.Group.Names()
+	case "services":
+		names = in.serviceNames()
+	case "verbs":
+		for i := range verbTable {
+			if !verbTable[i].Hidden {
+				names = append(names, verbTable[i].Name)
+			}
+		}
+	}
+	if names == nil {
+		names = []string{}
+	}
+	return &Result{Data: names, Text: strings.Join(names, "\n") + "\n"}, nil
+}
