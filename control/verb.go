@@ -60,8 +60,8 @@ type Verb struct {
 	// Summary is the one-line help.
 	Summary string `json:"summary"`
 	// MinArgs and MaxArgs bound the number of arguments (MaxArgs -1: any).
-	MinArgs int `json:"min_args"`
-	MaxArgs int `json:"max_args"`
+	MinArgs int    `json:"min_args"`
+	MaxArgs int    `json:"max_args"`
 	Flags   []Flag `json:"flags,omitempty"`
 	// Needs is the component the verb acts on.
 	Needs Component `json:"-"`
