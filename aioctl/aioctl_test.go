@@ -417,3 +417,14 @@ func TestResultsAndTracebacks(t *testing.T) {
 		t.Fatalf("Tracebacks = %q", tbs)
 	}
 }
+
+func TestPanickingCallbackDoesNotCrash(t *testing.T) {
+	g, _ := newTestGroup(t)
+	w := stateWaiter(t, g, "fail", Error)
+	MustAdd(g, fail, "boom", WithOnError(func(string, error) int { panic("callback bug") }))
+	w()
+	sts, _ := g.Status("fail")
+	if sts[0].ResultText != "callback panic: callback bug" {
+		t.Fatalf("result %q", sts[0].ResultText)
+	}
+}

@@ -126,6 +126,17 @@ func (g *Group) emit(t *Task, from, to State, cause Cause, at time.Time) {
 	}
 	e := Event{Task: t, Name: t.name, From: from, To: to, Cause: cause, Time: at}
 	for _, w := range *ws {
-		w.fn(e)
+		w.call(e)
 	}
+}
+
+// call runs a watcher; a watcher that panics is logged and the task that
+// changed state goes on.
+func (w *watcher) call(e Event) {
+	defer func() {
+		if p := recover(); p != nil && e.Task != nil {
+			e.Task.logFailure(newPanicError("watcher: " + sprint(p)))
+		}
+	}()
+	w.fn(e)
 }

@@ -73,3 +73,14 @@ func TestSubscribeCountsDroppedEventsAndCloses(t *testing.T) {
 	for range ch { // drains and ends: the channel is closed
 	}
 }
+
+func TestPanickingWatcherDoesNotCrash(t *testing.T) {
+	g, _ := newTestGroup(t)
+	g.Watch(func(Event) { panic("watcher bug") })
+	w := stateWaiter(t, g, "answer", Done)
+	MustAdd(g, answer, 1)
+	w()
+	if tk := mustGet(t, g, "answer"); tk.Result() != 2 {
+		t.Fatalf("result %v", tk.Result())
+	}
+}

@@ -240,13 +240,13 @@ func (t *Task) loop(ctx context.Context, cancel context.CancelFunc, done chan st
 		}
 		set := state == Done
 		if state == Stopped {
-			if v, ok := t.r.stopped(); ok {
+			if v, ok := t.callback(func() (any, bool) { return t.r.stopped() }); ok {
 				res, set = v, true
 			}
 		}
 		if state == Error {
 			t.logFailure(err)
-			if v, ok := t.r.failed(err); ok {
+			if v, ok := t.callback(func() (any, bool) { return t.r.failed(err) }); ok {
 				res, set = v, true
 			}
 		}
@@ -315,7 +315,7 @@ func (t *Task) waitRestart(ctx context.Context, delay time.Duration) bool {
 	}
 	t.mu.Unlock()
 	{ // stopped while waiting
-		res, set := t.r.stopped()
+		res, set := t.callback(func() (any, bool) { return t.r.stopped() })
 		t.mu.Lock()
 		prev := t.state
 		t.state, t.ended, t.unresponsive = Stopped, now, false
@@ -345,4 +345,17 @@ func (t *Task) logFailure(err error) {
 		return
 	}
 	l.LogAttrs(context.Background(), slog.LevelError, describeError(err), slog.String(TaskKey, t.name))
+}
+
+// callback runs an on-stop or on-error callback. A callback that panics
+// does not take the process down: its panic becomes the task's result.
+func (t *Task) callback(f func() (any, bool)) (v any, ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			pe := newPanicError(p)
+			t.logFailure(pe)
+			v, ok = "callback "+pe.Error(), true
+		}
+	}()
+	return f()
 }
