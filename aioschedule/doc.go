@@ -1,0 +1,72 @@
+// Package aioschedule starts the tasks of an aioctl.Group on schedules:
+// once after a delay, at a point in time, every N after the previous
+// planned run, or by a cron expression in a time zone.
+//
+//	g := aioctl.NewGroup()
+//	s := aioschedule.New(g)
+//	defer s.Close()
+//
+//	// The seed's schedule_task: add a deferred task and schedule it.
+//	aioschedule.Add(s, world, nil, aioschedule.Spec{StartIn: 5 * time.Second, Repeat: 10 * time.Second},
+//		aioctl.WithName("world"))
+//
+//	// Schedule a task that is already in the group, from its JSON config.
+//	var spec aioschedule.Spec
+//	json.Unmarshal([]byte(`{"cron": "0 3 * * *", "tz": "Europe/Berlin"}`), &spec)
+//	err := s.Schedule("backup", spec)
+//
+// # Timing
+//
+// StartIn is measured from the moment the schedule is added (From "now",
+// the default) or from the scheduler's start (From "start", as the seed's
+// loop did). Repeat reruns the task every Repeat after the previous
+// planned run (not after the moment it actually started, so runs do not
+// drift); Repeat "true" in JSON means every StartIn. At is an RFC 3339
+// time, or "HH:MM[:SS]" for the next such wall time in TZ. Cron is a
+// 5-field expression or a descriptor (@hourly, @daily, @weekly,
+// @monthly, @yearly, "@every 90s"), read in TZ (the local zone by default).
+//
+// Daylight saving time follows ISC cron: a wall time skipped by a
+// spring-forward gap runs once, at the transition; a wall time that
+// happens twice in a fall-back fold runs once, at its first occurrence.
+// Expressions whose minute or hour field is a wildcard ("*", "*/15") run
+// by elapsed time instead: they skip the gap and run through the fold.
+// A spec that can never run (30 February, "0 0 31 4 *") is refused.
+//
+// # Runs
+//
+// A due run starts the task with Task.Trigger, only if it is not still
+// running: otherwise the run is skipped and counted. Jitter delays each
+// run by a random duration below it. A run that the scheduler reaches
+// more than the miss tolerance late (the clock jumped, the machine slept)
+// is missed: it is counted and logged, and runs once if the spec says
+// CatchUp, however many runs were lost. A schedule added (or resumed)
+// after its time was due runs at once, then keeps its timing.
+//
+// As in the seed, a user's stop of a task (Group.Stop) unschedules it
+// unless Spec.Keep or WithKeepOnStop says otherwise; a user's start
+// (Group.Start, Task.Start) reschedules it with its original timing.
+// Deleting a task forgets its schedule.
+//
+// # Timers
+//
+// The scheduler keeps its schedules in a min-heap and sleeps on a single
+// timer until the earliest run; adding, removing or changing a schedule
+// re-arms it. Its one goroutine exists only while something is scheduled.
+// It does not poll: it wakes only when a run is due, or after
+// WithMaxSleep (default 15 minutes) to notice a suspend or a change of
+// the system time; WithMaxSleep(0) turns that off.
+//
+// # Status
+//
+// The scheduler fills in the schedule part of its tasks' status, which
+// aioctl renders as
+//
+//	● world: status: done @ 2015-01-01 00:12:44; 48 s ago --> result:
+//	    ┗━► schedule: last @ 2015-01-01 00:12:39 --> next in 37 s @ 2015-01-01 00:13:21
+//
+// and, in debug mode, "┗━► schedule opts: <Spec.String()> (skipped: N, missed: N)".
+//
+// The package uses only the Go 1.23 standard library and the pure-Go
+// github.com/robfig/cron/v3 field parser, so it builds under TinyGo.
+package aioschedule

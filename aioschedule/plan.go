@@ -1,0 +1,222 @@
+package aioschedule
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// minPeriod is the shortest repeat accepted: shorter ones would keep the
+// scheduler busy for no use.
+const minPeriod = time.Millisecond
+
+// plan is a validated Spec, ready to compute run times.
+type plan struct {
+	spec    Spec
+	startIn time.Duration // first run after base (kindStartIn)
+	at      time.Time     // absolute first run (RFC 3339 At)
+	daily   *cronExpr     // "HH:MM[:SS]" At: the first run is its next time
+	cron    *cronExpr     // calendar schedule
+	period  time.Duration // repeat period; 0 for a calendar or a single run
+	loc     *time.Location
+}
+
+// compile validates s and returns its plan.
+func compile(s Spec) (*plan, error) {
+	p := &plan{spec: s, loc: time.Local}
+	switch {
+	case s.StartIn < 0:
+		return nil, specErr("start_in", "negative duration "+s.StartIn.String())
+	case s.Repeat < 0:
+		return nil, specErr("repeat", "negative period "+s.Repeat.String())
+	case s.Jitter < 0:
+		return nil, specErr("jitter", "negative duration "+s.Jitter.String())
+	case s.RepeatStartIn && s.Repeat != 0:
+		return nil, specErr("repeat", "set either a period or true, not both")
+	case s.RepeatStartIn && s.StartIn <= 0:
+		return nil, specErr("repeat", "true means every start_in, which must then be positive")
+	}
+	switch s.From {
+	case "", FromNow, FromStart:
+	default:
+		return nil, specErr("from", "want \"now\" or \"start\", got "+strconv.Quote(s.From))
+	}
+	if s.TZ != "" {
+		loc, err := time.LoadLocation(s.TZ)
+		if err != nil {
+			return nil, specErr("tz", "unknown time zone "+strconv.Quote(s.TZ))
+		}
+		p.loc = loc
+	}
+	p.period = s.Repeat
+	if s.RepeatStartIn {
+		p.period = s.StartIn
+	}
+	if p.period != 0 && p.period < minPeriod {
+		return nil, specErr("repeat", "period "+p.period.String()+" is under "+minPeriod.String())
+	}
+	p.startIn = s.StartIn
+	cronExprText := strings.TrimSpace(s.Cron)
+	switch {
+	case cronExprText != "":
+		for _, f := range []struct {
+			name string
+			set  bool
+		}{{"start_in", s.StartIn != 0}, {"repeat", s.Repeat != 0 || s.RepeatStartIn}, {"at", s.At != ""}} {
+			if f.set {
+				return nil, specErr(f.name, "cannot be combined with cron")
+			}
+		}
+		if rest, ok := strings.CutPrefix(cronExprText, "@every"); ok {
+			if strings.TrimSpace(rest) == "" || rest[0] != ' ' && rest[0] != '\t' {
+				return nil, specErr("cron", "want \"@every <duration>\", got "+strconv.Quote(cronExprText))
+			}
+			d, err := ParseDuration("cron", rest)
+			if err != nil {
+				return nil, err
+			}
+			if d < minPeriod {
+				return nil, specErr("cron", "@every period "+d.String()+" is under "+minPeriod.String())
+			}
+			if s.TZ != "" {
+				return nil, specErr("tz", "does not apply to @every")
+			}
+			p.startIn, p.period = d, d
+			return p, nil
+		}
+		if s.From != "" {
+			return nil, specErr("from", "applies to start_in and @every, not to a calendar cron")
+		}
+		c, err := parseCron(cronExprText, p.loc)
+		if err != nil {
+			return nil, err
+		}
+		p.cron = c
+	case s.At != "":
+		if s.StartIn != 0 {
+			return nil, specErr("start_in", "cannot be combined with at")
+		}
+		if s.From != "" {
+			return nil, specErr("from", "applies to start_in, not to at")
+		}
+		if err := p.parseAt(strings.TrimSpace(s.At)); err != nil {
+			return nil, err
+		}
+	default:
+		if s.TZ != "" {
+			return nil, specErr("tz", "applies to cron and an \"HH:MM\" at only")
+		}
+	}
+	return p, nil
+}
+
+func (p *plan) parseAt(at string) error {
+	if strings.Count(at, ":") <= 2 && len(at) <= 8 && !strings.ContainsAny(at, "T ") {
+		parts := strings.Split(at, ":")
+		if len(parts) < 2 {
+			return specErr("at", "want an RFC 3339 time or \"HH:MM[:SS]\", got "+strconv.Quote(at))
+		}
+		var v [3]int
+		lim := [3]int{23, 59, 59}
+		for i, part := range parts {
+			n, err := strconv.Atoi(part)
+			if err != nil || len(part) != 2 || n < 0 || n > lim[i] {
+				return specErr("at", "bad time of day "+strconv.Quote(at)+" (want HH:MM or HH:MM:SS, 00:00 to 23:59:59)")
+			}
+			v[i] = n
+		}
+		p.daily = clockExpr(v[0], v[1], v[2], p.loc, at)
+		return nil
+	}
+	if p.spec.TZ != "" {
+		return specErr("tz", "an RFC 3339 at carries its own offset; tz applies to \"HH:MM\" only")
+	}
+	t, err := time.Parse(time.RFC3339Nano, at)
+	if err != nil {
+		return specErr("at", "bad time "+strconv.Quote(at)+": "+strings.TrimPrefix(err.Error(), "parsing time "))
+	}
+	p.at = t
+	return nil
+}
+
+// first returns the first run: start is the scheduler's start, now the
+// time the schedule is added. ok is false when the schedule never runs.
+func (p *plan) first(start, now time.Time) (time.Time, bool) {
+	switch {
+	case p.cron != nil:
+		return p.cron.next(now)
+	case p.daily != nil:
+		return p.daily.next(now)
+	case !p.at.IsZero():
+		return p.at, true
+	}
+	base := now
+	if p.spec.From == FromStart {
+		base = start
+	}
+	return base.Add(p.startIn), true
+}
+
+// after returns the run planned after the run at slot; ok is false when
+// the schedule has no more runs.
+func (p *plan) after(slot time.Time) (time.Time, bool) {
+	if p.cron != nil {
+		return p.cron.next(slot)
+	}
+	if p.period > 0 {
+		return slot.Add(p.period), true
+	}
+	return time.Time{}, false
+}
+
+// advance looks at the runs planned from slot (which is due) up to now:
+// it returns the latest of them, how many there are (at least 1, at most
+// maxCount), and the first run after now (ok false: no more runs).
+func (p *plan) advance(slot, now time.Time, maxCount int) (last time.Time, n int, next time.Time, ok bool) {
+	last, n = slot, 1
+	if p.cron == nil && p.period > 0 {
+		k := int64(0)
+		if now.After(slot) {
+			k = int64(now.Sub(slot) / p.period)
+		}
+		last = slot.Add(time.Duration(k) * p.period)
+		if k >= int64(maxCount) {
+			n = maxCount
+		} else {
+			n = int(k) + 1
+		}
+		return last, n, last.Add(p.period), true
+	}
+	next, ok = p.after(slot)
+	for ok && !next.After(now) {
+		if n >= maxCount {
+			// Too many to walk one by one: jump to now.
+			last = next
+			next, ok = p.cron.next(now)
+			return last, n, next, ok
+		}
+		last, n = next, n+1
+		next, ok = p.after(next)
+	}
+	return last, n, next, ok
+}
+
+// Next returns the next n planned runs of spec after from, as a preview
+// (systemd-analyze calendar style): the runs a schedule added at from
+// would make, without jitter. StartIn counts from from.
+func Next(spec Spec, from time.Time, n int) ([]time.Time, error) {
+	return nextRuns(spec, from, from, n)
+}
+
+func nextRuns(spec Spec, start, from time.Time, n int) ([]time.Time, error) {
+	p, err := compile(spec)
+	if err != nil {
+		return nil, err
+	}
+	var out []time.Time
+	slot, ok := p.first(start, from)
+	for ; ok && len(out) < n; slot, ok = p.after(slot) {
+		out = append(out, slot)
+	}
+	return out, nil
+}

@@ -1,0 +1,531 @@
+package aioschedule
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"log/slog"
+	"math/rand"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/clock"
+)
+
+// ErrClosed is returned by Schedule after Close.
+var ErrClosed = errors.New("aioschedule: scheduler is closed")
+
+// ErrNotScheduled is returned (wrapped in an *aioctl.TaskError) by
+// Unschedule for a task that has no schedule.
+var ErrNotScheduled = errors.New("not scheduled")
+
+// DefaultMissTolerance is how late a run may start before it counts as
+// missed (see WithMissTolerance).
+const DefaultMissTolerance = time.Minute
+
+// DefaultMaxSleep is the longest the scheduler sleeps without looking at
+// the wall clock (see WithMaxSleep).
+const DefaultMaxSleep = 15 * time.Minute
+
+// maxMissCount bounds how many missed runs are counted (and walked) at once.
+const maxMissCount = 1 << 20
+
+// Option configures a Scheduler.
+type Option func(*Scheduler)
+
+// WithClock sets the time source; the default is the group's clock.
+func WithClock(c clock.Clock) Option { return func(s *Scheduler) { s.clock = c } }
+
+// WithRand sets the source of jitter: a function returning values in
+// [0,1). Tests pass a fixed one.
+func WithRand(f func() float64) Option { return func(s *Scheduler) { s.rand = f } }
+
+// WithLogger sets where the scheduler logs missed and skipped runs; the
+// default is the group's logger.
+func WithLogger(l *slog.Logger) Option { return func(s *Scheduler) { s.logger = l } }
+
+// WithMissTolerance sets how late (beyond its jitter) a run may be when
+// the scheduler gets to it and still run normally. A run later than that
+// was lost to a clock jump or a sleeping machine: it is counted as missed
+// and runs only if its Spec asks for CatchUp. Default DefaultMissTolerance.
+func WithMissTolerance(d time.Duration) Option {
+	return func(s *Scheduler) { s.tolerance = d }
+}
+
+// WithMaxSleep bounds how long the scheduler sleeps before it looks at the
+// wall clock again, so that a suspend (during which timers stand still) or
+// a change of the system time is noticed within d. Zero means never: the
+// scheduler then wakes only when a run is due. Default DefaultMaxSleep.
+func WithMaxSleep(d time.Duration) Option { return func(s *Scheduler) { s.maxSleep = d } }
+
+// WithKeepOnStop makes a user's stop keep every schedule (as Spec.Keep
+// does for one), instead of unscheduling the task until it is started.
+func WithKeepOnStop(keep bool) Option { return func(s *Scheduler) { s.keep = keep } }
+
+// Entry is one schedule, as List returns it.
+type Entry struct {
+	Task string `json:"task"`
+	Spec Spec   `json:"spec"`
+	// Last is the last start by the schedule (zero: none yet).
+	Last time.Time `json:"last"`
+	// Next is the next planned start, jitter included (zero: none).
+	Next time.Time `json:"next"`
+	// Skipped counts runs that were due while the task was still running.
+	Skipped int `json:"skipped"`
+	// Missed counts runs lost to a clock jump or a sleeping machine.
+	Missed int `json:"missed"`
+	// Paused: a user stopped the task; the schedule resumes, with its
+	// timing, when the task is started again.
+	Paused bool `json:"paused,omitempty"`
+}
+
+// Stats are the scheduler's counters since New.
+type Stats struct {
+	// Wakeups counts the times the scheduler's timer fired.
+	Wakeups uint64
+	// IdleWakeups counts timer wake-ups with no run due (max-sleep checks,
+	// or early wake-ups).
+	IdleWakeups uint64
+	// Runs counts starts by the scheduler; Skipped and Missed count runs
+	// not started because the task was running or the run was missed.
+	Runs, Skipped, Missed uint64
+}
+
+type entry struct {
+	task   *aioctl.Task
+	spec   Spec
+	plan   *plan
+	slot   time.Time // the next planned run
+	fireAt time.Time // slot plus jitter
+	due    bool      // slot was already due when (re)scheduled: run at once
+	last   time.Time
+	paused bool
+	over   bool // no more runs
+	index  int  // in the heap; -1 when not in it
+
+	skipped, missed int
+}
+
+// Scheduler starts the tasks of a group on their schedules. It sleeps on
+// one timer until the earliest run is due, in one goroutine that exists
+// only while something is scheduled. Its methods are safe for concurrent use.
+type Scheduler struct {
+	g         *aioctl.Group
+	clock     clock.Clock
+	rand      func() float64
+	logger    *slog.Logger
+	tolerance time.Duration
+	maxSleep  time.Duration
+	keep      bool
+	start     time.Time
+	unwatch   func()
+
+	mu      sync.Mutex
+	entries map[string]*entry
+	h       entryHeap
+	closed  bool
+	running bool          // the goroutine exists
+	wake    chan struct{} // re-arm request, capacity 1
+	quit    chan struct{} // closed by Close
+	wg      sync.WaitGroup
+	stats   Stats
+}
+
+// New returns a scheduler for the tasks of g. It watches g's events (a
+// user's stop unschedules, a user's start reschedules) and adds a
+// schedule line to the status of each scheduled task. Close it when done.
+func New(g *aioctl.Group, opts ...Option) *Scheduler {
+	s := &Scheduler{
+		g:         g,
+		clock:     g.Clock(),
+		rand:      rand.Float64,
+		tolerance: DefaultMissTolerance,
+		maxSleep:  DefaultMaxSleep,
+		entries:   make(map[string]*entry),
+		wake:      make(chan struct{}, 1),
+		quit:      make(chan struct{}),
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	s.start = s.clock.Now()
+	s.unwatch = g.Watch(s.onEvent)
+	g.AddStatusExtender(s)
+	return s
+}
+
+// Group returns the scheduler's group.
+func (s *Scheduler) Group() *aioctl.Group { return s.g }
+
+func (s *Scheduler) log() *slog.Logger {
+	if s.logger != nil {
+		return s.logger
+	}
+	return s.g.Logger()
+}
+
+// Schedule schedules the task named task (which must be in the group) by
+// spec, replacing any schedule it had. A spec that Validate refuses
+// schedules nothing and returns its *SpecError; an unknown task is an
+// *aioctl.NotFoundError.
+func (s *Scheduler) Schedule(task string, spec Spec) error {
+	p, err := compile(spec)
+	if err != nil {
+		return err
+	}
+	t, ok := s.g.Get(task)
+	if !ok {
+		return &aioctl.NotFoundError{Pattern: task}
+	}
+	now := s.clock.Now()
+	slot, ok := p.first(s.start, now)
+	if !ok {
+		return specErr("cron", "no run within "+strconv.Itoa(searchYears)+" years")
+	}
+	e := &entry{task: t, spec: spec, plan: p, slot: slot, index: -1}
+	e.due = !slot.After(now)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	if old := s.entries[task]; old != nil {
+		s.removeLocked(old)
+	}
+	s.entries[task] = e
+	s.pushLocked(e, true)
+	return nil
+}
+
+// Unschedule removes the task's schedule; the task itself is left as it is.
+func (s *Scheduler) Unschedule(task string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.entries[task]
+	if e == nil {
+		return &aioctl.TaskError{Task: task, Err: ErrNotScheduled}
+	}
+	s.removeLocked(e)
+	delete(s.entries, task)
+	return nil
+}
+
+// Next returns the next n planned runs of spec after from, without jitter,
+// as a schedule added at from would make them; a FromStart StartIn counts
+// from the scheduler's start.
+func (s *Scheduler) Next(spec Spec, from time.Time, n int) ([]time.Time, error) {
+	return nextRuns(spec, s.start, from, n)
+}
+
+// List returns the schedules, in task name order.
+func (s *Scheduler) List() []Entry {
+	s.mu.Lock()
+	out := make([]Entry, 0, len(s.entries))
+	for name, e := range s.entries {
+		out = append(out, e.export(name))
+	}
+	s.mu.Unlock()
+	sortEntries(out)
+	return out
+}
+
+func sortEntries(es []Entry) {
+	// insertion sort keeps the package free of sort's reflection paths on small boards
+	for i := 1; i < len(es); i++ {
+		for j := i; j > 0 && es[j].Task < es[j-1].Task; j-- {
+			es[j], es[j-1] = es[j-1], es[j]
+		}
+	}
+}
+
+func (e *entry) export(name string) Entry {
+	out := Entry{Task: name, Spec: e.spec, Last: e.last, Skipped: e.skipped, Missed: e.missed, Paused: e.paused}
+	if !e.paused && !e.over {
+		out.Next = e.fireAt
+	}
+	return out
+}
+
+// Stats returns the scheduler's counters.
+func (s *Scheduler) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stats
+}
+
+// Close unschedules everything, stops the scheduler's goroutine and waits
+// for it. It is idempotent; Schedule fails after it.
+func (s *Scheduler) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		s.wg.Wait()
+		return
+	}
+	s.closed = true
+	close(s.quit)
+	s.mu.Unlock()
+	s.unwatch()
+	s.wg.Wait()
+	s.mu.Lock()
+	for name, e := range s.entries {
+		s.removeLocked(e)
+		delete(s.entries, name)
+	}
+	s.mu.Unlock()
+}
+
+// ExtendStatus fills in st.Schedule for a scheduled task; it implements
+// aioctl.StatusExtender.
+func (s *Scheduler) ExtendStatus(st *aioctl.TaskStatus, debug bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.entries[st.Name]
+	if e == nil {
+		return
+	}
+	x := e.export(st.Name)
+	opts := e.spec.String()
+	if e.paused {
+		opts += " (unscheduled by stop)"
+	}
+	st.Schedule = &aioctl.ScheduleInfo{Last: x.Last, Next: x.Next, Opts: opts, Skipped: x.Skipped, Missed: x.Missed}
+}
+
+// onEvent applies the seed's rules: a user's stop unschedules the task
+// (unless kept), a user's start of such a task reschedules it with its
+// timing, a delete forgets it.
+func (s *Scheduler) onEvent(ev aioctl.Event) {
+	if ev.Cause != aioctl.CauseUser && ev.Cause != aioctl.CauseDelete {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.entries[ev.Name]
+	if e == nil || e.task != ev.Task || s.closed {
+		return
+	}
+	switch {
+	case ev.Cause == aioctl.CauseDelete:
+		s.removeLocked(e)
+		delete(s.entries, ev.Name)
+	case ev.To == aioctl.Stopped:
+		if s.keep || e.spec.Keep || e.paused || e.over {
+			return
+		}
+		s.removeLocked(e)
+		e.paused = true
+	case ev.To == aioctl.Running && e.paused:
+		e.paused = false
+		now := s.clock.Now()
+		if !e.slot.After(now) {
+			// The run fell due while the task was stopped: this start is
+			// it; the schedule goes on from its next planned run.
+			e.last = now
+			_, _, next, ok := e.plan.advance(e.slot, now, maxMissCount)
+			if !ok {
+				e.over = true
+				return
+			}
+			e.slot = next
+		}
+		s.pushLocked(e, true)
+	}
+}
+
+// pushLocked puts e in the heap with a fresh jitter and, with kick, makes
+// sure the goroutine runs and re-arms its timer.
+func (s *Scheduler) pushLocked(e *entry, kick bool) {
+	e.fireAt = e.slot
+	if j := e.spec.Jitter; j > 0 {
+		e.fireAt = e.slot.Add(time.Duration(s.rand() * float64(j)))
+	}
+	heap.Push(&s.h, e)
+	if kick && e.index == 0 {
+		s.kickLocked()
+	}
+}
+
+func (s *Scheduler) removeLocked(e *entry) {
+	if e.index >= 0 {
+		first := e.index == 0
+		heap.Remove(&s.h, e.index)
+		if first {
+			s.kickLocked()
+		}
+	}
+}
+
+// kickLocked starts the goroutine, or tells it to re-arm its timer.
+func (s *Scheduler) kickLocked() {
+	if s.closed {
+		return
+	}
+	if !s.running {
+		if len(s.h) == 0 {
+			return
+		}
+		s.running = true
+		s.wg.Add(1)
+		go s.loop()
+		return
+	}
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+type firing struct {
+	e    *entry
+	name string
+}
+
+// loop is the scheduler's goroutine: it sleeps until the earliest run is
+// due, starts the due tasks, and returns when nothing is scheduled.
+func (s *Scheduler) loop() {
+	defer s.wg.Done()
+	var (
+		tm    clock.Timer
+		fired bool
+		due   []firing
+	)
+	defer func() {
+		if tm != nil {
+			tm.Stop()
+		}
+	}()
+	for {
+		s.mu.Lock()
+		if s.closed || len(s.h) == 0 {
+			s.running = false
+			s.mu.Unlock()
+			return
+		}
+		now := s.clock.Now()
+		due = s.collectLocked(now, due[:0])
+		if fired && len(due) == 0 {
+			s.stats.IdleWakeups++
+		}
+		fired = false
+		var wait time.Duration
+		if len(due) == 0 {
+			wait = s.h[0].fireAt.Sub(now)
+		}
+		s.mu.Unlock()
+		if len(due) > 0 {
+			s.trigger(now, due)
+			continue
+		}
+		if s.maxSleep > 0 && wait > s.maxSleep {
+			wait = s.maxSleep
+		}
+		if tm == nil {
+			tm = s.clock.NewTimer(wait)
+		} else {
+			tm.Reset(wait)
+		}
+		select {
+		case <-tm.C():
+			fired = true
+			s.mu.Lock()
+			s.stats.Wakeups++
+			s.mu.Unlock()
+		case <-s.wake:
+		case <-s.quit:
+			s.mu.Lock()
+			s.running = false
+			s.mu.Unlock()
+			return
+		}
+	}
+}
+
+// collectLocked pops the entries due at now, decides for each whether it
+// runs (late runs are missed unless caught up), plans its next run and
+// puts it back.
+func (s *Scheduler) collectLocked(now time.Time, due []firing) []firing {
+	for len(s.h) > 0 && !s.h[0].fireAt.After(now) {
+		e := heap.Pop(&s.h).(*entry)
+		last, n, next, ok := e.plan.advance(e.slot, now, maxMissCount)
+		late := !e.due && now.Sub(last) > s.tolerance+e.spec.Jitter
+		run, missed := true, n-1
+		if e.due {
+			missed = 0 // added or resumed after its time: runs at once
+		} else if late && !e.spec.CatchUp {
+			run, missed = false, n
+		}
+		e.due = false
+		if missed > 0 {
+			e.missed += missed
+			s.stats.Missed += uint64(missed)
+			s.log().LogAttrs(context.Background(), slog.LevelWarn, "schedule: missed runs",
+				slog.String(aioctl.TaskKey, e.task.Name()), slog.Int("missed", missed),
+				slog.Bool("caught_up", late && run), slog.Time("planned", last))
+		}
+		if run {
+			due = append(due, firing{e: e, name: e.task.Name()})
+		}
+		if !ok {
+			e.over = true
+			continue
+		}
+		e.slot = next
+		s.pushLocked(e, false)
+	}
+	return due
+}
+
+// trigger starts the due tasks (with no lock held: starting a task runs
+// the group's watchers) and records the outcome.
+func (s *Scheduler) trigger(now time.Time, due []firing) {
+	for i := range due {
+		f := &due[i]
+		started, err := f.e.task.Trigger()
+		s.mu.Lock()
+		if started {
+			f.e.last = now
+			s.stats.Runs++
+		} else {
+			f.e.skipped++
+			s.stats.Skipped++
+		}
+		s.mu.Unlock()
+		if !started {
+			msg := "schedule: run skipped, task still running"
+			if err != nil {
+				msg = "schedule: run skipped: " + err.Error()
+			}
+			s.log().LogAttrs(context.Background(), slog.LevelInfo, msg, slog.String(aioctl.TaskKey, f.name))
+		}
+		f.e = nil
+	}
+}
+
+// entryHeap orders entries by fireAt.
+type entryHeap []*entry
+
+func (h entryHeap) Len() int           { return len(h) }
+func (h entryHeap) Less(i, j int) bool { return h[i].fireAt.Before(h[j].fireAt) }
+func (h entryHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index = i
+	h[j].index = j
+}
+
+func (h *entryHeap) Push(x any) {
+	e := x.(*entry)
+	e.index = len(*h)
+	*h = append(*h, e)
+}
+
+func (h *entryHeap) Pop() any {
+	old := *h
+	e := old[len(old)-1]
+	old[len(old)-1] = nil
+	e.index = -1
+	*h = old[:len(old)-1]
+	return e
+}
