@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/aiotools-go/aiotools/aioctl"
@@ -22,7 +23,7 @@ func blink(ctx context.Context, a BlinkArgs) (int, error) {
 	for {
 		on = !on
 		toggles++
-		log.Info("LED toggled", "pin", a.Pin, "on", on)
+		log.Info("LED "+strconv.Itoa(a.Pin)+" toggled!", "on", on)
 		select {
 		case <-ctx.Done():
 			return toggles, ctx.Err()

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/aiolog"
 )
 
 func main() {
@@ -28,10 +29,11 @@ func main() {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprint(w, `usage: aiotools demo [-every 5s] [-for 0]
+	fmt.Fprint(w, `usage: aiotools demo [-every 5s] [-for 0] [-debug] [-follow [GREP]]
 
   demo   run the example tasks and print their status every few seconds
-         until Ctrl-C (or until -for has passed)
+         until Ctrl-C (or until -for has passed); -follow prints the log
+         as it is written instead (tail -F, filtered by GREP)
 `)
 }
 
@@ -47,6 +49,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		every := fs.Duration("every", 5*time.Second, "how often to print the status")
 		limit := fs.Duration("for", 0, "stop after this long (0: run until Ctrl-C)")
 		debug := fs.Bool("debug", false, "print status in debug mode")
+		follow := fs.Bool("follow", false, "instead of status, follow the log (tail -F), filtered by an optional grep pattern argument")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
@@ -57,7 +60,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 			ctx, cancel = context.WithTimeout(ctx, *limit)
 			defer cancel()
 		}
-		return runDemo(ctx, demoConfig{Every: *every, Debug: *debug, Out: stdout, Color: isTerminal(stdout)})
+		cfg := demoConfig{Every: *every, Debug: *debug, Out: stdout, Color: isTerminal(stdout)}
+		if *follow {
+			cfg.Follow, cfg.Grep = true, fs.Arg(0)
+		}
+		return runDemo(ctx, cfg)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return nil
@@ -68,10 +75,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 // demoConfig is what the demo's command line sets.
 type demoConfig struct {
-	Every time.Duration
-	Debug bool
-	Color bool
-	Out   io.Writer
+	Every  time.Duration
+	Debug  bool
+	Color  bool
+	Follow bool   // follow the log instead of printing status
+	Grep   string // the follow filter
+	Out    io.Writer
 }
 
 // demo is the state the demo's parts share. Each part lives in a file of
@@ -80,6 +89,8 @@ type demo struct {
 	cfg    demoConfig
 	group  *aioctl.Group
 	logger *slog.Logger
+	// ring is the demo's RAM log: every task logs into it (see demo_log.go).
+	ring *aiolog.Ring
 	// help collects the lines the banner prints ("try: …").
 	help []string
 	// cleanup runs in reverse order when the demo ends.
@@ -126,6 +137,14 @@ func runDemo(ctx context.Context, cfg demoConfig) error {
 		if err := p.setup(ctx, d); err != nil {
 			return fmt.Errorf("demo %s: %w", p.name, err)
 		}
+	}
+	if cfg.Follow {
+		fmt.Fprintf(cfg.Out, "aiotools demo: following the log (grep %q) - Ctrl-C stops it\n", cfg.Grep)
+		err := d.ring.FollowTo(ctx, cfg.Out, aiolog.Query{Grep: cfg.Grep, Tail: -1})
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
 	}
 	fmt.Fprintln(cfg.Out, "aiotools demo: status every", cfg.Every, "- Ctrl-C stops it")
 	for _, h := range d.help {

@@ -1,0 +1,24 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/aiotools-go/aiotools/aiolog"
+)
+
+// demoLogBudget is the demo's RAM log size: it never holds more.
+const demoLogBudget = 64 << 10
+
+func init() {
+	registerDemo(0, "log", func(ctx context.Context, d *demo) error {
+		d.ring = aiolog.New(demoLogBudget)
+		d.logger = slog.New(d.ring.Handler(&aiolog.HandlerOptions{Level: slog.LevelDebug}))
+		d.group.SetLogger(d.logger)
+		d.group.SetLog(d.ring) // status shows each task's last lines
+		d.help = append(d.help,
+			"every task logs into a 64 KiB RAM ring; status shows each task's last lines",
+			"follow the log instead:  go run ./cmd/aiotools demo -follow LED   (tail -F | grep LED)")
+		return nil
+	})
+}

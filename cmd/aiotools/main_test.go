@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// watchWriter collects output and closes ready once every wanted string
+// has been written.
+type watchWriter struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	want  []string
+	ready chan struct{}
+	done  bool
+}
+
+func (w *watchWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if !w.done {
+		all := true
+		for _, s := range w.want {
+			if !strings.Contains(w.buf.String(), s) {
+				all = false
+			}
+		}
+		if all {
+			w.done = true
+			close(w.ready)
+		}
+	}
+	return len(p), nil
+}
+
+func (w *watchWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+func runUntil(t *testing.T, cfg demoConfig, want ...string) string {
+	t.Helper()
+	w := &watchWriter{want: want, ready: make(chan struct{})}
+	cfg.Out = w
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- runDemo(ctx, cfg) }()
+	select {
+	case <-w.ready:
+	case err := <-errc:
+		cancel()
+		t.Fatalf("demo ended early: %v\n%s", err, w.String())
+	case <-time.After(20 * time.Second):
+		cancel()
+		<-errc
+		t.Fatalf("demo never printed %q:\n%s", want, w.String())
+	}
+	cancel()
+	if err := <-errc; err != nil {
+		t.Fatalf("demo: %v", err)
+	}
+	return w.String()
+}
+
+func TestDemoShowsTaskStatesAndStopsCleanly(t *testing.T) {
+	out := runUntil(t, demoConfig{Every: 50 * time.Millisecond},
+		"● answer: status: done @",
+		"--> result: 42",
+		"● dofail: status: ERROR @",
+		"--> result: Error: division by zero",
+		"● crash: status: ERROR @",
+		"panic: assignment to entry in nil map",
+		"[pyb] [INFO] [blink] LED 2 toggled!",
+		"● blink: status: running since",
+	)
+	if !strings.HasSuffix(out, "all tasks stopped\n") {
+		t.Fatalf("demo did not stop cleanly:\n%s", out)
+	}
+}
+
+func TestDemoFollowPrintsLogLines(t *testing.T) {
+	out := runUntil(t, demoConfig{Every: time.Second, Follow: true, Grep: "LED"},
+		"[blink] LED 2 toggled!")
+	if strings.Contains(out, "[dofail]") {
+		t.Fatalf("follow ignored its grep:\n%s", out)
+	}
+}
+
+func TestRunRejectsUnknownCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run([]string{"fly"}, &out, &errOut); err == nil || !strings.Contains(err.Error(), `"fly"`) {
+		t.Fatalf("err = %v", err)
+	}
+	if err := run(nil, &out, &errOut); err == nil {
+		t.Fatal("no command accepted")
+	}
+}
