@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/aiolog"
 )
 
 // Components are the parts of a program the interpreter drives. Group is
@@ -17,6 +18,8 @@ import (
 type Components struct {
 	// Group holds the tasks that status, start, stop… act on.
 	Group *aioctl.Group
+	// Log is the ring log that log and follow read.
+	Log *aiolog.Ring
 }
 
 // Interp is the one command interpreter: every front end (the socket, the
@@ -72,10 +75,11 @@ const (
 // Event is one item of a stream (follow): a log line, or a notice that
 // Lost lines were overwritten before the reader got them.
 type Event struct {
-	Seq  uint64 `json:"seq,omitempty"`
-	Text string `json:"text"`
-	Task string `json:"task,omitempty"`
-	Lost uint64 `json:"lost,omitempty"`
+	Seq   uint64 `json:"seq,omitempty"`
+	Text  string `json:"text"`
+	Task  string `json:"task,omitempty"`
+	Level string `json:"level,omitempty"`
+	Lost  uint64 `json:"lost,omitempty"`
 }
 
 // call is one parsed command.

@@ -19,10 +19,11 @@ import (
 const maxSocketPath = 107
 
 // DefaultSocketPath is where a program named name puts its control socket
-// when Config.Socket is empty: $XDG_RUNTIME_DIR/aiotools/NAME.sock, else
-// .aiotools/NAME.sock next to the executable when that directory is
-// writable, else $TMPDIR/aiotools-UID/NAME.sock. name "" means the
-// executable's base name.
+// when Config.Socket is empty: $XDG_RUNTIME_DIR/aiotools/NAME.sock when
+// XDG_RUNTIME_DIR is set (systemd sets it to a 0700 directory per user),
+// else $TMPDIR/aiotools-UID/NAME.sock. Both are directories aioctl searches
+// (SocketDirs), so `aioctl status` finds a lone program without flags.
+// name "" means the executable's base name.
 func DefaultSocketPath(name string) (string, error) {
 	if name == "" {
 		exe, err := os.Executable()
@@ -34,17 +35,7 @@ func DefaultSocketPath(name string) (string, error) {
 	if err := checkName(name); err != nil {
 		return "", fmt.Errorf("control: program name for the socket: %w", err)
 	}
-	file := name + ".sock"
-	if d := os.Getenv("XDG_RUNTIME_DIR"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "aiotools", file), nil
-	}
-	if exe, err := os.Executable(); err == nil {
-		dir := filepath.Dir(exe)
-		if syscall.Access(dir, 2 /* W_OK */) == nil {
-			return filepath.Join(dir, ".aiotools", file), nil
-		}
-	}
-	return filepath.Join(os.TempDir(), "aiotools-"+strconv.Itoa(os.Getuid()), file), nil
+	return filepath.Join(SocketDirs()[0], name+".sock"), nil
 }
 
 // SocketDirs are the directories aioctl looks in for sockets when none

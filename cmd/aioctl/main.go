@@ -1,0 +1,319 @@
+// Command aioctl controls a running aiotools program through its control
+// socket: one-shot verbs (status, start, stop, log -f, …), an interactive
+// shell, and shell completions.
+//
+//	aioctl status                      # the status of every task
+//	aioctl stop 'hello*'               # stop the matching tasks
+//	aioctl log -f hello                # follow the log lines with "hello" until Ctrl-C
+//	aioctl -o json status blink        # the status as JSON
+//	aioctl shell                       # interactive shell with history and completion
+//	aioctl --addr 10.0.0.2:7070 --token "$TOKEN" status
+//
+// status and is-active exit as systemctl does: 0 when every named task
+// runs, 3 when one does not, 4 when a name matches no task.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/aiotools-go/aiotools/control"
+	"github.com/aiotools-go/aiotools/control/client"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// app holds the global flags and the streams of one run.
+type app struct {
+	socket, addr, token string
+	output              string
+	noColor             bool
+	history             string
+
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	exit           int
+	cl             *client.Client
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	if err := root.Execute(); err != nil {
+		fmt.Fprintln(stderr, "aioctl:", err)
+		if a.exit == 0 {
+			a.exit = control.ExitFailure
+		}
+	}
+	if a.cl != nil {
+		a.cl.Close()
+	}
+	return a.exit
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "aioctl [--socket PATH | --addr HOST:PORT --token T] VERB ...",
+		Short: "control a running aiotools program",
+		Long: `aioctl talks to a running aiotools program through its control socket.
+
+Without --socket or --addr it uses $AIOCTL_SOCKET, or the one socket found in
+` + strings.Join(control.SocketDirs(), ", ") + `.
+status and is-active exit as systemctl does: 0 active, 3 not active, 4 no such task.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.socket, "socket", os.Getenv("AIOCTL_SOCKET"), "the program's control socket (env AIOCTL_SOCKET)")
+	pf.StringVar(&a.addr, "addr", os.Getenv("AIOCTL_ADDR"), "the program's TCP control address HOST:PORT (env AIOCTL_ADDR)")
+	pf.StringVar(&a.token, "token", "", "the TCP token (env AIOCTL_TOKEN; prefer the environment: flags show in ps)")
+	pf.StringVarP(&a.output, "output", "o", "text", "output format: text or json")
+	pf.BoolVar(&a.noColor, "no-color", os.Getenv("NO_COLOR") != "", "no colours even on a terminal (env NO_COLOR)")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if a.output != "text" && a.output != "json" {
+			return fmt.Errorf("--output must be text or json, got %q", a.output)
+		}
+		if a.token == "" {
+			a.token = os.Getenv("AIOCTL_TOKEN")
+		}
+		return nil
+	}
+
+	groups := map[string]*cobra.Command{}
+	for _, v := range control.Verbs() {
+		if v.Name == "help" {
+			continue // cobra's help; the shell sends help to the program
+		}
+		parent := root
+		words := strings.Fields(v.Name)
+		if len(words) == 2 {
+			g := groups[words[0]]
+			if g == nil {
+				g = &cobra.Command{Use: words[0], Short: words[0] + " verbs"}
+				groups[words[0]] = g
+				root.AddCommand(g)
+			}
+			parent = g
+		}
+		parent.AddCommand(a.verbCommand(v))
+	}
+	root.AddCommand(a.shellCommand())
+	return root
+}
+
+// verbCommand makes the cobra command of one verb of the control table.
+func (a *app) verbCommand(v control.Verb) *cobra.Command {
+	words := strings.Fields(v.Name)
+	use := words[len(words)-1]
+	if v.ArgsUsage != "" {
+		use += " " + v.ArgsUsage
+	}
+	cmd := &cobra.Command{
+		Use:    use,
+		Short:  v.Summary,
+		Hidden: v.Hidden,
+	}
+	if v.MaxArgs >= 0 && !v.RawTail {
+		max := v.MaxArgs
+		if v.Name == "status" {
+			max = -1 // a trailing "debug" word
+		}
+		if max >= 0 {
+			cmd.Args = cobra.RangeArgs(v.MinArgs, max)
+		} else {
+			cmd.Args = cobra.MinimumNArgs(v.MinArgs)
+		}
+	} else {
+		cmd.Args = cobra.MinimumNArgs(v.MinArgs)
+	}
+	vals := map[string]*string{}
+	bools := map[string]*bool{}
+	for _, f := range v.Flags {
+		if f.Value == "" {
+			bools[f.Name] = cmd.Flags().BoolP(f.Name, f.Short, false, f.Usage)
+		} else {
+			vals[f.Name] = cmd.Flags().StringP(f.Name, f.Short, "", f.Usage)
+		}
+	}
+	if v.Names != control.NoNames {
+		kind := "tasks"
+		if v.Names == control.ServiceNames {
+			kind = "services"
+		}
+		cmd.ValidArgsFunction = func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			cl, err := a.client()
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			names, _ := cl.Names(ctx, kind)
+			return names, cobra.ShellCompDirectiveNoFileComp
+		}
+	}
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		argv := append([]string{}, words...)
+		stream := v.Stream
+		for _, f := range v.Flags {
+			if !cmd.Flags().Changed(f.Name) {
+				continue
+			}
+			if p := bools[f.Name]; p != nil {
+				if *p {
+					argv = append(argv, "--"+f.Name)
+					if f.Name == "follow" {
+						stream = true
+					}
+				}
+			} else {
+				argv = append(argv, "--"+f.Name+"="+*vals[f.Name])
+			}
+		}
+		if v.Stream && v.Name == "log" && !cmd.Flags().Changed("follow") {
+			stream = false
+		}
+		if v.RawTail && len(args) > v.MinArgs {
+			// The shell split the JSON: join it again.
+			args = append(args[:v.MinArgs-1:v.MinArgs-1], strings.Join(args[v.MinArgs-1:], " "))
+		}
+		if len(args) > 0 {
+			argv = append(argv, "--")
+			argv = append(argv, args...)
+		}
+		if stream {
+			return a.stream(argv)
+		}
+		return a.exec(argv)
+	}
+	return cmd
+}
+
+// client connects lazily, to the socket or address the flags name.
+func (a *app) client() (*client.Client, error) {
+	if a.cl != nil {
+		return a.cl, nil
+	}
+	opt := client.Options{Socket: a.socket, Addr: a.addr, Token: a.token}
+	if a.socket != "" && a.addr != "" {
+		return nil, errors.New("give --socket or --addr, not both")
+	}
+	if opt.Socket == "" && opt.Addr == "" {
+		p, err := findSocket()
+		if err != nil {
+			return nil, err
+		}
+		opt.Socket = p
+	}
+	cl, err := client.New(opt)
+	if err != nil {
+		return nil, err
+	}
+	a.cl = cl
+	return cl, nil
+}
+
+// findSocket looks for the one control socket of this user.
+func findSocket() (string, error) {
+	var found []string
+	for _, d := range control.SocketDirs() {
+		m, _ := filepath.Glob(filepath.Join(d, "*.sock"))
+		found = append(found, m...)
+	}
+	switch len(found) {
+	case 0:
+		return "", fmt.Errorf("no control socket found in %s: is the program running? give --socket PATH", strings.Join(control.SocketDirs(), " or "))
+	case 1:
+		return found[0], nil
+	}
+	sort.Strings(found)
+	return "", fmt.Errorf("several control sockets: choose one with --socket:\n  %s", strings.Join(found, "\n  "))
+}
+
+func (a *app) color() bool {
+	if a.noColor || a.output == "json" {
+		return false
+	}
+	f, ok := a.stdout.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// exec runs a one-shot verb and prints its answer.
+func (a *app) exec(argv []string) error {
+	cl, err := a.client()
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	resp, err := cl.Exec(ctx, argv, control.Options{JSON: a.output == "json", Color: a.color()})
+	if resp == nil {
+		return err
+	}
+	a.print(resp)
+	a.exit = resp.Exit
+	if resp.Error != nil {
+		fmt.Fprintf(a.stderr, "aioctl: %s (%s)\n", resp.Error.Message, resp.Error.Code)
+		if a.exit == 0 {
+			a.exit = control.ExitFailure
+		}
+	}
+	return nil
+}
+
+func (a *app) print(resp *control.Response) {
+	if a.output == "json" {
+		if len(resp.Data) == 0 {
+			if resp.Error != nil {
+				b, _ := json.MarshalIndent(resp, "", "  ")
+				fmt.Fprintln(a.stdout, string(b))
+			}
+			return
+		}
+		var v any
+		if json.Unmarshal(resp.Data, &v) == nil {
+			b, _ := json.MarshalIndent(v, "", "  ")
+			fmt.Fprintln(a.stdout, string(b))
+			return
+		}
+		fmt.Fprintln(a.stdout, string(resp.Data))
+		return
+	}
+	io.WriteString(a.stdout, resp.Text)
+}
+
+// stream runs follow / log -f until Ctrl-C.
+func (a *app) stream(argv []string) error {
+	cl, err := a.client()
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	enc := json.NewEncoder(a.stdout)
+	return cl.Stream(ctx, argv, func(e control.Event) error {
+		if a.output == "json" {
+			return enc.Encode(e)
+		}
+		_, err := io.WriteString(a.stdout, e.Text+"\n")
+		return err
+	})
+}

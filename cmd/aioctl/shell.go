@@ -1,0 +1,247 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/peterh/liner"
+	"github.com/spf13/cobra"
+
+	"github.com/aiotools-go/aiotools/control"
+)
+
+func (a *app) shellCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "shell",
+		Short: "interactive shell: the same verbs, with history, line editing and completion",
+		Long: `An interactive shell with the same verbs as aioctl. Tab completes verbs and
+task and service names (fetched from the program); Up/Down and Ctrl-R walk the
+history, which is kept in --history. "help" lists the verbs, "exit" or Ctrl-D
+leaves. Ctrl-C stops a follow.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.shell() },
+	}
+	cmd.Flags().StringVar(&a.history, "history", defaultHistory(), "history file")
+	return cmd
+}
+
+func defaultHistory() string {
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "aioctl", "history")
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".local", "state", "aioctl", "history")
+	}
+	return ""
+}
+
+// completer completes verbs, flags and task or service names.
+type completer struct {
+	a     *app
+	mu    sync.Mutex
+	cache map[string][]string
+	when  map[string]time.Time
+}
+
+func (c *completer) names(kind string) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t, ok := c.when[kind]; ok && time.Since(t) < 2*time.Second {
+		return c.cache[kind]
+	}
+	cl, err := c.a.client()
+	if err != nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	names, err := cl.Names(ctx, kind)
+	if err != nil {
+		return nil
+	}
+	c.cache[kind], c.when[kind] = names, time.Now()
+	return names
+}
+
+// firstWords are the words a command can start with.
+func firstWords() []string {
+	seen := map[string]bool{"exit": true, "quit": true}
+	for _, v := range control.Verbs() {
+		if !v.Hidden {
+			seen[strings.Fields(v.Name)[0]] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for w := range seen {
+		out = append(out, w)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (c *completer) complete(line string, pos int) (head string, completions []string, tail string) {
+	if pos > len(line) {
+		pos = len(line)
+	}
+	before, tail := line[:pos], line[pos:]
+	start := strings.LastIndexAny(before, " \t") + 1
+	head, word := before[:start], before[start:]
+	words := strings.Fields(head)
+	var cands []string
+	switch {
+	case len(words) == 0:
+		cands = firstWords()
+	case len(words) == 1 && subVerbs(words[0]) != nil:
+		cands = subVerbs(words[0])
+	default:
+		v, ok := control.LookupVerb(strings.Join(words[:min(2, len(words))], " "))
+		if !ok {
+			v, ok = control.LookupVerb(words[0])
+		}
+		if !ok {
+			return head, nil, tail
+		}
+		if strings.HasPrefix(word, "-") {
+			for _, f := range v.Flags {
+				cands = append(cands, "--"+f.Name)
+			}
+			break
+		}
+		switch v.Names {
+		case control.TaskNames:
+			cands = c.names("tasks")
+		case control.ServiceNames:
+			cands = c.names("services")
+		}
+		if v.Name == "help" {
+			cands = firstWords()
+		}
+		if v.Name == "status" {
+			cands = append(cands, "debug")
+		}
+	}
+	for _, s := range cands {
+		if strings.HasPrefix(s, word) {
+			completions = append(completions, s+" ")
+		}
+	}
+	return head, completions, tail
+}
+
+func subVerbs(first string) []string {
+	var subs []string
+	for _, v := range control.Verbs() {
+		if f, s, ok := strings.Cut(v.Name, " "); ok && f == first {
+			subs = append(subs, s)
+		}
+	}
+	return subs
+}
+
+func (a *app) shell() error {
+	cl, err := a.client()
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	// Check the program is there before showing a prompt.
+	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	_, err = cl.Names(pctx, "tasks")
+	cancel()
+	if err != nil {
+		return fmt.Errorf("cannot reach the program: %w", err)
+	}
+
+	ln := liner.NewLiner()
+	defer ln.Close()
+	ln.SetCtrlCAborts(true)
+	ln.SetTabCompletionStyle(liner.TabPrints)
+	comp := &completer{a: a, cache: map[string][]string{}, when: map[string]time.Time{}}
+	ln.SetWordCompleter(comp.complete)
+	if a.history != "" {
+		if f, err := os.Open(a.history); err == nil {
+			ln.ReadHistory(f)
+			f.Close()
+		}
+	}
+	saveHistory := func() {
+		if a.history == "" {
+			return
+		}
+		if err := os.MkdirAll(filepath.Dir(a.history), 0o700); err != nil {
+			return
+		}
+		tmp := a.history + ".tmp"
+		f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		if err != nil {
+			return
+		}
+		_, werr := ln.WriteHistory(f)
+		if cerr := f.Close(); werr == nil && cerr == nil {
+			os.Rename(tmp, a.history)
+		} else {
+			os.Remove(tmp)
+		}
+	}
+	fmt.Fprintln(a.stdout, `aioctl shell: "help" lists the verbs, Tab completes, "exit" or Ctrl-D leaves.`)
+	for {
+		line, err := ln.Prompt("aioctl> ")
+		if errors.Is(err, liner.ErrPromptAborted) {
+			continue
+		}
+		if err == io.EOF {
+			fmt.Fprintln(a.stdout)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		ln.AppendHistory(line)
+		saveHistory()
+		if line == "exit" || line == "quit" {
+			return nil
+		}
+		a.shellLine(ctx, line)
+	}
+}
+
+// shellLine runs one line of the shell and prints the answer.
+func (a *app) shellLine(ctx context.Context, line string) {
+	argv, err := control.ParseLine(line)
+	if err != nil {
+		fmt.Fprintln(a.stderr, "error:", err)
+		return
+	}
+	sctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	resp, err := a.cl.Exec(sctx, argv, control.Options{JSON: a.output == "json", Color: a.color()})
+	if resp != nil && resp.Error != nil && resp.Error.Code == control.CodeStreamOnly {
+		fmt.Fprintln(a.stdout, "(following: Ctrl-C stops)")
+		if err := a.stream(argv); err != nil {
+			fmt.Fprintln(a.stderr, "error:", err)
+		}
+		return
+	}
+	if resp == nil {
+		fmt.Fprintln(a.stderr, "error:", err)
+		return
+	}
+	a.print(resp)
+	if resp.Error != nil {
+		fmt.Fprintf(a.stderr, "error (%s): %s\n", resp.Error.Code, resp.Error.Message)
+	}
+}

@@ -1,0 +1,164 @@
+package control
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aiotools-go/aiotools/aiolog"
+)
+
+// LogLine is one line of the log verb's JSON result.
+type LogLine struct {
+	Seq   uint64    `json:"seq,omitempty"`
+	Time  time.Time `json:"time"`
+	Level string    `json:"level,omitempty"`
+	Task  string    `json:"task,omitempty"`
+	Text  string    `json:"text"`
+	// Lost is not zero for a notice that Lost lines were overwritten.
+	Lost uint64 `json:"lost,omitempty"`
+}
+
+func parseLevel(s string) (slog.Level, bool) {
+	switch strings.ToUpper(s) {
+	case "DEBUG":
+		return slog.LevelDebug, true
+	case "INFO":
+		return slog.LevelInfo, true
+	case "WARN", "WARNING":
+		return slog.LevelWarn, true
+	case "ERROR":
+		return slog.LevelError, true
+	case "CRIT", "CRITICAL":
+		return aiolog.LevelCrit, true
+	}
+	return 0, false
+}
+
+// parseWhen reads a point in time: a duration ago ("10m", "1h30m"), a
+// local "YYYY-MM-DD HH:MM:SS" (or just the date) or RFC 3339.
+func parseWhen(s string, now time.Time) (time.Time, error) {
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return now.Add(-d), nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, errors.New("want a duration ago (10m, 2h) or a time (YYYY-MM-DD HH:MM:SS, RFC 3339), got " + strconv.Quote(truncate(s, 40)))
+}
+
+func checkLogFlags(c *call) error {
+	_, err := logQuery(c, time.Now())
+	return err
+}
+
+// logQuery builds the aiolog query of a log or follow call.
+func logQuery(c *call, now time.Time) (aiolog.Query, error) {
+	var q aiolog.Query
+	bad := func(flag, msg string) error {
+		return errorf(CodeBadArgument, c.verb.Name+": --"+flag+": "+msg)
+	}
+	if len(c.args) == 1 {
+		q.Grep = c.args[0]
+	}
+	if c.has("regexp") {
+		if q.Grep == "" {
+			return q, bad("regexp", "needs a GREP argument")
+		}
+		q.Mode = aiolog.Regexp
+	}
+	if v, ok := c.flag("task"); ok {
+		if err := checkName(v); err != nil || strings.Contains(v, "*") {
+			return q, bad("task", "want a task name, got "+strconv.Quote(truncate(v, 40)))
+		}
+		q.Task = v
+	}
+	if v, ok := c.flag("level"); ok {
+		l, ok := parseLevel(v)
+		if !ok {
+			return q, bad("level", "want DEBUG, INFO, WARN, ERROR or CRIT, got "+strconv.Quote(truncate(v, 20)))
+		}
+		q.MinLevel = l
+	}
+	for _, f := range []struct {
+		name string
+		t    *time.Time
+	}{{"since", &q.Since}, {"until", &q.Until}} {
+		if v, ok := c.flag(f.name); ok {
+			t, err := parseWhen(v, now)
+			if err != nil {
+				return q, bad(f.name, err.Error())
+			}
+			*f.t = t
+		}
+	}
+	if v, ok := c.flag("lines"); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return q, bad("lines", "want a count of 0 or more, got "+strconv.Quote(truncate(v, 20)))
+		}
+		q.Tail = n
+	} else if c.verb.Name == "log" && c.has("follow") {
+		q.Tail = 10
+	}
+	if q.Grep != "" || q.Mode == aiolog.Regexp {
+		// Compile now so that a bad pattern is a bad argument, not a failure later.
+		if _, err := aiolog.New(aiolog.MinBudget).Lines(aiolog.Query{Grep: q.Grep, Mode: q.Mode}); err != nil {
+			return q, errorf(CodeBadArgument, c.verb.Name+": GREP: "+err.Error())
+		}
+	}
+	return q, nil
+}
+
+func toLogLine(l aiolog.Line) LogLine {
+	if l.Lost != 0 {
+		return LogLine{Text: l.Text, Lost: l.Lost}
+	}
+	return LogLine{Seq: l.Seq, Time: l.Time, Level: aiolog.LevelName(l.Level), Task: l.Task, Text: l.Text}
+}
+
+func runLog(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	q, err := logQuery(c, in.c.Group.Clock().Now())
+	if err != nil {
+		return nil, err
+	}
+	lines, err := in.c.Log.Lines(q)
+	if err != nil {
+		return nil, errorf(CodeBadArgument, "log: "+err.Error())
+	}
+	if c.opt.JSON {
+		out := make([]LogLine, len(lines))
+		for i, l := range lines {
+			out[i] = toLogLine(l)
+		}
+		return &Result{Data: out}, nil
+	}
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(l.Text)
+		b.WriteByte('\n')
+	}
+	return &Result{Text: b.String()}, nil
+}
+
+func streamLog(ctx context.Context, in *Interp, c *call, fn func(Event) error) error {
+	q, err := logQuery(c, in.c.Group.Clock().Now())
+	if err != nil {
+		return err
+	}
+	return in.c.Log.Follow(ctx, q, func(l aiolog.Line) error {
+		ev := Event{Seq: l.Seq, Text: l.Text, Task: l.Task, Lost: l.Lost}
+		if l.Lost == 0 {
+			ev.Level = aiolog.LevelName(l.Level)
+		}
+		return fn(ev)
+	})
+}
