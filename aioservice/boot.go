@@ -1,0 +1,338 @@
+package aioservice
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/aioschedule"
+)
+
+// Boot runs the loaded, enabled core services in dependency order and
+// waits for each: a core service starts once every service it requires is
+// up, independent ones run in parallel, and one whose required service
+// failed does not start (it shows why). It prints the seed's lines:
+//
+//	[ OK ] Priority core services solved...
+//	[ Booting ] Order: --> network --> time
+//	[ OK ] Booting network.service...
+//
+// The error joins the services that failed or did not start; a dependency
+// cycle is a *CycleError and starts nothing.
+func (m *Manager) Boot(ctx context.Context) error { return m.up(ctx, true) }
+
+// Init starts the loaded, enabled services that are not core services, in
+// dependency order: runtime services are started, schedule services are
+// handed to the scheduler. A required core service must have been booted.
+func (m *Manager) Init(ctx context.Context) error { return m.up(ctx, false) }
+
+// Up loads every enabled service with the config file, boots the core
+// services and initialises the others: what a program does at start. A bad
+// config file stops it at once; a service that fails does not stop the others.
+func (m *Manager) Up(ctx context.Context) error {
+	err := m.LoadAll(ctx, true)
+	var ce *ConfigError
+	if errors.As(err, &ce) {
+		return err
+	}
+	return errors.Join(err, m.Boot(ctx), m.Init(ctx))
+}
+
+type outcome struct {
+	i      int
+	ok     bool
+	reason string
+}
+
+func (m *Manager) up(ctx context.Context, core bool) error {
+	m.mu.Lock()
+	var sel []*entry
+	for _, n := range m.order {
+		e := m.entries[n]
+		if e.state == Loaded && e.st.Enabled && (e.st.Type == Core) == core {
+			sel = append(sel, e)
+		}
+	}
+	m.mu.Unlock()
+	if len(sel) == 0 {
+		return nil
+	}
+	idx := make(map[string]int, len(sel))
+	for i, e := range sel {
+		idx[e.name] = i
+	}
+	nodes := make([]Node, len(sel))
+	blocked := make([]string, len(sel))
+	for i, e := range sel {
+		nodes[i].Name = e.name
+		for _, d := range e.st.Requires {
+			if _, in := idx[d]; in {
+				nodes[i].Requires = append(nodes[i].Requires, d)
+			} else if ok, why := m.ready(d); !ok && blocked[i] == "" {
+				blocked[i] = "requires " + TaskName(d) + ", which " + why
+			}
+		}
+		for _, d := range e.st.After {
+			if _, in := idx[d]; in {
+				nodes[i].After = append(nodes[i].After, d)
+			}
+		}
+	}
+	plan, err := Resolve(nodes)
+	if err != nil {
+		m.printf("[ ERROR ] Services not started: %v", err)
+		return err
+	}
+	if core {
+		m.printf("[ OK ] Priority core services solved...")
+		m.printf("[ Booting ] Order: --> %s", strings.Join(plan.Order, " --> "))
+	}
+	n := len(sel)
+	indeg := make([]int, n)
+	type dep struct {
+		i        int
+		required bool
+	}
+	dependents := make([][]dep, n)
+	for i := range nodes {
+		for _, d := range nodes[i].Requires {
+			dependents[idx[d]] = append(dependents[idx[d]], dep{i, true})
+			indeg[i]++
+		}
+		for _, d := range nodes[i].After {
+			dependents[idx[d]] = append(dependents[idx[d]], dep{i, false})
+			indeg[i]++
+		}
+	}
+	done := make(chan outcome, n)
+	running := 0
+	var errs []error
+	var settle func(o outcome)
+	launch := func(i int) {
+		if blocked[i] != "" {
+			m.setNote(sel[i], "not started: "+blocked[i])
+			m.printf("[ ERROR ] %s not started: %s", TaskName(sel[i].name), blocked[i])
+			errs = append(errs, &ServiceError{Service: sel[i].name, Err: errors.New("not started: " + blocked[i])})
+			settle(outcome{i: i, ok: false, reason: "did not start"})
+			return
+		}
+		running++
+		go func() { done <- m.startOne(ctx, sel[i], i) }()
+	}
+	settle = func(o outcome) {
+		for _, d := range dependents[o.i] {
+			if !o.ok && d.required && blocked[d.i] == "" {
+				blocked[d.i] = "requires " + TaskName(sel[o.i].name) + ", which " + o.reason
+			}
+			indeg[d.i]--
+			if indeg[d.i] == 0 {
+				launch(d.i)
+			}
+		}
+	}
+	for _, i := range levelZero(indeg) {
+		launch(i)
+	}
+	for running > 0 {
+		var o outcome
+		select {
+		case o = <-done:
+		case <-ctx.Done():
+			return ctx.Err() // the goroutines still running end with ctx
+		}
+		running--
+		if !o.ok {
+			errs = append(errs, &ServiceError{Service: sel[o.i].name, Err: errors.New(o.reason)})
+		}
+		settle(o)
+	}
+	return errors.Join(errs...)
+}
+
+func levelZero(indeg []int) []int {
+	var out []int
+	for i, d := range indeg {
+		if d == 0 {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func (m *Manager) setNote(e *entry, note string) {
+	m.mu.Lock()
+	e.note = note
+	m.mu.Unlock()
+}
+
+// ready reports whether the service named name is up, for a service that
+// requires it from outside the set being started, and if not, why.
+func (m *Manager) ready(name string) (bool, string) {
+	m.mu.Lock()
+	e := m.entries[name]
+	m.mu.Unlock()
+	switch {
+	case e == nil:
+		if _, ok := m.definition(name, m.config()); !ok {
+			return false, "is not defined"
+		}
+		return false, "is not loaded"
+	case e.state == Failed:
+		return false, "failed to load"
+	case !e.st.Enabled:
+		return false, "is disabled"
+	}
+	st := e.task.State()
+	switch {
+	case e.st.Type == Core && st == aioctl.Done:
+		return true, ""
+	case e.st.Type == Core && st == aioctl.Scheduled:
+		return false, "has not been booted"
+	case e.st.Type != Core && (st.Active() || e.sched):
+		return true, ""
+	case st == aioctl.Error || st == aioctl.GaveUp:
+		return false, "failed"
+	}
+	return false, "is " + st.String()
+}
+
+// startOne starts one service and, for a core service, waits until it returns.
+func (m *Manager) startOne(ctx context.Context, e *entry, i int) outcome {
+	tn := TaskName(e.name)
+	m.setNote(e, "")
+	switch e.st.Type {
+	case Core:
+		m.printf("[ OK ] Booting %s...", tn)
+		if _, err := e.task.Start(); err != nil {
+			m.printf("[ ERROR ] %s: %v", tn, err)
+			return outcome{i, false, "failed to start"}
+		}
+		d := e.task.Done()
+		select {
+		case <-d:
+		case <-ctx.Done():
+			return outcome{i, false, "was interrupted"}
+		}
+		switch st := e.task.State(); st {
+		case aioctl.Done:
+			if r := e.task.Result(); r != nil && fmt.Sprint(r) != "" {
+				m.printf("[ OK ] %s %v", tn, r)
+			}
+			return outcome{i, true, ""}
+		case aioctl.Error, aioctl.GaveUp:
+			m.printf("[ ERROR ] %s failed: Error: %s", tn, describe(e.task.Err()))
+			return outcome{i, false, "failed"}
+		default:
+			m.printf("[ ERROR ] %s %s", tn, st)
+			return outcome{i, false, "was " + st.String()}
+		}
+	case Schedule:
+		s, err := m.scheduler()
+		if err == nil {
+			err = s.Schedule(tn, *e.st.spec)
+		}
+		if err != nil {
+			m.printf("[ ERROR ] Scheduling %s: %v", tn, err)
+			return outcome{i, false, "could not be scheduled"}
+		}
+		m.mu.Lock()
+		e.sched = true
+		m.mu.Unlock()
+		m.printf("[ OK ] Scheduling %s: %s", tn, e.st.spec)
+		return outcome{i, true, ""}
+	default:
+		if _, err := e.task.Start(); err != nil {
+			m.printf("[ ERROR ] Starting %s: %v", tn, err)
+			return outcome{i, false, "failed to start"}
+		}
+		m.printf("[ OK ] Starting %s...", tn)
+		return outcome{i, true, ""}
+	}
+}
+
+func (m *Manager) scheduler() (Scheduler, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.sched == nil {
+		m.owned = aioschedule.New(m.g)
+		m.sched = m.owned
+	}
+	return m.sched, nil
+}
+
+// Stop stops the loaded services in reverse dependency order: a service
+// stops before the services it requires or starts after; those of one
+// level stop together. Schedule services are unscheduled first.
+func (m *Manager) Stop(ctx context.Context) error {
+	m.mu.Lock()
+	var sel []*entry
+	for _, n := range m.order {
+		if e := m.entries[n]; e.task != nil {
+			sel = append(sel, e)
+		}
+	}
+	sched := m.sched
+	m.mu.Unlock()
+	idx := make(map[string]*entry, len(sel))
+	nodes := make([]Node, len(sel))
+	for i, e := range sel {
+		idx[e.name] = e
+		nodes[i].Name = e.name
+	}
+	for i, e := range sel {
+		for _, d := range e.st.Requires {
+			if _, in := idx[d]; in {
+				nodes[i].Requires = append(nodes[i].Requires, d)
+			}
+		}
+		for _, d := range e.st.After {
+			if _, in := idx[d]; in {
+				nodes[i].After = append(nodes[i].After, d)
+			}
+		}
+	}
+	levels := [][]string{}
+	if plan, err := Resolve(nodes); err == nil {
+		levels = plan.Levels
+	} else { // cannot happen for a validated config; stop in reverse load order
+		for _, e := range sel {
+			levels = append(levels, []string{e.name})
+		}
+	}
+	var errs []error
+	for i := len(levels) - 1; i >= 0; i-- {
+		var names []string
+		for _, n := range levels[i] {
+			e := idx[n]
+			m.mu.Lock()
+			wasSched := e.sched
+			e.sched = false
+			m.mu.Unlock()
+			if wasSched && sched != nil {
+				sched.Unschedule(TaskName(n))
+			}
+			names = append(names, m.taskNames(e)...)
+		}
+		if _, err := m.g.Stop(ctx, names...); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Close stops the services (see Stop) and closes the scheduler the manager
+// created, if any.
+func (m *Manager) Close(ctx context.Context) error {
+	err := m.Stop(ctx)
+	m.mu.Lock()
+	owned := m.owned
+	m.owned = nil
+	m.mu.Unlock()
+	if owned != nil {
+		owned.Close()
+	}
+	managers.CompareAndDelete(m.g, m)
+	return err
+}

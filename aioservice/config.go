@@ -1,0 +1,600 @@
+package aioservice
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aiotools-go/aiotools/aioctl"
+)
+
+// DefaultConfigFile is the config file's usual name, as in the seed.
+const DefaultConfigFile = "services.config"
+
+// ErrConfig is matched (with errors.Is) by every *ConfigError.
+var ErrConfig = errors.New("bad service config")
+
+// ConfigError is a problem in the config file, with where it is.
+type ConfigError struct {
+	File   string
+	Line   int // 1-based; 0 when the problem has no place (an unreadable file)
+	Column int // 1-based, in characters
+	// Field is the path of the value at fault: "hello", "hello.args.pin",
+	// "world.schedule", "time.requires[0]"; empty for a syntax error.
+	Field string
+	Msg   string
+	// Err is the underlying error, if any (a *CycleError, an aioschedule error…).
+	Err error
+}
+
+func (e *ConfigError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		b.WriteString(":" + strconv.Itoa(e.Line) + ":" + strconv.Itoa(e.Column))
+	}
+	b.WriteString(": ")
+	if e.Field != "" {
+		b.WriteString(e.Field + ": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Unwrap returns the underlying error.
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrConfig) true.
+func (e *ConfigError) Is(target error) bool { return target == ErrConfig }
+
+// Duration is a time.Duration in the config file: a number of seconds (as
+// in the seed) or a Go duration string ("1m30s"). It encodes as a string.
+type Duration time.Duration
+
+// UnmarshalJSON decodes seconds or a duration string.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		v, err := time.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("invalid duration %q (want seconds or a duration such as \"1m30s\")", s)
+		}
+		*d = Duration(v)
+		return nil
+	}
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return fmt.Errorf("invalid duration %s (want seconds or a duration such as \"1m30s\")", b)
+	}
+	*d = Duration(f * float64(time.Second))
+	return nil
+}
+
+// MarshalJSON encodes the duration as a string ("1m30s").
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// RestartConfig is the config file's "restart": aioctl.RestartPolicy with
+// durations as seconds or duration strings.
+type RestartConfig struct {
+	Mode       aioctl.RestartMode `json:"mode"`
+	Delay      Duration           `json:"delay,omitempty"`
+	Factor     float64            `json:"factor,omitempty"`
+	MaxDelay   Duration           `json:"max_delay,omitempty"`
+	Jitter     float64            `json:"jitter,omitempty"`
+	ResetAfter Duration           `json:"reset_after,omitempty"`
+	Budget     int                `json:"budget,omitempty"`
+	Window     Duration           `json:"window,omitempty"`
+}
+
+// Policy returns the restart policy.
+func (r RestartConfig) Policy() aioctl.RestartPolicy {
+	return aioctl.RestartPolicy{Mode: r.Mode, Delay: time.Duration(r.Delay), Factor: r.Factor,
+		MaxDelay: time.Duration(r.MaxDelay), Jitter: r.Jitter, ResetAfter: time.Duration(r.ResetAfter),
+		Budget: r.Budget, Window: time.Duration(r.Window)}
+}
+
+func restartConfig(p aioctl.RestartPolicy) RestartConfig {
+	return RestartConfig{Mode: p.Mode, Delay: Duration(p.Delay), Factor: p.Factor,
+		MaxDelay: Duration(p.MaxDelay), Jitter: p.Jitter, ResetAfter: Duration(p.ResetAfter),
+		Budget: p.Budget, Window: Duration(p.Window)}
+}
+
+// ExecConfig is the config file's "exec": an external command run as the
+// service's main task.
+type ExecConfig struct {
+	Argv []string          `json:"argv"`
+	Dir  string            `json:"dir,omitempty"`
+	Env  map[string]string `json:"env,omitempty"`
+}
+
+// Entry is one service's entry in the config file. A nil or empty field
+// was not in the file: the service's default applies.
+type Entry struct {
+	Name        string
+	Enabled     *bool
+	Args        json.RawMessage
+	Schedule    json.RawMessage
+	Requires    []string // nil: not in the file
+	After       []string // nil: not in the file
+	Restart     *RestartConfig
+	StopTimeout *Duration
+	Exec        *ExecConfig
+	Type        Type
+	Info        string
+	Docs        string
+
+	// off holds the offset (in the expanded text) of each value, by field
+	// path relative to the entry ("" is the entry's key).
+	off map[string]int
+	// spans holds the original-text spans of the top-level values, for edits.
+	spans   map[string][2]int
+	inKw    map[string]bool // the value is inside "kwargs"
+	objOpen int             // original offset just after the entry's '{'
+	last    int             // original end of its last value; -1 when empty
+	line    int
+}
+
+// Line returns the line of the entry's key in the file.
+func (e *Entry) Line() int { return e.line }
+
+// Config is a parsed config file. Its entries keep their positions, so a
+// problem found later (an unknown service, a bad argument) is reported
+// with file, line and column.
+type Config struct {
+	File    string
+	Entries []*Entry
+	byName  map[string]*Entry
+	p       *parser
+	open    int // original offset just after the top-level '{'; -1: no object
+	last    int // original end of the last entry; -1 when none
+}
+
+// Entry returns the entry of the service named name.
+func (c *Config) Entry(name string) (*Entry, bool) {
+	if c == nil {
+		return nil, false
+	}
+	e, ok := c.byName[name]
+	return e, ok
+}
+
+type parser struct {
+	file string
+	orig []byte
+	exp  []byte
+	m    offsetMap
+}
+
+// errAt returns a ConfigError at offset off of the expanded text.
+func (p *parser) errAt(off int, field, msg string, err error) *ConfigError {
+	o := p.m.orig(off)
+	if o > len(p.orig) {
+		o = len(p.orig)
+	}
+	line := 1 + bytes.Count(p.orig[:o], []byte("\n"))
+	col := 1 + utf8.RuneCount(p.orig[bytes.LastIndexByte(p.orig[:o], '\n')+1:o])
+	return &ConfigError{File: p.file, Line: line, Column: col, Field: field, Msg: msg, Err: err}
+}
+
+type jfield struct {
+	key            string
+	keyOff, valOff int
+	valEnd         int
+	val            json.RawMessage
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// readObject lists the fields of the JSON object raw, which starts at
+// offset base of the text. raw must be valid JSON.
+func readObject(raw []byte, base int) ([]jfield, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, false
+	}
+	var out []jfield
+	for dec.More() {
+		pre := int(dec.InputOffset())
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, false
+		}
+		k := pre
+		for k < len(raw) && (isSpace(raw[k]) || raw[k] == ',') {
+			k++
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, false
+		}
+		end := int(dec.InputOffset())
+		out = append(out, jfield{key: tok.(string), keyOff: base + k, valOff: base + end - len(v), valEnd: base + end, val: v})
+	}
+	return out, true
+}
+
+// jsonKind names the kind of a JSON value, for messages.
+func jsonKind(v []byte) string {
+	if len(v) == 0 {
+		return "nothing"
+	}
+	switch v[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
+}
+
+// ParseConfig parses the text of a config file named file. ${VAR} is
+// expanded with lookup first. It checks the syntax, the keys and the
+// types of the values it knows; the arguments, the schedule and the
+// dependencies are checked against the services when a Manager uses it.
+func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (*Config, error) {
+	if lookup == nil {
+		lookup = func(string) (string, bool) { return "", false }
+	}
+	p := &parser{file: file, orig: data}
+	exp, m, bad, err := expandEnv(data, lookup)
+	if err != nil {
+		p.exp = data
+		return nil, p.errAt(bad, "", err.Error(), err)
+	}
+	p.exp, p.m = exp, m
+	c := &Config{File: file, byName: make(map[string]*Entry), p: p, open: -1, last: -1}
+	if len(bytes.TrimSpace(exp)) == 0 {
+		return c, nil
+	}
+	var raw json.RawMessage
+	if err := json.Unmarshal(exp, &raw); err != nil {
+		var se *json.SyntaxError
+		off := len(exp)
+		if errors.As(err, &se) {
+			off = int(se.Offset) - 1
+			if off < 0 {
+				off = 0
+			}
+		}
+		msg := strings.TrimPrefix(err.Error(), "json: ")
+		if off >= len(exp) {
+			msg = "unexpected end of the file (is a '}' or ']' missing?)"
+		}
+		return nil, p.errAt(off, "", "invalid JSON: "+msg, err)
+	}
+	start := 0
+	for start < len(exp) && isSpace(exp[start]) {
+		start++
+	}
+	fields, ok := readObject(exp[start:], start)
+	if !ok {
+		return nil, p.errAt(start, "", "the config must be a JSON object of services, not "+jsonKind(raw), nil)
+	}
+	c.open = m.origEnd(start + 1)
+	for _, f := range fields {
+		if _, dup := c.byName[f.key]; dup {
+			return nil, p.errAt(f.keyOff, f.key, "service is configured twice", nil)
+		}
+		if !ValidName(f.key) {
+			msg := "invalid service name (letters, digits, '_' and '-')"
+			if strings.HasSuffix(f.key, Suffix) {
+				msg = "write the service name without " + Suffix
+			}
+			return nil, p.errAt(f.keyOff, f.key, msg, nil)
+		}
+		e, err := p.entry(f)
+		if err != nil {
+			return nil, err
+		}
+		c.Entries = append(c.Entries, e)
+		c.byName[e.Name] = e
+		c.last = m.origEnd(f.valEnd)
+	}
+	return c, nil
+}
+
+var entryKeys = "enabled, args, kwargs, schedule, requires, after, restart, stop_timeout, exec, type, info, docs"
+
+func (p *parser) entry(f jfield) (*Entry, error) {
+	e := &Entry{Name: f.key, off: map[string]int{"": f.keyOff}, spans: map[string][2]int{}, inKw: map[string]bool{}, last: -1}
+	o := p.m.orig(f.keyOff)
+	e.line = 1 + bytes.Count(p.orig[:o], []byte("\n"))
+	fields, ok := readObject(f.val, f.valOff)
+	if !ok {
+		return nil, p.errAt(f.valOff, f.key, "a service's entry must be a JSON object, not "+jsonKind(f.val), nil)
+	}
+	e.objOpen = p.m.origEnd(f.valOff + 1)
+	seen := map[string]bool{}
+	for _, g := range fields {
+		if err := p.entryField(e, g, seen, false); err != nil {
+			return nil, err
+		}
+		e.last = p.m.origEnd(g.valEnd)
+	}
+	return e, nil
+}
+
+func (p *parser) entryField(e *Entry, g jfield, seen map[string]bool, inKw bool) error {
+	key := g.key
+	if inKw && key == "require" { // the seed's spelling
+		key = "requires"
+	}
+	field := e.Name + "." + key
+	if inKw {
+		field = e.Name + ".kwargs." + g.key
+	}
+	if seen[key] {
+		return p.errAt(g.keyOff, field, "set twice (kwargs and the entry, or repeated)", nil)
+	}
+	seen[key] = true
+	e.off[key] = g.valOff
+	e.spans[key] = [2]int{p.m.orig(g.valOff), p.m.origEnd(g.valEnd)}
+	e.inKw[key] = inKw
+	typeErr := func(want string) error {
+		return p.errAt(g.valOff, field, "want "+want+", not "+jsonKind(g.val), nil)
+	}
+	switch key {
+	case "enabled":
+		var b bool
+		if json.Unmarshal(g.val, &b) != nil {
+			return typeErr("true or false")
+		}
+		e.Enabled = &b
+	case "args":
+		e.Args = g.val
+	case "schedule":
+		if g.val[0] != '{' {
+			return typeErr("an object")
+		}
+		e.Schedule = g.val
+	case "requires", "after":
+		if g.val[0] != '[' {
+			return typeErr("an array of service names")
+		}
+		dec := json.NewDecoder(bytes.NewReader(g.val))
+		dec.Token()
+		list := []string{}
+		for i := 0; dec.More(); i++ {
+			var v json.RawMessage
+			dec.Decode(&v)
+			off := g.valOff + int(dec.InputOffset()) - len(v)
+			var s string
+			if json.Unmarshal(v, &s) != nil {
+				return p.errAt(off, field+"["+strconv.Itoa(i)+"]", "want a service name, not "+jsonKind(v), nil)
+			}
+			e.off[key+"["+strconv.Itoa(i)+"]"] = off
+			list = append(list, strings.TrimSuffix(s, Suffix))
+		}
+		if key == "requires" {
+			e.Requires = list
+		} else {
+			e.After = list
+		}
+	case "restart":
+		var r RestartConfig
+		if err := p.decodeFields(g, field, &r, map[string]any{
+			"mode": &r.Mode, "delay": &r.Delay, "factor": &r.Factor, "max_delay": &r.MaxDelay,
+			"jitter": &r.Jitter, "reset_after": &r.ResetAfter, "budget": &r.Budget, "window": &r.Window}); err != nil {
+			return err
+		}
+		e.Restart = &r
+	case "stop_timeout":
+		var d Duration
+		if err := d.UnmarshalJSON(g.val); err != nil || d < 0 {
+			return p.errAt(g.valOff, field, "want a duration (seconds or \"30s\"), not "+string(g.val), nil)
+		}
+		e.StopTimeout = &d
+	case "exec":
+		var x ExecConfig
+		if err := p.decodeFields(g, field, &x, map[string]any{"argv": &x.Argv, "dir": &x.Dir, "env": &x.Env}); err != nil {
+			return err
+		}
+		if len(x.Argv) == 0 || x.Argv[0] == "" {
+			return p.errAt(g.valOff, field+".argv", "an exec service needs a command: \"argv\": [\"program\", \"arg\", …]", nil)
+		}
+		e.Exec = &x
+	case "type", "info", "docs":
+		var s string
+		if json.Unmarshal(g.val, &s) != nil {
+			return typeErr("a string")
+		}
+		switch key {
+		case "type":
+			if !Type(s).Valid() {
+				return p.errAt(g.valOff, field, "unknown type "+strconv.Quote(s)+" (want core.service, runtime.service or schedule.service)", nil)
+			}
+			e.Type = Type(s)
+		case "info":
+			e.Info = s
+		default:
+			e.Docs = s
+		}
+	case "kwargs":
+		if inKw {
+			return p.errAt(g.keyOff, field, "unknown key", nil)
+		}
+		fields, ok := readObject(g.val, g.valOff)
+		if !ok {
+			return typeErr("an object")
+		}
+		for _, h := range fields {
+			switch h.key {
+			case "schedule", "requires", "require", "after", "restart":
+			default:
+				return p.errAt(h.keyOff, field+"."+h.key, "unknown key (kwargs may hold schedule, requires, after, restart)", nil)
+			}
+			if err := p.entryField(e, h, seen, true); err != nil {
+				return err
+			}
+		}
+	default:
+		return p.errAt(g.keyOff, field, "unknown key (want one of "+entryKeys+")", nil)
+	}
+	return nil
+}
+
+// decodeFields decodes the object g field by field into dst's fields,
+// naming an unknown key or a bad value with its position.
+func (p *parser) decodeFields(g jfield, field string, dst any, targets map[string]any) error {
+	fields, ok := readObject(g.val, g.valOff)
+	if !ok {
+		return p.errAt(g.valOff, field, "want an object, not "+jsonKind(g.val), nil)
+	}
+	for _, h := range fields {
+		t, known := targets[h.key]
+		if !known {
+			keys := make([]string, 0, len(targets))
+			for k := range targets {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			return p.errAt(h.keyOff, field+"."+h.key, "unknown key (want one of "+strings.Join(keys, ", ")+")", nil)
+		}
+		if err := json.Unmarshal(h.val, t); err != nil {
+			return p.errAt(h.valOff, field+"."+h.key, jsonMessage(err, h.val), err)
+		}
+	}
+	return nil
+}
+
+// jsonMessage turns a decoding error into a short message.
+func jsonMessage(err error, val []byte) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return "want " + te.Type.String() + ", not " + jsonKind(val)
+	}
+	var ae *aioctl.ArgError
+	if errors.As(err, &ae) {
+		return ae.Msg
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+// argsError places an error from decoding the "args" of entry e.
+func (c *Config) argsError(e *Entry, err error) *ConfigError {
+	base := e.off["args"]
+	raw := e.Args
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		off := int(te.Offset)
+		off = tokenStart(raw, off)
+		field := e.Name + ".args"
+		if te.Field != "" {
+			field += "." + te.Field
+		}
+		return c.p.errAt(base+off, field, "cannot use "+te.Value+" as "+te.Type.String(), err)
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return c.p.errAt(base+int(se.Offset)-1, e.Name+".args", "invalid JSON: "+se.Error(), err)
+	}
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if name, ok := strings.CutPrefix(msg, "unknown field "); ok {
+		name = strings.Trim(name, `"`)
+		return c.p.errAt(base+keyOffset(raw, name), e.Name+".args."+name, "unknown field (not in the service's arguments)", err)
+	}
+	return c.p.errAt(base, e.Name+".args", msg, err)
+}
+
+// tokenStart moves back from end (just past a JSON value) to where it starts.
+func tokenStart(raw []byte, end int) int {
+	if end > len(raw) {
+		end = len(raw)
+	}
+	i := end - 1
+	for i >= 0 && isSpace(raw[i]) {
+		i--
+	}
+	if i < 0 {
+		return 0
+	}
+	switch raw[i] {
+	case '"':
+		for j := i - 1; j >= 0; j-- {
+			if raw[j] == '"' {
+				k := j - 1
+				for k >= 0 && raw[k] == '\\' {
+					k--
+				}
+				if (j-k-1)%2 == 0 {
+					return j
+				}
+			}
+		}
+		return 0
+	case '}', ']':
+		return i // the decoder stops inside composite values; good enough
+	}
+	for i > 0 && !isSpace(raw[i-1]) && !strings.ContainsRune(",:[{", rune(raw[i-1])) {
+		i--
+	}
+	return i
+}
+
+// keyOffset finds the key "name" in the JSON text raw (0 when absent).
+func keyOffset(raw []byte, name string) int {
+	q, _ := json.Marshal(name)
+	for i := 0; ; {
+		j := bytes.Index(raw[i:], q)
+		if j < 0 {
+			return 0
+		}
+		k := i + j + len(q)
+		for k < len(raw) && isSpace(raw[k]) {
+			k++
+		}
+		if k < len(raw) && raw[k] == ':' {
+			return i + j
+		}
+		i += j + 1
+	}
+}
+
+// setField returns the original text with the value of key in the entry
+// of service name set to val (inserting the key, or the entry, when absent).
+func (c *Config) setField(name, key string, val []byte) []byte {
+	orig := []byte(nil)
+	if c.p != nil {
+		orig = c.p.orig
+	}
+	splice := func(at, end int, s string) []byte {
+		out := make([]byte, 0, len(orig)+len(s))
+		out = append(out, orig[:at]...)
+		out = append(out, s...)
+		return append(out, orig[end:]...)
+	}
+	kv := strconv.Quote(key) + ": " + string(val)
+	e, ok := c.byName[name]
+	switch {
+	case ok:
+		if sp, has := e.spans[key]; has {
+			return splice(sp[0], sp[1], string(val))
+		}
+		if e.last < 0 {
+			return splice(e.objOpen, e.objOpen, kv)
+		}
+		return splice(e.last, e.last, ", "+kv)
+	case c.open < 0:
+		return []byte("{\n  " + strconv.Quote(name) + ": {" + kv + "}\n}\n")
+	case c.last < 0:
+		return splice(c.open, c.open, "\n  "+strconv.Quote(name)+": {"+kv+"}\n")
+	default:
+		return splice(c.last, c.last, ",\n  "+strconv.Quote(name)+": {"+kv+"}")
+	}
+}

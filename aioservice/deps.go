@@ -1,0 +1,280 @@
+package aioservice
+
+import (
+	"slices"
+	"strings"
+)
+
+// Node is one service in a dependency graph: its name, the services it
+// requires (they must exist) and those it starts after (ignored when absent).
+type Node struct {
+	Name     string
+	Requires []string
+	After    []string
+}
+
+// Plan is a dependency order.
+type Plan struct {
+	// Order lists every node after all of its dependencies, ties in input order.
+	Order []string
+	// Levels groups Order: the dependencies of a node in Levels[i] are all
+	// in earlier levels, so the nodes of a level can start together.
+	Levels [][]string
+}
+
+// MissingError is a dependency on a service that does not exist.
+type MissingError struct {
+	Service string // the service that requires it
+	Missing string // the service that does not exist
+}
+
+func (e *MissingError) Error() string {
+	return TaskName(e.Service) + " requires " + TaskName(e.Missing) + ", which is not defined"
+}
+
+// CycleError is a set of services that depend on each other.
+type CycleError struct {
+	// Cycles holds each strongly connected set of services: Path is one
+	// cycle through it ("a", "b", "a"), Members all of its services.
+	Cycles []Cycle
+}
+
+// Cycle is one dependency cycle.
+type Cycle struct {
+	Path    []string
+	Members []string
+}
+
+func (e *CycleError) Error() string {
+	var b strings.Builder
+	b.WriteString("dependency cycle: ")
+	for i, c := range e.Cycles {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(strings.Join(c.Path, " -> "))
+		if len(c.Members) > len(c.Path)-1 {
+			b.WriteString(" (all of " + strings.Join(c.Members, ", ") + " depend on each other)")
+		}
+	}
+	return b.String()
+}
+
+// Resolve returns the dependency order of nodes by Kahn's algorithm, in
+// time linear in the number of nodes and edges. A required node that is
+// not in nodes is a *MissingError; an "after" node that is not there is
+// ignored; a cycle is a *CycleError naming every member.
+func Resolve(nodes []Node) (*Plan, error) {
+	n := len(nodes)
+	index := make(map[string]int32, n)
+	for i := range nodes {
+		index[nodes[i].Name] = int32(i)
+	}
+	// CSR adjacency: for each node, the nodes that depend on it.
+	indeg := make([]int32, n)
+	count := make([]int32, n+1)
+	edges := 0
+	for i := range nodes {
+		for _, d := range nodes[i].Requires {
+			j, ok := index[d]
+			if !ok {
+				return nil, &MissingError{Service: nodes[i].Name, Missing: d}
+			}
+			count[j+1]++
+			indeg[i]++
+			edges++
+		}
+		for _, d := range nodes[i].After {
+			if j, ok := index[d]; ok {
+				count[j+1]++
+				indeg[i]++
+				edges++
+			}
+		}
+	}
+	for i := 1; i <= n; i++ {
+		count[i] += count[i-1]
+	}
+	adj := make([]int32, edges)
+	fill := make([]int32, n)
+	copy(fill, count[:n])
+	for i := range nodes {
+		add := func(d string) {
+			if j, ok := index[d]; ok {
+				adj[fill[j]] = int32(i)
+				fill[j]++
+			}
+		}
+		for _, d := range nodes[i].Requires {
+			add(d)
+		}
+		for _, d := range nodes[i].After {
+			add(d)
+		}
+	}
+	order := make([]int32, 0, n)
+	for i := 0; i < n; i++ {
+		if indeg[i] == 0 {
+			order = append(order, int32(i))
+		}
+	}
+	var bounds []int // level boundaries in order
+	start := 0
+	for start < len(order) {
+		end := len(order)
+		bounds = append(bounds, end)
+		for _, u := range order[start:end] {
+			for _, v := range adj[count[u]:count[u+1]] {
+				indeg[v]--
+				if indeg[v] == 0 {
+					order = append(order, v)
+				}
+			}
+		}
+		slices.Sort(order[end:])
+		start = end
+	}
+	if len(order) < n {
+		return nil, findCycles(nodes, index, indeg)
+	}
+	p := &Plan{Order: make([]string, n), Levels: make([][]string, len(bounds))}
+	for i, u := range order {
+		p.Order[i] = nodes[u].Name
+	}
+	lo := 0
+	for i, hi := range bounds {
+		p.Levels[i] = p.Order[lo:hi:hi]
+		lo = hi
+	}
+	return p, nil
+}
+
+// findCycles reports the strongly connected components (Tarjan's
+// algorithm, iterative) among the nodes Kahn's algorithm could not order.
+func findCycles(nodes []Node, index map[string]int32, indeg []int32) error {
+	n := len(nodes)
+	left := func(i int32) bool { return indeg[i] > 0 }
+	deps := func(i int32) []int32 {
+		var out []int32
+		for _, list := range [][]string{nodes[i].Requires, nodes[i].After} {
+			for _, d := range list {
+				if j, ok := index[d]; ok && left(j) {
+					out = append(out, j)
+				}
+			}
+		}
+		return out
+	}
+	idx := make([]int32, n)
+	low := make([]int32, n)
+	on := make([]bool, n)
+	for i := range idx {
+		idx[i] = -1
+	}
+	var stack []int32
+	var next int32
+	var sccs [][]int32
+	type frame struct {
+		v    int32
+		deps []int32
+		k    int
+	}
+	for s := int32(0); s < int32(n); s++ {
+		if !left(s) || idx[s] >= 0 {
+			continue
+		}
+		call := []frame{{v: s, deps: deps(s)}}
+		idx[s], low[s] = next, next
+		next++
+		stack = append(stack, s)
+		on[s] = true
+		for len(call) > 0 {
+			f := &call[len(call)-1]
+			if f.k < len(f.deps) {
+				w := f.deps[f.k]
+				f.k++
+				if idx[w] < 0 {
+					idx[w], low[w] = next, next
+					next++
+					stack = append(stack, w)
+					on[w] = true
+					call = append(call, frame{v: w, deps: deps(w)})
+				} else if on[w] && idx[w] < low[f.v] {
+					low[f.v] = idx[w]
+				}
+				continue
+			}
+			v := f.v
+			call = call[:len(call)-1]
+			if len(call) > 0 {
+				if p := call[len(call)-1].v; low[v] < low[p] {
+					low[p] = low[v]
+				}
+			}
+			if low[v] == idx[v] {
+				var scc []int32
+				for {
+					w := stack[len(stack)-1]
+					stack = stack[:len(stack)-1]
+					on[w] = false
+					scc = append(scc, w)
+					if w == v {
+						break
+					}
+				}
+				self := false
+				for _, d := range deps(v) {
+					self = self || d == v
+				}
+				if len(scc) > 1 || self {
+					sccs = append(sccs, scc)
+				}
+			}
+		}
+	}
+	ce := &CycleError{}
+	for _, scc := range sccs {
+		slices.Sort(scc)
+		in := make(map[int32]bool, len(scc))
+		for _, v := range scc {
+			in[v] = true
+		}
+		// The shortest cycle through the first member, by breadth-first search.
+		startV := scc[0]
+		prev := map[int32]int32{}
+		queue := []int32{startV}
+		var last int32 = -1
+		for len(queue) > 0 && last < 0 {
+			u := queue[0]
+			queue = queue[1:]
+			for _, w := range deps(u) {
+				if !in[w] {
+					continue
+				}
+				if w == startV {
+					last = u
+					break
+				}
+				if _, seen := prev[w]; !seen {
+					prev[w] = u
+					queue = append(queue, w)
+				}
+			}
+		}
+		var rev []string
+		for v := last; v != startV; v = prev[v] {
+			rev = append(rev, nodes[v].Name)
+		}
+		path := []string{nodes[startV].Name}
+		for i := len(rev) - 1; i >= 0; i-- {
+			path = append(path, rev[i])
+		}
+		path = append(path, nodes[startV].Name)
+		members := make([]string, len(scc))
+		for i, v := range scc {
+			members[i] = nodes[v].Name
+		}
+		ce.Cycles = append(ce.Cycles, Cycle{Path: path, Members: members})
+	}
+	return ce
+}

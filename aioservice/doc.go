@@ -1,0 +1,87 @@
+// Package aioservice runs services: named, typed units of work built on
+// aioctl tasks, configured by a JSON file, booted in dependency order, and
+// supervised by a watcher. It is the Go form of the seed's aioservice.
+//
+// A service is defined in code with Define and registered in a Registry
+// (or the default one with Register):
+//
+//	type HelloArgs struct {
+//		Pin   int               `json:"pin"`
+//		Sleep aioservice.Duration `json:"sleep"`
+//	}
+//
+//	aioservice.MustRegister(aioservice.Define("hello", hello, HelloArgs{Pin: 2, Sleep: aioservice.Duration(5 * time.Second)},
+//		aioservice.WithInfo("Hello example runner v1.0"),
+//		aioservice.WithDocs("https://example.com/hello"),
+//		aioservice.WithRequires("network")))
+//
+// Its main task is named "hello.service"; it may add child tasks named
+// "hello.service.CHILD" with AddChild. Types: Core (runs once at boot and
+// is awaited), Runtime (runs continuously, the default), Schedule (runs on
+// its schedule, through aioschedule).
+//
+// A Manager loads the services into an aioctl.Group and drives them:
+//
+//	m := aioservice.NewManager(g, nil, aioservice.WithConfigFile("services.config"),
+//		aioservice.WithOutput(os.Stdout))
+//	err := m.Up(ctx) // LoadAll with the config, Boot the core services, Init the others
+//	defer m.Close(context.Background())
+//
+// The verbs of the seed are its methods: List, LoadStatus, Load, LoadAll,
+// Unload, Init, Boot, Configure, Enable, Disable, GetConfig, Traceback.
+//
+// # The config file
+//
+// services.config is a JSON object with one entry per service; only the
+// keys present override the service's defaults:
+//
+//	{
+//	  "hello":   {"enabled": true, "args": {"pin": 3}, "restart": {"mode": "on-failure", "delay": "2s"}},
+//	  "world":   {"schedule": {"start_in": 20, "repeat": 90}},
+//	  "time":    {"requires": ["network"]},
+//	  "ticker":  {"exec": {"argv": ["sh", "-c", "while :; do echo tick; sleep 3; done"]},
+//	              "stop_timeout": "3s", "info": "a shell loop"},
+//	  "dofail":  {"enabled": false}
+//	}
+//
+// Keys: enabled, args (decoded over the default arguments), schedule,
+// requires, after, restart, stop_timeout, exec, type and info/docs (exec
+// services), and the seed's "kwargs" holding schedule/require(s)/after/restart.
+// ${VAR} is replaced by the environment variable, or by the value in a
+// ".env" file next to the config; inside a JSON string the value is
+// escaped, outside one (`"pin": ${PIN}`) it is inserted as is. "$${"
+// is a literal "${".
+//
+// A file that does not parse, has an unknown key, a value of the wrong
+// type, an unknown service, a dependency on an undefined service or a
+// dependency cycle is a *ConfigError with file, line, column and field
+// ("services.config:3:22: hello.args.pin: cannot use string as int"); the
+// manager then keeps the config it had and loads nothing. Edits
+// (Configure, Enable, Disable) are serialised, validated as a whole, and
+// written atomically (temporary file, fsync, rename, fsync of the
+// directory), so the file is never left half-written or invalid.
+//
+// # Exec services
+//
+// An entry with "exec" declares a service that runs an external command:
+// each line it prints goes to the task's logger under the service's name
+// (so to the ring log, when the program's slog handler is aiolog's), its
+// exit status is the task's result (non-zero is an *ExitError), and a stop
+// sends SIGTERM to its process group, then SIGKILL after stop_timeout.
+//
+// # Dependencies
+//
+// requires and after are resolved by Resolve, a topological sort (Kahn's
+// algorithm) that names every member of a cycle. Boot starts a core
+// service when all it requires is up, runs independent ones in parallel,
+// and does not start one whose dependency failed (it says why); Stop
+// stops them in reverse order.
+//
+// # The watcher
+//
+// NewWatcher(...).Service(args) is the watcher service: every N seconds
+// (on the group's clock) it restarts the tasks in error unless they opted
+// out (WithoutWatcherRestart, or WatcherArgs.Exclude), counts errors per
+// task and error type (Show, Report), and after max_errors runs its action
+// (by default: log and exit 1, for a supervisor to restart the program).
+package aioservice

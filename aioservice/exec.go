@@ -1,0 +1,189 @@
+package aioservice
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/aiotools-go/aiotools/aioctl"
+)
+
+// DefaultKillAfter is how long an exec service has to exit after SIGTERM
+// before it gets SIGKILL, unless its "stop_timeout" says otherwise.
+const DefaultKillAfter = 5 * time.Second
+
+// maxLine is the longest output line logged in one piece.
+const maxLine = 16 << 10
+
+// ExecArgs are the arguments of an exec service's task (and of RunCommand).
+type ExecArgs struct {
+	// Argv is the program and its arguments; the program is looked up in PATH.
+	Argv []string `json:"argv"`
+	// Dir is the working directory (empty: the program's own).
+	Dir string `json:"dir,omitempty"`
+	// Env is added to the program's environment.
+	Env map[string]string `json:"env,omitempty"`
+	// KillAfter is how long after SIGTERM a stop sends SIGKILL.
+	KillAfter Duration `json:"kill_after"`
+}
+
+// ExitError is the error of a command that exited with a non-zero status.
+type ExitError struct {
+	Code int
+	// Signal is set when the command was killed by a signal.
+	Signal string
+}
+
+func (e *ExitError) Error() string {
+	if e.Signal != "" {
+		return "killed by signal " + e.Signal
+	}
+	return fmt.Sprintf("exit status %d", e.Code)
+}
+
+// RunCommand runs an external command as a task: its stdout and stderr
+// lines go to the task's logger (aioctl.Logger(ctx)), each line a record
+// with the task's name, stderr ones with stream=stderr. It returns the
+// exit status; a non-zero status is an *ExitError. When ctx is cancelled
+// (the task is stopped) the command's process group gets SIGTERM, then
+// SIGKILL after a.KillAfter.
+func RunCommand(ctx context.Context, a ExecArgs) (int, error) {
+	if len(a.Argv) == 0 || a.Argv[0] == "" {
+		return -1, errors.New("exec: no command")
+	}
+	log := aioctl.Logger(ctx)
+	kill := time.Duration(a.KillAfter)
+	if kill <= 0 {
+		kill = DefaultKillAfter
+	}
+	cmd := exec.CommandContext(ctx, a.Argv[0], a.Argv[1:]...)
+	cmd.Dir = a.Dir
+	if len(a.Env) > 0 {
+		cmd.Env = os.Environ()
+		for k, v := range a.Env {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var killer *time.Timer
+	var kmu sync.Mutex
+	cmd.Cancel = func() error {
+		pid := cmd.Process.Pid
+		err := syscall.Kill(-pid, syscall.SIGTERM)
+		kmu.Lock()
+		killer = time.AfterFunc(kill, func() { syscall.Kill(-pid, syscall.SIGKILL) })
+		kmu.Unlock()
+		return err
+	}
+	// The backstop for output pipes kept open by orphaned grandchildren.
+	cmd.WaitDelay = kill + 2*time.Second
+	stdout := &lineWriter{log: log}
+	stderr := &lineWriter{log: log, attrs: []any{"stream", "stderr"}}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	err := cmd.Run()
+	kmu.Lock()
+	if killer != nil {
+		killer.Stop()
+	}
+	kmu.Unlock()
+	stdout.flush()
+	stderr.flush()
+	if cmd.Process != nil {
+		// Whatever is left of the process group goes with the service.
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return -1, &ExitError{Code: -1, Signal: ws.Signal().String()}
+		}
+		return ee.ExitCode(), &ExitError{Code: ee.ExitCode()}
+	}
+	if err != nil {
+		return -1, err
+	}
+	return 0, nil
+}
+
+// lineWriter logs each complete line written to it.
+type lineWriter struct {
+	log   *slog.Logger
+	attrs []any
+	mu    sync.Mutex
+	buf   []byte
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n := len(p)
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			w.buf = append(w.buf, p...)
+			for len(w.buf) >= maxLine {
+				w.emit(w.buf[:maxLine])
+				w.buf = append(w.buf[:0], w.buf[maxLine:]...)
+			}
+			break
+		}
+		if len(w.buf) > 0 {
+			w.buf = append(w.buf, p[:i]...)
+			w.emit(w.buf)
+			w.buf = w.buf[:0]
+		} else {
+			w.emit(p[:i])
+		}
+		p = p[i+1:]
+	}
+	return n, nil
+}
+
+func (w *lineWriter) emit(line []byte) {
+	s := strings.TrimSuffix(string(line), "\r")
+	w.log.Info(s, w.attrs...)
+}
+
+func (w *lineWriter) flush() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.buf) > 0 {
+		w.emit(w.buf)
+		w.buf = w.buf[:0]
+	}
+}
+
+// execService builds the service an exec entry of the config file declares.
+func execService(name string, e *Entry, file string) *Service {
+	kill := DefaultKillAfter
+	if e.StopTimeout != nil {
+		kill = time.Duration(*e.StopTimeout)
+	}
+	info := e.Info
+	if info == "" {
+		info = "exec: " + strings.Join(e.Exec.Argv, " ")
+	}
+	typ := e.Type
+	if typ == "" {
+		typ = Runtime
+	}
+	s := Define(name, RunCommand, ExecArgs{Argv: e.Exec.Argv, Dir: e.Exec.Dir, Env: e.Exec.Env, KillAfter: Duration(kill)},
+		WithType(typ), WithInfo(info), WithDocs(e.Docs), WithSource(fmt.Sprintf("%s:%d", file, e.line)),
+		WithStopTimeout(kill+2*time.Second),
+		WithOnLoad(func(ctx context.Context, a ExecArgs) error {
+			if a.Dir != "" && strings.Contains(a.Argv[0], "/") {
+				return nil // relative to Dir: checked when it runs
+			}
+			_, err := exec.LookPath(a.Argv[0])
+			return err
+		}))
+	return s
+}

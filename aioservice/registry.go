@@ -1,0 +1,71 @@
+package aioservice
+
+import (
+	"fmt"
+	"sync"
+)
+
+// Registry holds service definitions by name. Create one with NewRegistry,
+// or use the package-level Register, which adds to Default(). Its methods
+// are safe for concurrent use.
+type Registry struct {
+	mu       sync.RWMutex
+	services map[string]*Service
+	order    []string
+}
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry { return &Registry{services: make(map[string]*Service)} }
+
+var defaultRegistry = NewRegistry()
+
+// Default returns the default registry.
+func Default() *Registry { return defaultRegistry }
+
+// Register adds s to the registry. A second service with the same name is
+// refused.
+func (r *Registry) Register(s *Service) error {
+	if s == nil {
+		return fmt.Errorf("aioservice: Register(nil)")
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, dup := r.services[s.name]; dup {
+		return fmt.Errorf("aioservice: service %q is already registered", s.name)
+	}
+	r.services[s.name] = s
+	r.order = append(r.order, s.name)
+	return nil
+}
+
+// MustRegister is Register that panics on error, for init functions.
+func (r *Registry) MustRegister(s *Service) {
+	if err := r.Register(s); err != nil {
+		panic(err)
+	}
+}
+
+// Get returns the service named name.
+func (r *Registry) Get(name string) (*Service, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	s, ok := r.services[name]
+	return s, ok
+}
+
+// Services returns the registered services in registration order.
+func (r *Registry) Services() []*Service {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]*Service, len(r.order))
+	for i, n := range r.order {
+		out[i] = r.services[n]
+	}
+	return out
+}
+
+// Register adds s to the default registry; see Registry.Register.
+func Register(s *Service) error { return defaultRegistry.Register(s) }
+
+// MustRegister adds s to the default registry and panics on error.
+func MustRegister(s *Service) { defaultRegistry.MustRegister(s) }
