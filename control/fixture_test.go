@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -112,11 +113,15 @@ func newClient(t *testing.T, opt client.Options) *client.Client {
 	return cl
 }
 
-// shortTempDir is a 0700 temp directory with a path short enough for a
-// unix socket.
+// shortTempDir is a 0700 temp directory (t.TempDir is 0755 under the
+// usual umask) with a path short enough for a unix socket.
 func shortTempDir(t *testing.T) string {
 	t.Helper()
-	return t.TempDir()
+	d := filepath.Join(t.TempDir(), "run")
+	if err := os.Mkdir(d, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
 
 func ctxT(t *testing.T) context.Context {
@@ -124,3 +129,5 @@ func ctxT(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+func runtimeGosched() { time.Sleep(10 * time.Millisecond) } // polling an external condition (the server's accept loop)

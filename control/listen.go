@@ -1,6 +1,7 @@
 package control
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -145,12 +146,35 @@ func (l *limitListener) Accept() (net.Conn, error) {
 	}
 }
 
-// refuse answers a connection it will not serve and closes it, without
-// waiting for the peer.
+// refusing bounds the goroutines that answer refused connections.
+var refusing = make(chan struct{}, 16)
+
+// refuse answers a connection it will not serve and closes it. It reads
+// the request's head first (for at most a second), so that the client sees
+// the answer rather than a reset; when many are being refused already it
+// just closes.
 func refuse(c net.Conn, status, body string) {
-	c.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
-	fmt.Fprintf(c, "HTTP/1.1 %s\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s", status, len(body), body)
-	c.Close()
+	select {
+	case refusing <- struct{}{}:
+	default:
+		c.Close()
+		return
+	}
+	go func() {
+		defer func() { <-refusing }()
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(time.Second))
+		buf := make([]byte, 4096)
+		var head []byte
+		for len(head) < 16<<10 && !bytes.Contains(head, []byte("\r\n\r\n")) {
+			n, err := c.Read(buf)
+			head = append(head, buf[:n]...)
+			if err != nil {
+				break
+			}
+		}
+		fmt.Fprintf(c, "HTTP/1.1 %s\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s", status, len(body), body)
+	}()
 }
 
 func jsonEscape(s string) string {
