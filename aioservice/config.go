@@ -273,6 +273,9 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 			}
 		}
 		msg := strings.TrimPrefix(err.Error(), "json: ")
+		if strings.Contains(msg, "unexpected end of JSON input") {
+			off = len(exp)
+		}
 		if off >= len(exp) {
 			msg = "unexpected end of the file (is a '}' or ']' missing?)"
 		}

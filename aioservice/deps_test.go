@@ -1,0 +1,139 @@
+package aioservice
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestResolveOrderAndLevels(t *testing.T) {
+	nodes := []Node{
+		{Name: "time", Requires: []string{"network"}},
+		{Name: "app", Requires: []string{"time", "db"}},
+		{Name: "network"},
+		{Name: "db", After: []string{"network", "absent"}},
+		{Name: "lone"},
+	}
+	p, err := Resolve(nodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{"network", "lone"}, {"time", "db"}, {"app"}}
+	if fmt.Sprint(p.Levels) != fmt.Sprint(want) {
+		t.Fatalf("levels = %v, want %v", p.Levels, want)
+	}
+	pos := map[string]int{}
+	for i, n := range p.Order {
+		pos[n] = i
+	}
+	for _, n := range nodes {
+		for _, d := range append(n.Requires, n.After...) {
+			if d != "absent" && pos[d] > pos[n.Name] {
+				t.Errorf("%s comes before its dependency %s in %v", n.Name, d, p.Order)
+			}
+		}
+	}
+}
+
+func TestResolveRingOf20(t *testing.T) {
+	var nodes []Node
+	for i := range 20 {
+		nodes = append(nodes, Node{Name: fmt.Sprintf("s%02d", i), Requires: []string{fmt.Sprintf("s%02d", (i+1)%20)}})
+	}
+	nodes = append(nodes, Node{Name: "outside", Requires: []string{"s05"}}) // blocked by the ring, not part of it
+	_, err := Resolve(nodes)
+	var ce *CycleError
+	if !errors.As(err, &ce) {
+		t.Fatalf("err = %v, want a *CycleError", err)
+	}
+	if len(ce.Cycles) != 1 || len(ce.Cycles[0].Members) != 20 {
+		t.Fatalf("cycles = %+v, want one of 20 members", ce.Cycles)
+	}
+	msg := err.Error()
+	for i := range 20 {
+		if !strings.Contains(msg, fmt.Sprintf("s%02d", i)) {
+			t.Errorf("error %q does not name s%02d", msg, i)
+		}
+	}
+	if strings.Contains(msg, "outside") {
+		t.Errorf("error %q names a service that is not in the cycle", msg)
+	}
+	if !strings.HasPrefix(msg, "dependency cycle: s00 -> s01 -> s02") || !strings.HasSuffix(msg, "s19 -> s00") {
+		t.Errorf("error = %q, want the ring in order", msg)
+	}
+}
+
+func TestResolveSelfLoopAndTwoCycles(t *testing.T) {
+	_, err := Resolve([]Node{
+		{Name: "a", Requires: []string{"a"}},
+		{Name: "b", After: []string{"c"}}, {Name: "c", Requires: []string{"b"}},
+		{Name: "d"},
+	})
+	var ce *CycleError
+	if !errors.As(err, &ce) || len(ce.Cycles) != 2 {
+		t.Fatalf("err = %v, want two cycles", err)
+	}
+	if got := err.Error(); got != "dependency cycle: a -> a; b -> c -> b" {
+		t.Errorf("err = %q", got)
+	}
+}
+
+func TestResolveComplexSCCNamesAllMembers(t *testing.T) {
+	// a->b->a and b->c->b: one strongly connected set {a,b,c}.
+	_, err := Resolve([]Node{
+		{Name: "a", Requires: []string{"b"}},
+		{Name: "b", Requires: []string{"a", "c"}},
+		{Name: "c", Requires: []string{"b"}},
+	})
+	var ce *CycleError
+	if !errors.As(err, &ce) || len(ce.Cycles) != 1 || !slices.Equal(ce.Cycles[0].Members, []string{"a", "b", "c"}) {
+		t.Fatalf("err = %v", err)
+	}
+	if !strings.Contains(err.Error(), "a, b, c") {
+		t.Errorf("err = %q, want every member named", err)
+	}
+}
+
+func TestResolveMissing(t *testing.T) {
+	_, err := Resolve([]Node{{Name: "time", Requires: []string{"network"}}})
+	var me *MissingError
+	if !errors.As(err, &me) || me.Service != "time" || me.Missing != "network" {
+		t.Fatalf("err = %v", err)
+	}
+	if err.Error() != "time.service requires network.service, which is not defined" {
+		t.Errorf("err = %q", err)
+	}
+}
+
+// graph returns n services with about k dependencies each, on earlier ones.
+func graph(n, k int) []Node {
+	nodes := make([]Node, n)
+	seed := uint64(1)
+	for i := range nodes {
+		nodes[i].Name = fmt.Sprintf("svc%06d", i)
+		if i == 0 {
+			continue
+		}
+		for range k {
+			seed = seed*6364136223846793005 + 1442695040888963407
+			nodes[i].Requires = append(nodes[i].Requires, nodes[int(seed>>33)%i].Name)
+		}
+	}
+	return nodes
+}
+
+func BenchmarkBootOrder(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		nodes := graph(n, 5)
+		b.Run(fmt.Sprintf("services=%d/edges=%d", n, 5*(n-1)), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Resolve(nodes); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
