@@ -11,6 +11,8 @@ import (
 
 	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/aiolog"
+	"github.com/aiotools-go/aiotools/aioschedule"
+	"github.com/aiotools-go/aiotools/aioservice"
 )
 
 // Components are the parts of a program the interpreter drives. Group is
@@ -20,6 +22,10 @@ type Components struct {
 	Group *aioctl.Group
 	// Log is the ring log that log and follow read.
 	Log *aiolog.Ring
+	// Scheduler is what schedule list and schedule next show.
+	Scheduler *aioschedule.Scheduler
+	// Services is the service manager the services verbs and boot order drive.
+	Services *aioservice.Manager
 }
 
 // Interp is the one command interpreter: every front end (the socket, the

@@ -131,6 +131,12 @@ func (in *Interp) has(c Component) bool {
 	switch c {
 	case NeedGroup:
 		return in.c.Group != nil
+	case NeedLog:
+		return in.c.Log != nil
+	case NeedScheduler:
+		return in.c.Scheduler != nil
+	case NeedServices:
+		return in.c.Services != nil
 	}
-	return in.hasOptional(c)
+	return false
 }

@@ -1,0 +1,297 @@
+package control
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/aiotools-go/aiotools/aioservice"
+)
+
+// BootOrder is the result of boot order: the services in the order they
+// boot, core services first; Levels groups those that boot in parallel.
+type BootOrder struct {
+	Core   []string   `json:"core"`
+	Others []string   `json:"others"`
+	Levels [][]string `json:"levels"`
+}
+
+// serviceName accepts "hello" and "hello.service".
+func serviceName(s string) string { return strings.TrimSuffix(s, aioservice.Suffix) }
+
+func (in *Interp) serviceNames() []string {
+	if in.c.Services == nil {
+		return nil
+	}
+	var out []string
+	for _, i := range in.c.Services.List() {
+		out = append(out, i.Name)
+	}
+	return out
+}
+
+// serviceErr maps aioservice's errors onto the API's codes.
+func serviceErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, aioservice.ErrUnknownService), errors.Is(err, aioservice.ErrNotLoaded):
+		return &Error{Code: CodeNotFound, Message: err.Error()}
+	case errors.Is(err, aioservice.ErrConfig), errors.Is(err, aioservice.ErrAlreadyLoaded):
+		return &Error{Code: CodeBadArgument, Message: strings.ReplaceAll(err.Error(), "\n", "; ")}
+	case errors.Is(err, aioservice.ErrNoConfigFile):
+		return &Error{Code: CodeNotAvailable, Message: "this program's services have no config file"}
+	}
+	return oneLine(err)
+}
+
+// expandServices turns names and patterns into service names; "" patterns
+// mean all.
+func (in *Interp) expandServices(args []string) ([]string, error) {
+	all := in.serviceNames()
+	if len(args) == 0 {
+		return all, nil
+	}
+	pats := make([]string, len(args))
+	for i, a := range args {
+		pats[i] = serviceName(a)
+	}
+	var out []string
+	for _, n := range all {
+		if matchAny(pats, n) {
+			out = append(out, n)
+		}
+	}
+	return out, notFound(pats, all, "service")
+}
+
+func runServicesList(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	var b strings.Builder
+	m := in.c.Services
+	_ = m.WriteList(&b)
+	list := m.List()
+	if list == nil {
+		list = []aioservice.Info{}
+	}
+	return &Result{Data: list, Text: b.String()}, nil
+}
+
+func runServicesStatus(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	names, err := in.expandServices(c.args)
+	if len(c.args) > 0 && len(names) == 0 {
+		return &Result{Data: []string{}}, err
+	}
+	lines := in.c.Services.LoadStatus(names...)
+	if len(c.args) == 0 {
+		lines = in.c.Services.LoadStatus()
+	}
+	if lines == nil {
+		lines = []string{}
+	}
+	text := strings.Join(lines, "\n")
+	if text != "" {
+		text += "\n"
+	}
+	return &Result{Data: lines, Text: text}, err
+}
+
+// eachService runs f for each named service, collecting what worked.
+func (in *Interp) eachService(c *call, verb string, f func(name string) error) (*Result, error) {
+	names, err := in.expandServices(c.args)
+	errs := []error{err}
+	var done []string
+	for _, n := range names {
+		if e := f(n); e != nil {
+			errs = append(errs, serviceErr(e))
+			continue
+		}
+		done = append(done, n)
+	}
+	return namesResult(verb, done, "no service "+verb), joinErrors(errs)
+}
+
+// joinErrors joins errors into one *Error with the first code.
+func joinErrors(errs []error) error {
+	var msgs []string
+	var code Code
+	for _, e := range errs {
+		if e == nil {
+			continue
+		}
+		if code == "" {
+			code = CodeOf(e)
+		}
+		msgs = append(msgs, strings.ReplaceAll(e.Error(), "\n", "; "))
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	return &Error{Code: code, Message: strings.Join(msgs, "; ")}
+}
+
+func runServicesLoad(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	m := in.c.Services
+	if len(c.args) == 1 && c.args[0] == "all" {
+		err := m.LoadAll(ctx, true)
+		var loaded []string
+		for _, i := range m.List() {
+			if i.Load == aioservice.Loaded {
+				loaded = append(loaded, i.Name)
+			}
+		}
+		return namesResult("loaded", loaded, "no service loaded"), serviceErr(err)
+	}
+	return in.eachService(c, "loaded", func(n string) error { return m.Load(ctx, n, true) })
+}
+
+func runServicesUnload(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	return in.eachService(c, "unloaded", func(n string) error { return in.c.Services.Unload(ctx, n) })
+}
+
+func runServicesEnable(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	return in.eachService(c, "enabled", in.c.Services.Enable)
+}
+
+func runServicesDisable(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	return in.eachService(c, "disabled", in.c.Services.Disable)
+}
+
+// configEdit is the JSON services config takes: the keys of a config
+// entry that can be edited.
+type configEdit struct {
+	Enabled     *bool                     `json:"enabled"`
+	Args        json.RawMessage           `json:"args"`
+	Schedule    json.RawMessage           `json:"schedule"`
+	Requires    []string                  `json:"requires"`
+	After       []string                  `json:"after"`
+	Restart     *aioservice.RestartConfig `json:"restart"`
+	StopTimeout *aioservice.Duration      `json:"stop_timeout"`
+}
+
+func runServicesConfig(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	name := serviceName(c.args[0])
+	if strings.Contains(name, "*") {
+		return nil, errorf(CodeBadArgument, "services config: give one service name, not a pattern")
+	}
+	dec := json.NewDecoder(bytes.NewReader([]byte(c.args[1])))
+	dec.DisallowUnknownFields()
+	var e configEdit
+	if err := dec.Decode(&e); err != nil || dec.More() || strings.TrimSpace(c.args[1])[0] != '{' {
+		msg := "want a JSON object with enabled, args, schedule, requires, after, restart or stop_timeout"
+		if err != nil {
+			msg += ": " + err.Error()
+		}
+		return nil, errorf(CodeBadArgument, "services config: "+msg)
+	}
+	err := in.c.Services.Configure(name, aioservice.ConfigChange{Enabled: e.Enabled, Args: e.Args, Schedule: e.Schedule,
+		Requires: e.Requires, After: e.After, Restart: e.Restart, StopTimeout: e.StopTimeout})
+	if err != nil {
+		return nil, serviceErr(err)
+	}
+	return namesResult("config written (used at the next load) for", []string{name}, ""), nil
+}
+
+func runServicesGetConfig(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	names, err := in.expandServices(c.args)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]json.RawMessage{}
+	var b strings.Builder
+	var errs []error
+	for _, n := range names {
+		raw, e := in.c.Services.GetConfig(n)
+		if e != nil {
+			errs = append(errs, serviceErr(e))
+			continue
+		}
+		out[n] = raw
+		b.WriteString(aioservice.TaskName(n) + ": " + string(raw) + "\n")
+	}
+	return &Result{Data: out, Text: b.String()}, joinErrors(errs)
+}
+
+func runServicesTraceback(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	names, err := in.expandServices(c.args)
+	out := map[string]string{}
+	var b strings.Builder
+	for _, n := range names {
+		tb, e := in.c.Services.Traceback(n)
+		if e != nil || tb == "" {
+			continue // not loaded, or loaded fine
+		}
+		out[n] = tb
+		b.WriteString("● " + aioservice.TaskName(n) + ": " + strings.TrimRight(tb, "\n") + "\n")
+	}
+	if len(out) == 0 {
+		b.WriteString("no traceback: no matching service failed to load\n")
+	}
+	return &Result{Data: out, Text: b.String()}, err
+}
+
+func runBootOrder(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	var core, others []aioservice.Node
+	for _, i := range in.c.Services.List() {
+		if !i.Enabled {
+			continue
+		}
+		n := aioservice.Node{Name: i.Name, Requires: i.Requires, After: i.After}
+		if i.Type == aioservice.Core {
+			core = append(core, n)
+		} else {
+			others = append(others, n)
+		}
+	}
+	var res BootOrder
+	var b strings.Builder
+	for _, set := range []struct {
+		nodes []aioservice.Node
+		order *[]string
+		title string
+	}{{core, &res.Core, "core"}, {others, &res.Others, "others"}} {
+		nodes := restrict(set.nodes)
+		if len(nodes) == 0 {
+			*set.order = []string{}
+			continue
+		}
+		plan, err := aioservice.Resolve(nodes)
+		if err != nil {
+			return nil, errorf(CodeBadArgument, "boot order: "+err.Error())
+		}
+		*set.order = plan.Order
+		res.Levels = append(res.Levels, plan.Levels...)
+		b.WriteString("[ Booting ] " + set.title + ": --> " + strings.Join(plan.Order, " --> ") + "\n")
+		for i, l := range plan.Levels {
+			b.WriteString("    ┗━► step " + strconv.Itoa(i+1) + ": " + strings.Join(l, ", ") + "\n")
+		}
+	}
+	if len(res.Core)+len(res.Others) == 0 {
+		b.WriteString("no enabled services\n")
+	}
+	return &Result{Data: res, Text: b.String()}, nil
+}
+
+// restrict drops dependencies on services outside the set (they are
+// booted in another phase, or are not enabled), as the manager's boot does.
+func restrict(nodes []aioservice.Node) []aioservice.Node {
+	in := map[string]bool{}
+	for _, n := range nodes {
+		in[n.Name] = true
+	}
+	keep := func(ds []string) []string {
+		var out []string
+		for _, d := range ds {
+			if in[d] {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
+	for i := range nodes {
+		nodes[i].Requires, nodes[i].After = keep(nodes[i].Requires), keep(nodes[i].After)
+	}
+	return nodes
+}
