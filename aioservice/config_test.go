@@ -11,8 +11,6 @@ import (
 	"sync"
 	"testing"
 	"unicode/utf8"
-
-	"github.com/aiotools-go/aiotools/aioctl"
 )
 
 // marked splits a config text with one '‸' where the error must be
@@ -79,7 +77,7 @@ func TestConfigErrorsHavePositions(t *testing.T) {
 			if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			m := NewManager(aioctl.NewGroup(), testRegistry(), WithEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }), WithConfigFile(path))
+			m := NewManager(quietGroup(), testRegistry(), WithEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }), WithConfigFile(path))
 			err := m.ReloadConfig()
 			var ce *ConfigError
 			if !errors.As(err, &ce) {
@@ -109,7 +107,7 @@ func TestBadConfigKeepsRunningSet(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "services.config")
 	os.WriteFile(path, []byte(`{"hello": {"args": {"pin": 4}}, "world": {"enabled": false}, "network": {"enabled": false}, "time": {"enabled": false}}`), 0o644)
-	g := aioctl.NewGroup()
+	g := quietGroup()
 	m := NewManager(g, testRegistry(), WithConfigFile(path))
 	if err := m.LoadAll(t.Context(), true); err != nil {
 		t.Fatal(err)
@@ -173,7 +171,7 @@ func TestEditsKeepTheFileAndItsVariables(t *testing.T) {
 	path := filepath.Join(dir, "services.config")
 	orig := "{\n  \"hello\": {\"args\": {\"pin\": ${PIN}}},\n  \"world\": {}\n}\n"
 	os.WriteFile(path, []byte(orig), 0o600)
-	m := NewManager(aioctl.NewGroup(), testRegistry(), WithEnv(func(k string) (string, bool) { return "3", k == "PIN" }), WithConfigFile(path))
+	m := NewManager(quietGroup(), testRegistry(), WithEnv(func(k string) (string, bool) { return "3", k == "PIN" }), WithConfigFile(path))
 	if err := m.Disable("hello"); err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +216,7 @@ func ptr[T any](v T) *T { return &v }
 
 func TestNewFileIsCreated(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "services.config")
-	m := NewManager(aioctl.NewGroup(), testRegistry(), WithConfigFile(path))
+	m := NewManager(quietGroup(), testRegistry(), WithConfigFile(path))
 	if err := m.Disable("hello"); err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +227,7 @@ func TestNewFileIsCreated(t *testing.T) {
 	if want := "{\n  \"hello\": {\"enabled\": false},\n  \"network\": {\"enabled\": true}\n}\n"; string(b) != want {
 		t.Errorf("file =\n%s", b)
 	}
-	if err := NewManager(aioctl.NewGroup(), testRegistry()).Enable("hello"); !errors.Is(err, ErrNoConfigFile) {
+	if err := NewManager(quietGroup(), testRegistry()).Enable("hello"); !errors.Is(err, ErrNoConfigFile) {
 		t.Errorf("Enable without a file = %v", err)
 	}
 }
@@ -239,7 +237,7 @@ func TestAtomicWriteFailedRenameKeepsOldFile(t *testing.T) {
 	path := filepath.Join(dir, "services.config")
 	old := `{"hello": {"enabled": true}}`
 	os.WriteFile(path, []byte(old), 0o644)
-	m := NewManager(aioctl.NewGroup(), testRegistry(), WithConfigFile(path))
+	m := NewManager(quietGroup(), testRegistry(), WithConfigFile(path))
 	crash := errors.New("power cut")
 	var tmpSeen string
 	m.file.rename = func(from, to string) error {
@@ -273,7 +271,7 @@ func TestConcurrentEdits(t *testing.T) {
 		r.MustRegister(Define(fmt.Sprintf("s%d", i), nothing, struct{}{}))
 	}
 	path := filepath.Join(t.TempDir(), "services.config")
-	m := NewManager(aioctl.NewGroup(), r, WithConfigFile(path))
+	m := NewManager(quietGroup(), r, WithConfigFile(path))
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {

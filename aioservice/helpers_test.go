@@ -3,9 +3,13 @@ package aioservice
 import (
 	"bytes"
 	"context"
+	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/aiotools-go/aiotools/aioctl"
 )
 
 type helloArgs struct {
@@ -55,3 +59,18 @@ func (s *syncBuffer) Lines() []string {
 }
 
 func noEnv(string) (string, bool) { return "", false }
+
+func writeFile(t interface {
+	Helper()
+	Fatal(...any)
+}, path, s string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// quietGroup is a group whose tasks log nowhere.
+func quietGroup(opts ...aioctl.GroupOption) *aioctl.Group {
+	return aioctl.NewGroup(append([]aioctl.GroupOption{aioctl.WithLogger(slog.New(slog.DiscardHandler))}, opts...)...)
+}
