@@ -338,10 +338,7 @@ func (s *Scheduler) onEvent(ev aioctl.Event) {
 // pushLocked puts e in the heap with a fresh jitter and, with kick, makes
 // sure the goroutine runs and re-arms its timer.
 func (s *Scheduler) pushLocked(e *entry, kick bool) {
-	e.fireAt = e.slot
-	if j := e.spec.Jitter; j > 0 {
-		e.fireAt = e.slot.Add(time.Duration(s.rand() * float64(j)))
-	}
+	e.setFireAt(s.rand)
 	heap.Push(&s.h, e)
 	if kick && e.index == 0 {
 		s.kickLocked()
@@ -355,6 +352,14 @@ func (s *Scheduler) removeLocked(e *entry) {
 		if first {
 			s.kickLocked()
 		}
+	}
+}
+
+// setFireAt draws the jitter of the run planned at e.slot.
+func (e *entry) setFireAt(rnd func() float64) {
+	e.fireAt = e.slot
+	if j := e.spec.Jitter; j > 0 {
+		e.fireAt = e.slot.Add(time.Duration(rnd() * float64(j)))
 	}
 }
 
@@ -406,8 +411,11 @@ func (s *Scheduler) loop() {
 		}
 		now := s.clock.Now()
 		due = s.collectLocked(now, due[:0])
-		if fired && len(due) == 0 {
-			s.stats.IdleWakeups++
+		if fired {
+			s.stats.Wakeups++
+			if len(due) == 0 {
+				s.stats.IdleWakeups++
+			}
 		}
 		fired = false
 		var wait time.Duration
@@ -430,9 +438,6 @@ func (s *Scheduler) loop() {
 		select {
 		case <-tm.C():
 			fired = true
-			s.mu.Lock()
-			s.stats.Wakeups++
-			s.mu.Unlock()
 		case <-s.wake:
 		case <-s.quit:
 			s.mu.Lock()
@@ -448,7 +453,7 @@ func (s *Scheduler) loop() {
 // puts it back.
 func (s *Scheduler) collectLocked(now time.Time, due []firing) []firing {
 	for len(s.h) > 0 && !s.h[0].fireAt.After(now) {
-		e := heap.Pop(&s.h).(*entry)
+		e := s.h[0]
 		last, n, next, ok := e.plan.advance(e.slot, now, maxMissCount)
 		late := !e.due && now.Sub(last) > s.tolerance+e.spec.Jitter
 		run, missed := true, n-1
@@ -470,10 +475,13 @@ func (s *Scheduler) collectLocked(now time.Time, due []firing) []firing {
 		}
 		if !ok {
 			e.over = true
+			heap.Pop(&s.h)
 			continue
 		}
+		// Re-plan in place: the entry stays at the top and sinks to its place.
 		e.slot = next
-		s.pushLocked(e, false)
+		e.setFireAt(s.rand)
+		heap.Fix(&s.h, 0)
 	}
 	return due
 }
