@@ -329,6 +329,9 @@ func ParseLine(line string) ([]string, error) {
 
 // lookup finds the verb: two-word verbs ("set args") first.
 func lookup(argv []string) (*Verb, []string, error) {
+	if len(argv) == 0 {
+		return nil, nil, errorf(CodeUnknownVerb, "empty command: try help")
+	}
 	w := argv[0]
 	if len(argv) > 1 {
 		if v := verbIndex[w+" "+argv[1]]; v != nil {
