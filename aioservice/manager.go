@@ -491,14 +491,11 @@ func (m *Manager) loadLocked(ctx context.Context, name string, useConfig bool) e
 }
 
 // describe is how a load error is printed: "panic: …" after a panic,
-// the message for a plain error, "Type: message" otherwise.
+// the error's message otherwise (Go messages name their kind themselves).
 func describe(err error) string {
 	var pe *aioctl.PanicError
 	if errors.As(err, &pe) {
 		return pe.Error()
-	}
-	if t := aioctl.ErrorType(err); t != "Error" {
-		return t + ": " + err.Error()
 	}
 	return err.Error()
 }
