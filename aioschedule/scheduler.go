@@ -311,12 +311,13 @@ func (s *Scheduler) onEvent(ev aioctl.Event) {
 	case ev.Cause == aioctl.CauseDelete:
 		s.removeLocked(e)
 		delete(s.entries, ev.Name)
-	case ev.To == aioctl.Stopped:
-		if s.keep || e.spec.Keep || e.paused || e.over {
+	case ev.To != aioctl.Running && ev.To != aioctl.Stopping:
+		// A user's stop ended the task (Stopped, or Error when it failed
+		// on its way out).
+		if s.keep || e.spec.Keep {
 			return
 		}
-		s.removeLocked(e)
-		e.paused = true
+		s.pauseLocked(e)
 	case ev.To == aioctl.Running && e.paused:
 		e.paused = false
 		now := s.clock.Now()
@@ -333,6 +334,29 @@ func (s *Scheduler) onEvent(ev aioctl.Event) {
 		}
 		s.pushLocked(e, true)
 	}
+}
+
+func (s *Scheduler) pauseLocked(e *entry) {
+	if e.paused || e.over {
+		return
+	}
+	s.removeLocked(e)
+	e.paused = true
+}
+
+// Pause unschedules the task until it is next started by a user (with
+// Task.Start or Group.Start), keeping its timing, as a user's stop of a
+// running task does. It is for stops that aioctl reports no event for
+// (a task that has already finished).
+func (s *Scheduler) Pause(task string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.entries[task]
+	if e == nil {
+		return &aioctl.TaskError{Task: task, Err: ErrNotScheduled}
+	}
+	s.pauseLocked(e)
+	return nil
 }
 
 // pushLocked puts e in the heap with a fresh jitter and, with kick, makes

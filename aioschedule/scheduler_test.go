@@ -524,3 +524,35 @@ func TestMaxSleepWakeups(t *testing.T) {
 		t.Fatalf("stats %+v", st)
 	}
 }
+
+func TestPauseFinishedTaskAndResume(t *testing.T) {
+	e := newEnv(t)
+	runs := make(chan time.Time, 10)
+	task, err := Add(e.s, counter(runs, e.clk), struct{}{}, Spec{StartIn: time.Minute, Repeat: time.Minute}, aioctl.WithName("p"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.waitArmed()
+	e.clk.Advance(time.Minute)
+	<-runs
+	<-task.Done()
+	e.waitArmed()
+	if err := e.s.Pause("p"); err != nil {
+		t.Fatal(err)
+	}
+	waitIdle(t, e.s)
+	if x := e.entry("p"); !x.Paused || !x.Next.IsZero() {
+		t.Fatalf("paused: %+v", x)
+	}
+	e.clk.Advance(30 * time.Second)
+	if _, err := task.Start(); err != nil {
+		t.Fatal(err)
+	}
+	<-runs
+	if x := e.entry("p"); x.Paused || !x.Next.Equal(at(2*time.Minute)) {
+		t.Fatalf("resumed: %+v", x)
+	}
+	if err := e.s.Pause("nope"); !errors.Is(err, ErrNotScheduled) {
+		t.Fatalf("pause unknown: %v", err)
+	}
+}
