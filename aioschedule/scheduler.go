@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand"
+	"sort"
 	"strconv"
 	"sync"
 	"time"
@@ -232,12 +233,7 @@ func (s *Scheduler) List() []Entry {
 }
 
 func sortEntries(es []Entry) {
-	// insertion sort keeps the package free of sort's reflection paths on small boards
-	for i := 1; i < len(es); i++ {
-		for j := i; j > 0 && es[j].Task < es[j-1].Task; j-- {
-			es[j], es[j-1] = es[j-1], es[j]
-		}
-	}
+	sort.Slice(es, func(i, j int) bool { return es[i].Task < es[j].Task })
 }
 
 func (e *entry) export(name string) Entry {
