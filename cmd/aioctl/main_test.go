@@ -1,0 +1,293 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/aiolog"
+	"github.com/aiotools-go/aiotools/aioschedule"
+	"github.com/aiotools-go/aiotools/aioservice"
+	"github.com/aiotools-go/aiotools/control"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// buildAioctl builds the aioctl binary into a test's temp directory.
+func buildAioctl(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "aioctl")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+type pinArgs struct {
+	Pin int `json:"pin"`
+}
+
+// program is the program under control, run inside the test: tasks blink
+// (running, logs "LED <pin> toggled"), answer (done, 42), dofail (error),
+// hello and hello_1 (running); a scheduled task world; a service hello.
+type program struct {
+	g     *aioctl.Group
+	ring  *aiolog.Ring
+	srv   *control.Server
+	sock  string
+	ticks chan struct{}
+}
+
+func startProgram(t *testing.T, cfg control.Config) *program {
+	t.Helper()
+	p := &program{ring: aiolog.New(64 << 10), ticks: make(chan struct{}, 100)}
+	p.g = aioctl.NewGroup(aioctl.WithLog(p.ring), aioctl.WithLogger(slog.New(p.ring.Handler(nil))))
+	blink := func(ctx context.Context, a pinArgs) (int, error) {
+		aioctl.Logger(ctx).Info("LED toggled", "pin", a.Pin)
+		select {
+		case p.ticks <- struct{}{}:
+		default:
+		}
+		<-ctx.Done()
+		return a.Pin, nil
+	}
+	wait := func(ctx context.Context, _ struct{}) (any, error) { <-ctx.Done(); return nil, nil }
+	aioctl.MustAdd(p.g, blink, pinArgs{Pin: 2}, aioctl.WithName("blink"))
+	answer := aioctl.MustAdd(p.g, func(ctx context.Context, n int) (int, error) { return n * 2, nil }, 21, aioctl.WithName("answer"))
+	dofail := aioctl.MustAdd(p.g, func(ctx context.Context, n int) (int, error) { return 0, errors.New("division by zero") }, 0, aioctl.WithName("dofail"))
+	aioctl.MustAdd(p.g, wait, struct{}{}, aioctl.WithName("hello"))
+	aioctl.MustAdd(p.g, wait, struct{}{}, aioctl.WithName("hello"))
+	<-p.ticks
+	<-answer.Done()
+	<-dofail.Done()
+
+	sched := aioschedule.New(p.g)
+	if _, err := aioschedule.Add(sched, func(ctx context.Context, _ struct{}) (int, error) { return 1, nil }, struct{}{},
+		aioschedule.Spec{StartIn: time.Hour, Repeat: time.Hour}, aioctl.WithName("world")); err != nil {
+		t.Fatal(err)
+	}
+	reg := aioservice.NewRegistry()
+	reg.MustRegister(aioservice.Define("svc", wait, struct{}{}, aioservice.WithInfo("a test service")))
+	mgr := aioservice.NewManager(p.g, reg, aioservice.WithOutput(io.Discard))
+	if err := mgr.Up(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		mgr.Close(ctx)
+		sched.Close()
+		p.g.Close(ctx)
+	})
+	cfg.Components = control.Components{Group: p.g, Log: p.ring, Scheduler: sched, Services: mgr}
+	if cfg.Socket == "" {
+		cfg.Socket = filepath.Join(t.TempDir(), "run", "ctl.sock")
+	}
+	cfg.Logger = slog.New(slog.DiscardHandler)
+	srv, err := control.NewServer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	p.srv, p.sock = srv, srv.SocketPath()
+	return p
+}
+
+type outcome struct {
+	stdout, stderr string
+	exit           int
+}
+
+func runBin(t *testing.T, bin string, env []string, args ...string) outcome {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var so, se bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &so, &se
+	err := cmd.Run()
+	o := outcome{so.String(), se.String(), 0}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		o.exit = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("aioctl %q: %v", args, err)
+	}
+	return o
+}
+
+func TestAioctlBinary(t *testing.T) {
+	bin := buildAioctl(t)
+	p := startProgram(t, control.Config{})
+	sock := []string{"--socket", p.sock}
+	cases := []struct {
+		args   []string
+		out    string // in stdout
+		errOut string // in stderr
+		exit   int
+	}{
+		{[]string{"status"}, "● blink: status: running since ", "", 0},
+		{[]string{"status", "blink"}, "[INFO] [blink] LED toggled pin=2", "", 0},
+		{[]string{"status", "hello*"}, "● hello_1: status: running", "", 0},
+		{[]string{"status", "answer"}, "● answer: status: done @ ", "", 3},
+		{[]string{"status", "blink", "answer"}, "● blink", "", 3},
+		{[]string{"status", "nosuch"}, "", `no task matches "nosuch" (not_found)`, 4},
+		{[]string{"status", "blink", "debug"}, "┗━► args: {\"pin\":2}", "", 0},
+		{[]string{"status", "--debug", "dofail"}, "┗━► traceback: Error: division by zero", "", 3},
+		{[]string{"is-active", "blink"}, "active\n", "", 0},
+		{[]string{"is-active", "dofail"}, "failed\n", "", 3},
+		{[]string{"is-active", "nosuch"}, "", "not_found", 4},
+		{[]string{"result", "answer"}, "answer: 42\n", "", 0},
+		{[]string{"traceback"}, "● dofail: Error: division by zero", "", 0},
+		{[]string{"debug"}, "debug mode on", "", 0},
+		{[]string{"debug", "off"}, "debug mode off", "", 0},
+		{[]string{"log", "LED"}, "[blink] LED toggled pin=2", "", 0},
+		{[]string{"log", "-n", "1", "--task", "blink"}, "LED toggled", "", 0},
+		{[]string{"log", "--level", "LOUD"}, "", "bad_argument", 1},
+		{[]string{"schedule", "list"}, "world: ", "", 0},
+		{[]string{"schedule", "next"}, "  world\n", "", 0},
+		{[]string{"services", "list"}, "svc.service", "", 0},
+		{[]string{"services", "status"}, "[ OK ] Service: svc.service", "", 0},
+		{[]string{"services", "get-config", "svc"}, "svc.service: {", "", 0},
+		{[]string{"services", "traceback"}, "no traceback", "", 0},
+		{[]string{"services", "enable", "svc"}, "", "not_available", 1}, // no config file
+		{[]string{"boot", "order"}, "[ Booting ] others: --> svc", "", 0},
+		{[]string{"stop", "../etc/passwd"}, "", "bad_argument", 1},
+		{[]string{"stop"}, "", "requires at least 1 arg", 1},
+		{[]string{"frobnicate"}, "", "unknown command", 1},
+		{[]string{"-o", "yaml", "status"}, "", "--output must be text or json", 1},
+		{[]string{"set", "args", "blink", `{"pin": 5}`}, "blink", "", 0},
+		{[]string{"set", "args", "blink", `{"pin":`, `6}`}, "blink", "", 0}, // split by the shell
+		{[]string{"set", "args", "blink", `{"pin": "x"}`}, "", "bad_argument", 1},
+		{[]string{"stop", "blink"}, "stopped: blink\n", "", 0},
+		{[]string{"is-active", "blink"}, "inactive\n", "", 3},
+		{[]string{"start", "blink"}, "started: blink\n", "", 0},
+		{[]string{"restart", "hello"}, "restarted: hello\n", "", 0},
+		{[]string{"delete", "hello_1"}, "deleted: hello_1\n", "", 0},
+		{[]string{"status", "hello_1"}, "", "not_found", 4},
+		{[]string{"__complete", "stop", ""}, "blink\nanswer\n", "", 0},
+		{[]string{"__complete", "services", "get-config", ""}, "svc\n", "", 0},
+		{[]string{"__complete", "sta"}, "start", "", 0},
+	}
+	for _, c := range cases {
+		o := runBin(t, bin, nil, append(sock, c.args...)...)
+		if !strings.Contains(o.stdout, c.out) || !strings.Contains(o.stderr, c.errOut) || o.exit != c.exit {
+			t.Errorf("aioctl %q: exit %d\nstdout: %q\nstderr: %q\nwant exit %d, %q, %q", c.args, o.exit, o.stdout, o.stderr, c.exit, c.out, c.errOut)
+		}
+		if strings.Contains(o.stdout, "\x1b[") {
+			t.Errorf("aioctl %q: colours on a pipe", c.args)
+		}
+	}
+	<-p.ticks // blink restarted with pin 6
+	if o := runBin(t, bin, nil, append(sock, "log", "-n", "1", "-t", "blink")...); !strings.Contains(o.stdout, "pin=6") {
+		t.Errorf("set args through the CLI did not reach the task: %q", o.stdout)
+	}
+
+	// JSON for every verb kind, with the same exit codes.
+	o := runBin(t, bin, nil, append(sock, "-o", "json", "status", "blink", "answer")...)
+	var sts []aioctl.TaskStatus
+	if err := json.Unmarshal([]byte(o.stdout), &sts); err != nil || len(sts) != 2 || sts[0].State != aioctl.Running || o.exit != 3 {
+		t.Errorf("status JSON: exit %d %v %q", o.exit, err, o.stdout)
+	}
+	for _, args := range [][]string{{"is-active", "blink"}, {"result"}, {"traceback"}, {"log"}, {"schedule", "list"},
+		{"services", "list"}, {"boot", "order"}, {"debug", "off"}, {"names", "tasks"}, {"stop", "nosuch"}} {
+		o := runBin(t, bin, nil, append(append(sock, "-o", "json"), args...)...)
+		if !json.Valid([]byte(o.stdout)) || o.stdout == "" {
+			t.Errorf("aioctl -o json %q: not JSON: %q %q", args, o.stdout, o.stderr)
+		}
+	}
+	o = runBin(t, bin, nil, append(sock, "-o", "json", "stop", "nosuch")...)
+	if !strings.Contains(o.stdout, `"names": []`) || !strings.Contains(o.stderr, "(not_found)") || o.exit != 1 {
+		t.Errorf("JSON error: exit %d %q %q", o.exit, o.stdout, o.stderr)
+	}
+	o = runBin(t, bin, nil, append(sock, "-o", "json", "frobnicate")...)
+	if o.exit != 1 || !strings.Contains(o.stderr, "unknown command") {
+		t.Errorf("JSON unknown verb: exit %d %q %q", o.exit, o.stdout, o.stderr)
+	}
+	o = runBin(t, bin, nil, append(sock, "-o", "json", "services", "load", "nosuch")...)
+	if o.exit != 1 || !json.Valid([]byte(o.stdout)) || !strings.Contains(o.stderr, "(not_found)") {
+		t.Errorf("JSON load nosuch: exit %d %q %q", o.exit, o.stdout, o.stderr)
+	}
+
+	// The socket from the environment.
+	if o := runBin(t, bin, []string{"AIOCTL_SOCKET=" + p.sock}, "is-active", "blink"); o.exit != 0 {
+		t.Errorf("AIOCTL_SOCKET: exit %d %q", o.exit, o.stderr)
+	}
+	// No program there.
+	if o := runBin(t, bin, nil, "--socket", filepath.Join(t.TempDir(), "none.sock"), "status"); o.exit != 1 || !strings.Contains(o.stderr, "none.sock") {
+		t.Errorf("no program: exit %d %q", o.exit, o.stderr)
+	}
+	// Shell completion scripts come from cobra.
+	if o := runBin(t, bin, nil, "completion", "bash"); o.exit != 0 || !strings.Contains(o.stdout, "__start_aioctl") {
+		t.Errorf("completion bash: exit %d", o.exit)
+	}
+}
+
+func TestAioctlTCPToken(t *testing.T) {
+	bin := buildAioctl(t)
+	const token = "s3cret-token-0123456789"
+	p := startProgram(t, control.Config{Addr: "127.0.0.1:0", Token: token})
+	addr := p.srv.Addr().String()
+	if o := runBin(t, bin, []string{"AIOCTL_TOKEN=" + token}, "--addr", addr, "is-active", "blink"); o.exit != 0 || o.stdout != "active\n" {
+		t.Errorf("right token: exit %d %q %q", o.exit, o.stdout, o.stderr)
+	}
+	for _, tok := range []string{"", "wrong-token-0123456789"} {
+		o := runBin(t, bin, []string{"AIOCTL_TOKEN="}, "--addr", addr, "--token", tok, "stop", "blink")
+		if o.exit != 1 || !strings.Contains(o.stderr, "unauthorized") {
+			t.Errorf("token %q: exit %d %q", tok, o.exit, o.stderr)
+		}
+	}
+	if st, _ := p.g.Get("blink"); st.State() != aioctl.Running {
+		t.Errorf("blink stopped without the token")
+	}
+}
+
+// TestAioctlFollow: log -f prints lines as they come, until SIGINT.
+func TestAioctlFollow(t *testing.T) {
+	bin := buildAioctl(t)
+	p := startProgram(t, control.Config{})
+	for _, args := range [][]string{{"log", "-f", "LED"}, {"follow", "--task", "blink", "-n", "1"}} {
+		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+		cmd := exec.CommandContext(ctx, bin, append([]string{"--socket", p.sock}, args...)...)
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		r := bufio.NewReader(out)
+		// Both replay the last line first: then the stream is attached.
+		if l, err := r.ReadString('\n'); err != nil || !strings.Contains(l, "LED toggled pin=2") {
+			t.Fatalf("%q replay: %q %v", args, l, err)
+		}
+		if _, err := p.srv.Interp().Exec(ctx, []string{"restart", "blink"}, control.Options{}), error(nil); err != nil {
+			t.Fatal(err)
+		}
+		if l, err := r.ReadString('\n'); err != nil || !strings.Contains(l, "[blink] LED toggled") {
+			t.Fatalf("%q new line: %q %v", args, l, err)
+		}
+		cmd.Process.Signal(syscall.SIGINT)
+		io.Copy(io.Discard, r)
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("%q after Ctrl-C: %v", args, err)
+		}
+		cancel()
+	}
+}
