@@ -1,0 +1,76 @@
+//go:build !tinygo
+
+package aiolog
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestErrorFileRotation(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "error.log")
+	f, err := OpenRotatingFile(name, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := New(4096, WithClock(func() time.Time { return t0 }), WithLocation(time.UTC), WithCopy(slog.LevelError, f))
+	log := slog.New(r.Handler(nil))
+	log.Info("not copied")
+	log.Error("first failure", TaskKey, "db")                  // 63 bytes with newline
+	log.Log(context.Background(), LevelCrit, "second", "n", 2) // 48
+	log.Warn("not copied either")
+	log.Error("third failure", TaskKey, "db")  // 63: 174 so far
+	log.Error("fourth failure", TaskKey, "db") // rotates
+	old, err := os.ReadFile(name + ".1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantOld := "2015-01-01 00:00:19 [pyb] [ERROR] [db] first failure\n" +
+		"2015-01-01 00:00:19 [pyb] [CRIT] second n=2\n" +
+		"2015-01-01 00:00:19 [pyb] [ERROR] [db] third failure\n"
+	if string(old) != wantOld || string(cur) != "2015-01-01 00:00:19 [pyb] [ERROR] [db] fourth failure\n" {
+		t.Fatalf("error.log.1:\n%serror.log:\n%s", old, cur)
+	}
+	// Reopening appends; the size limit still counts the existing bytes.
+	f.Close()
+	f2, err := OpenRotatingFile(name, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f2.Close()
+	f2.Write([]byte(strings.Repeat("x", 150) + "\n"))
+	if b, _ := os.ReadFile(name + ".1"); string(b) != string(cur) {
+		t.Fatalf("second rotation: %q", b)
+	}
+	if st := r.Stats(); st.CopyErrors != 0 {
+		t.Fatalf("copy errors %d", st.CopyErrors)
+	}
+}
+
+func TestCopyErrorsCounted(t *testing.T) {
+	f, err := OpenRotatingFile(filepath.Join(t.TempDir(), "missing", "error.log"), 100)
+	if err == nil {
+		f.Close()
+		t.Fatal("opened a file in a missing directory")
+	}
+	r := New(1024, WithCopy(slog.LevelInfo, failWriter{}))
+	r.Write([]byte("x"))
+	if r.Stats().CopyErrors != 1 {
+		t.Fatal("copy error not counted")
+	}
+}
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, os.ErrClosed }
