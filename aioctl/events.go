@@ -35,7 +35,9 @@ func (c Cause) String() string {
 // MarshalText encodes the cause as its name.
 func (c Cause) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
 
-// Event is one change of a task's state.
+// Event is one change of a task's state. A stop or delete of a task that
+// is not running changes nothing, but is still reported, with To == From
+// and Cause CauseUser or CauseDelete.
 type Event struct {
 	Task  *Task     `json:"-"`
 	Name  string    `json:"task"`

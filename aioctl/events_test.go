@@ -34,6 +34,7 @@ func TestWatchSeesEveryTransitionInOrder(t *testing.T) {
 		"block:scheduled>running/user",
 		"block:running>stopping/user",
 		"block:stopping>stopped/user",
+		"block:stopped>stopped/user", // delete stops first: already stopped
 		"block:stopped>stopped/delete",
 	}
 	if len(got) != len(want) {

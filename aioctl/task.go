@@ -195,6 +195,9 @@ func (t *Task) requestStop() <-chan struct{} {
 		return nil
 	}
 	t.mu.Unlock()
+	// Nothing runs, but watchers still hear of the stop (a scheduler
+	// unschedules a task stopped by hand, whatever its state).
+	t.g.emit(t, prev, prev, CauseUser, now)
 	return nil
 }
 
