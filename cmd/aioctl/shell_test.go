@@ -61,7 +61,9 @@ func (s *tmuxSession) run(args ...string) string {
 }
 
 // keys types keys; tmux key names (Tab, Enter, Up, C-c) are sent as keys.
-func (s *tmuxSession) keys(keys ...string) { s.run(append([]string{"send-keys", "-t", "t"}, keys...)...) }
+func (s *tmuxSession) keys(keys ...string) {
+	s.run(append([]string{"send-keys", "-t", "t"}, keys...)...)
+}
 
 // literal types text as it is.
 func (s *tmuxSession) literal(text string) { s.run("send-keys", "-t", "t", "-l", text) }
