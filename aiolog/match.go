@@ -70,7 +70,8 @@ type pattern struct {
 }
 
 // compilePattern compiles p in mode m with smart case. An empty pattern
-// matches every line (match is nil).
+// matches every line (match is nil). Substring and Glob patterns are escaped
+// like the lines they are matched against.
 func compilePattern(p string, m Mode) (pattern, error) {
 	if p == "" && m != Regexp {
 		return pattern{}, nil
@@ -80,6 +81,11 @@ func compilePattern(p string, m Mode) (pattern, error) {
 		if strings.IndexByte(p, '*') >= 0 {
 			m = Glob
 		}
+	}
+	if m != Regexp {
+		// Lines are stored escaped; so is a literal pattern, so that a
+		// pattern holding an ESC or an invalid byte finds it.
+		p = Escape(p)
 	}
 	fold := smartFold(p)
 	switch m {
