@@ -408,7 +408,7 @@ func (s *Server) handleExec(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
 	defer cancel()
 	res := s.in.Exec(ctx, argv, Options{JSON: req.Output == "json", Color: req.Color})
-	resp, err := toResponse(res)
+	body, err := encodeResult(res)
 	if err != nil {
 		writeError(w, errorf(CodeInternal, "encoding the result: "+err.Error()))
 		return
@@ -417,7 +417,11 @@ func (s *Server) handleExec(w http.ResponseWriter, r *http.Request) {
 	if res.Err != nil {
 		status = res.Err.HTTPStatus()
 	}
-	writeJSON(w, status, resp)
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	w.Write(body)
 }
 
 // handleStream answers with Server-Sent Events: one "data:" event per

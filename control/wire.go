@@ -28,11 +28,19 @@ type Response struct {
 	Error *Error `json:"error,omitempty"`
 }
 
-// toResponse encodes a Result for the wire.
-func toResponse(r *Result) (*Response, error) {
+// encodeResult encodes a Result as a Response, encoding Data once (a
+// json.RawMessage field would be scanned again by json.Marshal).
+func encodeResult(r *Result) ([]byte, error) {
 	data, err := marshalData(r.Data)
 	if err != nil {
 		return nil, err
 	}
-	return &Response{Verb: r.Verb, OK: r.Err == nil, Exit: r.Exit, Data: data, Text: r.Text, Error: r.Err}, nil
+	b, err := json.Marshal(Response{Verb: r.Verb, OK: r.Err == nil, Exit: r.Exit, Text: r.Text, Error: r.Err})
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > 0 {
+		b = append(append(append(b[:len(b)-1], `,"data":`...), data...), '}')
+	}
+	return append(b, '\n'), nil
 }
