@@ -132,6 +132,10 @@ func TestShellInTmux(t *testing.T) {
 	s.waitFor("blink's status", func(sc string) bool {
 		return strings.Contains(sc, "● blink: status: running since") && lastLine(sc) == "aioctl>"
 	})
+	// On a terminal the state dot is coloured (green: running).
+	if esc := s.run("capture-pane", "-p", "-e", "-t", "t"); !strings.Contains(esc, "\x1b[32m●") {
+		t.Errorf("no green dot on the terminal:\n%q", esc)
+	}
 	// Two-word verbs complete their second word; several candidates are listed.
 	s.literal("services ge")
 	s.keys("Tab")

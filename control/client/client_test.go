@@ -1,0 +1,69 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/control"
+	"github.com/aiotools-go/aiotools/control/client"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestNewNeedsAnAddress(t *testing.T) {
+	if _, err := client.New(client.Options{}); err == nil {
+		t.Error("New without socket or address: no error")
+	}
+	if _, err := client.New(client.Options{Addr: "http://x/y"}); err == nil {
+		t.Error("New with a URL as address: no error")
+	}
+}
+
+func TestClientAgainstServer(t *testing.T) {
+	g := aioctl.NewGroup()
+	aioctl.MustAdd(g, func(ctx context.Context, _ struct{}) (any, error) { <-ctx.Done(); return nil, nil }, struct{}{}, aioctl.WithName("hello"))
+	defer g.Close(context.Background())
+	srv, err := control.NewServer(control.Config{Components: control.Components{Group: g},
+		Socket: filepath.Join(t.TempDir(), "run", "c.sock"), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	cl, err := client.New(client.Options{Socket: srv.SocketPath(), Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx := t.Context()
+	sts, err := cl.Status(ctx, "hello")
+	if err != nil || len(sts) != 1 || sts[0].State != aioctl.Running {
+		t.Fatalf("Status: %+v %v", sts, err)
+	}
+	resp, err := cl.ExecLine(ctx, "is-active hello nosuch", control.Options{})
+	var ce *control.Error
+	if !errors.As(err, &ce) || ce.Code != control.CodeNotFound || resp.Exit != control.ExitNoSuch || resp.Text != "active\n" {
+		t.Errorf("partial answer: %+v %v", resp, err)
+	}
+	// follow without a log: the error comes back before any event.
+	err = cl.Stream(ctx, []string{"follow"}, func(control.Event) error { return nil })
+	if !errors.As(err, &ce) || ce.Code != control.CodeNotAvailable {
+		t.Errorf("Stream without a log: %v", err)
+	}
+	names, err := cl.Names(ctx, "verbs")
+	if err != nil || !strings.Contains(strings.Join(names, ","), "set args") {
+		t.Errorf("verb names %v %v", names, err)
+	}
+	// A server that is gone is a transport error, not a panic.
+	srv.Close()
+	if _, err := cl.Status(ctx); err == nil {
+		t.Error("Status after the server closed: no error")
+	}
+}
