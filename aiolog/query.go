@@ -232,15 +232,11 @@ func (r *Ring) searchWindow(c *cursor, end uint64, m *matcher, b *batch) int {
 		i := m.find(r.buf[ps:wEnd])
 		if i < 0 {
 			// No match in the window: skip the records it holds whole.
-			for c.seq < end && c.pos >= start && c.pos+r.recLen(c.pos) <= wEnd {
-				r.step(c)
-			}
+			r.walk(c, end, wEnd)
 			break
 		}
 		at := ps + i
-		for c.seq < end && c.pos >= start && c.pos+r.recLen(c.pos) <= at {
-			r.step(c)
-		}
+		r.walk(c, end, at)
 		if c.seq >= end || c.pos < start {
 			break
 		}
@@ -255,6 +251,25 @@ func (r *Ring) searchWindow(c *cursor, end uint64, m *matcher, b *batch) int {
 		r.step(c)
 	}
 	return wEnd - start
+}
+
+// walk moves c over the records before end that lie wholly before limit,
+// within c's run of contiguous records (limit <= its end).
+func (r *Ring) walk(c *cursor, end uint64, limit int) {
+	buf := r.buf
+	pos, seq := c.pos, c.seq
+	for seq < end && pos+4 <= len(buf) {
+		n := hdrSize + int(binary.LittleEndian.Uint32(buf[pos:]))
+		if pos+n > limit {
+			break
+		}
+		pos += n
+		seq++
+	}
+	if seq != c.seq && seq < r.nextSeq && r.wrapAt(pos) {
+		pos = 0
+	}
+	c.pos, c.seq = pos, seq
 }
 
 // scanner drives a query through the ring chunk by chunk.
