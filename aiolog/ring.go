@@ -24,7 +24,7 @@ const TruncMarker = " [...truncated]"
 const MinBudget = 256
 
 // MaxBudget is the largest budget New accepts; larger budgets are lowered to it.
-const MaxBudget = 1 << 31
+const MaxBudget = 1<<31 - 1
 
 // Record layout in the arena: a 16-byte header followed by the line text.
 //
