@@ -32,8 +32,8 @@ type HandlerOptions struct {
 //	2015-01-01 00:00:19 [pyb] [INFO] [hello_task] LED 3 toggled! led=3
 //
 // that is: the local time, the logger name, the level (DEBUG, INFO, WARN,
-// ERROR or CRIT), the value of the TaskKey attribute as a bracket (left out
-// when there is none), the message, and the other attributes as key=value,
+// ERROR or CRIT), the value of the TaskKey attribute (outside any group) as a
+// bracket (left out when there is none), the message, and the other attributes as key=value,
 // group names joined to keys with dots. Strings that are empty or contain
 // spaces, '=', '"' or anything but printable ASCII are quoted. The message is
 // escaped for the terminal (see Escape).
@@ -42,16 +42,17 @@ type HandlerOptions struct {
 // was made WithClock (or the record has none). Handling a record with
 // string, number, bool and time attributes allocates nothing.
 type Handler struct {
-	r      *Ring
-	name   string
-	level  slog.Leveler
-	loc    *time.Location
-	json   bool
-	task   slog.Value // task set by WithAttrs
-	hasTk  bool
-	pre    []byte // attributes formatted by WithAttrs
-	stamps *stampCache
-	prefix string // open groups, "a.b."
+	r        *Ring
+	name     string
+	level    slog.Leveler
+	loc      *time.Location
+	json     bool
+	task     slog.Value // task set by WithAttrs
+	hasTk    bool
+	pre      []byte // attributes formatted by WithAttrs
+	stamps   *stampCache
+	namePart string // " [name] ["
+	prefix   string // open groups, "a.b."
 }
 
 // Handler returns a slog.Handler that writes into r. opts may be nil.
@@ -69,6 +70,7 @@ func (r *Ring) Handler(opts *HandlerOptions) *Handler {
 		}
 		h.json = opts.JSON
 	}
+	h.namePart = " [" + Escape(h.name) + "] ["
 	return h
 }
 
@@ -146,9 +148,7 @@ func (h *Handler) Handle(_ context.Context, rec slog.Record) error {
 		b = append(b, '"')
 	} else {
 		b = h.stamps.append(b, ts, h.loc)
-		b = append(b, " ["...)
-		b = appendEscaped(b, h.name)
-		b = append(b, "] ["...)
+		b = append(b, h.namePart...)
 		b = append(b, LevelName(rec.Level)...)
 		b = append(b, "] "...)
 	}
