@@ -130,14 +130,12 @@ func LevelName(l slog.Level) string {
 	return levelNames[4]
 }
 
-// Handle formats rec and stores it in the ring. It never fails.
-func (h *Handler) Handle(_ context.Context, rec slog.Record) error {
+// handle formats rec into b and stores it in the ring, returning b.
+func (h *Handler) handle(rec slog.Record, b []byte) []byte {
 	ts := rec.Time
 	if h.r.fixedTS || ts.IsZero() {
 		ts = h.r.now()
 	}
-	bp := getBuf()
-	b := *bp
 	if h.json {
 		b = append(b, `{"time":"`...)
 		b = ts.In(h.loc).AppendFormat(b, time.RFC3339Nano)
@@ -198,9 +196,7 @@ func (h *Handler) Handle(_ context.Context, rec slog.Record) error {
 		toff += msgAt
 	}
 	h.r.writeLine(ts.UnixNano(), rec.Level, toff, tlen, b)
-	*bp = b
-	putBuf(bp)
-	return nil
+	return b
 }
 
 // moveBack moves b[from:] to position to, shifting b[to:from] after it.

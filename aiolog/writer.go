@@ -24,7 +24,7 @@ func putBuf(b *[]byte) {
 
 // writeLine stores one formatted, escaped line (without newline), applying
 // the rate limit, then copies it to the WithCopy writer when its level asks
-// for it. line may be appended to.
+// for it. line does not escape.
 func (r *Ring) writeLine(ts int64, level slog.Level, taskOff, taskLen int, line []byte) {
 	r.mu.Lock()
 	if r.limit != nil && !r.limit.admit(r, ts, line[taskOff:taskOff+taskLen]) {
@@ -42,9 +42,13 @@ func (r *Ring) copyLine(line []byte) {
 	if len(line) > r.maxText() {
 		line = line[:r.maxText()]
 	}
+	// Copied so that line, often on its writer's stack, does not escape.
+	bp := getBuf()
+	*bp = append(append((*bp)[:0], line...), '\n')
 	r.copyMu.Lock()
-	_, err := r.copyW.Write(append(line, '\n'))
+	_, err := r.copyW.Write(*bp)
 	r.copyMu.Unlock()
+	putBuf(bp)
 	if err != nil {
 		r.copyErrors.Add(1)
 	}
