@@ -105,6 +105,7 @@ func FuzzSplit(f *testing.F) {
 	f.Add([]byte("one\ntwo\r\nthree"), uint8(3))
 	f.Add([]byte("\n\n\x1b[2J\x00\xff\n"), uint8(1))
 	f.Add([]byte("[task] x\npartial"), uint8(5))
+	f.Add([]byte("2015-01-01 00:00:19 [pyb] [WARN] [t] x\n2015-01-01 00:00:19 [] [CRIT]"), uint8(7))
 	f.Fuzz(func(t *testing.T, data []byte, chunk uint8) {
 		if len(data) > 8<<10 {
 			return

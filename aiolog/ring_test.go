@@ -197,3 +197,21 @@ func TestLineWriter(t *testing.T) {
 		t.Fatalf("long partial not flushed: %d lines", len(got))
 	}
 }
+
+func TestWriteSeedFormat(t *testing.T) {
+	r := New(1024)
+	r.Write([]byte("2015-01-01 00:00:19 [pyb] [WARN] [hello_task] LED 3 toggled!\n" +
+		"2015-01-01 00:00:19 [pyb] [CRIT] no task\n" +
+		"2015-01-01 00:00:19 [pyb] [NOPE] [x] not a level\n" +
+		"2015-01-01 00:00:19 [pyb] [DEBUG] [t] d\n"))
+	ls, _ := r.Lines(Query{})
+	want := []struct {
+		level slog.Level
+		task  string
+	}{{slog.LevelWarn, "hello_task"}, {LevelCrit, ""}, {slog.LevelInfo, ""}, {slog.LevelDebug, "t"}}
+	for i, w := range want {
+		if ls[i].Level != w.level || ls[i].Task != w.task {
+			t.Errorf("line %d: level %v task %q, want %v %q", i, ls[i].Level, ls[i].Task, w.level, w.task)
+		}
+	}
+}

@@ -67,13 +67,54 @@ func leadingTask(line []byte) (off, n int, ok bool) {
 	return 1, end, true
 }
 
+// seedLine recognises a line already in the seed's format,
+// "YYYY-MM-DD HH:MM:SS [name] [LEVEL] [task] message", and returns its level
+// and the position of its task name (n == 0: no task bracket).
+func seedLine(line []byte) (level slog.Level, off, n int, ok bool) {
+	const stampLen = len("2015-01-01 00:00:19 ")
+	if len(line) < stampLen+len("[] [INFO]") || line[4] != '-' || line[7] != '-' ||
+		line[10] != ' ' || line[13] != ':' || line[16] != ':' || line[19] != ' ' || line[20] != '[' {
+		return 0, 0, 0, false
+	}
+	end := bytes.IndexByte(line[21:], ']')
+	if end < 0 {
+		return 0, 0, 0, false
+	}
+	rest := line[21+end+1:]
+	if len(rest) < 3 || rest[0] != ' ' || rest[1] != '[' {
+		return 0, 0, 0, false
+	}
+	lend := bytes.IndexByte(rest[2:], ']')
+	if lend < 0 {
+		return 0, 0, 0, false
+	}
+	found := false
+	for i, name := range levelNames {
+		if string(rest[2:2+lend]) == name {
+			level, found = slog.Level(i*4-4), true
+		}
+	}
+	if !found {
+		return 0, 0, 0, false
+	}
+	at := len(line) - len(rest) + 2 + lend + 1 // after the level bracket
+	if at < len(line) && line[at] == ' ' {
+		if o, tn, ok := leadingTask(line[at+1:]); ok {
+			return level, at + 1 + o, tn, true
+		}
+	}
+	return level, 0, 0, true
+}
+
 // Write stores p as lines: it is split at each '\n' (a trailing '\r' is
 // dropped), and text after the last newline is stored as a line of its own,
 // so every Write call ends a line (as log.Logger's one-Write-per-entry
 // output expects). Use NewWriter to keep partial lines across calls. Each line
 // is escaped for the terminal, stamped with the ring's clock and the level of
 // WithWriteLevel (default INFO); a line that starts with "[name]" belongs to
-// task name. Write never fails and never blocks on readers.
+// task name. A line already in the seed's format ("2015-01-01 00:00:19 [pyb]
+// [WARN] [task] text") keeps its text and gets its level and task from it.
+// Write never fails and never blocks on readers.
 func (r *Ring) Write(p []byte) (int, error) {
 	r.writeText(p, "", r.level, true)
 	return len(p), nil
@@ -113,7 +154,13 @@ func (r *Ring) writeText(p []byte, task string, level slog.Level, final bool) (r
 			b = appendEscapedBytes(b, line)
 			off, n, _ = leadingTask(b)
 		}
-		r.writeLine(r.now().UnixNano(), level, off, n, b)
+		lv := level
+		if task == "" && n == 0 {
+			if l, o, tn, ok := seedLine(b); ok {
+				lv, off, n = l, o, tn
+			}
+		}
+		r.writeLine(r.now().UnixNano(), lv, off, n, b)
 		*bp = b
 	}
 	putBuf(bp)
