@@ -142,6 +142,10 @@ func (r *Ring) writeText(p []byte, task string, level slog.Level, final bool) (r
 		if n := len(line); n > 0 && line[n-1] == '\r' {
 			line = line[:n-1]
 		}
+		if len(line) > r.maxText() {
+			// It will be cut anyway: escape no more than can be kept.
+			line = line[:r.maxText()+1]
+		}
 		b := (*bp)[:0]
 		off, n := 0, 0
 		if task != "" {
