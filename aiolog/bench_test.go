@@ -3,7 +3,6 @@ package aiolog
 import (
 	"bytes"
 	"context"
-	"io"
 	"log/slog"
 	"sort"
 	"strconv"
@@ -138,5 +137,3 @@ func BenchmarkFollowLatency(b *testing.B) {
 	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1e3, "p50-µs")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1e3, "p99-µs")
 }
-
-var _ = io.Discard

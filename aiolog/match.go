@@ -3,6 +3,7 @@ package aiolog
 import (
 	"bytes"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -36,7 +37,7 @@ func (m Mode) String() string {
 	case Regexp:
 		return "regexp"
 	}
-	return "mode(" + string(rune('0'+m%10)) + ")"
+	return "mode(" + strconv.Itoa(int(m)) + ")"
 }
 
 // smartFold reports whether a pattern is matched case-insensitively: it has
