@@ -44,6 +44,7 @@ type outcome struct {
 	i      int
 	ok     bool
 	reason string
+	lines  []string // printed by the boot loop, so that lines never interleave
 }
 
 func (m *Manager) up(ctx context.Context, core bool) error {
@@ -119,6 +120,9 @@ func (m *Manager) up(ctx context.Context, core bool) error {
 			return
 		}
 		running++
+		if sel[i].st.Type == Core {
+			m.printf("[ OK ] Booting %s...", TaskName(sel[i].name))
+		}
 		go func() { done <- m.startOne(ctx, sel[i], i) }()
 	}
 	settle = func(o outcome) {
@@ -143,6 +147,9 @@ func (m *Manager) up(ctx context.Context, core bool) error {
 			return ctx.Err() // the goroutines still running end with ctx
 		}
 		running--
+		for _, l := range o.lines {
+			m.printf("%s", l)
+		}
 		if !o.ok {
 			errs = append(errs, &ServiceError{Service: sel[o.i].name, Err: errors.New(o.reason)})
 		}
@@ -198,35 +205,35 @@ func (m *Manager) ready(name string) (bool, string) {
 	return false, "is " + st.String()
 }
 
-// startOne starts one service and, for a core service, waits until it returns.
+// startOne starts one service and, for a core service, waits until it
+// returns. It runs on a goroutine of its own; its lines are in the outcome.
 func (m *Manager) startOne(ctx context.Context, e *entry, i int) outcome {
 	tn := TaskName(e.name)
 	m.setNote(e, "")
+	fail := func(reason, format string, args ...any) outcome {
+		return outcome{i: i, reason: reason, lines: []string{fmt.Sprintf(format, args...)}}
+	}
 	switch e.st.Type {
 	case Core:
-		m.printf("[ OK ] Booting %s...", tn)
 		if _, err := e.task.Start(); err != nil {
-			m.printf("[ ERROR ] %s: %v", tn, err)
-			return outcome{i, false, "failed to start"}
+			return fail("failed to start", "[ ERROR ] %s: %v", tn, err)
 		}
-		d := e.task.Done()
 		select {
-		case <-d:
+		case <-e.task.Done():
 		case <-ctx.Done():
-			return outcome{i, false, "was interrupted"}
+			return fail("was interrupted", "[ ERROR ] %s: boot interrupted", tn)
 		}
 		switch st := e.task.State(); st {
 		case aioctl.Done:
+			o := outcome{i: i, ok: true}
 			if r := e.task.Result(); r != nil && fmt.Sprint(r) != "" {
-				m.printf("[ OK ] %s %v", tn, r)
+				o.lines = []string{fmt.Sprintf("[ OK ] %s %v", tn, r)}
 			}
-			return outcome{i, true, ""}
+			return o
 		case aioctl.Error, aioctl.GaveUp:
-			m.printf("[ ERROR ] %s failed: Error: %s", tn, describe(e.task.Err()))
-			return outcome{i, false, "failed"}
+			return fail("failed", "[ ERROR ] %s failed: Error: %s", tn, describe(e.task.Err()))
 		default:
-			m.printf("[ ERROR ] %s %s", tn, st)
-			return outcome{i, false, "was " + st.String()}
+			return fail("was "+st.String(), "[ ERROR ] %s %s", tn, st)
 		}
 	case Schedule:
 		s, err := m.scheduler()
@@ -234,21 +241,17 @@ func (m *Manager) startOne(ctx context.Context, e *entry, i int) outcome {
 			err = s.Schedule(tn, *e.st.spec)
 		}
 		if err != nil {
-			m.printf("[ ERROR ] Scheduling %s: %v", tn, err)
-			return outcome{i, false, "could not be scheduled"}
+			return fail("could not be scheduled", "[ ERROR ] Scheduling %s: %v", tn, err)
 		}
 		m.mu.Lock()
 		e.sched = true
 		m.mu.Unlock()
-		m.printf("[ OK ] Scheduling %s: %s", tn, e.st.spec)
-		return outcome{i, true, ""}
+		return outcome{i: i, ok: true, lines: []string{fmt.Sprintf("[ OK ] Scheduling %s: %s", tn, e.st.spec)}}
 	default:
 		if _, err := e.task.Start(); err != nil {
-			m.printf("[ ERROR ] Starting %s: %v", tn, err)
-			return outcome{i, false, "failed to start"}
+			return fail("failed to start", "[ ERROR ] Starting %s: %v", tn, err)
 		}
-		m.printf("[ OK ] Starting %s...", tn)
-		return outcome{i, true, ""}
+		return outcome{i: i, ok: true, lines: []string{fmt.Sprintf("[ OK ] Starting %s...", tn)}}
 	}
 }
 
