@@ -20,7 +20,9 @@ func FuzzParseConfig(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	r := testRegistry()
-	env := func(k string) (string, bool) { return map[string]string{"X": `"quoted"`, "PIN": "4"}[k], k == "X" || k == "PIN" }
+	env := func(k string) (string, bool) {
+		return map[string]string{"X": `"quoted"`, "PIN": "4"}[k], k == "X" || k == "PIN"
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseConfig("fuzz.config", data, env)
 		if err != nil {
