@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -83,6 +85,9 @@ func (w *Watcher) Service(defaults WatcherArgs, opts ...Option) *Service {
 	}
 	base := []Option{WithInfo("Watcher: restarts failed tasks and counts their errors"),
 		WithShow(w.Show), WithoutWatcherRestart()}
+	if _, file, line, ok := runtime.Caller(1); ok {
+		base = append(base, WithSource(shortFile(file)+":"+strconv.Itoa(line)))
+	}
 	return Define("watcher", w.Run, defaults, append(base, opts...)...)
 }
 

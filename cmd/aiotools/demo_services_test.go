@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aiotools-go/aiotools/aioctl"
+)
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// The demo's services part loads the shipped services.config, prints the
+// load status and the boot order, and stops everything on cleanup.
+func TestDemoServices(t *testing.T) {
+	out := &lockedBuffer{}
+	d := &demo{cfg: demoConfig{Out: out}, group: aioctl.NewGroup(aioctl.WithLogger(slog.New(slog.DiscardHandler)))}
+	if err := setupServices(t.Context(), d); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { demoServices = nil }()
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		if i := strings.Index(l, " from "); i >= 0 && strings.HasPrefix(l, "[ OK ] Service: ") {
+			l = l[:i] + " loaded"
+		}
+		lines = append(lines, l)
+	}
+	for _, want := range []string{
+		"[ OK ] Service: hello.service loaded",
+		"[ OK ] Service: world.service loaded",
+		"[ OK ] Service: network.service loaded",
+		"[ OK ] Service: time.service loaded",
+		"[ OK ] Service: watcher.service loaded",
+		"[ OK ] Service: ticker.service loaded",
+		"[ OK ] Priority core services solved...",
+		"[ Booting ] Order: --> network --> time",
+		"[ OK ] Booting network.service...",
+		"[ OK ] network.service WLAN: ENABLED",
+		"[ OK ] Booting time.service...",
+		"[ OK ] time.service NTP: clock synced",
+		"[ OK ] Starting hello.service...",
+		"[ OK ] Starting ticker.service...",
+		"[ OK ] Starting watcher.service...",
+		"[ OK ] Scheduling world.service: start_in=5s repeat=30s",
+	} {
+		if !slices.Contains(lines, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(out.String(), "[ ERROR ] Service: dofail.service from aiotools/demo_services.go:") ||
+		!strings.Contains(out.String(), "not loaded: Error: panic: runtime error: integer divide by zero") {
+		t.Errorf("dofail did not fail to load:\n%s", out)
+	}
+	if demoServices == nil || len(d.help) == 0 {
+		t.Error("no manager for the control socket, or no help line")
+	}
+	for _, n := range []string{"hello.service", "ticker.service", "watcher.service"} {
+		if task, ok := d.group.Get(n); !ok || task.State() != aioctl.Running {
+			t.Errorf("%s is not running", n)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for i := len(d.cleanup) - 1; i >= 0; i-- {
+		if err := d.cleanup[i](ctx); err != nil {
+			t.Error(err)
+		}
+	}
+	d.group.Close(ctx)
+}
