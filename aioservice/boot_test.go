@@ -232,12 +232,19 @@ func TestLoadStatusAndTraceback(t *testing.T) {
 		})))
 	r.MustRegister(Define("broken", nothing, struct{}{}, WithSource("services/broken.go"),
 		WithOnLoad(func(ctx context.Context, _ struct{}) error { return fmt.Errorf("no sensor on pin %d", 4) })))
-	r.MustRegister(Define("mismatch", nothing, struct{}{}, WithSource("services/mismatch.go"),
-		WithOnLoad(func(ctx context.Context, _ helloArgs) error { return nil })))
+	err := r.Register(Define("mismatch", nothing, struct{}{}, WithOnLoad(func(ctx context.Context, _ helloArgs) error { return nil })))
+	if err == nil || err.Error() != `aioservice: service "mismatch": WithOnLoad callback is func(context.Context, aioservice.helloArgs) error, want func(context.Context, struct {}) error` {
+		t.Errorf("Register(mismatched OnLoad) = %v", err)
+	}
+	for _, bad := range []*Service{Define("hello.service", nothing, struct{}{}), Define("x", nothing, struct{}{}, WithType("daemon")), Define("hello", nothing, struct{}{})} {
+		if err := r.Register(bad); err == nil {
+			t.Errorf("Register(%q, %q) succeeded", bad.Name(), bad.Type())
+		}
+	}
 	out := &syncBuffer{}
 	g := quietGroup()
 	m := NewManager(g, r, WithOutput(out))
-	err := m.LoadAll(t.Context(), false)
+	err = m.LoadAll(t.Context(), false)
 	if err == nil || !strings.Contains(err.Error(), "dofail.service: panic: runtime error: integer divide by zero") {
 		t.Errorf("LoadAll = %v", err)
 	}
@@ -249,7 +256,6 @@ func TestLoadStatusAndTraceback(t *testing.T) {
 		"[ OK ] Service: time.service from " + src("time") + " loaded",
 		"[ ERROR ] Service: dofail.service from services/dofail.go not loaded: Error: panic: runtime error: integer divide by zero",
 		"[ ERROR ] Service: broken.service from services/broken.go not loaded: Error: no sensor on pin 4",
-		"[ ERROR ] Service: mismatch.service from services/mismatch.go not loaded: Error: WithOnLoad callback is func(context.Context, aioservice.helloArgs) error, want func(context.Context, struct {}) error",
 	}
 	if got := out.Lines(); !slices.Equal(got, want) {
 		t.Errorf("printed:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

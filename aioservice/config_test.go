@@ -2,15 +2,19 @@ package aioservice
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/aiotools-go/aiotools/aioctl"
 )
 
 // marked splits a config text with one '‸' where the error must be
@@ -305,5 +309,43 @@ func TestConcurrentEdits(t *testing.T) {
 	// The twenty "after" edges form a ring: exactly one edit was refused.
 	if withAfter != n-1 {
 		t.Errorf("%d entries have after, want %d (one closing the cycle is refused)", withAfter, n-1)
+	}
+}
+
+// The seed's config format: positional args (for a service whose
+// arguments are a list) and kwargs holding schedule and require.
+func TestSeedFormat(t *testing.T) {
+	r := testRegistry()
+	r.MustRegister(Define("seq", func(ctx context.Context, a []int) (int, error) { return len(a), nil }, []int{1}))
+	path := filepath.Join(t.TempDir(), "services.config")
+	writeFile(t, path, `{"seq": {"enabled": true, "args": [2, 5]},
+ "world": {"enabled": true, "kwargs": {"schedule": {"start_in": 20, "repeat": 90}, "require": ["seq"]}},
+ "hello": {"enabled": false}}`)
+	g := quietGroup()
+	m := NewManager(g, r, WithConfigFile(path))
+	if err := m.LoadAll(t.Context(), true); err != nil {
+		t.Fatal(err)
+	}
+	task, _ := g.Get("seq.service")
+	if a, _ := aioctl.Args[[]int](task); !slices.Equal(a, []int{2, 5}) {
+		t.Errorf("args = %v", a)
+	}
+	raw, _ := m.GetConfig("world")
+	var st struct {
+		Requires []string        `json:"requires"`
+		Schedule json.RawMessage `json:"schedule"`
+	}
+	json.Unmarshal(raw, &st)
+	var sched bytes.Buffer
+	json.Compact(&sched, st.Schedule)
+	if !slices.Equal(st.Requires, []string{"seq"}) || sched.String() != `{"start_in":20,"repeat":90}` {
+		t.Errorf("world config = %s", raw)
+	}
+	// An edit of a kwargs value lands inside kwargs.
+	if err := m.Configure("world", ConfigChange{Schedule: json.RawMessage(`{"start_in":1}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); !strings.Contains(string(b), `"kwargs": {"schedule": {"start_in":1}, "require": ["seq"]}`) {
+		t.Errorf("file = %s", b)
 	}
 }

@@ -113,7 +113,7 @@ func WithConfigFile(path string) ManagerOption {
 }
 
 // WithEnv sets how the config file's ${VAR} are looked up before the
-// .env file (default os.LookupEnv). Give it before WithConfigFile.
+// .env file (default os.LookupEnv).
 func WithEnv(lookup func(string) (string, bool)) ManagerOption {
 	return func(m *Manager) { m.lookup = lookup }
 }

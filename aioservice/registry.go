@@ -22,11 +22,15 @@ var defaultRegistry = NewRegistry()
 // Default returns the default registry.
 func Default() *Registry { return defaultRegistry }
 
-// Register adds s to the registry. A second service with the same name is
-// refused.
+// Register adds s to the registry. A service whose definition is wrong (an
+// invalid name or type, a WithOnLoad callback of the wrong type) and a
+// second service with the same name are refused.
 func (r *Registry) Register(s *Service) error {
 	if s == nil {
 		return fmt.Errorf("aioservice: Register(nil)")
+	}
+	if s.defErr != nil {
+		return fmt.Errorf("aioservice: service %q: %w", s.name, s.defErr)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
