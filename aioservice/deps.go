@@ -70,46 +70,49 @@ func Resolve(nodes []Node) (*Plan, error) {
 	for i := range nodes {
 		index[nodes[i].Name] = int32(i)
 	}
-	// CSR adjacency: for each node, the nodes that depend on it.
+	// CSR adjacency: for each node, the nodes that depend on it. The
+	// first pass looks each name up once and remembers the index.
 	indeg := make([]int32, n)
 	count := make([]int32, n+1)
-	edges := 0
+	total := 0
+	for i := range nodes {
+		total += len(nodes[i].Requires) + len(nodes[i].After)
+	}
+	deps := make([]int32, 0, total) // per node in order: the indices of its dependencies
 	for i := range nodes {
 		for _, d := range nodes[i].Requires {
 			j, ok := index[d]
 			if !ok {
 				return nil, &MissingError{Service: nodes[i].Name, Missing: d}
 			}
-			count[j+1]++
-			indeg[i]++
-			edges++
+			deps = append(deps, j)
 		}
 		for _, d := range nodes[i].After {
 			if j, ok := index[d]; ok {
-				count[j+1]++
-				indeg[i]++
-				edges++
+				deps = append(deps, j)
 			}
 		}
+		indeg[i] = int32(len(deps))
+	}
+	for i := n - 1; i > 0; i-- { // indeg held running totals
+		indeg[i] -= indeg[i-1]
+	}
+	for _, j := range deps {
+		count[j+1]++
 	}
 	for i := 1; i <= n; i++ {
 		count[i] += count[i-1]
 	}
-	adj := make([]int32, edges)
+	adj := make([]int32, len(deps))
 	fill := make([]int32, n)
 	copy(fill, count[:n])
+	k := 0
 	for i := range nodes {
-		add := func(d string) {
-			if j, ok := index[d]; ok {
-				adj[fill[j]] = int32(i)
-				fill[j]++
-			}
-		}
-		for _, d := range nodes[i].Requires {
-			add(d)
-		}
-		for _, d := range nodes[i].After {
-			add(d)
+		for range indeg[i] {
+			j := deps[k]
+			k++
+			adj[fill[j]] = int32(i)
+			fill[j]++
 		}
 	}
 	order := make([]int32, 0, n)
