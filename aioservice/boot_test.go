@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/aioschedule"
 	"github.com/aiotools-go/aiotools/clock"
 )
 
@@ -397,7 +398,10 @@ func TestScheduleServiceRunsOnTheGroupClock(t *testing.T) {
 	fc := clock.NewFake(time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC))
 	g := quietGroup(aioctl.WithClock(fc))
 	out := &syncBuffer{}
-	m := NewManager(g, testRegistry(), WithOutput(out))
+	r := NewRegistry()
+	r.MustRegister(Define("world", nothing, struct{}{}, WithType(Schedule),
+		WithScheduleSpec(aioschedule.Spec{StartIn: 20 * time.Second, Repeat: 90 * time.Second})))
+	m := NewManager(g, r, WithOutput(out))
 	if err := m.Load(t.Context(), "world", false); err != nil {
 		t.Fatal(err)
 	}
@@ -411,8 +415,7 @@ func TestScheduleServiceRunsOnTheGroupClock(t *testing.T) {
 	if err := m.Init(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Contains(out.Lines(), `[ OK ] Scheduling world.service: {"start_in":"20s","repeat":"1m30s"}`) &&
-		!strings.Contains(out.String(), "[ OK ] Scheduling world.service") {
+	if !slices.Contains(out.Lines(), "[ OK ] Scheduling world.service: start_in=20s repeat=1m30s") {
 		t.Errorf("output:\n%s", out)
 	}
 	fc.WaitTimers(1, t.Context().Done())

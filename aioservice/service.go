@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/aioschedule"
 )
 
 // Type says how a service runs.
@@ -113,6 +114,18 @@ func WithStopTimeout(d time.Duration) Option { return func(s *Service) { s.stopT
 // `{"start_in": 20, "repeat": 90}`.
 func WithSchedule(specJSON string) Option {
 	return func(s *Service) { s.schedule = json.RawMessage(specJSON) }
+}
+
+// WithScheduleSpec is WithSchedule with a typed aioschedule.Spec.
+func WithScheduleSpec(spec aioschedule.Spec) Option {
+	return func(s *Service) {
+		b, err := json.Marshal(spec)
+		if err != nil {
+			s.defErr = errors.Join(s.defErr, fmt.Errorf("schedule: %w", err))
+			return
+		}
+		s.schedule = b
+	}
 }
 
 // WithDisabled makes the service disabled unless the config file enables it.
