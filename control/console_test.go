@@ -43,8 +43,8 @@ func TestConsole(t *testing.T) {
 	out.waitFor(t, "error (not_found): no task matches \"nosuch\"")
 	send("log 'unterminated")
 	out.waitFor(t, "error: unterminated")
-	send("follow LED")
-	out.waitFor(t, "(following: press Enter to stop)")
+	send("follow -n 1 LED")
+	out.waitFor(t, "[blink] LED toggled") // the replayed line: the follow is attached
 	p.in.Exec(ctx, []string{"restart", "blink"}, control.Options{})
 	out.waitFor(t, "[blink] LED toggled")
 	send("") // Enter ends the follow

@@ -123,9 +123,6 @@ func (in *Interp) Exec(ctx context.Context, argv []string, opt Options) *Result 
 		if res.Exit == 0 {
 			res.Exit = ExitFailure
 		}
-		if opt.JSON && res.Data == nil {
-			res.Data = nil
-		}
 	}
 	return res
 }

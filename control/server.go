@@ -81,6 +81,9 @@ type Server struct {
 	tcp    *http.Server
 	ul, tl net.Listener
 
+	base   context.Context // parent of every request's context
+	cancel context.CancelFunc
+
 	closeOnce sync.Once
 	closeErr  error
 	wg        sync.WaitGroup
@@ -138,6 +141,7 @@ func NewServer(cfg Config) (*Server, error) {
 	if s.ul == nil && s.tl == nil {
 		return nil, errors.New("control: no listener: give a socket path or a TCP address")
 	}
+	s.base, s.cancel = context.WithCancel(context.Background())
 	if s.ul != nil {
 		s.unix = s.httpServer(s.handler(false))
 		s.serve(s.unix, &limitListener{Listener: s.ul, max: cfg.MaxConns, check: s.checkPeer, log: s.log})
@@ -187,6 +191,7 @@ func setDefaults(c *Config) {
 func (s *Server) httpServer(h http.Handler) *http.Server {
 	return &http.Server{
 		Handler:           h,
+		BaseContext:       func(net.Listener) context.Context { return s.base },
 		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
 		ReadTimeout:       s.cfg.ReadTimeout,
 		IdleTimeout:       s.cfg.IdleTimeout,
@@ -223,6 +228,7 @@ func (s *Server) Interp() *Interp { return s.in }
 // progress and removes the socket.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
+		s.cancel() // ends the streams; one-shot commands run on
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		var errs []error
@@ -405,7 +411,9 @@ func (s *Server) handleExec(w http.ResponseWriter, r *http.Request) {
 	}
 	rc := http.NewResponseController(w)
 	rc.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))
-	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+	// A command runs to its end even if the client goes away: a stop
+	// cut short would leave tasks marked unresponsive.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), s.cfg.RequestTimeout)
 	defer cancel()
 	res := s.in.Exec(ctx, argv, Options{JSON: req.Output == "json", Color: req.Color})
 	body, err := encodeResult(res)

@@ -141,6 +141,22 @@ func TestFollowOverSSE(t *testing.T) {
 	if !errors.As(err, &ce) || ce.Code != control.CodeNotStream {
 		t.Errorf("status as a stream: %v", err)
 	}
+	// Closing the server ends open streams at once.
+	go func() {
+		done <- p.cl.Stream(ctxT(t), []string{"follow", "-n", "1"}, func(e control.Event) error {
+			got <- e
+			return nil
+		})
+	}()
+	<-got
+	t0 := time.Now()
+	if err := p.srv.Close(); err != nil {
+		t.Errorf("Close with an open stream: %v", err)
+	}
+	<-done
+	if d := time.Since(t0); d > 2*time.Second {
+		t.Errorf("Close with an open stream took %v", d)
+	}
 }
 
 func TestStaleSocketReplacedLiveNeverStolen(t *testing.T) {
@@ -273,7 +289,7 @@ func TestBadRequestsAnsweredAndListenerKeepsServing(t *testing.T) {
 func TestSlowClientsAndFloods(t *testing.T) {
 	p := newProgram(t)
 	const max = 8
-	p.serve(t, control.Config{MaxConns: max, ReadHeaderTimeout: 300 * time.Millisecond, ReadTimeout: 300 * time.Millisecond})
+	p.serve(t, control.Config{MaxConns: max, ReadHeaderTimeout: time.Second, ReadTimeout: time.Second})
 	var conns []net.Conn
 	defer func() {
 		for _, c := range conns {
