@@ -53,6 +53,11 @@ type Config struct {
 	RequestTimeout    time.Duration // a one-shot command's context (60 s)
 	MaxConns          int           // open connections per listener (64); more are refused
 
+	// Mount, when set, adds handlers to the server's mux (once per
+	// listener), behind the same peer, token and limit checks: the web
+	// dashboard mounts itself here. Paths under /v1/ are the API's.
+	Mount func(mux *http.ServeMux)
+
 	// allowUID overrides the peer check (tests).
 	allowUID func(uid uint32) bool
 }
@@ -288,6 +293,9 @@ func (s *Server) handler(tcp bool) http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errorf(CodeNoEndpoint, "no endpoint "+truncate(r.URL.Path, 60)+": use /v1/exec, /v1/stream, /v1/verbs or /v1/health"))
 	})
+	if s.cfg.Mount != nil {
+		s.cfg.Mount(mux)
+	}
 	var h http.Handler = mux
 	if tcp {
 		h = s.guardTCP(h)

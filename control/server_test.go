@@ -430,6 +430,17 @@ func TestTCPTokenAndLoopback(t *testing.T) {
 	}
 }
 
+func TestMount(t *testing.T) {
+	p := newProgram(t)
+	p.serve(t, control.Config{Mount: func(mux *http.ServeMux) {
+		mux.HandleFunc("GET /dashboard", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "dashboard") })
+	}})
+	got, err := rawRequest(t, p.sock, "GET /dashboard HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+	if err != nil || !strings.HasPrefix(got, "HTTP/1.1 200") || !strings.HasSuffix(got, "dashboard") {
+		t.Errorf("mounted handler: %q %v", got, err)
+	}
+}
+
 func TestManyConcurrentClients(t *testing.T) {
 	p := newProgram(t)
 	p.serve(t, control.Config{})
