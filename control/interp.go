@@ -113,7 +113,7 @@ func (in *Interp) Exec(ctx context.Context, argv []string, opt Options) *Result 
 	if c.verb.streams(c) {
 		return &Result{Verb: c.verb.Name, Exit: ExitFailure, Err: errorf(CodeStreamOnly, c.verb.Name+" streams its output: use the stream endpoint (aioctl does)")}
 	}
-	res, err := c.verb.run(ctx, in, c)
+	res, err := in.run(ctx, c)
 	if res == nil {
 		res = &Result{}
 	}
@@ -163,7 +163,7 @@ func (in *Interp) Stream(ctx context.Context, argv []string, fn func(Event) erro
 	if !c.verb.streams(c) {
 		return errorf(CodeNotStream, c.verb.Name+" does not stream: use Exec")
 	}
-	err = c.verb.stream(ctx, in, c, fn)
+	err = in.runStream(ctx, c, fn)
 	if ctx.Err() != nil && (err == nil || errors.Is(err, ctx.Err())) {
 		return nil
 	}
@@ -413,4 +413,24 @@ func (in *Interp) check(argv []string, stream bool) error {
 		return errorf(CodeNotStream, c.verb.Name+" does not stream: use the exec endpoint")
 	}
 	return nil
+}
+
+// run calls the verb, turning a panic in it (a bug in a component) into
+// an internal error: a command never takes the program down.
+func (in *Interp) run(ctx context.Context, c *call) (res *Result, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			res, err = nil, errorf(CodeInternal, fmt.Sprintf("%s: panic: %v", c.verb.Name, v))
+		}
+	}()
+	return c.verb.run(ctx, in, c)
+}
+
+func (in *Interp) runStream(ctx context.Context, c *call, fn func(Event) error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = errorf(CodeInternal, fmt.Sprintf("%s: panic: %v", c.verb.Name, v))
+		}
+	}()
+	return c.verb.stream(ctx, in, c, fn)
 }

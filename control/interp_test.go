@@ -330,3 +330,13 @@ func TestHelp(t *testing.T) {
 		t.Errorf("help log: %q", r.Text)
 	}
 }
+
+func TestPanicInAComponentIsAnError(t *testing.T) {
+	// A verb whose component panics (a bug there) answers an internal
+	// error instead of taking the program down.
+	in, _ := control.NewInterp(control.Components{Group: aioctl.NewGroup()})
+	r := control.PanicVerbForTest(in)
+	if r.Err == nil || r.Err.Code != control.CodeInternal || !strings.Contains(r.Err.Message, "panic: boom") {
+		t.Errorf("panicking verb: %+v", r.Err)
+	}
+}
