@@ -11,8 +11,8 @@ import (
 	"github.com/aiotools-go/aiotools/aioservice"
 )
 
-// BootOrder is the result of boot order: the services in the order they
-// boot, core services first; Levels groups those that boot in parallel.
+// BootOrder is the result of boot order: the enabled services that did
+// not fail to load, in the order they boot, core services first; Levels groups those that boot in parallel.
 type BootOrder struct {
 	Core   []string   `json:"core"`
 	Others []string   `json:"others"`
@@ -235,8 +235,8 @@ func runServicesTraceback(ctx context.Context, in *Interp, c *call) (*Result, er
 func runBootOrder(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	var core, others []aioservice.Node
 	for _, i := range in.c.Services.List() {
-		if !i.Enabled {
-			continue
+		if !i.Enabled || i.Load == aioservice.Failed {
+			continue // not booted
 		}
 		n := aioservice.Node{Name: i.Name, Requires: i.Requires, After: i.After}
 		if i.Type == aioservice.Core {
