@@ -200,6 +200,24 @@ func (s *Scheduler) Schedule(task string, spec Spec) error {
 	return nil
 }
 
+// check reports what Schedule would refuse about spec, whatever the task:
+// a bad spec, one that never runs, or a closed scheduler.
+func (s *Scheduler) check(spec Spec) error {
+	p, err := compile(spec)
+	if err != nil {
+		return err
+	}
+	if _, ok := p.first(s.start, s.clock.Now()); !ok {
+		return specErr("cron", "no run within "+strconv.Itoa(searchYears)+" years")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	return nil
+}
+
 // Unschedule removes the task's schedule; the task itself is left as it is.
 func (s *Scheduler) Unschedule(task string) error {
 	s.mu.Lock()
@@ -307,15 +325,17 @@ func (s *Scheduler) onEvent(ev aioctl.Event) {
 	case ev.Cause == aioctl.CauseDelete:
 		s.removeLocked(e)
 		delete(s.entries, ev.Name)
-	case ev.To != aioctl.Running && ev.To != aioctl.Stopping:
-		// A user's stop ended the task (Stopped, or Error when it failed
-		// on its way out).
+	case ev.To != aioctl.Running:
+		// A user's stop: the task is stopping (it may take a while, or
+		// ignore cancellation), or the stop ended it (Stopped, or Error
+		// when it failed on its way out), or it had already ended.
 		if s.keep || e.spec.Keep {
 			return
 		}
 		s.pauseLocked(e)
 	case ev.To == aioctl.Running && e.paused:
 		e.paused = false
+		e.due = false // the at-once run of a late schedule is this start, or was run
 		now := s.clock.Now()
 		if !e.slot.After(now) {
 			// The run fell due while the task was stopped: this start is
@@ -341,9 +361,9 @@ func (s *Scheduler) pauseLocked(e *entry) {
 }
 
 // Pause unschedules the task until it is next started by a user (with
-// Task.Start or Group.Start), keeping its timing, as a user's stop of a
-// running task does. It is for stops that aioctl reports no event for
-// (a task that has already finished).
+// Task.Start or Group.Start), keeping its timing, as a user's stop does
+// (Group.Stop pauses through the group's events, whatever the task's
+// state, so Pause is only needed to pause a schedule without a stop).
 func (s *Scheduler) Pause(task string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -511,6 +531,15 @@ func (s *Scheduler) collectLocked(now time.Time, due []firing) []firing {
 func (s *Scheduler) trigger(now time.Time, due []firing) {
 	for i := range due {
 		f := &due[i]
+		// A user's stop, an Unschedule or a delete may have come since the
+		// batch was collected: a run of a schedule that is gone is dropped.
+		s.mu.Lock()
+		current := !s.closed && !f.e.paused && s.entries[f.name] == f.e
+		s.mu.Unlock()
+		if !current {
+			f.e = nil
+			continue
+		}
 		started, err := f.e.task.Trigger()
 		s.mu.Lock()
 		if started {

@@ -307,12 +307,16 @@ func TestCatchUp(t *testing.T) {
 		var logs bytes.Buffer
 		e := newEnv(t, WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 		runs := make(chan time.Time, 10)
-		if _, err := Add(e.s, counter(runs, e.clk), struct{}{}, Spec{StartIn: 10 * time.Minute, Repeat: 10 * time.Minute, CatchUp: catchUp}, aioctl.WithName("c")); err != nil {
+		task, err := Add(e.s, counter(runs, e.clk), struct{}{}, Spec{StartIn: 10 * time.Minute, Repeat: 10 * time.Minute, CatchUp: catchUp}, aioctl.WithName("c"))
+		if err != nil {
 			t.Fatal(err)
 		}
 		e.waitArmed()
 		e.clk.Advance(10 * time.Minute)
 		<-runs
+		// The run must have returned, or the catch-up run is skipped
+		// (still running) and the test waits forever.
+		<-task.Done()
 		e.waitArmed()
 		// The machine sleeps: the next wake-up is 65 minutes later, past
 		// the runs of 20, 30, 40, 50, 60 and 70 minutes.

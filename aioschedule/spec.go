@@ -182,7 +182,8 @@ func decodeDuration(key string, v []byte) (time.Duration, error) {
 }
 
 func secondsDuration(key string, f float64) (time.Duration, error) {
-	if f != f || f > maxSeconds || f < -maxSeconds {
+	// maxSeconds rounds up to 2^63 ns as a float64: it is already out of range.
+	if f != f || f >= maxSeconds || f <= -maxSeconds {
 		return 0, specErr(key, "seconds out of range: "+strconv.FormatFloat(f, 'g', -1, 64))
 	}
 	return time.Duration(f * float64(time.Second)), nil
