@@ -225,9 +225,9 @@ func rawRequest(t *testing.T, sock, req string) (string, error) {
 	}
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(10 * time.Second))
-	if _, err := io.WriteString(c, req); err != nil {
-		return "", err
-	}
+	// The server may answer and close before it has read all of an
+	// oversized request: the write then fails, and the answer is still there.
+	io.WriteString(c, req)
 	b, err := io.ReadAll(c)
 	return string(b), err
 }
