@@ -17,6 +17,8 @@ var (
 	// ErrStillStopping: the task cannot start because its previous run has
 	// not returned from a stop yet.
 	ErrStillStopping = errors.New("still stopping")
+	// ErrDeleted: the task was removed from its group and cannot start.
+	ErrDeleted = errors.New("deleted")
 	// ErrBadArgs: arguments given as JSON do not fit the task's argument type.
 	ErrBadArgs = errors.New("bad arguments")
 )

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -296,43 +297,42 @@ func (g *Group) stop(ctx context.Context, ts []*Task, findErr error) ([]string, 
 		done <-chan struct{}
 	}
 	var wait []pending
-	var longest time.Duration
 	for _, t := range ts {
 		if done := t.requestStop(); done != nil {
 			wait = append(wait, pending{t, done})
-			if d := g.timeoutOf(t); d > longest {
-				longest = d
-			}
 		}
 	}
 	errs := []error{findErr}
-	if len(wait) > 0 {
-		start := g.clock.Now()
-		timer := g.clock.NewTimer(longest)
-		defer timer.Stop()
-		expired := false
-		for _, p := range wait {
-			if !expired {
+	// Wait for each task up to its own timeout, shortest first, on one timer.
+	sort.SliceStable(wait, func(i, j int) bool { return g.timeoutOf(wait[i].t) < g.timeoutOf(wait[j].t) })
+	start := g.clock.Now()
+	var timer clock.Timer
+	gaveUp := false // ctx ended: stop waiting
+	for _, p := range wait {
+		if !gaveUp {
+			if left := g.timeoutOf(p.t) - g.clock.Now().Sub(start); left > 0 {
+				if timer == nil {
+					timer = g.clock.NewTimer(left)
+					defer timer.Stop()
+				} else {
+					timer.Reset(left)
+				}
 				select {
 				case <-p.done:
 					continue
 				case <-timer.C():
-					expired = true
 				case <-ctx.Done():
-					expired = true
+					gaveUp = true
 				}
 			}
-			select {
-			case <-p.done:
-				continue
-			default:
-			}
-			if !expired && g.clock.Now().Sub(start) < g.timeoutOf(p.t) {
-				continue
-			}
-			p.t.markUnresponsive()
-			errs = append(errs, &TaskError{Task: p.t.name, Err: ErrStopTimeout})
 		}
+		select {
+		case <-p.done:
+			continue
+		default:
+		}
+		p.t.markUnresponsive()
+		errs = append(errs, &TaskError{Task: p.t.name, Err: ErrStopTimeout})
 	}
 	return names(ts), errors.Join(errs...)
 }
@@ -367,6 +367,11 @@ func (g *Group) Delete(ctx context.Context, patterns ...string) ([]string, error
 	ts, err := g.Find(patterns...)
 	if len(patterns) == 0 {
 		ts, err = nil, errors.New("aioctl: delete needs a name or pattern")
+	}
+	for _, t := range ts { // before the stop: nothing may start them again
+		t.mu.Lock()
+		t.deleted = true
+		t.mu.Unlock()
 	}
 	_, stopErr := g.stop(ctx, ts, err)
 	g.mu.Lock()

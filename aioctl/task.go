@@ -37,6 +37,8 @@ type Task struct {
 	history      []time.Time // restart times inside the budget window
 	next         time.Time   // when a restarting task runs again
 	kick         chan struct{}
+	deleted      bool          // removed from its group: never starts again
+	stopEmitted  chan struct{} // closed once the Running→Stopping event is out
 }
 
 // taskContext lets a task's function find its Task through its context
@@ -103,6 +105,22 @@ func (t *Task) Err() error {
 	return t.err
 }
 
+// Since returns when the task's current or last run started (zero if it
+// never ran).
+func (t *Task) Since() time.Time {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.since
+}
+
+// Ended returns when the task's last run ended (zero while the first run
+// goes on, or if it never ran).
+func (t *Task) Ended() time.Time {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.ended
+}
+
 // Done returns a channel closed when the goroutine of the task's current
 // (or last) start returns, after all its restarts; nil if the task never started.
 func (t *Task) Done() <-chan struct{} {
@@ -137,6 +155,10 @@ func (t *Task) Trigger() (bool, error) { return t.start(CauseTrigger) }
 func (t *Task) start(cause Cause) (bool, error) {
 	now := t.g.clock.Now()
 	t.mu.Lock()
+	if t.deleted {
+		t.mu.Unlock()
+		return false, &TaskError{Task: t.name, Err: ErrDeleted}
+	}
 	prev := t.state
 	switch prev {
 	case Running:
@@ -180,9 +202,15 @@ func (t *Task) requestStop() <-chan struct{} {
 	case Running, Restarting:
 		t.state = Stopping
 		cancel, done := t.cancel, t.done
+		emitted := make(chan struct{})
+		t.stopEmitted = emitted
 		t.mu.Unlock()
-		cancel()
+		// The Stopping event goes out before the cancel, and the goroutine
+		// waits for it (afterStopEmitted) before it reports Stopped, so
+		// watchers see the two in order.
 		t.g.emit(t, prev, Stopping, CauseUser, now)
+		close(emitted)
+		cancel()
 		return done
 	case Stopping:
 		done := t.done
@@ -259,11 +287,12 @@ func (t *Task) loop(ctx context.Context, cancel context.CancelFunc, done chan st
 		if end.Sub(t.since) >= t.policy.ResetAfter {
 			t.restarts = 0
 		}
-		restart := state != Stopped && prev != Stopping && t.policy.Mode.wants(state)
+		restart := state != Stopped && prev != Stopping && !t.deleted && t.policy.Mode.wants(state)
 		if restart && t.policy.Budget > 0 {
 			t.pruneHistory(end)
 			if len(t.history) >= t.policy.Budget {
 				restart, state = false, GaveUp
+				t.restarts = len(t.history)
 			}
 		}
 		if prev == Stopping && state != Error {
@@ -280,10 +309,12 @@ func (t *Task) loop(ctx context.Context, cancel context.CancelFunc, done chan st
 		} else {
 			t.state = state
 		}
+		emitted := t.stopEmitted
 		t.mu.Unlock()
 		cause := CauseExit
 		if prev == Stopping {
 			cause = CauseUser
+			<-emitted
 		}
 		if !restart {
 			t.g.emit(t, prev, state, cause, end)
@@ -325,7 +356,11 @@ func (t *Task) waitRestart(ctx context.Context, delay time.Duration) bool {
 		if set {
 			t.result, t.resultSet = res, true
 		}
+		emitted := t.stopEmitted
 		t.mu.Unlock()
+		if prev == Stopping {
+			<-emitted
+		}
 		t.g.emit(t, prev, Stopped, CauseUser, now)
 		return false
 	}
