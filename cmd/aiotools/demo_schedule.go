@@ -39,6 +39,7 @@ func tick(ctx context.Context, _ struct{}) (int64, error) {
 func init() {
 	registerDemo(20, "schedule", func(ctx context.Context, d *demo) error {
 		s := aioschedule.New(d.group)
+		d.sched = s
 		d.cleanup = append(d.cleanup, func(context.Context) error { s.Close(); return nil })
 		if _, err := aioschedule.Add(s, world, WorldArgs{Who: "world", Sleep: 2 * time.Second},
 			aioschedule.Spec{StartIn: 5 * time.Second, Repeat: 10 * time.Second}, aioctl.WithName("world_task")); err != nil {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/aioservice"
-	"github.com/aiotools-go/aiotools/control"
 )
 
 // The demo's services.config and .env, written to a temporary directory
@@ -25,8 +24,6 @@ var (
 	demoServicesEnv []byte
 )
 
-// demoServices is the demo's service manager, for the control socket.
-var demoServices *aioservice.Manager
 
 // HelloServiceArgs are the hello service's arguments.
 type HelloServiceArgs struct {
@@ -129,7 +126,11 @@ func setupServices(ctx context.Context, d *demo) error {
 	if err := os.WriteFile(filepath.Join(dir, ".env"), demoServicesEnv, 0o644); err != nil {
 		return err
 	}
-	m := aioservice.NewManager(d.group, demoServiceRegistry(), aioservice.WithConfigFile(path), aioservice.WithOutput(d.cfg.Out))
+	opts := []aioservice.ManagerOption{aioservice.WithConfigFile(path), aioservice.WithOutput(d.cfg.Out)}
+	if d.sched != nil { // one scheduler for the whole demo
+		opts = append(opts, aioservice.WithScheduler(d.sched))
+	}
+	m := aioservice.NewManager(d.group, demoServiceRegistry(), opts...)
 	d.cleanup = append(d.cleanup, func(ctx context.Context) error {
 		err := m.Close(ctx)
 		return errors.Join(err, os.RemoveAll(dir))
@@ -138,7 +139,7 @@ func setupServices(ctx context.Context, d *demo) error {
 	if err := m.Up(ctx); errors.As(err, &ce) {
 		return err // the shipped config must be valid; other errors are the demo's failures (dofail)
 	}
-	demoServices = m
+	d.services = m
 	d.help = append(d.help,
 		"services: hello (fails now and then), world (schedule), network --> time (core, booted in order), dofail (fails to load), watcher, ticker (exec: a shell loop)",
 		"  their config: "+path+"   (status in -debug mode shows the service headers)")
@@ -147,5 +148,4 @@ func setupServices(ctx context.Context, d *demo) error {
 
 func init() {
 	registerDemo(30, "services", setupServices)
-	demoControlHooks = append(demoControlHooks, func(d *demo, c *control.Components) { c.Services = demoServices })
 }

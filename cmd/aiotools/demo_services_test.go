@@ -37,7 +37,6 @@ func TestDemoServices(t *testing.T) {
 	if err := setupServices(t.Context(), d); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { demoServices = nil }()
 	var lines []string
 	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
 		if i := strings.Index(l, " from "); i >= 0 && strings.HasPrefix(l, "[ OK ] Service: ") {
@@ -71,7 +70,7 @@ func TestDemoServices(t *testing.T) {
 		!strings.Contains(out.String(), "not loaded: Error: panic: runtime error: integer divide by zero") {
 		t.Errorf("dofail did not fail to load:\n%s", out)
 	}
-	if demoServices == nil || len(d.help) == 0 {
+	if d.services == nil || len(d.help) == 0 {
 		t.Error("no manager for the control socket, or no help line")
 	}
 	for _, n := range []string{"hello.service", "ticker.service", "watcher.service"} {

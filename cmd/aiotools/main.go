@@ -19,6 +19,8 @@ import (
 
 	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/aiolog"
+	"github.com/aiotools-go/aiotools/aioschedule"
+	"github.com/aiotools-go/aiotools/aioservice"
 )
 
 func main() {
@@ -91,6 +93,9 @@ type demo struct {
 	logger *slog.Logger
 	// ring is the demo's RAM log: every task logs into it (see demo_log.go).
 	ring *aiolog.Ring
+	// sched and services are set by their parts; the control socket serves them.
+	sched    *aioschedule.Scheduler
+	services *aioservice.Manager
 	// help collects the lines the banner prints ("try: …").
 	help []string
 	// cleanup runs in reverse order when the demo ends.
