@@ -24,7 +24,6 @@ var (
 	demoServicesEnv []byte
 )
 
-
 // HelloServiceArgs are the hello service's arguments.
 type HelloServiceArgs struct {
 	Pin   int                 `json:"pin"`
