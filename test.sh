@@ -17,6 +17,9 @@ go vet ./...
 echo "== core packages under Go 1.23 (TinyGo's language and library)"
 ./scripts/check-core-go123.sh
 
+echo "== tools the tests drive (tmux for the aioctl shell test)"
+bash scripts/install-tmux.sh
+
 echo "== go test -race"
 go test -race -count=1 -timeout 10m ./...
 
