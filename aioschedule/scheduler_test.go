@@ -260,6 +260,7 @@ func TestNoOverlapSkipCount(t *testing.T) {
 	if got := <-b.started; !got.Equal(at(5 * time.Second)) {
 		t.Fatalf("run after release at %v", got)
 	}
+	e.waitArmed() // the loop has counted the run (the task starts before it does)
 	if st := e.s.Stats(); st.Skipped != 3 || st.Runs != 2 {
 		t.Fatalf("stats %+v", st)
 	}
