@@ -93,12 +93,20 @@ func listenUnix(path string) (*net.UnixListener, error) {
 			return nil, fmt.Errorf("control: %s exists and is not a socket: not touching it", path)
 		}
 		c, err := net.DialTimeout("unix", path, time.Second)
-		if err == nil {
+		switch {
+		case err == nil:
 			c.Close()
 			return nil, fmt.Errorf("control: another program is listening on %s: not taking it over", path)
-		}
-		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("control: removing stale socket %s: %w", path, err)
+		case errors.Is(err, os.ErrNotExist):
+			// Gone meanwhile: nothing to remove.
+		case !errors.Is(err, syscall.ECONNREFUSED):
+			// Only a refusal proves nobody listens: a busy program (its
+			// accept queue full: EAGAIN) or a slow one is alive.
+			return nil, fmt.Errorf("control: cannot tell whether a program listens on %s (%v): not taking it over", path, err)
+		default:
+			if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return nil, fmt.Errorf("control: removing stale socket %s: %w", path, err)
+			}
 		}
 	}
 	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
