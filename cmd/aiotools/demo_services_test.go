@@ -74,7 +74,9 @@ func TestDemoServices(t *testing.T) {
 		t.Error("no manager for the control socket, or no help line")
 	}
 	for _, n := range []string{"hello.service", "ticker.service", "watcher.service"} {
-		if task, ok := d.group.Get(n); !ok || task.State() != aioctl.Running {
+		// Active, not Running: hello fails now and then by design, and may be
+		// waiting out its restart delay.
+		if task, ok := d.group.Get(n); !ok || !task.State().Active() {
 			t.Errorf("%s is not running", n)
 		}
 	}
