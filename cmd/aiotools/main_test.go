@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -52,6 +54,14 @@ func runUntil(t *testing.T, cfg demoConfig, want ...string) string {
 	t.Helper()
 	w := &watchWriter{want: want, ready: make(chan struct{})}
 	cfg.Out = w
+	// A private control socket, so a demo running on the machine is no obstacle.
+	old := demoControlSocket
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o700); err != nil { // the socket's directory must be private
+		t.Fatal(err)
+	}
+	demoControlSocket = filepath.Join(dir, "demo.sock")
+	defer func() { demoControlSocket = old }()
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() { errc <- runDemo(ctx, cfg) }()
