@@ -323,15 +323,21 @@ func recoverer(h http.Handler, log *slog.Logger) http.Handler {
 func (s *Server) guardTCP(h http.Handler) http.Handler {
 	want := []byte("Bearer " + s.cfg.Token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Refused clients do not keep their connection: they would hold
+		// the places (MaxConns) for the idle timeout.
+		refuse := func(msg string) {
+			w.Header().Set("Connection", "close")
+			writeError(w, errorf(CodeUnauthorized, msg))
+		}
 		if s.cfg.Token != "" {
 			got := []byte(r.Header.Get("Authorization"))
 			if subtle.ConstantTimeCompare(got, want) != 1 {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="aiotools"`)
-				writeError(w, errorf(CodeUnauthorized, "missing or wrong token"))
+				refuse("missing or wrong token")
 				return
 			}
 		} else if !loopbackHost(r.Host) {
-			writeError(w, errorf(CodeUnauthorized, "Host "+truncate(r.Host, 60)+" is not a loopback name: without a token only loopback hosts are served"))
+			refuse("Host " + truncate(r.Host, 60) + " is not a loopback name: without a token only loopback hosts are served")
 			return
 		}
 		h.ServeHTTP(w, r)

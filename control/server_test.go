@@ -490,3 +490,52 @@ func TestManyConcurrentClients(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestUnauthorizedTCPConnectionClosed: a request without the right token
+// (or with a foreign Host) is answered and its connection closed, so that
+// clients without the token cannot hold the connection places (MaxConns)
+// for the idle timeout.
+func TestUnauthorizedTCPConnectionClosed(t *testing.T) {
+	p := newProgram(t)
+	const token = "0123456789abcdef-secret"
+	p.serve(t, control.Config{Socket: "-", Addr: "127.0.0.1:0", Token: token})
+	open := newProgram(t)
+	open.serve(t, control.Config{Socket: "-", Addr: "127.0.0.1:0"})
+	for _, c := range []struct {
+		name, addr, host, auth string
+	}{
+		{"no token", p.srv.Addr().String(), "127.0.0.1", ""},
+		{"wrong token", p.srv.Addr().String(), "127.0.0.1", "Bearer nope"},
+		{"foreign Host", open.srv.Addr().String(), "evil.example", ""},
+	} {
+		conn, err := net.Dial("tcp", c.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(10 * time.Second))
+		body := `{"argv":["status"]}`
+		req := "POST /v1/exec HTTP/1.1\r\nHost: " + c.host + "\r\nContent-Type: application/json\r\nContent-Length: " + fmt.Sprint(len(body)) + "\r\n"
+		if c.auth != "" {
+			req += "Authorization: " + c.auth + "\r\n"
+		}
+		io.WriteString(conn, req+"\r\n"+body)
+		br := bufio.NewReader(conn)
+		res, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s: HTTP %d", c.name, res.StatusCode)
+		}
+		if !res.Close {
+			t.Errorf("%s: answer does not close the connection", c.name)
+			continue
+		}
+		if _, err := br.ReadByte(); !errors.Is(err, io.EOF) {
+			t.Errorf("%s: connection kept open after 401: %v", c.name, err)
+		}
+	}
+}
