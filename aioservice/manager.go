@@ -1,6 +1,7 @@
 package aioservice
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -432,10 +433,14 @@ func (m *Manager) validate(c *Config) error {
 // group without starting it. A constructor that fails or panics is caught:
 // the service is marked failed with the error and stack (see Traceback),
 // a "[ ERROR ] … not loaded" line is printed, and the error is returned.
+// With useConfig the config file is read again first; a bad file is a
+// *ConfigError and loads nothing.
 func (m *Manager) Load(ctx context.Context, name string, useConfig bool) error {
 	m.opMu.Lock()
 	defer m.opMu.Unlock()
-	if useConfig && m.file != nil && m.config() == nil {
+	if useConfig && m.file != nil {
+		// The file as it is now, as LoadAll reads it: a hand edit since
+		// the last read counts. A bad file loads nothing.
 		if err := m.reloadLocked(); err != nil {
 			return err
 		}
@@ -631,7 +636,8 @@ func (m *Manager) Disable(name string) error {
 }
 
 // ConfigChange is an edit of one service's entry in the config file; nil
-// fields are left as they are.
+// fields are left as they are. Values are literal: a "${" in a string is
+// written as "$${" and is not expanded when the file is read.
 type ConfigChange struct {
 	Enabled *bool
 	// Args replaces the entry's "args" (fields it does not name keep the
@@ -671,6 +677,16 @@ func (m *Manager) Configure(name string, ch ConfigChange) error {
 	add("stop_timeout", ch.StopTimeout, ch.StopTimeout != nil)
 	m.opMu.Lock()
 	defer m.opMu.Unlock()
+	if len(sets) == 0 { // nothing to write (writing would empty the file)
+		c, err := m.file.Read()
+		if err != nil {
+			return err
+		}
+		if _, ok := m.definition(name, c); !ok {
+			return &ServiceError{Service: name, Err: ErrUnknownService}
+		}
+		return nil
+	}
 	var encErr error
 	next, err := m.file.edit(func(c *Config) ([]byte, error) {
 		var data []byte
@@ -680,6 +696,9 @@ func (m *Manager) Configure(name string, ch ConfigChange) error {
 				encErr = err
 				return nil, err
 			}
+			// A value is literal: a "${" in it (only ever inside a JSON
+			// string) is written as "$${", which reads back as "${".
+			val = bytes.ReplaceAll(val, []byte("${"), []byte("$${"))
 			data = c.setField(name, s.key, val)
 			if i < len(sets)-1 {
 				if c, err = m.file.parse(data); err != nil {
@@ -702,15 +721,14 @@ func (m *Manager) Configure(name string, ch ConfigChange) error {
 }
 
 // GetConfig returns the service's effective settings as indented JSON:
-// its defaults with the config file's values over them.
+// its defaults with the values of the config file, as it is now, over them.
 func (m *Manager) GetConfig(name string) (json.RawMessage, error) {
-	c := m.config()
-	if c == nil && m.file != nil {
+	if m.file != nil { // the file as it is now
 		if err := m.ReloadConfig(); err != nil {
 			return nil, err
 		}
-		c = m.config()
 	}
+	c := m.config()
 	svc, ok := m.definition(name, c)
 	if !ok {
 		return nil, &ServiceError{Service: name, Err: ErrUnknownService}

@@ -1,0 +1,66 @@
+package aioservice
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/aiotools-go/aiotools/aioctl"
+)
+
+// An edit that changes nothing must not write the file (it used to write
+// an empty file over the config).
+func TestConfigureWithoutChangesKeepsTheFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "services.config")
+	orig := `{"hello": {"args": {"pin": 4}}}`
+	writeFile(t, path, orig)
+	m := NewManager(quietGroup(), testRegistry(), WithConfigFile(path), WithEnv(noEnv))
+	m.Configure("hello", ConfigChange{})
+	if b, _ := os.ReadFile(path); string(b) != orig {
+		t.Errorf("Configure with no change wrote %q over %q", b, orig)
+	}
+}
+
+// A value set by Configure is a value: a "${" in it is not a variable.
+func TestConfigureKeepsDollarBraceLiteral(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "services.config")
+	writeFile(t, path, `{}`)
+	g := quietGroup()
+	m := NewManager(g, testRegistry(), WithConfigFile(path), WithEnv(func(k string) (string, bool) { return "expanded", k == "HOME" }))
+	if err := m.Configure("hello", ConfigChange{Args: json.RawMessage(`{"name": "cost ${HOME}"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Load(t.Context(), "hello", true); err != nil {
+		t.Fatal(err)
+	}
+	task, _ := g.Get("hello.service")
+	if a, _ := aioctl.Args[helloArgs](task); a.Name != "cost ${HOME}" {
+		t.Errorf("name = %q, want the literal value set", a.Name)
+	}
+}
+
+// Load with the config reads the file as it is now.
+func TestLoadReadsTheFileAsItIsNow(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "services.config")
+	writeFile(t, path, `{"hello": {"args": {"pin": 9}}}`)
+	g := quietGroup()
+	m := NewManager(g, testRegistry(), WithConfigFile(path), WithEnv(noEnv))
+	if err := m.Load(t.Context(), "hello", true); err != nil {
+		t.Fatal(err)
+	}
+	m.Unload(t.Context(), "hello")
+	writeFile(t, path, `{"hello": {"args": {"pin": 7}}}`)
+	if err := m.Load(t.Context(), "hello", true); err != nil {
+		t.Fatal(err)
+	}
+	task, _ := g.Get("hello.service")
+	if a, _ := aioctl.Args[helloArgs](task); a.Pin != 7 {
+		t.Errorf("pin = %d, want 7 from the edited file", a.Pin)
+	}
+	got, _ := m.GetConfig("hello")
+	writeFile(t, path, `{"hello": {"args": {"pin": 5}}}`)
+	if got2, _ := m.GetConfig("hello"); string(got2) == string(got) {
+		t.Errorf("GetConfig does not show the edited file: %s", got2)
+	}
+}
