@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -83,23 +84,65 @@ func RunCommand(ctx context.Context, a ExecArgs) (int, error) {
 		kmu.Unlock()
 		return err
 	}
-	// The backstop for output pipes kept open by orphaned grandchildren.
-	cmd.WaitDelay = kill + 2*time.Second
-	stdout := &lineWriter{log: log}
-	stderr := &lineWriter{log: log, attrs: []any{"stream", "stderr"}}
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	err := cmd.Run()
+	cmd.WaitDelay = kill + 2*time.Second // a backstop: the timer above kills first
+	// The output goes through pipes of our own (not io.Writers, for which
+	// Wait would also wait for every process holding the pipes open, such
+	// as a child the command left in the background), read to their end
+	// once the command and what is left of its process group are gone.
+	var pipes [2][2]*os.File
+	for i := range pipes {
+		r, w, err := os.Pipe()
+		if err != nil {
+			for _, p := range pipes[:i] {
+				p[0].Close()
+				p[1].Close()
+			}
+			return -1, err
+		}
+		pipes[i] = [2]*os.File{r, w}
+	}
+	cmd.Stdout, cmd.Stderr = pipes[0][1], pipes[1][1]
+	writers := [2]*lineWriter{{log: log}, {log: log, attrs: []any{"stream", "stderr"}}}
+	err := cmd.Start()
+	pipes[0][1].Close()
+	pipes[1][1].Close()
+	if err != nil {
+		pipes[0][0].Close()
+		pipes[1][0].Close()
+		return -1, err
+	}
+	read := make(chan struct{}, 2)
+	for i := range pipes {
+		go func() {
+			io.Copy(writers[i], pipes[i][0])
+			read <- struct{}{}
+		}()
+	}
+	err = cmd.Wait()
 	kmu.Lock()
 	if killer != nil {
 		killer.Stop()
 	}
 	kmu.Unlock()
-	stdout.flush()
-	stderr.flush()
-	if cmd.Process != nil {
-		// Whatever is left of the process group goes with the service.
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	// Whatever is left of the process group goes with the service.
+	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	// A process that left the group (setsid) may hold a pipe open: read
+	// for a moment more, then stop reading.
+	backstop := time.NewTimer(kill)
+	for range pipes {
+		select {
+		case <-read:
+		case <-backstop.C:
+			pipes[0][0].Close()
+			pipes[1][0].Close()
+			<-read
+		}
 	}
+	backstop.Stop()
+	pipes[0][0].Close()
+	pipes[1][0].Close()
+	writers[0].flush()
+	writers[1].flush()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
