@@ -63,6 +63,16 @@ func privateDir(dir string) error {
 			return fmt.Errorf("control: socket directory %s: %w", dir, err)
 		}
 	}
+	return CheckSocketDir(dir)
+}
+
+// CheckSocketDir reports whether dir is fit for a control socket: a
+// directory (not a symbolic link) that belongs to this user and that only
+// this user can enter. The server checks its socket's directory so; a
+// client that looks for sockets (aioctl without --socket) checks the
+// directories it searches, so as not to talk to a program another user
+// put there.
+func CheckSocketDir(dir string) error {
 	fi, err := os.Lstat(dir)
 	if err != nil {
 		return fmt.Errorf("control: socket directory %s: %w", dir, err)

@@ -231,16 +231,31 @@ func (a *app) client() (*client.Client, error) {
 	return cl, nil
 }
 
-// findSocket looks for the one control socket of this user.
+// findSocket looks for the one control socket of this user, in the
+// socket directories that belong to this user and that nobody else can
+// enter (another user could make $TMPDIR/aiotools-UID first, and listen
+// there for our commands).
 func findSocket() (string, error) {
 	var found []string
+	var unsafe []string
 	for _, d := range control.SocketDirs() {
+		if _, err := os.Lstat(d); errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err := control.CheckSocketDir(d); err != nil {
+			unsafe = append(unsafe, err.Error())
+			continue
+		}
 		m, _ := filepath.Glob(filepath.Join(d, "*.sock"))
 		found = append(found, m...)
 	}
 	switch len(found) {
 	case 0:
-		return "", fmt.Errorf("no control socket found in %s: is the program running? give --socket PATH", strings.Join(control.SocketDirs(), " or "))
+		msg := fmt.Sprintf("no control socket found in %s: is the program running? give --socket PATH", strings.Join(control.SocketDirs(), " or "))
+		if len(unsafe) > 0 {
+			msg += "\n  not searched: " + strings.Join(unsafe, "\n  not searched: ")
+		}
+		return "", errors.New(msg)
 	case 1:
 		return found[0], nil
 	}

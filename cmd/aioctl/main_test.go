@@ -291,3 +291,32 @@ func TestAioctlFollow(t *testing.T) {
 		cancel()
 	}
 }
+
+// TestFindSocketOnlyInPrivateDirs: without --socket, aioctl looks in the
+// socket directories, and only trusts one that belongs to its user and
+// that nobody else can enter: another user who made
+// $TMPDIR/aiotools-UID first must not get aioctl's commands.
+func TestFindSocketOnlyInPrivateDirs(t *testing.T) {
+	bin := buildAioctl(t)
+	run := filepath.Join(t.TempDir(), "xdg")
+	if err := os.Mkdir(run, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(run, "aiotools")
+	p := startProgram(t, control.Config{Socket: filepath.Join(dir, "prog.sock")})
+	env := []string{"XDG_RUNTIME_DIR=" + run, "TMPDIR=" + t.TempDir(), "AIOCTL_SOCKET=", "AIOCTL_ADDR="}
+	if o := runBin(t, bin, env, "is-active", "blink"); o.exit != 0 || o.stdout != "active\n" {
+		t.Fatalf("socket found in a private directory: exit %d %q %q", o.exit, o.stdout, o.stderr)
+	}
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(dir, 0o700)
+	o := runBin(t, bin, env, "stop", "blink")
+	if o.exit != 1 || !strings.Contains(o.stderr, dir) || !strings.Contains(o.stderr, "0777") {
+		t.Errorf("socket in a directory others can enter: exit %d %q %q", o.exit, o.stdout, o.stderr)
+	}
+	if st, _ := p.g.Get("blink"); st.State() != aioctl.Running {
+		t.Errorf("blink stopped through a socket in a directory others can enter")
+	}
+}
