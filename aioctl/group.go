@@ -282,10 +282,11 @@ func (g *Group) Start(patterns ...string) ([]string, error) {
 }
 
 // Stop cancels the matching tasks (all when no pattern is given) and waits
-// until their goroutines return, or until each one's stop timeout or ctx
-// ends. It returns the names it stopped. A task still running then is left
-// in state Stopping, marked as not responding, and named in an error that
-// matches ErrStopTimeout; the group goes on regardless.
+// until their goroutines return, each up to its own stop timeout, or until
+// ctx ends. It returns the names it stopped. A task still running after its
+// timeout is left in state Stopping, marked as not responding, and named in
+// an error that matches ErrStopTimeout; one still running when ctx ended
+// is named with ctx's error. The group goes on regardless.
 func (g *Group) Stop(ctx context.Context, patterns ...string) ([]string, error) {
 	ts, err := g.Find(patterns...)
 	return g.stop(ctx, ts, err)
@@ -330,6 +331,12 @@ func (g *Group) stop(ctx context.Context, ts []*Task, findErr error) ([]string, 
 		case <-p.done:
 			continue
 		default:
+		}
+		if gaveUp && g.clock.Now().Sub(start) < g.timeoutOf(p.t) {
+			// The caller stopped waiting before the task's time was up: it
+			// is still stopping, not known to be unresponsive.
+			errs = append(errs, &TaskError{Task: p.t.name, Err: ctx.Err()})
+			continue
 		}
 		p.t.markUnresponsive()
 		errs = append(errs, &TaskError{Task: p.t.name, Err: ErrStopTimeout})

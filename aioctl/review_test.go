@@ -124,3 +124,23 @@ func TestGaveUpCountsRestartsInWindowAfterStableRuns(t *testing.T) {
 		t.Fatalf("gave up after %d restarts, want 1", st[0].Restarts)
 	}
 }
+
+func TestStopWithCancelledContextDoesNotCallTaskUnresponsive(t *testing.T) {
+	g, _ := newTestGroup(t)
+	release := make(chan struct{})
+	w := stateWaiter(t, g, "slow", Running)
+	MustAdd(g, func(ctx context.Context, _ struct{}) (int, error) { <-release; return 0, nil }, struct{}{}, WithName("slow"))
+	w()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := g.Stop(ctx, "slow")
+	if !errors.Is(err, context.Canceled) || errors.Is(err, ErrStopTimeout) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if mustGet(t, g, "slow").snapshotUnresponsive() {
+		t.Fatal("marked unresponsive though its stop timeout had not passed")
+	}
+	ws := stateWaiter(t, g, "slow", Stopped)
+	close(release)
+	ws()
+}
