@@ -179,6 +179,7 @@ func (m *Manager) setNote(e *entry, note string) {
 func (m *Manager) ready(name string) (bool, string) {
 	m.mu.Lock()
 	e := m.entries[name]
+	sched := e != nil && e.sched
 	m.mu.Unlock()
 	switch {
 	case e == nil:
@@ -197,7 +198,7 @@ func (m *Manager) ready(name string) (bool, string) {
 		return true, ""
 	case e.st.Type == Core && st == aioctl.Scheduled:
 		return false, "has not been booted"
-	case e.st.Type != Core && (st.Active() || e.sched):
+	case e.st.Type != Core && (st.Active() || sched):
 		return true, ""
 	case st == aioctl.Error || st == aioctl.GaveUp:
 		return false, "failed"

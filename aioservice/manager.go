@@ -781,11 +781,12 @@ func (m *Manager) List() []Info {
 		svc, _ := m.definition(n, c)
 		m.mu.Lock()
 		e := m.entries[n]
-		m.mu.Unlock()
 		var in Info
 		if e != nil {
-			in = e.info()
-		} else {
+			in = e.info() // under the lock: Boot writes notes
+		}
+		m.mu.Unlock()
+		if e == nil {
 			ent, _ := c.Entry(n)
 			st, err := m.resolve(svc, c, ent)
 			in = Info{Name: n, Type: st.Type, Info: st.Info, Docs: st.Docs, Source: svc.source,

@@ -1,9 +1,13 @@
 package aioservice
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aiotools-go/aiotools/aioctl"
@@ -63,4 +67,43 @@ func TestLoadReadsTheFileAsItIsNow(t *testing.T) {
 	if got2, _ := m.GetConfig("hello"); string(got2) == string(got) {
 		t.Errorf("GetConfig does not show the edited file: %s", got2)
 	}
+}
+
+// List and Boot may run at once (a status query while booting): the
+// notes Boot writes are read under the manager's lock.
+func TestListWhileBooting(t *testing.T) {
+	r := NewRegistry()
+	r.MustRegister(Define("network", func(ctx context.Context, _ struct{}) (string, error) {
+		return "", errors.New("no link")
+	}, struct{}{}, WithType(Core)))
+	for i := range 20 {
+		r.MustRegister(Define(fmt.Sprintf("dep%d", i), nothing, struct{}{}, WithType(Core), WithRequires("network")))
+	}
+	m := NewManager(quietGroup(), r)
+	if err := m.LoadAll(t.Context(), false); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	listed := make(chan struct{})
+	go func() {
+		defer close(listed)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				m.List()
+			}
+		}
+	}()
+	m.Boot(t.Context())
+	m.Init(t.Context())
+	close(stop)
+	<-listed
+	for _, in := range m.List() {
+		if strings.HasPrefix(in.Name, "dep") && !strings.Contains(in.Note, "requires network.service, which failed") {
+			t.Errorf("%s: note %q", in.Name, in.Note)
+		}
+	}
+	m.Close(t.Context())
 }
