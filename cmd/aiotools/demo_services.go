@@ -35,17 +35,24 @@ type helloStats struct {
 	loops  atomic.Int64
 	execMs atomic.Int64
 	temp   atomic.Int64 // centi-degrees
+	// fail says whether a loop fails now (nil: one time in 8).
+	fail func() bool
 }
 
 // run toggles a simulated LED every Sleep and, now and then, fails (its
-// restart policy and the watcher bring it back).
+// restart policy and the watcher bring it back). The first loop of a run
+// never fails, so that a start is always seen running.
 func (s *helloStats) run(ctx context.Context, a HelloServiceArgs) (int64, error) {
 	log := aioctl.Logger(ctx)
-	for {
+	fail := s.fail
+	if fail == nil {
+		fail = func() bool { return rand.IntN(8) == 0 }
+	}
+	for first := true; ; first = false {
 		start := time.Now()
 		s.temp.Store(2500 + rand.Int64N(150))
 		log.Info(fmt.Sprintf("LED %d toggled!", a.Pin))
-		if rand.IntN(8) == 0 {
+		if !first && fail() {
 			return s.loops.Load(), errors.New("sensor read timed out")
 		}
 		s.loops.Add(1)
