@@ -101,12 +101,16 @@ func (f *ConfigFile) edit(change func(c *Config) ([]byte, error), validate func(
 
 // write replaces the file atomically with data.
 func (f *ConfigFile) write(data []byte) (err error) {
-	dir, base := filepath.Split(f.path)
+	target := f.path
+	if p, err := filepath.EvalSymlinks(f.path); err == nil {
+		target = p // a symlinked config keeps its link: the file it names is replaced
+	}
+	dir, base := filepath.Split(target)
 	if dir == "" {
 		dir = "."
 	}
 	perm := fs.FileMode(0o644)
-	if fi, err := os.Stat(f.path); err == nil {
+	if fi, err := os.Stat(target); err == nil {
 		perm = fi.Mode().Perm()
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
@@ -132,7 +136,7 @@ func (f *ConfigFile) write(data []byte) (err error) {
 	if err != nil {
 		return err
 	}
-	if err = f.rename(name, f.path); err != nil {
+	if err = f.rename(name, target); err != nil {
 		return err
 	}
 	if d, derr := os.Open(dir); derr == nil {

@@ -107,3 +107,25 @@ func TestListWhileBooting(t *testing.T) {
 	}
 	m.Close(t.Context())
 }
+
+// Editing a config file that is a symbolic link replaces the file it
+// names and keeps the link.
+func TestEditKeepsASymlinkedConfig(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.config")
+	writeFile(t, real, `{}`)
+	link := filepath.Join(dir, "services.config")
+	if err := os.Symlink("real.config", link); err != nil {
+		t.Skip(err)
+	}
+	m := NewManager(quietGroup(), testRegistry(), WithConfigFile(link), WithEnv(noEnv))
+	if err := m.Disable("hello"); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced by a file (%v)", err)
+	}
+	if b, _ := os.ReadFile(real); !strings.Contains(string(b), `"enabled": false`) {
+		t.Errorf("the linked file = %s", b)
+	}
+}
