@@ -3,6 +3,7 @@
 package aiolog
 
 import (
+	"errors"
 	"os"
 	"sync"
 )
@@ -48,7 +49,10 @@ func (rf *RotatingFile) open() error {
 }
 
 // Write appends p, rotating first if p would take the file past its
-// maximum size. A write larger than the maximum goes to a fresh file.
+// maximum size. A write larger than the maximum goes to a fresh file. If the
+// rotation fails (the rename is refused), p is still appended to the current
+// file, which grows past its maximum, and Write returns the rotation's error
+// with n == len(p); the next Write tries to rotate again.
 func (rf *RotatingFile) Write(p []byte) (int, error) {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
@@ -57,13 +61,21 @@ func (rf *RotatingFile) Write(p []byte) (int, error) {
 			return 0, err
 		}
 	}
+	var rotErr error
 	if rf.max > 0 && rf.size > 0 && rf.size+int64(len(p)) > rf.max {
-		if err := rf.rotate(); err != nil {
-			return 0, err
+		// A failed rotation must not lose the line: it goes to the
+		// current file, past its maximum, and the failure is returned.
+		if rotErr = rf.rotate(); rotErr != nil && rf.f == nil {
+			if err := rf.open(); err != nil {
+				return 0, errors.Join(rotErr, err)
+			}
 		}
 	}
 	n, err := rf.f.Write(p)
 	rf.size += int64(n)
+	if err == nil {
+		err = rotErr
+	}
 	return n, err
 }
 

@@ -74,3 +74,35 @@ func TestCopyErrorsCounted(t *testing.T) {
 type failWriter struct{}
 
 func (failWriter) Write([]byte) (int, error) { return 0, os.ErrClosed }
+
+// TestRotationFailureKeepsLines checks that when error.log cannot be renamed
+// (here error.log.1 is a non-empty directory), the lines are still written
+// to error.log and the failure is reported, rather than every later line
+// being lost.
+func TestRotationFailureKeepsLines(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "error.log")
+	if err := os.MkdirAll(filepath.Join(name+".1", "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := OpenRotatingFile(name, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := New(1024, WithCopy(slog.LevelError, f))
+	log := slog.New(r.Handler(nil))
+	for _, m := range []string{"one", "two", "three"} {
+		log.Error(m)
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(string(b), "\n"); got != 3 || !strings.HasSuffix(string(b), "[ERROR] three\n") {
+		t.Fatalf("error.log holds %d lines:\n%s", got, b)
+	}
+	if st := r.Stats(); st.CopyErrors != 2 {
+		t.Fatalf("copy errors %d, want 2 (two failed rotations)", st.CopyErrors)
+	}
+}
