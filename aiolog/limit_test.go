@@ -93,3 +93,23 @@ func TestMemStatsBounded(t *testing.T) {
 	}
 	runtime.KeepAlive(r)
 }
+
+// TestRateLimitCopy checks that the "suppressed" line, at WARN, reaches the
+// WithCopy writer like every other line at or above its level.
+func TestRateLimitCopy(t *testing.T) {
+	now := t0
+	var copied strings.Builder
+	r := New(4096, WithClock(func() time.Time { return now }), WithLocation(time.UTC),
+		WithRateLimit(1, time.Second), WithCopy(slog.LevelWarn, &copied))
+	log := slog.New(r.Handler(nil))
+	for i := 0; i < 3; i++ {
+		log.Warn("flood", TaskKey, "noisy")
+	}
+	now = now.Add(time.Second)
+	log.Info("calm", TaskKey, "noisy")
+	want := "2015-01-01 00:00:19 [pyb] [WARN] [noisy] flood\n" +
+		"2015-01-01 00:00:20 [pyb] [WARN] [noisy] suppressed 2 lines\n"
+	if copied.String() != want {
+		t.Fatalf("copied:\n%swant:\n%s", copied.String(), want)
+	}
+}

@@ -30,7 +30,8 @@ type limiter struct {
 	n       int
 	per     int64
 	tasks   map[string]*taskLimit
-	nextEnd int64 // earliest end of an interval with dropped lines; 0: none
+	nextEnd int64  // earliest end of an interval with dropped lines; 0: none
+	pending []byte // "suppressed" lines for the WithCopy writer, not yet written
 }
 
 type taskLimit struct {
@@ -108,6 +109,9 @@ func (l *limiter) flush(r *Ring, ts int64) {
 		b = strconv.AppendInt(b, int64(t.dropped), 10)
 		b = append(b, " lines"...)
 		r.appendLocked(ts, slog.LevelWarn, off, n, b)
+		if r.copyW != nil && slog.LevelWarn >= r.copyMin {
+			l.pending = r.appendCopy(l.pending, b)
+		}
 		t.dropped = 0
 		t.start, t.count = ts, 0
 	}

@@ -113,7 +113,9 @@ func WithLocation(loc *time.Location) Option {
 func WithWriteLevel(l slog.Level) Option { return func(r *Ring) { r.level = l } }
 
 // WithCopy copies every line at level min or above to w, followed by a
-// newline, after it is stored in the ring. Writes to w happen outside the
+// newline, after it is stored in the ring, as the ring stores it (a line cut
+// to fit the budget ends with TruncMarker); the rate limit's "suppressed"
+// lines, at WARN, are copied too. Writes to w happen outside the
 // ring's lock and are serialised; failed writes are counted in
 // Stats.CopyErrors. OpenRotatingFile provides the seed's rotated error.log.
 func WithCopy(min slog.Level, w io.Writer) Option {
@@ -193,20 +195,40 @@ func (r *Ring) evictLocked() {
 // appendLocked stores one line. text must already be escaped; it is cut
 // with TruncMarker when longer than the budget allows. taskLen 0 means no task.
 func (r *Ring) appendLocked(ts int64, level slog.Level, taskOff, taskLen int, text []byte) {
-	marker := false
-	if len(text) > r.maxText() {
-		cut := r.maxText() - len(TruncMarker)
-		for cut > 0 && !utf8.RuneStart(text[cut]) {
-			cut--
-		}
+	cut, marker := cutLen(text, r.maxText())
+	if marker {
 		text = text[:cut]
-		marker = true
 		r.truncated++
 		if taskOff+taskLen > cut {
 			taskLen = 0
 		}
 	}
 	r.place(ts, level, taskOff, taskLen, text, marker)
+}
+
+// cutLen returns how much of text a record of at most max text bytes keeps,
+// and whether TruncMarker must follow it: a longer text is cut at a
+// character boundary, leaving room for the marker.
+func cutLen(text []byte, max int) (n int, marker bool) {
+	if len(text) <= max {
+		return len(text), false
+	}
+	cut := max - len(TruncMarker)
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return cut, true
+}
+
+// appendCopy appends line as the ring stores it (cut with TruncMarker when
+// too long) and a newline: the form written to the WithCopy writer.
+func (r *Ring) appendCopy(dst, line []byte) []byte {
+	n, marker := cutLen(line, r.maxText())
+	dst = append(dst, line[:n]...)
+	if marker {
+		dst = append(dst, TruncMarker...)
+	}
+	return append(dst, '\n')
 }
 
 // place finds room for a record of len(text) (+ marker) bytes and writes it.

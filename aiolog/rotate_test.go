@@ -106,3 +106,19 @@ func TestRotationFailureKeepsLines(t *testing.T) {
 		t.Fatalf("copy errors %d, want 2 (two failed rotations)", st.CopyErrors)
 	}
 }
+
+// TestCopyTruncatedLikeRing checks that a line cut to fit the ring reaches
+// the WithCopy writer cut the same way, with the marker, never in the middle
+// of a character.
+func TestCopyTruncatedLikeRing(t *testing.T) {
+	var copied strings.Builder
+	r := New(MinBudget, WithCopy(slog.LevelError, &copied))
+	slog.New(r.Handler(nil)).Error(strings.Repeat("é", 300))
+	got := texts(t, r, Query{})
+	if len(got) != 1 || !strings.HasSuffix(got[0], TruncMarker) {
+		t.Fatalf("ring holds %q", got)
+	}
+	if copied.String() != got[0]+"\n" {
+		t.Fatalf("copied %q\nring   %q", copied.String(), got[0])
+	}
+}

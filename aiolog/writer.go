@@ -27,28 +27,33 @@ func putBuf(b *[]byte) {
 // for it. line does not escape.
 func (r *Ring) writeLine(ts int64, level slog.Level, taskOff, taskLen int, line []byte) {
 	r.mu.Lock()
-	if r.limit != nil && !r.limit.admit(r, ts, line[taskOff:taskOff+taskLen]) {
-		r.mu.Unlock()
-		return
+	ok := true
+	var pending []byte // "suppressed" lines to copy, stored before line
+	if r.limit != nil {
+		ok = r.limit.admit(r, ts, line[taskOff:taskOff+taskLen])
+		pending, r.limit.pending = r.limit.pending, nil
 	}
-	r.appendLocked(ts, level, taskOff, taskLen, line)
+	if ok {
+		r.appendLocked(ts, level, taskOff, taskLen, line)
+	}
 	r.mu.Unlock()
-	if r.copyW != nil && level >= r.copyMin {
-		r.copyLine(line)
+	if len(pending) > 0 {
+		r.copyOut(pending)
+	}
+	if ok && r.copyW != nil && level >= r.copyMin {
+		// Copied so that line, often on its writer's stack, does not escape.
+		bp := getBuf()
+		*bp = r.appendCopy((*bp)[:0], line)
+		r.copyOut(*bp)
+		putBuf(bp)
 	}
 }
 
-func (r *Ring) copyLine(line []byte) {
-	if len(line) > r.maxText() {
-		line = line[:r.maxText()]
-	}
-	// Copied so that line, often on its writer's stack, does not escape.
-	bp := getBuf()
-	*bp = append(append((*bp)[:0], line...), '\n')
+// copyOut writes lines, each ending with a newline, to the WithCopy writer.
+func (r *Ring) copyOut(lines []byte) {
 	r.copyMu.Lock()
-	_, err := r.copyW.Write(*bp)
+	_, err := r.copyW.Write(lines)
 	r.copyMu.Unlock()
-	putBuf(bp)
 	if err != nil {
 		r.copyErrors.Add(1)
 	}
