@@ -228,3 +228,25 @@ func TestConcurrentWritersNoTearing(t *testing.T) {
 	}
 	stop()
 }
+
+// TestFollowCancelDuringReplay checks that cancelling a follower stops a long
+// replay at the next chunk instead of delivering the whole ring first.
+func TestFollowCancelDuringReplay(t *testing.T) {
+	r := New(1 << 20)
+	line := []byte(strings.Repeat("x", 100))
+	for r.Stats().Evicted == 0 {
+		r.Write(line)
+	}
+	total := r.Stats().Lines
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	err := r.Follow(ctx, Query{Tail: -1}, func(Line) error { n++; cancel(); return nil })
+	if !errors.Is(err, context.Canceled) || n == 0 || n > total/2 {
+		t.Fatalf("Follow returned %v after %d of %d lines", err, n, total)
+	}
+	// Already cancelled: nothing is delivered.
+	n = 0
+	if err := r.Follow(ctx, Query{Tail: -1}, func(Line) error { n++; return nil }); !errors.Is(err, context.Canceled) || n != 0 {
+		t.Fatalf("cancelled Follow returned %v after %d lines", err, n)
+	}
+}

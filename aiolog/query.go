@@ -274,9 +274,10 @@ func (r *Ring) walk(c *cursor, end uint64, limit int) {
 
 // scanner drives a query through the ring chunk by chunk.
 type scanner struct {
-	r *Ring
-	m *matcher
-	b batch
+	r   *Ring
+	m   *matcher
+	b   batch
+	ctx context.Context // Follow's: checked before each chunk; nil for Scan
 }
 
 // run scans from c up to end (exclusive), calling fn for every matching
@@ -284,6 +285,11 @@ type scanner struct {
 func (s *scanner) run(c cursor, end uint64, fn func(Line) error) (cursor, error) {
 	r := s.r
 	for c.seq < end {
+		if s.ctx != nil {
+			if err := s.ctx.Err(); err != nil {
+				return c, err
+			}
+		}
 		s.b.reset()
 		r.mu.Lock()
 		lost := r.resolve(&c)
@@ -341,6 +347,11 @@ func (s *scanner) start(tail int, follow bool) (cursor, uint64, error) {
 	s.b.only = true
 	c := first
 	for c.seq < endc.seq {
+		if s.ctx != nil {
+			if err := s.ctx.Err(); err != nil {
+				return c, 0, err
+			}
+		}
 		s.b.reset()
 		r.mu.Lock()
 		r.resolve(&c)
@@ -420,7 +431,8 @@ func (r *Ring) TaskLog(task string, n int) []string {
 
 // Follow calls fn for the lines selected by q as they are written (tail -F),
 // after replaying existing ones as q.Tail says, until ctx is done (it then
-// returns ctx.Err()) or fn returns an error. The writer that stores a line
+// returns ctx.Err(), also in the middle of a replay or catch-up, checked
+// every chunk of about 256 KiB) or fn returns an error. The writer that stores a line
 // wakes the follower: there is no polling, and writers never wait for a
 // follower. When a follower falls so far behind that lines it has not read
 // are evicted, it gets one Line whose Lost field counts them exactly, and
@@ -431,7 +443,7 @@ func (r *Ring) Follow(ctx context.Context, q Query, fn func(Line) error) error {
 	if err != nil {
 		return err
 	}
-	s := &scanner{r: r, m: m}
+	s := &scanner{r: r, m: m, ctx: ctx}
 	c, end, err := s.start(q.Tail, true)
 	if err != nil {
 		return err
