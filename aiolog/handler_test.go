@@ -101,3 +101,27 @@ func TestDurationFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestHandlerZeroAllocs checks the documented promise: a record with string,
+// number, bool, duration and time attributes, through a handler with
+// WithAttrs and WithGroup, is stored without allocating.
+func TestHandlerZeroAllocs(t *testing.T) {
+	r := New(64 << 10)
+	h := r.Handler(nil).WithAttrs([]slog.Attr{slog.String("board", "pyb")}).WithGroup("g")
+	// The record is built once: slog itself allocates for more than five
+	// attributes.
+	rec := slog.NewRecord(t0, slog.LevelInfo, "LED toggled", 0)
+	rec.AddAttrs(slog.String(TaskKey, "hello_task"), slog.Int("led", 3), slog.Bool("on", true),
+		slog.Float64("v", 3.3), slog.Uint64("u", 7), slog.Duration("took", time.Second), slog.Time("at", t0))
+	ctx := context.Background()
+	allocs := testing.AllocsPerRun(200, func() { h.Handle(ctx, rec) })
+	if allocs != 0 {
+		t.Fatalf("%v allocs per record", allocs)
+	}
+	// Through a Logger, with the three attributes of BenchmarkHandlerWrite.
+	log := slog.New(r.Handler(nil))
+	allocs = testing.AllocsPerRun(200, func() { log.Info("LED toggled", TaskKey, "hello_task", "led", 3, "on", true) })
+	if allocs != 0 {
+		t.Fatalf("%v allocs per logger call", allocs)
+	}
+}
