@@ -539,3 +539,37 @@ func TestUnauthorizedTCPConnectionClosed(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowEndsWhenClientGoesAway: a follow whose client disconnects
+// ends on the server (its connection place is given back), without the
+// server closing; with MaxConns 1 a leaked follow would shut out everyone.
+func TestFollowEndsWhenClientGoesAway(t *testing.T) {
+	p := newProgram(t)
+	p.serve(t, control.Config{MaxConns: 1})
+	{
+		cl := newClient(t, client.Options{Socket: p.sock})
+		ctx, cancel := context.WithCancel(ctxT(t))
+		got := make(chan struct{}, 1)
+		done := make(chan error, 1)
+		go func() {
+			done <- cl.Stream(ctx, []string{"follow", "-n", "1"}, func(control.Event) error {
+				select {
+				case got <- struct{}{}:
+				default:
+				}
+				return nil
+			})
+		}()
+		select {
+		case <-got: // attached
+		case err := <-done:
+			t.Fatalf("stream: %v", err)
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatalf("stream ended with %v", err)
+		}
+		cl.Close()
+		servedAgain(t, p.sock)
+	}
+}
