@@ -269,8 +269,12 @@ func names(ts []*Task) []string {
 // stored arguments, and returns the names it started.
 func (g *Group) Start(patterns ...string) ([]string, error) {
 	ts, err := g.Find(patterns...)
+	return startAll(ts, err)
+}
+
+// startAll starts the tasks that are not running and joins errs with theirs.
+func startAll(ts []*Task, errs ...error) ([]string, error) {
 	var started []string
-	errs := []error{err}
 	for _, t := range ts {
 		ok, e := t.Start()
 		if ok {
@@ -355,16 +359,7 @@ func (g *Group) timeoutOf(t *Task) time.Duration {
 func (g *Group) Restart(ctx context.Context, patterns ...string) ([]string, error) {
 	ts, err := g.Find(patterns...)
 	_, stopErr := g.stop(ctx, ts, nil)
-	errs := []error{err, stopErr}
-	var started []string
-	for _, t := range ts {
-		ok, e := t.Start()
-		if ok {
-			started = append(started, t.name)
-		}
-		errs = append(errs, e)
-	}
-	return started, errors.Join(errs...)
+	return startAll(ts, err, stopErr)
 }
 
 // Delete stops the matching tasks and removes them from the group. A task
