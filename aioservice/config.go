@@ -139,6 +139,9 @@ type Entry struct {
 	// spans holds the original-text spans of the top-level values, for edits.
 	spans   map[string][2]int
 	inKw    map[string]bool // the value is inside "kwargs"
+	// written holds each key's path relative to the entry as the user
+	// wrote it ("requires", "kwargs.require"), for error fields.
+	written map[string]string
 	objOpen int             // original offset just after the entry's '{'
 	last    int             // original end of its last value; -1 when empty
 	line    int
@@ -315,7 +318,7 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 var entryKeys = "enabled, args, kwargs, schedule, requires, after, restart, stop_timeout, exec, type, info, docs"
 
 func (p *parser) entry(f jfield) (*Entry, error) {
-	e := &Entry{Name: f.key, off: map[string]int{"": f.keyOff}, spans: map[string][2]int{}, inKw: map[string]bool{}, last: -1}
+	e := &Entry{Name: f.key, off: map[string]int{"": f.keyOff}, spans: map[string][2]int{}, inKw: map[string]bool{}, written: map[string]string{}, last: -1}
 	o := p.m.orig(f.keyOff)
 	e.line = 1 + bytes.Count(p.orig[:o], []byte("\n"))
 	fields, ok := readObject(f.val, f.valOff)
@@ -349,6 +352,7 @@ func (p *parser) entryField(e *Entry, g jfield, seen map[string]bool, inKw bool)
 	e.off[key] = g.valOff
 	e.spans[key] = [2]int{p.m.orig(g.valOff), p.m.origEnd(g.valEnd)}
 	e.inKw[key] = inKw
+	e.written[key] = strings.TrimPrefix(field, e.Name+".")
 	typeErr := func(want string) error {
 		return p.errAt(g.valOff, field, "want "+want+", not "+jsonKind(g.val), nil)
 	}
@@ -600,4 +604,13 @@ func (c *Config) setField(name, key string, val []byte) []byte {
 	default:
 		return splice(c.last, c.last, ",\n  "+strconv.Quote(name)+": {"+kv+"}")
 	}
+}
+
+// field returns the error field of the entry's key as the user wrote it:
+// "time.requires", or "time.kwargs.require" for the seed's spelling.
+func (e *Entry) field(key string) string {
+	if w, ok := e.written[key]; ok {
+		return e.Name + "." + w
+	}
+	return e.Name + "." + key
 }

@@ -372,9 +372,9 @@ func (m *Manager) validate(c *Config) error {
 		}
 		for i, d := range e.Requires {
 			if !defined(d) {
-				k := fmt.Sprintf("requires[%d]", i)
+				k := fmt.Sprintf("[%d]", i)
 				err := &MissingError{Service: e.Name, Missing: d}
-				return c.p.errAt(e.off[k], e.Name+"."+k, err.Error(), err)
+				return c.p.errAt(e.off["requires"+k], e.field("requires")+k, err.Error(), err)
 			}
 		}
 		svc, _ := m.definition(e.Name, c)
@@ -415,7 +415,7 @@ func (m *Manager) validate(c *Config) error {
 					if e, ok := c.Entry(n); ok {
 						for _, k := range []string{"requires", "after"} {
 							if off, ok := e.off[k]; ok {
-								return c.p.errAt(off, e.Name+"."+k, err.Error(), err)
+								return c.p.errAt(off, e.field(k), err.Error(), err)
 							}
 						}
 					}
