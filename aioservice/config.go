@@ -137,13 +137,13 @@ type Entry struct {
 	// path relative to the entry ("" is the entry's key).
 	off map[string]int
 	// spans holds the original-text spans of the top-level values, for edits.
-	spans   map[string][2]int
-	inKw    map[string]bool // the value is inside "kwargs"
+	spans map[string][2]int
+	inKw  map[string]bool // the value is inside "kwargs"
 	// written holds each key's path relative to the entry as the user
 	// wrote it ("requires", "kwargs.require"), for error fields.
 	written map[string]string
-	objOpen int             // original offset just after the entry's '{'
-	last    int             // original end of its last value; -1 when empty
+	objOpen int // original offset just after the entry's '{'
+	last    int // original end of its last value; -1 when empty
 	line    int
 }
 
@@ -463,7 +463,23 @@ func (p *parser) decodeFields(g jfield, field string, dst any, targets map[strin
 	if !ok {
 		return p.errAt(g.valOff, field, "want an object, not "+jsonKind(g.val), nil)
 	}
+	seen := make(map[string]bool, len(fields))
 	for _, h := range fields {
+		if seen[h.key] {
+			return p.errAt(h.keyOff, field+"."+h.key, "set twice", nil)
+		}
+		seen[h.key] = true
+		if len(h.val) > 0 && h.val[0] == '{' { // exec.env: its keys once each too
+			if inner, ok := readObject(h.val, h.valOff); ok {
+				in := make(map[string]bool, len(inner))
+				for _, k := range inner {
+					if in[k.key] {
+						return p.errAt(k.keyOff, field+"."+h.key+"."+k.key, "set twice", nil)
+					}
+					in[k.key] = true
+				}
+			}
+		}
 		t, known := targets[h.key]
 		if !known {
 			keys := make([]string, 0, len(targets))
