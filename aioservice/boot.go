@@ -179,7 +179,11 @@ func (m *Manager) setNote(e *entry, note string) {
 func (m *Manager) ready(name string) (bool, string) {
 	m.mu.Lock()
 	e := m.entries[name]
-	sched := e != nil && e.sched
+	var sched bool
+	var note string
+	if e != nil {
+		sched, note = e.sched, e.note
+	}
 	m.mu.Unlock()
 	switch {
 	case e == nil:
@@ -196,11 +200,17 @@ func (m *Manager) ready(name string) (bool, string) {
 	switch {
 	case e.st.Type == Core && st == aioctl.Done:
 		return true, ""
+	case st == aioctl.Scheduled && note != "":
+		// Boot or Init kept it from starting: say why.
+		return false, "did not start (" + strings.TrimPrefix(note, "not started: ") + ")"
 	case e.st.Type == Core && st == aioctl.Scheduled:
 		return false, "has not been booted"
 	case e.st.Type != Core && (st.Active() || sched):
 		return true, ""
 	case st == aioctl.Error || st == aioctl.GaveUp:
+		if err := e.task.Err(); err != nil {
+			return false, "failed: " + describe(err)
+		}
 		return false, "failed"
 	}
 	return false, "is " + st.String()
