@@ -32,8 +32,11 @@
 // NewServer (or Serve) opens an HTTP + JSON server on a unix socket —
 // by default $XDG_RUNTIME_DIR/aiotools/NAME.sock, else
 // $TMPDIR/aiotools-UID/NAME.sock — in a 0700 directory, mode 0600; the
-// peer's uid is checked with SO_PEERCRED (same user or root only). A
-// stale socket is replaced; a live one is never taken over. TCP is
+// peer's uid is checked with SO_PEERCRED (same user or root only). The
+// server holds an exclusive flock on NAME.sock.lock beside the socket for
+// its whole life, so of two programs started at once on one path exactly
+// one gets it; the other fails at once. A stale socket is replaced; a
+// live one is never taken over. TCP is
 // optional: without a Token only on loopback (and only for loopback Host
 // headers), with a Token (compared in constant time) anywhere. Request
 // body, headers, header and read time, idle time and the number of

@@ -89,15 +89,47 @@ func CheckSocketDir(dir string) error {
 	return nil
 }
 
+// unixSocket is a bound control socket with what proves it is ours: the
+// lock on PATH.lock and the socket file bound.
+type unixSocket struct {
+	*net.UnixListener
+	path  string
+	lock  *socketLock
+	bound os.FileInfo // the socket file as bound (nil if it could not be read)
+}
+
 // listenUnix opens the control socket at path: in a private directory,
-// mode 0600, replacing a stale socket but never a live one.
-func listenUnix(path string) (*net.UnixListener, error) {
+// mode 0600, replacing a stale socket but never a live one. It first
+// takes the lock on PATH.lock (and keeps it until close), so of programs
+// started at once on the same path exactly one judges a stale socket
+// stale and binds the path; the others fail at once.
+func listenUnix(path string) (*unixSocket, error) {
 	if len(path) > maxSocketPath {
 		return nil, fmt.Errorf("control: socket path %s is %d bytes, over the limit of %d: choose a shorter one", path, len(path), maxSocketPath)
 	}
 	if err := privateDir(filepath.Dir(path)); err != nil {
 		return nil, err
 	}
+	lock, err := lockSocket(path)
+	if err != nil {
+		return nil, err
+	}
+	l, err := bindUnix(path)
+	if err != nil {
+		lock.release()
+		return nil, err
+	}
+	u := &unixSocket{UnixListener: l, path: path, lock: lock}
+	if fi, err := os.Lstat(path); err == nil {
+		u.bound = fi
+	}
+	return u, nil
+}
+
+// bindUnix replaces a stale socket at path and binds it; the caller holds
+// the path's lock, so only a program that does not take it (an older one,
+// or another kind) can be listening there.
+func bindUnix(path string) (*net.UnixListener, error) {
 	if fi, err := os.Lstat(path); err == nil {
 		if fi.Mode()&os.ModeSocket == 0 {
 			return nil, fmt.Errorf("control: %s exists and is not a socket: not touching it", path)
@@ -123,12 +155,41 @@ func listenUnix(path string) (*net.UnixListener, error) {
 	if err != nil {
 		return nil, fmt.Errorf("control: listen on %s: %w", path, err)
 	}
-	l.SetUnlinkOnClose(true)
+	// Close must not unlink by name: the file at path may no longer be
+	// this socket. close removes it only if it still is, under the lock.
+	l.SetUnlinkOnClose(false)
 	if err := os.Chmod(path, 0o600); err != nil {
 		l.Close()
+		os.Remove(path)
 		return nil, fmt.Errorf("control: chmod socket %s: %w", path, err)
 	}
 	return l, nil
+}
+
+// close stops listening, removes the socket file if it is still the one
+// this listener bound, and then removes and releases the lock. Only the
+// first call does anything; http.Server.Shutdown closes the listener too
+// (through Close, which does not remove anything), so the server calls
+// close once it is done serving.
+func (u *unixSocket) close() error {
+	lerr := u.UnixListener.Close()
+	if errors.Is(lerr, net.ErrClosed) {
+		lerr = nil
+	}
+	var rerr error
+	if u.lock != nil && u.bound != nil {
+		if now, err := os.Lstat(u.path); err == nil && os.SameFile(u.bound, now) {
+			if err := os.Remove(u.path); err != nil && !errors.Is(err, os.ErrNotExist) {
+				rerr = fmt.Errorf("control: removing socket %s: %w", u.path, err)
+			}
+		}
+	}
+	var uerr error
+	if u.lock != nil {
+		uerr = u.lock.release()
+		u.lock = nil
+	}
+	return errors.Join(lerr, rerr, uerr)
 }
 
 // limitListener refuses connections over max and those check rejects,

@@ -64,4 +64,7 @@ func TestBusySocketNeverStolen(t *testing.T) {
 	if err != nil || !os.SameFile(before, after) {
 		t.Fatalf("busy program's socket replaced or removed: %v", err)
 	}
+	if _, err := os.Lstat(path + ".lock"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a server that did not start left its lock file behind (%v)", err)
+	}
 }

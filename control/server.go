@@ -84,7 +84,8 @@ type Server struct {
 	socket string
 	unix   *http.Server
 	tcp    *http.Server
-	ul, tl net.Listener
+	ul     *unixSocket
+	tl     net.Listener
 
 	base   context.Context // parent of every request's context
 	cancel context.CancelFunc
@@ -95,9 +96,13 @@ type Server struct {
 }
 
 // NewServer checks the configuration, opens the listeners (the unix
-// socket, and TCP when Addr is set) and starts serving on them. A live
-// socket at the path is never taken over: NewServer then fails; a stale
-// one (nobody answers) is replaced. Close stops the server.
+// socket, and TCP when Addr is set) and starts serving on them. The
+// server holds an exclusive lock on the socket's path plus ".lock" (a
+// 0600 file beside it) for its whole life: a second server on the same
+// path fails at once with an error naming the path, even when both start
+// together. A live socket at the path is never taken over: NewServer then
+// fails; a stale one (nobody answers, nobody holds the lock) is replaced.
+// Close stops the server.
 func NewServer(cfg Config) (*Server, error) {
 	in := cfg.Interp
 	if in == nil {
@@ -149,7 +154,7 @@ func NewServer(cfg Config) (*Server, error) {
 	s.base, s.cancel = context.WithCancel(context.Background())
 	if s.ul != nil {
 		s.unix = s.httpServer(s.handler(false))
-		s.serve(s.unix, &limitListener{Listener: s.ul, max: cfg.MaxConns, check: s.checkPeer, log: s.log})
+		s.serve(s.unix, &limitListener{Listener: s.ul.UnixListener, max: cfg.MaxConns, check: s.checkPeer, log: s.log})
 	}
 	if s.tl != nil {
 		s.tcp = s.httpServer(s.handler(true))
@@ -230,7 +235,9 @@ func (s *Server) Addr() net.Addr {
 func (s *Server) Interp() *Interp { return s.in }
 
 // Close stops accepting, ends open streams, waits briefly for commands in
-// progress and removes the socket.
+// progress, removes the socket (only if the file at the path is still the
+// socket it bound, and while it holds the lock) and then removes and
+// releases the lock file.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		s.cancel() // ends the streams; one-shot commands run on
@@ -247,19 +254,23 @@ func (s *Server) Close() error {
 			}
 		}
 		s.wg.Wait()
-		s.closeListeners()
+		if err := s.closeListeners(); err != nil {
+			errs = append(errs, err)
+		}
 		s.closeErr = errors.Join(errs...)
 	})
 	return s.closeErr
 }
 
-func (s *Server) closeListeners() {
+func (s *Server) closeListeners() error {
+	var err error
 	if s.ul != nil {
-		s.ul.Close() // unlinks the socket
+		err = s.ul.close() // removes the socket (if still ours) and the lock
 	}
 	if s.tl != nil {
 		s.tl.Close()
 	}
+	return err
 }
 
 // checkLoopback refuses an address whose host is not a loopback address.

@@ -179,7 +179,7 @@ func TestStaleSocketReplacedLiveNeverStolen(t *testing.T) {
 	}
 	// A live one is not taken over.
 	_, err = control.NewServer(control.Config{Interp: p.in, Socket: path, Logger: slog.New(slog.DiscardHandler)})
-	if err == nil || !strings.Contains(err.Error(), "another program is listening") {
+	if err == nil || !strings.Contains(err.Error(), "another program holds") || !strings.Contains(err.Error(), path) {
 		t.Fatalf("second server on a live socket: %v", err)
 	}
 	if _, err := p.cl.Status(ctxT(t)); err != nil {
