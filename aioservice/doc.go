@@ -84,4 +84,8 @@
 // out (WithoutWatcherRestart, or WatcherArgs.Exclude), counts errors per
 // task and error type (Show, Report), and after max_errors runs its action
 // (by default: log and exit 1, for a supervisor to restart the program).
+// Tasks on a schedule (schedule.service, or any task an aioschedule
+// Scheduler runs) are left to their schedule: one that ends in error runs
+// again when it is next due, not at the watcher's next check. Their errors
+// are still counted; "restart_scheduled": true restarts them too.
 package aioservice

@@ -970,3 +970,16 @@ func (m *Manager) noWatch(task string) bool {
 	e := m.entries[name]
 	return e != nil && e.svc.noWatch && strings.HasPrefix(task, TaskName(name))
 }
+
+// scheduled reports whether the task is the main task of a service the
+// manager has handed to its scheduler.
+func (m *Manager) scheduled(task string) bool {
+	name, ok := strings.CutSuffix(task, Suffix)
+	if !ok {
+		return false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e := m.entries[name]
+	return e != nil && e.sched
+}

@@ -28,11 +28,20 @@ type WatcherArgs struct {
 	Restart bool `json:"restart"`
 	// Exclude lists task names or '*' patterns it does not restart.
 	Exclude []string `json:"exclude,omitempty"`
+	// RestartScheduled also restarts tasks that are on a schedule (a
+	// schedule.service, or any task of an aioschedule.Scheduler) when they
+	// end in error. By default (false) those are left to their schedule:
+	// they run again when next due. Their errors are counted either way.
+	RestartScheduled bool `json:"restart_scheduled,omitempty"`
 }
 
 // Watcher is the watcher service: every Every it finds the tasks of its
-// group that are in error, restarts them (unless they opted out), and
-// counts errors per task and error type. After MaxErrors errors it runs
+// group that are in error, restarts them (unless they opted out, are
+// excluded, or are on a schedule), and counts errors per task and error
+// type. A task on a schedule (a schedule.service, or a task scheduled by
+// an aioschedule.Scheduler on the group) is left to its schedule: it runs
+// again when it is next due, not at the watcher's next check; its errors
+// are still counted (set WatcherArgs.RestartScheduled to restart it too). After MaxErrors errors it runs
 // its action, by default: log the report and exit the process with status
 // 1, so that a supervisor (systemd, a container runtime) restarts it.
 type Watcher struct {
@@ -187,6 +196,10 @@ func (w *Watcher) sweep(ctx context.Context, g *aioctl.Group, self string, a Wat
 		}
 		if !restart || !a.Restart || excluded(t.Name(), a.Exclude) || (m != nil && m.noWatch(t.Name())) {
 			continue
+		}
+		onSchedule := (len(sts) == 1 && sts[0].Schedule != nil) || (m != nil && m.scheduled(t.Name()))
+		if onSchedule && !a.RestartScheduled {
+			continue // its schedule runs it again when due
 		}
 		if ok, _ := t.Start(); ok {
 			restarted = append(restarted, t.Name())

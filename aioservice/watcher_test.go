@@ -3,12 +3,15 @@ package aioservice
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/aioschedule"
 	"github.com/aiotools-go/aiotools/clock"
 )
 
@@ -156,4 +159,101 @@ func TestWatcherCountsErrorsFromBeforeItStarted(t *testing.T) {
 		t.Errorf("total %d, state %v, checks %d: with restart off it must only count, once", w.Total(), bad.State(), w.Checks())
 	}
 	m.Close(t.Context())
+}
+
+// A schedule service that ends in error is left to its schedule: the
+// watcher counts its error but does not restart it at its next check
+// (unless RestartScheduled); its schedule runs it again when due.
+func TestWatcherLeavesScheduledTasksToTheirSchedule(t *testing.T) {
+	for _, restartScheduled := range []bool{false, true} {
+		t.Run(fmt.Sprintf("restart_scheduled=%v", restartScheduled), func(t *testing.T) {
+			fc := clock.NewFake(time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC))
+			g := quietGroup(aioctl.WithClock(fc))
+			w := NewWatcher(WithAction(func(context.Context, *Watcher) {}))
+			var flakyRuns atomic.Int32
+			flaky := func(ctx context.Context, _ struct{}) (int, error) {
+				if flakyRuns.Add(1) == 1 {
+					return 0, errors.New("first run fails")
+				}
+				<-ctx.Done()
+				return 0, ctx.Err()
+			}
+			fails := func(context.Context, struct{}) (int, error) { return 0, errors.New("tick failed") }
+			r := NewRegistry()
+			r.MustRegister(w.Service(WatcherArgs{Every: Duration(10 * time.Second), Restart: true, RestartScheduled: restartScheduled}))
+			r.MustRegister(Define("flaky", flaky, struct{}{}))
+			r.MustRegister(Define("tick", fails, struct{}{}, WithType(Schedule),
+				WithScheduleSpec(aioschedule.Spec{StartIn: 5 * time.Second, Repeat: 100 * time.Second})))
+			m := NewManager(g, r)
+			defer g.Close(t.Context())
+			defer m.Close(t.Context())
+			events := make(chan aioctl.Event, 64)
+			cancel := g.Watch(func(e aioctl.Event) {
+				if e.Name != "watcher.service" && (e.To == aioctl.Running || e.To == aioctl.Error) {
+					events <- e
+				}
+			})
+			defer cancel()
+			if err := m.LoadAll(t.Context(), false); err != nil {
+				t.Fatal(err)
+			}
+			if err := m.Init(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			// Called after the watcher's own hook (registered by Init), so
+			// an event here has been counted.
+			tickErrs := make(chan struct{}, 8)
+			cancelAfter := g.Watch(func(e aioctl.Event) {
+				if e.Name == "tick.service" && e.To == aioctl.Error {
+					tickErrs <- struct{}{}
+				}
+			})
+			defer cancelAfter()
+			drain := func() (out []string) {
+				for len(events) > 0 {
+					e := <-events
+					out = append(out, e.Name+" "+e.To.String()+" "+e.Cause.String())
+				}
+				return out
+			}
+			wait := func(name string, to aioctl.State) {
+				t.Helper()
+				for e := range events {
+					if e.Name == name && e.To == to {
+						return
+					}
+				}
+			}
+			wait("flaky.service", aioctl.Error)
+			fc.WaitTimers(2, t.Context().Done()) // the watcher and the scheduler wait
+			fc.Advance(5 * time.Second)          // tick is due and fails
+			wait("tick.service", aioctl.Error)
+			fc.WaitTimers(2, t.Context().Done())
+			drain()
+			fc.Advance(5 * time.Second) // the watcher's check
+			fc.WaitTimers(2, t.Context().Done())
+			got := drain()
+			if !slices.Contains(got, "flaky.service running user") {
+				t.Errorf("events %v: the watcher did not restart flaky.service", got)
+			}
+			if restarted := slices.Contains(got, "tick.service running user"); restarted != restartScheduled {
+				t.Errorf("events %v: tick.service restarted by the watcher: %v, want %v", got, restarted, restartScheduled)
+			}
+			if c := w.Counts()["tick.service"]["Error"]; c < 1 {
+				t.Errorf("tick.service errors counted: %d, want at least 1", c)
+			}
+			if restartScheduled {
+				return
+			}
+			if tk, _ := g.Get("tick.service"); tk.State() != aioctl.Error {
+				t.Errorf("tick.service is %v before its next run, want left in error", tk.State())
+			}
+			<-tickErrs                   // its first failure
+			fc.Advance(95 * time.Second) // tick is due again: its schedule runs it
+			<-tickErrs
+			if c := w.Counts()["tick.service"]["Error"]; c != 2 {
+				t.Errorf("tick.service errors counted: %d, want 2", c)
+			}
+		})
+	}
 }
