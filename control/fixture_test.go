@@ -130,4 +130,26 @@ func ctxT(t *testing.T) context.Context {
 	return ctx
 }
 
-func runtimeGosched() { time.Sleep(10 * time.Millisecond) } // polling an external condition (the server's accept loop)
+// pollUntil calls check until it returns nil, for at most timeout, and
+// fails the test with check's last error otherwise. It is only for
+// conditions outside the test's reach that give no event to wait on
+// (the server giving back a closed
+// connection's place when its serving goroutine sees it close); everything else waits on channels. The pause between tries
+// grows from 1 ms to 50 ms: a quick condition is seen quickly, a slow one
+// is not spun on, and the whole wait is bounded.
+func pollUntil(t testing.TB, timeout time.Duration, what string, check func() error) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	pause := time.Millisecond
+	for {
+		err := check()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: still not so after %v: %v", what, timeout, err)
+		}
+		time.Sleep(pause)
+		pause = min(2*pause, 50*time.Millisecond)
+	}
+}

@@ -375,19 +375,12 @@ func slowClient(t *testing.T, sock string) net.Conn {
 // places of closed connections back when it sees them close.
 func servedAgain(t *testing.T, sock string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	pollUntil(t, 10*time.Second, "a new client served after the flood", func() error {
 		cl := newClient(t, client.Options{Socket: sock})
+		defer cl.Close()
 		_, err := cl.Status(ctxT(t), "blink")
-		cl.Close()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not served after the flood: %v", err)
-		}
-		runtimeGosched()
-	}
+		return err
+	})
 }
 
 func TestTCPTokenAndLoopback(t *testing.T) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,30 +75,28 @@ func (s *tmuxSession) screen() string { return s.run("capture-pane", "-p", "-t",
 // event to wait on) until ok says yes, for at most 10 s.
 func (s *tmuxSession) waitFor(what string, ok func(screen string) bool) string {
 	s.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		sc := s.screen()
-		if ok(sc) {
-			return sc
+	var sc string
+	pollUntil(s.t, 10*time.Second, "waiting for "+what, func() error {
+		if sc = s.screen(); ok(sc) {
+			return nil
 		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("waiting for %s; screen:\n%s", what, sc)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return fmt.Errorf("screen:\n%s", sc)
+	})
+	return sc
 }
 
 // waitGone waits until the session's command has ended (the session,
 // and with it the private tmux server, is gone).
 func (s *tmuxSession) waitGone() {
 	s.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for exec.Command(s.tmux, "-S", s.socket, "has-session", "-t", "t").Run() == nil {
-		if time.Now().After(deadline) {
-			s.t.Fatalf("the session did not end; screen:\n%s", s.screen())
+	pollUntil(s.t, 10*time.Second, "the session ending", func() error {
+		if exec.Command(s.tmux, "-S", s.socket, "has-session", "-t", "t").Run() != nil {
+			return nil
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		// Not s.screen: the session may end between the two commands.
+		sc, _ := exec.Command(s.tmux, "-S", s.socket, "capture-pane", "-p", "-t", "t").CombinedOutput()
+		return fmt.Errorf("the session is still there; screen:\n%s", sc)
+	})
 }
 
 // lastLine is the screen's last non-empty line (the prompt line).
@@ -192,4 +191,28 @@ func TestShellInTmux(t *testing.T) {
 	s2.waitPrompt("aioctl> log -f -n 1 LED")
 	s2.keys("C-u", "C-d") // Ctrl-D leaves too
 	s2.waitGone()
+}
+
+// pollUntil calls check until it returns nil, for at most timeout, and
+// fails the test with check's last error otherwise. It is only for
+// conditions outside the test's reach that give no event to wait on
+// (another program's screen, read with tmux
+// capture-pane, and whether its tmux session still exists); everything else waits on channels. The pause between tries
+// grows from 1 ms to 50 ms: a quick condition is seen quickly, a slow one
+// is not spun on, and the whole wait is bounded.
+func pollUntil(t testing.TB, timeout time.Duration, what string, check func() error) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	pause := time.Millisecond
+	for {
+		err := check()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: still not so after %v: %v", what, timeout, err)
+		}
+		time.Sleep(pause)
+		pause = min(2*pause, 50*time.Millisecond)
+	}
 }
