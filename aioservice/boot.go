@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aiotools-go/aiotools/aioctl"
@@ -20,7 +21,10 @@ import (
 //	[ OK ] Booting network.service...
 //
 // The error joins the services that failed or did not start; a dependency
-// cycle is a *CycleError and starts nothing.
+// cycle is a *CycleError and starts nothing. A service that did not start
+// because a service it requires was not up starts late, once all it
+// requires is up (a core service ended Done, another is Running), for
+// instance when the watcher restarts a failed core service.
 func (m *Manager) Boot(ctx context.Context) error { return m.up(ctx, true) }
 
 // Init starts the loaded, enabled services that are not core services, in
@@ -114,6 +118,7 @@ func (m *Manager) up(ctx context.Context, core bool) error {
 	launch := func(i int) {
 		if blocked[i] != "" {
 			m.setNote(sel[i], "not started: "+blocked[i])
+			m.wait(sel[i].name)
 			m.printf("[ ERROR ] %s not started: %s", TaskName(sel[i].name), blocked[i])
 			errs = append(errs, &ServiceError{Service: sel[i].name, Err: errors.New("not started: " + blocked[i])})
 			settle(outcome{i: i, ok: false, reason: "did not start"})
@@ -200,7 +205,7 @@ func (m *Manager) ready(name string) (bool, string) {
 	switch {
 	case e.st.Type == Core && st == aioctl.Done:
 		return true, ""
-	case st == aioctl.Scheduled && note != "":
+	case st == aioctl.Scheduled && note != "" && !sched:
 		// Boot or Init kept it from starting: say why.
 		return false, "did not start (" + strings.TrimPrefix(note, "not started: ") + ")"
 	case e.st.Type == Core && st == aioctl.Scheduled:
@@ -220,7 +225,10 @@ func (m *Manager) ready(name string) (bool, string) {
 // returns. It runs on a goroutine of its own; its lines are in the outcome.
 func (m *Manager) startOne(ctx context.Context, e *entry, i int) outcome {
 	tn := TaskName(e.name)
-	m.setNote(e, "")
+	m.mu.Lock()
+	e.note = ""
+	delete(m.waiting, e.name)
+	m.mu.Unlock()
 	fail := func(reason, format string, args ...any) outcome {
 		return outcome{i: i, reason: reason, lines: []string{fmt.Sprintf(format, args...)}}
 	}
@@ -315,6 +323,9 @@ func (m *Manager) Stop(ctx context.Context) error {
 			levels = append(levels, []string{e.name})
 		}
 	}
+	m.mu.Lock()
+	clear(m.waiting) // stopped services start with the next Boot or Init, not late
+	m.mu.Unlock()
 	var errs []error
 	for i := len(levels) - 1; i >= 0; i-- {
 		var names []string
@@ -339,6 +350,15 @@ func (m *Manager) Stop(ctx context.Context) error {
 // Close stops the services (see Stop) and closes the scheduler the manager
 // created, if any.
 func (m *Manager) Close(ctx context.Context) error {
+	m.mu.Lock()
+	m.closed = true
+	unwatch := m.unwatch
+	m.unwatch = nil
+	m.mu.Unlock()
+	if unwatch != nil {
+		unwatch()
+	}
+	m.late.Wait()
 	err := m.Stop(ctx)
 	m.mu.Lock()
 	owned := m.owned
@@ -349,4 +369,118 @@ func (m *Manager) Close(ctx context.Context) error {
 	}
 	managers.CompareAndDelete(m.g, m)
 	return err
+}
+
+// wait records that the service named name did not start because a
+// service it requires was not up, and watches the group (once) so that it
+// starts late when that service comes up.
+func (m *Manager) wait(name string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return
+	}
+	if m.waiting == nil {
+		m.waiting = map[string]bool{}
+	}
+	m.waiting[name] = true
+	if m.unwatch == nil {
+		m.unwatch = m.g.Watch(m.onEvent)
+	}
+}
+
+// onEvent starts late the services waiting for the service whose main
+// task came up: a core service that ended Done, another that is Running.
+// It runs on the goroutine that changed the state, so it only picks the
+// candidates; the starts happen on a goroutine of their own.
+func (m *Manager) onEvent(ev aioctl.Event) {
+	if ev.To != aioctl.Done && ev.To != aioctl.Running {
+		return
+	}
+	name, ok := strings.CutSuffix(ev.Name, Suffix)
+	if !ok {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	dep := m.entries[name]
+	if m.closed || len(m.waiting) == 0 || dep == nil || dep.task != ev.Task ||
+		(dep.st.Type == Core) != (ev.To == aioctl.Done) {
+		return
+	}
+	var cands []string
+	for _, n := range m.order {
+		if e := m.entries[n]; m.waiting[n] && slices.Contains(e.st.Requires, name) {
+			cands = append(cands, n)
+		}
+	}
+	if len(cands) == 0 {
+		return
+	}
+	m.late.Add(1)
+	go func() {
+		defer m.late.Done()
+		for _, n := range cands {
+			m.startLate(n, name)
+		}
+	}()
+}
+
+// startLate starts the waiting service named name, now that the service
+// up is up, if every service it requires is up and nobody started it.
+func (m *Manager) startLate(name, up string) {
+	m.mu.Lock()
+	e := m.entries[name]
+	m.mu.Unlock()
+	if e == nil || e.task == nil {
+		return
+	}
+	for _, d := range e.st.Requires {
+		if ok, why := m.ready(d); !ok {
+			// Still blocked by another: it starts when that one is up.
+			m.mu.Lock()
+			if m.waiting[name] && m.entries[name] == e {
+				e.note = "not started: requires " + TaskName(d) + ", which " + why
+			}
+			m.mu.Unlock()
+			return
+		}
+	}
+	m.mu.Lock()
+	if !m.waiting[name] || m.entries[name] != e || m.closed {
+		m.mu.Unlock()
+		return
+	}
+	delete(m.waiting, name)
+	m.mu.Unlock()
+	tn := TaskName(name)
+	note := "started late, when " + TaskName(up) + " came up"
+	var err error
+	switch {
+	case e.st.Type == Schedule && e.sched:
+		m.setNote(e, "")
+		return // scheduled since by hand
+	case e.st.Type == Schedule:
+		var s Scheduler
+		if s, err = m.scheduler(); err == nil {
+			err = s.Schedule(tn, *e.st.spec)
+		}
+		if err == nil {
+			m.mu.Lock()
+			e.sched = true
+			m.mu.Unlock()
+		}
+	case e.task.State() != aioctl.Scheduled:
+		m.setNote(e, "")
+		return // started since by hand
+	default:
+		_, err = e.task.Start()
+	}
+	if err != nil {
+		m.setNote(e, "not started late: "+err.Error())
+		m.printf("[ ERROR ] %s not started late: %v", tn, err)
+		return
+	}
+	m.setNote(e, note)
+	m.printf("[ OK ] Starting %s late: %s is up", tn, TaskName(up))
 }

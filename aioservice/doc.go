@@ -75,7 +75,12 @@
 // algorithm) that names every member of a cycle. Boot starts a core
 // service when all it requires is up, runs independent ones in parallel,
 // and does not start one whose dependency failed (it says why); Stop
-// stops them in reverse order.
+// stops them in reverse order. A service that Boot or Init did not start
+// for that reason starts late, without another Boot, once every service
+// it requires is up: when the failed core service is started again (by
+// hand or by the watcher) and ends Done, or a runtime service is Running.
+// Its note in List and in its status then says "started late, when
+// network.service came up". A Stop forgets the services still waiting.
 //
 // # The watcher
 //

@@ -90,6 +90,12 @@ type Manager struct {
 	cfg     *Config
 	entries map[string]*entry
 	order   []string // names of entries, in load order
+	// waiting holds the services Boot or Init did not start because a
+	// service they require was not up; they start late when it comes up.
+	waiting map[string]bool
+	unwatch func()         // the group watch that starts them; nil until needed
+	late    sync.WaitGroup // late starts in progress
+	closed  bool
 }
 
 type entry struct {
@@ -593,6 +599,7 @@ func (m *Manager) Unload(ctx context.Context, name string) error {
 		return &ServiceError{Service: name, Err: ErrNotLoaded}
 	}
 	delete(m.entries, name)
+	delete(m.waiting, name)
 	for i, n := range m.order {
 		if n == name {
 			m.order = append(m.order[:i:i], m.order[i+1:]...)
