@@ -198,6 +198,7 @@ func TestStatusOfRestartingAndGaveUp(t *testing.T) {
 	w := stateWaiter(t, g, "flaky", Restarting)
 	gate <- struct{}{}
 	w()
+	fc.WaitTimers(1, nil) // the backoff timer is armed before time moves
 	fc.Advance(time.Second)
 	var b strings.Builder
 	if err := g.WriteStatus(&b, false); err != nil {
