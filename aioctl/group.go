@@ -152,12 +152,11 @@ func (g *Group) add(c taskConfig, r runner) *Task {
 	t := &Task{
 		g:           g,
 		r:           r,
-		policy:      c.restart.withDefaults(),
 		stopTimeout: c.stopTimeout,
 	}
 	t.base = taskContext{Context: g.parent, t: t}
-	if t.policy.Mode != Never {
-		t.kick = make(chan struct{}, 1)
+	if c.restart.Mode != Never {
+		t.rs = &restartState{policy: c.restart.withDefaults(), kick: make(chan struct{}, 1)}
 	}
 	g.mu.Lock()
 	t.name = g.uniqueNameLocked(c.name)

@@ -117,9 +117,11 @@ func (t *Task) snapshot(st *TaskStatus, now time.Time, debug bool) {
 	st.Name, st.Group, st.State = t.name, t.g.name, t.state
 	st.Since, st.Ended = t.since, t.ended
 	st.Unresponsive = t.unresponsive
-	st.Restart, st.Restarts = t.policy.Mode, t.restarts
-	if t.state == Restarting {
-		st.NextRestart = t.next
+	if rs := t.rs; rs != nil {
+		st.Restart, st.Restarts = rs.policy.Mode, rs.restarts
+		if t.state == Restarting {
+			st.NextRestart = rs.next
+		}
 	}
 	res, set, err := t.result, t.resultSet, t.err
 	t.mu.Unlock()

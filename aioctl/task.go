@@ -19,7 +19,7 @@ type Task struct {
 	g           *Group
 	name        string
 	r           runner
-	policy      RestartPolicy
+	rs          *restartState // nil when the policy is Never
 	stopTimeout time.Duration
 	base        taskContext // the parent of each run's context; carries the task
 
@@ -33,12 +33,24 @@ type Task struct {
 	cancel       context.CancelFunc
 	done         chan struct{} // closed when the goroutine returns; nil before the first start
 	unresponsive bool
-	restarts     int         // restarts since the last start by hand or stable run
-	history      []time.Time // restart times inside the budget window
-	next         time.Time   // when a restarting task runs again
-	kick         chan struct{}
 	deleted      bool          // removed from its group: never starts again
 	stopEmitted  chan struct{} // closed once the Running→Stopping event is out
+}
+
+// restartState is what a task with a restart policy keeps; tasks that
+// never restart (the default) do without it.
+type restartState struct {
+	policy   RestartPolicy
+	restarts int           // restarts since the last start by hand or stable run; guarded by Task.mu
+	history  []time.Time   // restart times inside the budget window; guarded by Task.mu
+	next     time.Time     // when a restarting task runs again; guarded by Task.mu
+	kick     chan struct{} // a start by hand ends the backoff wait
+}
+
+func (rs *restartState) reset() {
+	if rs != nil {
+		rs.restarts, rs.history = 0, rs.history[:0]
+	}
 }
 
 // taskContext lets a task's function find its Task through its context
@@ -167,19 +179,19 @@ func (t *Task) start(cause Cause) (bool, error) {
 	case Stopping:
 		t.mu.Unlock()
 		return false, &TaskError{Task: t.name, Err: ErrStillStopping}
-	case Restarting:
+	case Restarting: // only a task with a restart policy gets here
 		if cause == CauseUser {
-			t.restarts, t.history = 0, t.history[:0]
+			t.rs.reset()
 		}
 		select {
-		case t.kick <- struct{}{}:
+		case t.rs.kick <- struct{}{}:
 		default:
 		}
 		t.mu.Unlock()
 		return true, nil
 	}
 	if cause == CauseUser {
-		t.restarts, t.history = 0, t.history[:0]
+		t.rs.reset()
 	}
 	ctx, cancel := context.WithCancel(&t.base)
 	done := make(chan struct{})
@@ -284,15 +296,16 @@ func (t *Task) loop(ctx context.Context, cancel context.CancelFunc, done chan st
 
 		t.mu.Lock()
 		prev := t.state
-		if end.Sub(t.since) >= t.policy.ResetAfter {
-			t.restarts = 0
+		rs := t.rs
+		restart := rs != nil && state != Stopped && prev != Stopping && !t.deleted && rs.policy.Mode.wants(state)
+		if rs != nil && end.Sub(t.since) >= rs.policy.ResetAfter {
+			rs.restarts = 0
 		}
-		restart := state != Stopped && prev != Stopping && !t.deleted && t.policy.Mode.wants(state)
-		if restart && t.policy.Budget > 0 {
-			t.pruneHistory(end)
-			if len(t.history) >= t.policy.Budget {
+		if restart && rs.policy.Budget > 0 {
+			rs.pruneHistory(end)
+			if len(rs.history) >= rs.policy.Budget {
 				restart, state = false, GaveUp
-				t.restarts = len(t.history)
+				rs.restarts = len(rs.history)
 			}
 		}
 		if prev == Stopping && state != Error {
@@ -301,10 +314,10 @@ func (t *Task) loop(ctx context.Context, cancel context.CancelFunc, done chan st
 		t.ended, t.result, t.resultSet, t.err, t.unresponsive = end, res, set, err, false
 		var delay time.Duration
 		if restart {
-			delay = t.policy.backoff(t.restarts, t.g.random())
-			t.restarts++
-			t.history = append(t.history, end)
-			t.next = end.Add(delay)
+			delay = rs.policy.backoff(rs.restarts, t.g.random())
+			rs.restarts++
+			rs.history = append(rs.history, end)
+			rs.next = end.Add(delay)
 			t.state = Restarting
 		} else {
 			t.state = state
@@ -333,7 +346,7 @@ func (t *Task) waitRestart(ctx context.Context, delay time.Duration) bool {
 	tm := t.g.clock.NewTimer(delay)
 	select {
 	case <-tm.C():
-	case <-t.kick:
+	case <-t.rs.kick:
 	case <-ctx.Done():
 	}
 	tm.Stop()
@@ -366,14 +379,14 @@ func (t *Task) waitRestart(ctx context.Context, delay time.Duration) bool {
 	}
 }
 
-func (t *Task) pruneHistory(now time.Time) {
-	keep := t.history[:0]
-	for _, at := range t.history {
-		if now.Sub(at) < t.policy.Window {
+func (rs *restartState) pruneHistory(now time.Time) {
+	keep := rs.history[:0]
+	for _, at := range rs.history {
+		if now.Sub(at) < rs.policy.Window {
 			keep = append(keep, at)
 		}
 	}
-	t.history = keep
+	rs.history = keep
 }
 
 // logFailure writes the seed's "[name] ErrType: msg" line to the task's logger.
