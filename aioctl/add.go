@@ -18,11 +18,13 @@ import (
 type Func[A, R any] func(ctx context.Context, args A) (R, error)
 
 // Option changes how Add creates a task.
-type Option interface{ apply(*taskConfig) }
+type Option interface{ apply(taskConfig) taskConfig }
 
-type optionFunc func(*taskConfig)
+// optionFunc takes and returns the configuration by value: passing a
+// pointer through the interface call would move it to the heap on every Add.
+type optionFunc func(taskConfig) taskConfig
 
-func (f optionFunc) apply(c *taskConfig) { f(c) }
+func (f optionFunc) apply(c taskConfig) taskConfig { return f(c) }
 
 type taskConfig struct {
 	name        string
@@ -35,35 +37,35 @@ type taskConfig struct {
 
 // WithName names the task. Without it the task is named after its function.
 // A name that is taken gets a suffix: name_1, name_2, …
-func WithName(name string) Option { return optionFunc(func(c *taskConfig) { c.name = name }) }
+func WithName(name string) Option { return optionFunc(func(c taskConfig) taskConfig { c.name = name; return c }) }
 
 // WithRestart sets the task's restart policy.
 func WithRestart(p RestartPolicy) Option {
-	return optionFunc(func(c *taskConfig) { c.restart = p })
+	return optionFunc(func(c taskConfig) taskConfig { c.restart = p; return c })
 }
 
 // WithStopTimeout sets how long a stop waits for the task's goroutine to
 // return before it reports the task as not responding.
 func WithStopTimeout(d time.Duration) Option {
-	return optionFunc(func(c *taskConfig) { c.stopTimeout = d })
+	return optionFunc(func(c taskConfig) taskConfig { c.stopTimeout = d; return c })
 }
 
 // Deferred adds the task without starting it: it waits in state Scheduled
 // until a Start (or a scheduler) runs it.
-func Deferred() Option { return optionFunc(func(c *taskConfig) { c.deferred = true }) }
+func Deferred() Option { return optionFunc(func(c taskConfig) taskConfig { c.deferred = true; return c }) }
 
 // WithOnStop sets a callback run when the task is stopped; it gets the
 // task's arguments and its return value becomes the task's result. Its types
 // must match the task's Func: Add refuses a mismatch.
 func WithOnStop[A, R any](f func(args A) R) Option {
-	return optionFunc(func(c *taskConfig) { c.onStop = f })
+	return optionFunc(func(c taskConfig) taskConfig { c.onStop = f; return c })
 }
 
 // WithOnError sets a callback run when the task fails (an error or a panic);
 // it gets the task's arguments and the error, and its return value becomes
 // the task's result. Its types must match the task's Func: Add refuses a mismatch.
 func WithOnError[A, R any](f func(args A, err error) R) Option {
-	return optionFunc(func(c *taskConfig) { c.onError = f })
+	return optionFunc(func(c taskConfig) taskConfig { c.onError = f; return c })
 }
 
 // Add creates a task in g running fn(ctx, args) and starts it at once
@@ -72,7 +74,7 @@ func WithOnError[A, R any](f func(args A, err error) R) Option {
 func Add[A, R any](g *Group, fn Func[A, R], args A, opts ...Option) (*Task, error) {
 	var c taskConfig
 	for _, o := range opts {
-		o.apply(&c)
+		c = o.apply(c)
 	}
 	r := &typedRunner[A, R]{fn: fn, args: args}
 	if c.onStop != nil {
