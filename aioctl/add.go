@@ -37,7 +37,9 @@ type taskConfig struct {
 
 // WithName names the task. Without it the task is named after its function.
 // A name that is taken gets a suffix: name_1, name_2, …
-func WithName(name string) Option { return optionFunc(func(c taskConfig) taskConfig { c.name = name; return c }) }
+func WithName(name string) Option {
+	return optionFunc(func(c taskConfig) taskConfig { c.name = name; return c })
+}
 
 // WithRestart sets the task's restart policy.
 func WithRestart(p RestartPolicy) Option {
@@ -52,7 +54,9 @@ func WithStopTimeout(d time.Duration) Option {
 
 // Deferred adds the task without starting it: it waits in state Scheduled
 // until a Start (or a scheduler) runs it.
-func Deferred() Option { return optionFunc(func(c taskConfig) taskConfig { c.deferred = true; return c }) }
+func Deferred() Option {
+	return optionFunc(func(c taskConfig) taskConfig { c.deferred = true; return c })
+}
 
 // WithOnStop sets a callback run when the task is stopped; it gets the
 // task's arguments and its return value becomes the task's result. Its types
