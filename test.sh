@@ -14,6 +14,9 @@ fi
 echo "== go vet"
 go vet ./...
 
+echo "== staticcheck"
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
 echo "== core packages under Go 1.23 (TinyGo's language and library)"
 ./scripts/check-core-go123.sh
 

@@ -14,6 +14,7 @@ func fail(_ context.Context, msg string) (int, error) { return 0, errors.New(msg
 
 func crash(_ context.Context, _ struct{}) (int, error) {
 	var m map[string]int
+	//lint:ignore SA5000 the task panics on purpose
 	m["x"] = 1
 	return 0, nil
 }

@@ -26,6 +26,7 @@ func failOnCue(cue chan struct{}, panics bool) aioctl.Func[struct{}, int] {
 		}
 		if panics {
 			var m map[string]int
+			//lint:ignore SA5000 the task panics on purpose
 			m["boom"]++
 		}
 		return 0, errors.New("boom")
