@@ -26,6 +26,7 @@ var (
 // NotFoundError names a name or pattern that matched no task.
 type NotFoundError struct{ Pattern string }
 
+// Error names the pattern that matched nothing.
 func (e *NotFoundError) Error() string { return "no task matches " + quote(e.Pattern) }
 
 // Is makes errors.Is(err, ErrNotFound) true.
@@ -37,6 +38,7 @@ type TaskError struct {
 	Err  error
 }
 
+// Error names the task and says what went wrong.
 func (e *TaskError) Error() string { return "task " + quote(e.Task) + ": " + e.Err.Error() }
 
 // Unwrap returns the underlying error.
@@ -48,6 +50,7 @@ type ArgError struct {
 	Msg   string
 }
 
+// Error names the field, when known, and says what is wrong with it.
 func (e *ArgError) Error() string {
 	if e.Field == "" {
 		return "bad arguments: " + e.Msg
@@ -67,6 +70,7 @@ type PanicError struct {
 	Stack string
 }
 
+// Error is "panic: " and the value passed to panic.
 func (e *PanicError) Error() string { return "panic: " + sprint(e.Value) }
 
 // Unwrap returns the panic value when it is an error.

@@ -32,6 +32,7 @@ type SpecError struct {
 	Msg   string
 }
 
+// Error names the field and says what is wrong with it.
 func (e *SpecError) Error() string {
 	if e.Field == "" {
 		return "aioschedule: " + e.Msg

@@ -33,6 +33,7 @@ type ConfigError struct {
 	Err error
 }
 
+// Error reads file:line:column: field: message.
 func (e *ConfigError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)

@@ -28,6 +28,7 @@ type MissingError struct {
 	Missing string // the service that does not exist
 }
 
+// Error names the service and the dependency it lacks.
 func (e *MissingError) Error() string {
 	return TaskName(e.Service) + " requires " + TaskName(e.Missing) + ", which is not defined"
 }
@@ -45,6 +46,7 @@ type Cycle struct {
 	Members []string
 }
 
+// Error names every member of the cycle.
 func (e *CycleError) Error() string {
 	var b strings.Builder
 	b.WriteString("dependency cycle: ")

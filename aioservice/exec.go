@@ -43,6 +43,7 @@ type ExitError struct {
 	Signal string
 }
 
+// Error gives the command's exit status.
 func (e *ExitError) Error() string {
 	if e.Signal != "" {
 		return "killed by signal " + e.Signal

@@ -34,6 +34,7 @@ type ServiceError struct {
 	Err     error
 }
 
+// Error names the service and says what went wrong.
 func (e *ServiceError) Error() string { return TaskName(e.Service) + ": " + e.Err.Error() }
 
 // Unwrap returns the underlying error.

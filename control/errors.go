@@ -55,6 +55,7 @@ type Error struct {
 	Message string `json:"message"`
 }
 
+// Error returns the message (the code is in Code).
 func (e *Error) Error() string { return e.Message }
 
 // HTTPStatus is the HTTP status the server answers with for the code.

@@ -16,6 +16,7 @@ const (
 	NeedServices
 )
 
+// String returns the component's name.
 func (c Component) String() string {
 	switch c {
 	case NeedLog:
