@@ -218,7 +218,7 @@ func (t *Task) requestStop() <-chan struct{} {
 		t.stopEmitted = emitted
 		t.mu.Unlock()
 		// The Stopping event goes out before the cancel, and the goroutine
-		// waits for it (afterStopEmitted) before it reports Stopped, so
+		// waits for it (stopEmitted) before it reports Stopped, so
 		// watchers see the two in order.
 		t.g.emit(t, prev, Stopping, CauseUser, now)
 		close(emitted)
