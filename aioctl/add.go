@@ -195,7 +195,8 @@ func (r *typedRunner[A, R]) argsJSON() ([]byte, error) { return json.Marshal(r.c
 
 // mergeArgs decodes patch over a deep copy of the current arguments, so a
 // patch that names some fields keeps the others, and a bad patch changes
-// nothing.
+// nothing. A time.Duration field takes nanoseconds or a duration string
+// ("3s").
 func (r *typedRunner[A, R]) mergeArgs(patch []byte) error {
 	cur, err := json.Marshal(r.current())
 	if err != nil {
@@ -204,6 +205,10 @@ func (r *typedRunner[A, R]) mergeArgs(patch []byte) error {
 	var next A
 	if err := json.Unmarshal(cur, &next); err != nil {
 		return &ArgError{Msg: "current arguments cannot be decoded from JSON: " + err.Error()}
+	}
+	patch, err = durationStrings(reflect.TypeOf(&next).Elem(), patch)
+	if err != nil {
+		return err
 	}
 	dec := json.NewDecoder(strings.NewReader(string(patch)))
 	dec.DisallowUnknownFields()

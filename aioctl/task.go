@@ -147,6 +147,7 @@ func (t *Task) ArgsJSON() ([]byte, error) { return t.r.argsJSON() }
 // SetArgsJSON merges the fields of a JSON object into the task's
 // arguments; they take effect at its next start. Unknown fields, wrong types
 // and malformed JSON are an error that names the field, and change nothing.
+// A time.Duration field takes nanoseconds or a Go duration string ("3s").
 func (t *Task) SetArgsJSON(patch []byte) error {
 	if err := t.r.mergeArgs(patch); err != nil {
 		return &TaskError{Task: t.name, Err: err}

@@ -1,0 +1,60 @@
+package aioctl
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// The README, the package docs and the control socket's error message all
+// tell users to write durations in a patch as "3s": a time.Duration field,
+// however deep, takes a Go duration string as well as nanoseconds.
+func TestSetArgsJSONAcceptsDurationStrings(t *testing.T) {
+	g, _ := newTestGroup(t)
+	type inner struct {
+		Every time.Duration  `json:"every"`
+		Max   *time.Duration `json:"max,omitempty"`
+	}
+	type Embedded struct {
+		Grace time.Duration
+	}
+	type args struct {
+		Embedded
+		Pin   int                      `json:"pin"`
+		Sleep time.Duration            `json:"sleep"`
+		Name  string                   `json:"name"`
+		In    inner                    `json:"in"`
+		Steps []time.Duration          `json:"steps"`
+		ByKey map[string]time.Duration `json:"by_key"`
+	}
+	tk := MustAdd(g, func(ctx context.Context, a args) (int, error) { return a.Pin, nil },
+		args{Pin: 2, Sleep: 5 * time.Second, Name: "x"}, WithName("blink"), Deferred())
+	patch := `{"sleep": "3s", "name": "1s", "in": {"every": "1m30s", "max": "2h"},
+		"steps": ["1ms", 2], "by_key": {"a": "10s"}, "grace": "4s"}`
+	if err := tk.SetArgsJSON([]byte(patch)); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := Args[args](tk)
+	if a.Sleep != 3*time.Second || a.Pin != 2 || a.Name != "1s" || a.In.Every != 90*time.Second ||
+		a.In.Max == nil || *a.In.Max != 2*time.Hour || len(a.Steps) != 2 || a.Steps[0] != time.Millisecond ||
+		a.Steps[1] != 2 || a.ByKey["a"] != 10*time.Second || a.Grace != 4*time.Second {
+		t.Fatalf("merged args %+v", a)
+	}
+	// Nanoseconds still work.
+	if _, err := g.SetArgsJSON([]byte(`{"sleep": 7}`), "blink"); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := Args[args](tk); a.Sleep != 7 {
+		t.Fatalf("sleep = %v, want 7ns", a.Sleep)
+	}
+	// A bad duration names the field and changes nothing.
+	err := tk.SetArgsJSON([]byte(`{"pin": 9, "in": {"every": "soon"}}`))
+	var ae *ArgError
+	if !errors.As(err, &ae) || ae.Field != "in.every" {
+		t.Fatalf("bad duration: err = %v, want an ArgError on field in.every", err)
+	}
+	if a, _ := Args[args](tk); a.Pin != 2 || a.In.Every != 90*time.Second {
+		t.Fatalf("bad patch changed args to %+v", a)
+	}
+}
