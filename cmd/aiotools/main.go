@@ -53,6 +53,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		debug := fs.Bool("debug", false, "print status in debug mode")
 		follow := fs.Bool("follow", false, "instead of status, follow the log (tail -F), filtered by an optional grep pattern argument")
 		if err := fs.Parse(args[1:]); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil // -h: the usage is printed, which is not a failure
+			}
 			return err
 		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -115,3 +115,13 @@ func TestRunRejectsUnknownCommand(t *testing.T) {
 		t.Fatal("no command accepted")
 	}
 }
+
+func TestDemoHelpIsNotAnError(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run([]string{"demo", "-h"}, &out, &errOut); err != nil {
+		t.Fatalf("demo -h: err = %v, want nil (usage printed, exit 0)", err)
+	}
+	if !strings.Contains(errOut.String(), "-every") {
+		t.Fatalf("demo -h printed no usage:\n%s", errOut.String())
+	}
+}
