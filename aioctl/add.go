@@ -224,7 +224,11 @@ func (r *typedRunner[A, R]) mergeArgs(patch []byte) error {
 	return nil
 }
 
-func (r *typedRunner[A, R]) funcName() string { return fullFuncName(r.fn) }
+// funcName is the function's full name, without the "-fm" Go gives a
+// method value.
+func (r *typedRunner[A, R]) funcName() string {
+	return strings.TrimSuffix(fullFuncName(r.fn), "-fm")
+}
 
 func jsonArgError(err error) error {
 	var te *json.UnmarshalTypeError

@@ -68,6 +68,11 @@ func TestDoneErrorAndPanicStates(t *testing.T) {
 	if !strings.Contains(pe.Stack, "aioctl.crash") {
 		t.Fatalf("stack does not name the panicking function:\n%s", pe.Stack)
 	}
+	// The traceback starts at the panic site, not in aioctl's recover.
+	if lines := strings.Split(pe.Stack, "\n"); len(lines) < 2 || !strings.HasPrefix(lines[0], "goroutine ") ||
+		!strings.Contains(lines[1], "aioctl.crash(") {
+		t.Fatalf("first frame is not the panic site:\n%s", pe.Stack)
+	}
 	sts, _ := g.Status("crash")
 	if !strings.Contains(sts[0].Traceback, "aioctl.crash") || sts[0].ResultText != "panic: assignment to entry in nil map" {
 		t.Fatalf("crash status = %+v", sts[0])

@@ -84,7 +84,7 @@ func (e *PanicError) Unwrap() error {
 func newPanicError(v any) *PanicError {
 	buf := make([]byte, 8<<10)
 	n := runtime.Stack(buf, false)
-	return &PanicError{Value: v, Stack: string(buf[:n])}
+	return &PanicError{Value: v, Stack: trimPanicStack(string(buf[:n]))}
 }
 
 // ErrorType names the kind of an error the way the seed's status line does
@@ -123,4 +123,28 @@ func traceback(err error) string {
 		tb += "\n" + pe.Stack
 	}
 	return tb
+}
+
+// trimPanicStack drops the frames between the goroutine header and the
+// panic site (our recover and the runtime's panic), so a traceback starts
+// where the task panicked. A stack in another shape is kept whole.
+func trimPanicStack(stack string) string {
+	header, rest, ok := strings.Cut(stack, "\n")
+	if !ok {
+		return stack
+	}
+	i := strings.Index(rest, "\npanic(")
+	if strings.HasPrefix(rest, "panic(") {
+		i = -1
+	} else if i < 0 {
+		return stack
+	}
+	after := rest[i+1:] // "panic(...)\n\tfile:line\n<panic site>..."
+	for k := 0; k < 2; k++ {
+		_, after, ok = strings.Cut(after, "\n")
+		if !ok {
+			return stack
+		}
+	}
+	return header + "\n" + after
 }

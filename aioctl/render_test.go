@@ -2,6 +2,7 @@ package aioctl
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -236,10 +237,21 @@ func TestSnapshotJSONFieldNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"name":"fail"`, `"state":"error"`, `"result":"Error: boom"`, `"error":"boom"`, `"args":"boom"`, `"restart":"never"`} {
+	for _, want := range []string{`"name":"fail"`, `"state":"error"`, `"result":"Error: boom"`, `"error":"boom"`, `"args":"boom"`, `"restart":"never"`, `"ended":"2015-01-01T00:00:19Z"`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("JSON lacks %s: %s", want, b)
 		}
+	}
+	if strings.Contains(string(b), "0001-01-01") || strings.Contains(string(b), "next_restart") {
+		t.Errorf("JSON prints unset times: %s", b)
+	}
+	var back TaskStatus
+	if err := json.Unmarshal(b, &back); err != nil || !back.Ended.Equal(sts[0].Ended) || !back.NextRestart.IsZero() {
+		t.Errorf("round trip: %v %+v", err, back)
+	}
+	si, _ := json.Marshal(ScheduleInfo{Next: t0})
+	if string(si) != `{"skipped":0,"next":"2015-01-01T00:00:19Z"}` {
+		t.Errorf("schedule JSON %s", si)
 	}
 	var s State
 	if err := s.UnmarshalText([]byte("gave-up")); err != nil || s != GaveUp {

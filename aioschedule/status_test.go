@@ -50,7 +50,7 @@ func TestStatusLinesGolden(t *testing.T) {
 	golden(t, "running, one skip", render(true), `● world: status: running since 2025-01-01 00:00:05; 12 s ago
     ┗━► schedule: last @ 2025-01-01 00:00:05 --> next in 8 s @ 2025-01-01 00:00:25
     ┗━► schedule opts: start_in=5s repeat=10s (skipped: 1, missed: 0)
-    Task: github.com/aiotools-go/aiotools/aioschedule.(*blocker).fn-fm (group default)
+    Task: github.com/aiotools-go/aiotools/aioschedule.(*blocker).fn (group default)
     ┗━► args: {}
 ● nightly: status: scheduled
     ┗━► schedule: last @ None --> next in 02:59:43 @ 2025-01-01 03:00:00
