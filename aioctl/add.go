@@ -142,6 +142,7 @@ type runner interface {
 	stopped() (any, bool)
 	failed(err error) (any, bool)
 	argsJSON() ([]byte, error)
+	argsDisplay() ([]byte, error)
 	mergeArgs(patch []byte) error
 	funcName() string
 }
@@ -192,6 +193,15 @@ func (r *typedRunner[A, R]) setArgsAny(v any) bool {
 }
 
 func (r *typedRunner[A, R]) argsJSON() ([]byte, error) { return json.Marshal(r.current()) }
+
+// argsDisplay is argsJSON with durations as Go duration strings, for status.
+func (r *typedRunner[A, R]) argsDisplay() ([]byte, error) {
+	b, err := r.argsJSON()
+	if err != nil {
+		return nil, err
+	}
+	return durationDisplay(reflect.TypeOf((*A)(nil)).Elem(), b), nil
+}
 
 // mergeArgs decodes patch over a deep copy of the current arguments, so a
 // patch that names some fields keeps the others, and a bad patch changes

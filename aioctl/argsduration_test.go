@@ -58,3 +58,29 @@ func TestSetArgsJSONAcceptsDurationStrings(t *testing.T) {
 		t.Fatalf("bad patch changed args to %+v", a)
 	}
 }
+
+func TestStatusShowsDurationsAsStrings(t *testing.T) {
+	g, _ := newTestGroup(t)
+	type args struct {
+		Pin   int           `json:"pin"`
+		Sleep time.Duration `json:"sleep"`
+		Every []time.Duration
+	}
+	tk := MustAdd(g, func(context.Context, args) (int, error) { return 0, nil },
+		args{Pin: 2, Sleep: 5 * time.Second, Every: []time.Duration{time.Minute}}, WithName("blink"), Deferred())
+	sts, _ := g.Snapshot(SnapshotOptions{Debug: true}, "blink")
+	if got := string(sts[0].Args); got != `{"Every":["1m0s"],"pin":2,"sleep":"5s"}` {
+		t.Fatalf("status args %s", got)
+	}
+	// What status shows is accepted back as it is.
+	if err := tk.SetArgsJSON(sts[0].Args); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := Args[args](tk); a.Sleep != 5*time.Second || a.Every[0] != time.Minute || a.Pin != 2 {
+		t.Fatalf("round trip gave %+v", a)
+	}
+	// ArgsJSON stays plain encoding/json, for programs that decode it.
+	if b, _ := tk.ArgsJSON(); string(b) != `{"pin":2,"sleep":5000000000,"Every":[60000000000]}` {
+		t.Fatalf("ArgsJSON %s", b)
+	}
+}

@@ -32,7 +32,9 @@ type TaskStatus struct {
 	NextRestart time.Time `json:"next_restart"`
 	// Func is the task's function, for debug status.
 	Func string `json:"func,omitempty"`
-	// Args holds the task's arguments as JSON (debug snapshots only).
+	// Args holds the task's arguments as JSON (debug snapshots only), with
+	// time.Duration values as duration strings ("5s"), which SetArgsJSON
+	// takes back.
 	Args     json.RawMessage `json:"args,omitempty"`
 	Schedule *ScheduleInfo   `json:"schedule,omitempty"`
 	Service  *ServiceInfo    `json:"service,omitempty"`
@@ -145,7 +147,7 @@ func (t *Task) snapshot(st *TaskStatus, now time.Time, debug bool) {
 	}
 	if debug {
 		st.Func = t.r.funcName()
-		if b, e := t.r.argsJSON(); e == nil {
+		if b, e := t.r.argsDisplay(); e == nil {
 			st.Args = b
 		}
 	}

@@ -85,7 +85,7 @@ func TestStatusColorAndDebug(t *testing.T) {
 	}
 	for _, line := range []string{"status blink debug", "status --debug blink", "status -d blink"} {
 		r = exec(t, p, line, false)
-		if !strings.Contains(r.Text, "┗━► args: {\"pin\":2,\"sleep\":1000000000}") || !strings.Contains(r.Text, "    Task: ") {
+		if !strings.Contains(r.Text, "┗━► args: {\"pin\":2,\"sleep\":\"1s\"}") || !strings.Contains(r.Text, "    Task: ") {
 			t.Errorf("%s: no debug detail:\n%s", line, r.Text)
 		}
 	}
