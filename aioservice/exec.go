@@ -216,7 +216,11 @@ func execService(name string, e *Entry, file string) *Service {
 		info = "exec: " + strings.Join(e.Exec.Argv, " ")
 	}
 	typ := e.Type
-	if typ == "" {
+	switch {
+	case typ != "":
+	case e.Schedule != nil: // a command with a schedule runs on it
+		typ = Schedule
+	default:
 		typ = Runtime
 	}
 	s := Define(name, RunCommand, ExecArgs{Argv: e.Exec.Argv, Dir: e.Exec.Dir, Env: e.Exec.Env, KillAfter: Duration(kill)},

@@ -242,3 +242,28 @@ func TestExecServiceFromConfig(t *testing.T) {
 		t.Errorf("loop is %v after Close", loop.State())
 	}
 }
+
+// An exec entry with a schedule and no type is a schedule.service: it runs
+// on its schedule, not at once.
+func TestExecServiceWithScheduleRunsOnIt(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "services.config")
+	writeFile(t, path, `{"hello": {"exec": {"argv": ["sh", "-c", "echo hello"]}, "schedule": {"start_in": 3600}}}`)
+	g, _ := execGroup()
+	out := &syncBuffer{}
+	m := NewManager(g, NewRegistry(), WithConfigFile(path), WithOutput(out))
+	defer m.Close(context.Background())
+	if err := m.Up(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(out.Lines(), "[ OK ] Scheduling hello.service: start_in=1h0m0s") {
+		t.Fatalf("not scheduled:\n%s", strings.Join(out.Lines(), "\n"))
+	}
+	task, ok := g.Get("hello.service")
+	if !ok || task.State() != aioctl.Scheduled {
+		t.Fatalf("hello.service ran at once (state %v)", task.State())
+	}
+	if l := m.List(); len(l) != 1 || l[0].Type != Schedule {
+		t.Fatalf("list %+v", l)
+	}
+}

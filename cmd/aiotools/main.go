@@ -1,7 +1,9 @@
 // Command aiotools runs programs built on aiotools. `aiotools demo` is the
-// README's main job: example tasks (and, as the packages grow, a ring log,
-// schedules, services and a control socket) on embedded defaults, with
-// their status printed every few seconds until Ctrl-C.
+// README's main job: example tasks, a ring log, schedules, services and a
+// control socket on embedded defaults, with their status printed every few
+// seconds until Ctrl-C. `aiotools run -c FILE` runs the services a config
+// file declares (external commands, schedules, the watcher), steerable with
+// aioctl: services "installed" without writing Go.
 package main
 
 import (
@@ -32,10 +34,14 @@ func main() {
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage: aiotools demo [-every 5s] [-for 0] [-debug] [-follow [GREP]]
+       aiotools run [-c services.config] [-socket PATH] [-name aiotools] [-log-budget BYTES]
 
   demo   run the example tasks and print their status every few seconds
          until Ctrl-C (or until -for has passed); -follow prints the log
          as it is written instead (tail -F, filtered by GREP)
+  run    run the services a config file declares (exec services, schedules,
+         the watcher) with a RAM log echoed to stdout and a control socket,
+         until SIGINT or SIGTERM
 `)
 }
 
@@ -70,6 +76,22 @@ func run(args []string, stdout, stderr io.Writer) error {
 			cfg.Follow, cfg.Grep = true, fs.Arg(0)
 		}
 		return runDemo(ctx, cfg)
+	case "run":
+		fs := flag.NewFlagSet("run", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		config := fs.String("c", "services.config", "the services config file to run")
+		socket := fs.String("socket", "", "control socket path (default: under $XDG_RUNTIME_DIR or $TMPDIR)")
+		name := fs.String("name", "aiotools", "program name, used in the default socket path")
+		budget := fs.Int("log-budget", 256<<10, "bytes of RAM log")
+		if err := fs.Parse(args[1:]); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil
+			}
+			return err
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return runServices(ctx, runConfig{Config: *config, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout})
 	case "help", "-h", "--help":
 		usage(stdout)
 		return nil

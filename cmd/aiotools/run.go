@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/aiolog"
+	"github.com/aiotools-go/aiotools/aioschedule"
+	"github.com/aiotools-go/aiotools/aioservice"
+	"github.com/aiotools-go/aiotools/control"
+)
+
+// runConfig is what `aiotools run` takes from its command line.
+type runConfig struct {
+	Config    string // the services.config to run
+	Socket    string // control socket path; "" = the default for Name
+	Name      string // program name in the default socket path
+	LogBudget int    // bytes of RAM log
+	Out       io.Writer
+}
+
+// runServices runs the services a config file declares (exec services,
+// and the watcher) with a RAM log echoed to Out and a control socket, until
+// ctx ends; then it stops them in reverse dependency order. It is the
+// runner for services "installed" without Go code: see examples/run.
+func runServices(ctx context.Context, cfg runConfig) error {
+	ring := aiolog.New(cfg.LogBudget, aiolog.WithCopy(slog.LevelInfo, cfg.Out))
+	logger := slog.New(ring.Handler(nil))
+	g := aioctl.NewGroup(aioctl.WithGroupName(cfg.Name), aioctl.WithLogger(logger), aioctl.WithLog(ring))
+	sched := aioschedule.New(g, aioschedule.WithLogger(logger))
+
+	reg := aioservice.NewRegistry()
+	// The watcher is there for the config to enable and tune ("watcher": {…}).
+	reg.MustRegister(aioservice.NewWatcher().Service(aioservice.WatcherArgs{Restart: true}))
+	m := aioservice.NewManager(g, reg, aioservice.WithConfigFile(cfg.Config),
+		aioservice.WithScheduler(sched), aioservice.WithOutput(cfg.Out))
+
+	stop := func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := m.Close(stopCtx); err != nil {
+			fmt.Fprintln(cfg.Out, "stop services:", err)
+		}
+		sched.Close()
+		if err := g.Close(stopCtx); err != nil {
+			fmt.Fprintln(cfg.Out, "stop tasks:", err)
+		}
+	}
+	if err := m.Up(ctx); err != nil {
+		var ce *aioservice.ConfigError
+		if errors.As(err, &ce) { // nothing runs on a config that does not parse
+			stop()
+			return err
+		}
+		fmt.Fprintln(cfg.Out, "boot:", err) // a service failed; the others run
+	}
+	srv, err := control.NewServer(control.Config{
+		Components: control.Components{Group: g, Log: ring, Scheduler: sched, Services: m},
+		Socket:     cfg.Socket,
+		Name:       cfg.Name,
+		Logger:     logger,
+	})
+	if err != nil {
+		stop()
+		return err
+	}
+	fmt.Fprintf(cfg.Out, "aiotools run: %s; control socket %s (aioctl --socket %s status)\n",
+		cfg.Config, srv.SocketPath(), srv.SocketPath())
+	<-ctx.Done()
+	fmt.Fprintln(cfg.Out, "stopping…")
+	srv.Close()
+	stop()
+	fmt.Fprintln(cfg.Out, "all services stopped")
+	return nil
+}

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aiotools-go/aiotools/aioservice"
+	"github.com/aiotools-go/aiotools/control"
+	"github.com/aiotools-go/aiotools/control/client"
+)
+
+// privateDir is a temporary directory only this user can enter, as the
+// control socket requires.
+func privateDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestRunServesConfiguredExecServices(t *testing.T) {
+	dir := privateDir(t)
+	cfgPath := filepath.Join(dir, "services.config")
+	if err := os.WriteFile(cfgPath, []byte(`{
+  "greeter": {"info": "says hello, then waits",
+              "exec": {"argv": ["sh", "-c", "echo hello-from-exec; exec sleep 60"]}, "stop_timeout": "2s"},
+  "watcher": {"enabled": false}
+}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sock := filepath.Join(dir, "run.sock")
+	w := &watchWriter{want: []string{"hello-from-exec", "control socket " + sock}, ready: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		errc <- runServices(ctx, runConfig{Config: cfgPath, Socket: sock, Name: "runtest", LogBudget: 64 << 10, Out: w})
+	}()
+	select {
+	case <-w.ready:
+	case err := <-errc:
+		cancel()
+		t.Fatalf("run ended early: %v\n%s", err, w.String())
+	case <-time.After(20 * time.Second):
+		cancel()
+		<-errc
+		t.Fatalf("run never served:\n%s", w.String())
+	}
+
+	// Steer it as a user would: through the control socket.
+	c, err := client.New(client.Options{Socket: sock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.ExecLine(context.Background(), "status greeter.service", control.Options{})
+	if err != nil || res.Exit != 0 || !strings.Contains(res.Text, "● greeter.service: status: running since") {
+		t.Fatalf("status over the socket: %v %+v", err, res)
+	}
+	res, err = c.ExecLine(context.Background(), "log greeter", control.Options{})
+	if err != nil || !strings.Contains(res.Text, "[greeter.service] hello-from-exec") {
+		t.Fatalf("log over the socket: %v %+v", err, res)
+	}
+
+	cancel()
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	if out := w.String(); !strings.HasSuffix(out, "all services stopped\n") {
+		t.Fatalf("did not stop cleanly:\n%s", out)
+	}
+	if _, err := os.Stat(sock); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("socket left behind: %v", err)
+	}
+}
+
+func TestRunRefusesABadConfigWithItsPosition(t *testing.T) {
+	dir := privateDir(t)
+	cfgPath := filepath.Join(dir, "services.config")
+	if err := os.WriteFile(cfgPath, []byte("{\n  \"x\": {\"exec\": {\"argv\": 42}}\n}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := &watchWriter{ready: make(chan struct{})}
+	err := runServices(context.Background(), runConfig{Config: cfgPath, Socket: filepath.Join(dir, "s.sock"), Name: "bad", LogBudget: 4096, Out: w})
+	var ce *aioservice.ConfigError
+	if !errors.As(err, &ce) || ce.Line != 2 || !strings.Contains(err.Error(), cfgPath+":2:") {
+		t.Fatalf("err = %v, want a config error at line 2", err)
+	}
+}
+
+func TestExampleRunConfigIsValid(t *testing.T) {
+	const file = "../../examples/run/services.config"
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := func(string) (string, bool) { return "someone", true }
+	if _, err := aioservice.ParseConfig(file, data, env); err != nil {
+		t.Fatal(err)
+	}
+}
