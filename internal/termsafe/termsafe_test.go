@@ -18,12 +18,12 @@ var hostile = []string{
 
 func TestStringEscapesEveryControl(t *testing.T) {
 	want := map[string]string{
-		hostile[0]: `\x1b]0;PWNED\x07\x1b[2J`,
-		hostile[1]: `a\x00b\x7fc\rd`,
-		hostile[2]: `\u009b31m\u0085`,
-		hostile[3]: `evil\u202egnp.exe\u2066x\u2069`,
-		hostile[4]: `bad\xff\xc0utf8`,
-		hostile[5]: "line1\\nline2\tcol",
+		hostile[0]:   `\x1b]0;PWNED\x07\x1b[2J`,
+		hostile[1]:   `a\x00b\x7fc\rd`,
+		hostile[2]:   `\u009b31m\u0085`,
+		hostile[3]:   `evil\u202egnp.exe\u2066x\u2069`,
+		hostile[4]:   `bad\xff\xc0utf8`,
+		hostile[5]:   "line1\\nline2\tcol",
 		"ok é ● ┗━►": "ok é ● ┗━►",
 	}
 	for in, w := range want {
