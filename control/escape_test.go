@@ -242,6 +242,9 @@ func TestNothingReachesATerminalRaw(t *testing.T) {
 			for _, line := range configLines {
 				run(line)
 			}
+			if r := p.in.ExecLine(ctx, "services enable evil", control.Options{}); r.Err == nil || !strings.Contains(r.Err.Message, "invalid service name") {
+				t.Errorf("services enable with a hostile name in the config: %v, want the config error", r.Err)
+			}
 			checkSafe(t, "boot output", p.out.String(), true)
 			if !strings.Contains(p.out.String(), "evil.service") {
 				t.Errorf("boot output has no service line: %q", p.out.String())
