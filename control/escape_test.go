@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -162,6 +163,8 @@ var hostileLines = map[string][]string{
 var configLines = []string{"services enable evil", "services disable evil", `services config evil {"enabled": true}`,
 	"services load all", "services status", "services get-config"}
 
+var sgr = regexp.MustCompile(`\x1b\[[0-9;]*m`)
+
 func checkSafe(t *testing.T, where, s string, multiline bool) {
 	t.Helper()
 	if strings.Contains("\n"+s, "\n● forged") {
@@ -209,6 +212,9 @@ func TestNothingReachesATerminalRaw(t *testing.T) {
 					checkStream(t, ctx, p.in, hc, line, argv)
 					return
 				}
+				// In colour, the only escape sequences are the renderer's colours.
+				colored := p.in.Exec(ctx, argv, control.Options{Color: true})
+				checkSafe(t, line+": colour text", sgr.ReplaceAllString(colored.Text, ""), true)
 				for _, asJSON := range []bool{false, true} {
 					r := p.in.Exec(ctx, argv, control.Options{JSON: asJSON})
 					checkSafe(t, line+": text", r.Text, true)
