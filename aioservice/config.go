@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 // DefaultConfigFile is the config file's usual name, as in the seed.
@@ -33,7 +34,8 @@ type ConfigError struct {
 	Err error
 }
 
-// Error reads file:line:column: field: message.
+// Error reads file:line:column: field: message, escaped for the terminal
+// (the field may be a service name from the file, the file name anything).
 func (e *ConfigError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
@@ -45,7 +47,7 @@ func (e *ConfigError) Error() string {
 		b.WriteString(e.Field + ": ")
 	}
 	b.WriteString(e.Msg)
-	return b.String()
+	return termsafe.String(b.String())
 }
 
 // Unwrap returns the underlying error.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/aioschedule"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 // Errors the verbs return; test for them with errors.Is.
@@ -164,9 +165,11 @@ func (m *Manager) Group() *aioctl.Group { return m.g }
 // ConfigFile returns the manager's config file, or nil.
 func (m *Manager) ConfigFile() *ConfigFile { return m.file }
 
+// printf prints one line of boot output, escaped for the terminal: the
+// arguments (service info, sources, errors, results) are untrusted.
 func (m *Manager) printf(format string, args ...any) {
 	if m.out != nil {
-		fmt.Fprintf(m.out, format+"\n", args...)
+		io.WriteString(m.out, termsafe.String(fmt.Sprintf(format, args...))+"\n")
 	}
 }
 
@@ -833,14 +836,15 @@ func (m *Manager) WriteList(w io.Writer) error {
 		if state == "" {
 			state = "-"
 		}
-		fmt.Fprintf(&b, "%-22s %-17s %-9s %-11s %-10s %s\n", TaskName(in.Name), in.Type, en, in.Load, state, in.Info)
+		b.WriteString(termsafe.String(fmt.Sprintf("%-22s %-17s %-9s %-11s %-10s %s", TaskName(in.Name), in.Type, en, in.Load, state, in.Info)) + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
 // LoadStatus returns the load status lines of the loaded and failed
-// services (all when no name is given), in load order:
+// services (all when no name is given), in load order, escaped for the
+// terminal (a source or an error may hold anything):
 //
 //	[ OK ] Service: hello.service from services/hello.go:12 loaded
 //	[ ERROR ] Service: dofail.service from services/dofail.go:9 not loaded: Error: panic: …
@@ -865,9 +869,9 @@ func (m *Manager) LoadStatus(names ...string) []string {
 			continue
 		}
 		if e.state == Failed {
-			out = append(out, fmt.Sprintf("[ ERROR ] Service: %s from %s not loaded: Error: %s", TaskName(n), e.source, describe(e.err)))
+			out = append(out, termsafe.String(fmt.Sprintf("[ ERROR ] Service: %s from %s not loaded: Error: %s", TaskName(n), e.source, describe(e.err))))
 		} else {
-			out = append(out, fmt.Sprintf("[ OK ] Service: %s from %s loaded", TaskName(n), e.source))
+			out = append(out, termsafe.String(fmt.Sprintf("[ OK ] Service: %s from %s loaded", TaskName(n), e.source)))
 		}
 	}
 	return out

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 // WatcherArgs are the watcher service's arguments.
@@ -293,8 +294,8 @@ func (w *Watcher) Report(out io.Writer) error {
 	for _, t := range sortedKeys(w.counts) {
 		for _, typ := range sortedKeys(w.counts[t]) {
 			c := w.counts[t][typ]
-			fmt.Fprintf(&b, "%s: %s x%d, last @ %s\n", t, typ, c.n, c.last.Local().Format(aioctl.DateLayout))
-			b.WriteString("    " + strings.ReplaceAll(strings.TrimRight(c.traceback, "\n"), "\n", "\n    ") + "\n")
+			fmt.Fprintf(&b, "%s: %s x%d, last @ %s\n", termsafe.String(t), termsafe.String(typ), c.n, c.last.Local().Format(aioctl.DateLayout))
+			b.WriteString("    " + strings.ReplaceAll(termsafe.Text(strings.TrimRight(c.traceback, "\n")), "\n", "\n    ") + "\n")
 		}
 	}
 	w.mu.Unlock()

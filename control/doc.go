@@ -22,6 +22,21 @@
 // names are letters, digits and _ . - @ : + * only; a wrong count, flag,
 // JSON or name is a bad_argument error and changes nothing.
 //
+// Nothing an answer holds drives the reader's terminal. Values that come
+// from tasks, services, schedules or logs (names, results, errors, panic
+// values, arguments, service info and docs, stats, config errors quoting a
+// name) are escaped by the one rule aiolog stores its lines with: control
+// bytes, DEL and invalid UTF-8 print as \xNN (a newline as \n, so a value
+// cannot forge a line), C1 controls (U+0080–U+009F) and bidi controls
+// (U+202A–U+202E, U+2066–U+2069) as \uNNNN. Tracebacks keep their newlines
+// and tabs, their continuation lines indented. Exec escapes Result.Text
+// and the error message once more as a whole (with Options.Color the
+// colour sequences stay), and every JSON answer of the server, stream
+// events included, writes DEL, C1 and bidi controls as \u escapes (valid
+// JSON, the same decoded value; encoding/json already escapes the bytes
+// below 0x20). The aioctl CLI escapes what it prints again, so even a
+// hostile server cannot reach the terminal.
+//
 // Errors are *Error with a stable Code (unknown_verb, bad_argument,
 // not_found, not_available, unauthorized, too_large, …). status and
 // is-active give systemctl's exit codes in Result.Exit: 0 all running, 3

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 // Config configures a control server. Only Interp (or Components) is
@@ -368,10 +370,10 @@ func loopbackHost(hostport string) bool {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
+	b, err := marshalSafe(v)
 	if err != nil {
 		status = http.StatusInternalServerError
-		b, _ = json.Marshal(Response{Error: errorf(CodeInternal, "encoding the answer: "+err.Error())})
+		b, _ = marshalSafe(Response{Error: errorf(CodeInternal, "encoding the answer: "+err.Error())})
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
@@ -380,6 +382,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func writeError(w http.ResponseWriter, e *Error) {
+	// Messages may quote what the client sent (a path, a header).
+	e = &Error{Code: e.Code, Message: termsafe.String(e.Message)}
 	writeJSON(w, e.HTTPStatus(), Response{OK: false, Exit: ExitFailure, Error: e})
 }
 
@@ -483,7 +487,7 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 	}
 	var buf []byte
 	err := s.in.Stream(r.Context(), argv, func(ev Event) error {
-		b, err := json.Marshal(ev)
+		b, err := marshalSafe(ev)
 		if err != nil {
 			return err
 		}
@@ -495,7 +499,7 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 		return rc.Flush()
 	})
 	if err != nil && r.Context().Err() == nil {
-		b, _ := json.Marshal(asError(err))
+		b, _ := marshalSafe(asError(err))
 		fmt.Fprintf(w, "event: error\ndata: %s\n\n", b)
 		rc.Flush()
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/aiotools-go/aiotools/aioservice"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 // BootOrder is the result of boot order: the enabled services that did
@@ -91,7 +92,7 @@ func runServicesStatus(ctx context.Context, in *Interp, c *call) (*Result, error
 	if lines == nil {
 		lines = []string{}
 	}
-	text := strings.Join(lines, "\n")
+	text := strings.Join(escAll(lines), "\n")
 	if text != "" {
 		text += "\n"
 	}
@@ -209,7 +210,7 @@ func runServicesGetConfig(ctx context.Context, in *Interp, c *call) (*Result, er
 			continue
 		}
 		out[n] = raw
-		b.WriteString(aioservice.TaskName(n) + ": " + string(raw) + "\n")
+		b.WriteString(esc(aioservice.TaskName(n)) + ": " + termsafe.Text(string(termsafe.JSON(raw))) + "\n")
 	}
 	return &Result{Data: out, Text: b.String()}, joinErrors(errs)
 }
@@ -224,7 +225,7 @@ func runServicesTraceback(ctx context.Context, in *Interp, c *call) (*Result, er
 			continue // not loaded, or loaded fine
 		}
 		out[n] = tb
-		b.WriteString("● " + aioservice.TaskName(n) + ": " + strings.TrimRight(tb, "\n") + "\n")
+		b.WriteString("● " + esc(aioservice.TaskName(n)) + ": " + escLines(tb) + "\n")
 	}
 	if len(out) == 0 {
 		b.WriteString("no traceback: no matching service failed to load\n")
@@ -263,9 +264,9 @@ func runBootOrder(ctx context.Context, in *Interp, c *call) (*Result, error) {
 		}
 		*set.order = plan.Order
 		res.Levels = append(res.Levels, plan.Levels...)
-		b.WriteString("[ Booting ] " + set.title + ": --> " + strings.Join(plan.Order, " --> ") + "\n")
+		b.WriteString("[ Booting ] " + set.title + ": --> " + strings.Join(escAll(plan.Order), " --> ") + "\n")
 		for i, l := range plan.Levels {
-			b.WriteString("    ┗━► step " + strconv.Itoa(i+1) + ": " + strings.Join(l, ", ") + "\n")
+			b.WriteString("    ┗━► step " + strconv.Itoa(i+1) + ": " + strings.Join(escAll(l), ", ") + "\n")
 		}
 	}
 	if len(res.Core)+len(res.Others) == 0 {

@@ -32,6 +32,7 @@ import (
 
 	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/control/client"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 func main() {
@@ -59,7 +60,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	if err := root.Execute(); err != nil {
-		fmt.Fprintln(stderr, "aioctl:", err)
+		fmt.Fprintln(stderr, "aioctl:", termsafe.Text(err.Error()))
 		if a.exit == 0 {
 			a.exit = control.ExitFailure
 		}
@@ -286,7 +287,7 @@ func (a *app) exec(argv []string) error {
 	a.print(resp)
 	a.exit = resp.Exit
 	if resp.Error != nil {
-		fmt.Fprintf(a.stderr, "aioctl: %s (%s)\n", resp.Error.Message, resp.Error.Code)
+		fmt.Fprintf(a.stderr, "aioctl: %s (%s)\n", termsafe.String(resp.Error.Message), termsafe.String(string(resp.Error.Code)))
 		if a.exit == 0 {
 			a.exit = control.ExitFailure
 		}
@@ -294,25 +295,33 @@ func (a *app) exec(argv []string) error {
 	return nil
 }
 
+// print prints an answer. Nothing from the server reaches the terminal
+// raw, whatever the server sends: text is escaped as the server escapes it
+// (newlines, tabs and, on a terminal, colour sequences stay), JSON has
+// DEL, C1 and bidi controls as \uNNNN.
 func (a *app) print(resp *control.Response) {
 	if a.output == "json" {
 		if len(resp.Data) == 0 {
 			if resp.Error != nil {
 				b, _ := json.MarshalIndent(resp, "", "  ")
-				fmt.Fprintln(a.stdout, string(b))
+				fmt.Fprintln(a.stdout, string(termsafe.JSON(b)))
 			}
 			return
 		}
 		var v any
 		if json.Unmarshal(resp.Data, &v) == nil {
 			b, _ := json.MarshalIndent(v, "", "  ")
-			fmt.Fprintln(a.stdout, string(b))
+			fmt.Fprintln(a.stdout, string(termsafe.JSON(b)))
 			return
 		}
-		fmt.Fprintln(a.stdout, string(resp.Data))
+		fmt.Fprintln(a.stdout, termsafe.Text(string(resp.Data)))
 		return
 	}
-	io.WriteString(a.stdout, resp.Text)
+	if a.color() {
+		io.WriteString(a.stdout, termsafe.ColorText(resp.Text))
+		return
+	}
+	io.WriteString(a.stdout, termsafe.Text(resp.Text))
 }
 
 // stream runs follow / log -f until Ctrl-C.
@@ -323,12 +332,16 @@ func (a *app) stream(argv []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	enc := json.NewEncoder(a.stdout)
 	return cl.Stream(ctx, argv, func(e control.Event) error {
 		if a.output == "json" {
-			return enc.Encode(e)
+			b, err := json.Marshal(e)
+			if err != nil {
+				return err
+			}
+			_, err = a.stdout.Write(append(termsafe.JSON(b), '\n'))
+			return err
 		}
-		_, err := io.WriteString(a.stdout, e.Text+"\n")
+		_, err := io.WriteString(a.stdout, termsafe.String(e.Text)+"\n")
 		return err
 	})
 }

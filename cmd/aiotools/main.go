@@ -23,11 +23,12 @@ import (
 	"github.com/aiotools-go/aiotools/aiolog"
 	"github.com/aiotools-go/aiotools/aioschedule"
 	"github.com/aiotools-go/aiotools/aioservice"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "aiotools:", err)
+		fmt.Fprintln(os.Stderr, "aiotools:", termsafe.Text(err.Error()))
 		os.Exit(1)
 	}
 }
@@ -155,11 +156,11 @@ func runDemo(ctx context.Context, cfg demoConfig) error {
 		defer cancel()
 		for i := len(d.cleanup) - 1; i >= 0; i-- {
 			if err := d.cleanup[i](stopCtx); err != nil {
-				fmt.Fprintln(cfg.Out, "cleanup:", err)
+				fmt.Fprintln(cfg.Out, "cleanup:", termsafe.Text(err.Error()))
 			}
 		}
 		if err := d.group.Close(stopCtx); err != nil {
-			fmt.Fprintln(cfg.Out, "stop:", err)
+			fmt.Fprintln(cfg.Out, "stop:", termsafe.Text(err.Error()))
 		}
 		fmt.Fprintln(cfg.Out, "all tasks stopped")
 	}()
@@ -185,7 +186,7 @@ func runDemo(ctx context.Context, cfg demoConfig) error {
 	for {
 		fmt.Fprintln(cfg.Out)
 		if err := d.group.WriteStatus(cfg.Out, cfg.Color); err != nil {
-			fmt.Fprintln(cfg.Out, "status:", err)
+			fmt.Fprintln(cfg.Out, "status:", termsafe.Text(err.Error()))
 		}
 		select {
 		case <-ctx.Done():

@@ -13,6 +13,7 @@ import (
 	"github.com/aiotools-go/aiotools/aioschedule"
 	"github.com/aiotools-go/aiotools/aioservice"
 	"github.com/aiotools-go/aiotools/control"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 // runConfig is what `aiotools run` takes from its command line.
@@ -44,11 +45,11 @@ func runServices(ctx context.Context, cfg runConfig) error {
 		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if err := m.Close(stopCtx); err != nil {
-			fmt.Fprintln(cfg.Out, "stop services:", err)
+			fmt.Fprintln(cfg.Out, "stop services:", termsafe.Text(err.Error()))
 		}
 		sched.Close()
 		if err := g.Close(stopCtx); err != nil {
-			fmt.Fprintln(cfg.Out, "stop tasks:", err)
+			fmt.Fprintln(cfg.Out, "stop tasks:", termsafe.Text(err.Error()))
 		}
 	}
 	if err := m.Up(ctx); err != nil {
@@ -57,7 +58,7 @@ func runServices(ctx context.Context, cfg runConfig) error {
 			stop()
 			return err
 		}
-		fmt.Fprintln(cfg.Out, "boot:", err) // a service failed; the others run
+		fmt.Fprintln(cfg.Out, "boot:", termsafe.Text(err.Error())) // a service failed; the others run
 	}
 	srv, err := control.NewServer(control.Config{
 		Components: control.Components{Group: g, Log: ring, Scheduler: sched, Services: m},
