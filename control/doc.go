@@ -37,8 +37,13 @@
 // its whole life, so of two programs started at once on one path exactly
 // one gets it; the other fails at once. A stale socket is replaced; a
 // live one is never taken over. TCP is
-// optional: without a Token only on loopback (and only for loopback Host
-// headers), with a Token (compared in constant time) anywhere. Request
+// optional and always needs a token (compared in constant time): loopback
+// TCP cannot tell one local user from another. Without Config.Token the
+// server generates one and writes it, with the address, to the 0600 file
+// NAME.token beside the socket (ReadTokenFile reads it; aioctl --addr
+// does so by itself); Close removes it. An address that is not loopback
+// also needs Config.TLS, so that the token never crosses a network in
+// clear text. Request
 // body, headers, header and read time, idle time and the number of
 // connections are bounded; a bad request gets a JSON error and the
 // listener goes on.

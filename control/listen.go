@@ -26,6 +26,16 @@ const maxSocketPath = 107
 // (SocketDirs), so `aioctl status` finds a lone program without flags.
 // name "" means the executable's base name.
 func DefaultSocketPath(name string) (string, error) {
+	name, err := programName(name)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(SocketDirs()[0], name+".sock"), nil
+}
+
+// programName is name, or the executable's base name when name is "",
+// checked to be fit for a file name.
+func programName(name string) (string, error) {
 	if name == "" {
 		exe, err := os.Executable()
 		if err != nil {
@@ -36,7 +46,23 @@ func DefaultSocketPath(name string) (string, error) {
 	if err := checkName(name); err != nil {
 		return "", fmt.Errorf("control: program name for the socket: %w", err)
 	}
-	return filepath.Join(SocketDirs()[0], name+".sock"), nil
+	return name, nil
+}
+
+// defaultDir makes (if need be) and returns the directory of the default
+// socket path.
+func defaultDir() (string, error) {
+	dir := SocketDirs()[0]
+	return dir, privateDir(dir)
+}
+
+// listenDefault opens the control socket at the default path for name.
+func listenDefault(name string) (*unixSocket, error) {
+	path, err := DefaultSocketPath(name)
+	if err != nil {
+		return nil, err
+	}
+	return listenUnix(path)
 }
 
 // SocketDirs are the directories aioctl looks in for sockets when none

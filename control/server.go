@@ -2,7 +2,7 @@ package control
 
 import (
 	"context"
-	"crypto/subtle"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,13 +31,30 @@ type Config struct {
 	// base name of the executable.
 	Name string
 
-	// Addr, when set, also listens on TCP ("127.0.0.1:7070"). Without a
-	// Token the address must be loopback, or NewServer refuses to start.
+	// Addr, when set, also listens on TCP ("127.0.0.1:7070"). TCP always
+	// needs a token (loopback TCP cannot tell one local user from
+	// another), and an address that is not loopback also needs TLS, or
+	// NewServer refuses to start.
 	Addr string
-	// Token, when set, must be sent by TCP clients as
-	// "Authorization: Bearer TOKEN" (compared in constant time); at least
-	// 16 bytes.
+	// Token must be sent by TCP clients as "Authorization: Bearer TOKEN"
+	// (compared in constant time); at least 16 bytes. When it is empty
+	// and Addr is set, NewServer generates one (TokenBytes random bytes,
+	// hex) and writes it, with the address, to the 0600 file
+	// TokenPath(socket) beside the socket (where the socket would be
+	// when Socket is "-"); Close removes it. aioctl --addr reads it from
+	// there, so the same user needs no flag and other users are refused.
 	Token string
+	// TLS, when set, makes the TCP listener speak HTTPS with this
+	// configuration (it needs Certificates or GetCertificate). It is
+	// required for an address that is not loopback. A self-signed pair:
+	//
+	//	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	//	  -days 365 -subj /CN=myhost -addext subjectAltName=IP:10.0.0.2 \
+	//	  -keyout key.pem -out cert.pem
+	//
+	// then tls.LoadX509KeyPair("cert.pem", "key.pem") here, and
+	// aioctl --cacert cert.pem on the client side.
+	TLS *tls.Config
 
 	// Logger gets the server's notices (refused peers, bad requests at
 	// debug level); nil means slog.Default().
@@ -86,6 +103,8 @@ type Server struct {
 	tcp    *http.Server
 	ul     *unixSocket
 	tl     net.Listener
+	token  string     // the TCP token, given or generated
+	tf     *tokenFile // the generated token's file (nil when given)
 
 	base   context.Context // parent of every request's context
 	cancel context.CancelFunc
@@ -116,37 +135,32 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.Token != "" && len(cfg.Token) < MinTokenBytes {
 		return nil, fmt.Errorf("control: token is %d bytes: use at least %d", len(cfg.Token), MinTokenBytes)
 	}
-	if cfg.Addr != "" && cfg.Token == "" {
+	if cfg.Addr != "" && cfg.TLS == nil {
 		if err := checkLoopback(cfg.Addr); err != nil {
 			return nil, err
 		}
 	}
+	if cfg.TLS != nil && len(cfg.TLS.Certificates) == 0 && cfg.TLS.GetCertificate == nil && cfg.TLS.GetConfigForClient == nil {
+		return nil, errors.New("control: Config.TLS has no certificate: set Certificates (tls.LoadX509KeyPair) or GetCertificate")
+	}
 	if cfg.Socket != "-" {
-		path := cfg.Socket
-		if path == "" {
-			var err error
-			if path, err = DefaultSocketPath(cfg.Name); err != nil {
-				return nil, err
-			}
+		var l *unixSocket
+		var err error
+		if cfg.Socket == "" {
+			l, err = listenDefault(cfg.Name)
+		} else {
+			l, err = listenUnix(cfg.Socket)
 		}
-		l, err := listenUnix(path)
 		if err != nil {
 			return nil, err
 		}
-		s.socket, s.ul = path, l
+		s.socket, s.ul = l.path, l
 	}
 	if cfg.Addr != "" {
-		l, err := net.Listen("tcp", cfg.Addr)
-		if err != nil {
+		if err := s.listenTCP(); err != nil {
 			s.closeListeners()
-			return nil, fmt.Errorf("control: listen on %s: %w", cfg.Addr, err)
+			return nil, err
 		}
-		if ta, ok := l.Addr().(*net.TCPAddr); cfg.Token == "" && (!ok || !ta.IP.IsLoopback()) {
-			l.Close()
-			s.closeListeners()
-			return nil, fmt.Errorf("control: TCP address %s is not loopback: set a token to listen on it", l.Addr())
-		}
-		s.tl = l
 	}
 	if s.ul == nil && s.tl == nil {
 		return nil, errors.New("control: no listener: give a socket path or a TCP address")
@@ -158,7 +172,11 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	if s.tl != nil {
 		s.tcp = s.httpServer(s.handler(true))
-		s.serve(s.tcp, &limitListener{Listener: s.tl, max: cfg.MaxConns, log: s.log})
+		var l net.Listener = &limitListener{Listener: s.tl, max: cfg.MaxConns, log: s.log}
+		if cfg.TLS != nil {
+			l = tls.NewListener(l, cfg.TLS.Clone())
+		}
+		s.serve(s.tcp, l)
 	}
 	return s, nil
 }
@@ -263,36 +281,15 @@ func (s *Server) Close() error {
 }
 
 func (s *Server) closeListeners() error {
-	var err error
-	if s.ul != nil {
-		err = s.ul.close() // removes the socket (if still ours) and the lock
-	}
 	if s.tl != nil {
 		s.tl.Close()
 	}
+	err := s.tf.close() // while the socket's lock still covers it
+	s.tf = nil
+	if s.ul != nil {
+		err = errors.Join(err, s.ul.close()) // removes the socket (if still ours) and the lock
+	}
 	return err
-}
-
-// checkLoopback refuses an address whose host is not a loopback address.
-func checkLoopback(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("control: TCP address %q: %w", addr, err)
-	}
-	refuse := fmt.Errorf("control: TCP address %q is not loopback: without a token the control server listens on loopback only (127.0.0.1, ::1); set a token to listen on it", addr)
-	if host == "" {
-		return refuse
-	}
-	if ip := net.ParseIP(host); ip != nil {
-		if !ip.IsLoopback() {
-			return refuse
-		}
-		return nil
-	}
-	if host != "localhost" {
-		return refuse
-	}
-	return nil
 }
 
 func (s *Server) handler(tcp bool) http.Handler {
@@ -327,44 +324,6 @@ func recoverer(h http.Handler, log *slog.Logger) http.Handler {
 		}()
 		h.ServeHTTP(w, r)
 	})
-}
-
-// guardTCP checks the token, and without one the Host header (a web page
-// must not reach a loopback server through DNS rebinding).
-func (s *Server) guardTCP(h http.Handler) http.Handler {
-	want := []byte("Bearer " + s.cfg.Token)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Refused clients do not keep their connection: they would hold
-		// the places (MaxConns) for the idle timeout.
-		refuse := func(msg string) {
-			w.Header().Set("Connection", "close")
-			writeError(w, errorf(CodeUnauthorized, msg))
-		}
-		if s.cfg.Token != "" {
-			got := []byte(r.Header.Get("Authorization"))
-			if subtle.ConstantTimeCompare(got, want) != 1 {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="aiotools"`)
-				refuse("missing or wrong token")
-				return
-			}
-		} else if !loopbackHost(r.Host) {
-			refuse("Host " + truncate(r.Host, 60) + " is not a loopback name: without a token only loopback hosts are served")
-			return
-		}
-		h.ServeHTTP(w, r)
-	})
-}
-
-func loopbackHost(hostport string) bool {
-	host := hostport
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		host = h
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

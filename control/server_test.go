@@ -433,37 +433,8 @@ func TestTCPTokenAndLoopback(t *testing.T) {
 		t.Errorf("blink stopped by an unauthorized request: %s", st)
 	}
 
-	// Without a token: loopback only.
-	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0", "192.0.2.1:7070", "example.com:80"} {
-		_, err := control.NewServer(control.Config{Interp: p.in, Socket: "-", Addr: addr})
-		if err == nil || !strings.Contains(err.Error(), "not loopback") {
-			t.Errorf("%s without a token: %v", addr, err)
-		}
-	}
 	if _, err := control.NewServer(control.Config{Interp: p.in, Socket: "-", Addr: "127.0.0.1:0", Token: "short"}); err == nil || !strings.Contains(err.Error(), "at least") {
 		t.Errorf("short token: %v", err)
-	}
-	srv, err := control.NewServer(control.Config{Interp: p.in, Socket: "-", Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	cl := newClient(t, client.Options{Addr: srv.Addr().String()})
-	if _, err := cl.Status(ctxT(t), "blink"); err != nil {
-		t.Errorf("loopback without token: %v", err)
-	}
-	// A web page reaching it through DNS rebinding sends its own Host.
-	req, _ = http.NewRequest("POST", "http://"+srv.Addr().String()+"/v1/exec", strings.NewReader(`{"argv":["stop","blink"]}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.Host = "evil.example:80"
-	res, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	http.DefaultClient.CloseIdleConnections()
-	if res.StatusCode != 401 {
-		t.Errorf("foreign Host: HTTP %d", res.StatusCode)
 	}
 }
 
@@ -501,7 +472,7 @@ func TestManyConcurrentClients(t *testing.T) {
 }
 
 // TestUnauthorizedTCPConnectionClosed: a request without the right token
-// (or with a foreign Host) is answered and its connection closed, so that
+// (given or generated) is answered and its connection closed, so that
 // clients without the token cannot hold the connection places (MaxConns)
 // for the idle timeout.
 func TestUnauthorizedTCPConnectionClosed(t *testing.T) {
@@ -515,7 +486,7 @@ func TestUnauthorizedTCPConnectionClosed(t *testing.T) {
 	}{
 		{"no token", p.srv.Addr().String(), "127.0.0.1", ""},
 		{"wrong token", p.srv.Addr().String(), "127.0.0.1", "Bearer nope"},
-		{"foreign Host", open.srv.Addr().String(), "evil.example", ""},
+		{"generated token, foreign Host", open.srv.Addr().String(), "evil.example", ""},
 	} {
 		conn, err := net.Dial("tcp", c.addr)
 		if err != nil {

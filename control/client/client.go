@@ -1,6 +1,6 @@
 // Package client is the Go client of the aiotools control API: it runs
 // the control interpreter's verbs in another program through its unix
-// socket (or TCP with a token).
+// socket (or TCP with a token, and TLS beyond loopback).
 //
 //	c, err := client.New(client.Options{Socket: "/run/user/1000/aiotools/demo.sock"})
 //	resp, err := c.Exec(ctx, []string{"status", "hello*"}, control.Options{})
@@ -11,6 +11,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,6 +33,10 @@ type Options struct {
 	Addr string
 	// Token is sent as a bearer token (TCP).
 	Token string
+	// TLS, when set, makes a TCP client speak HTTPS with this
+	// configuration (RootCAs holding the server's self-signed certificate,
+	// for one); the server must have Config.TLS.
+	TLS *tls.Config
 	// Timeout bounds one-shot calls (streams are bounded by their ctx
 	// only); 0 means 70 s.
 	Timeout time.Duration
@@ -68,6 +73,10 @@ func New(opt Options) (*Client, error) {
 			return nil, fmt.Errorf("client: address %q: want HOST:PORT", opt.Addr)
 		}
 		base = "http://" + opt.Addr
+		if opt.TLS != nil {
+			tr.TLSClientConfig = opt.TLS.Clone()
+			base = "https://" + opt.Addr
+		}
 	default:
 		return nil, errors.New("client: give a socket path or a TCP address")
 	}
