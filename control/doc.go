@@ -45,7 +45,9 @@
 // also needs Config.TLS, so that the token never crosses a network in
 // clear text. Request
 // body, headers, header and read time, idle time and the number of
-// connections are bounded; a bad request gets a JSON error and the
+// connections are bounded; connections that have not sent a whole request
+// head get a second and a small share of the places, and idle keep-alive
+// connections give their place up to new ones (see Config.MaxConns); a bad request gets a JSON error and the
 // listener goes on.
 //
 //	srv, err := control.NewServer(control.Config{Components: control.Components{Group: g}})

@@ -1,16 +1,12 @@
 package control
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -216,86 +212,6 @@ func (u *unixSocket) close() error {
 		u.lock = nil
 	}
 	return errors.Join(lerr, rerr, uerr)
-}
-
-// limitListener refuses connections over max and those check rejects,
-// so that a flood of connections cannot starve the program.
-type limitListener struct {
-	net.Listener
-	max   int
-	n     atomic.Int64
-	check func(net.Conn) error
-	log   *slog.Logger
-}
-
-func (l *limitListener) Accept() (net.Conn, error) {
-	for {
-		c, err := l.Listener.Accept()
-		if err != nil {
-			return nil, err
-		}
-		if l.check != nil {
-			if err := l.check(c); err != nil {
-				l.log.Warn("control: refused a connection", "err", err)
-				refuse(c, "401 Unauthorized", `{"ok":false,"exit":1,"error":{"code":"unauthorized","message":"`+jsonEscape(err.Error())+`"}}`)
-				continue
-			}
-		}
-		if l.n.Add(1) > int64(l.max) {
-			l.n.Add(-1)
-			l.log.Warn("control: too many connections, refused one", "max", l.max)
-			refuse(c, "503 Service Unavailable", `{"ok":false,"exit":1,"error":{"code":"too_many_connections","message":"too many connections"}}`)
-			continue
-		}
-		return &countedConn{Conn: c, l: l}, nil
-	}
-}
-
-// refusing bounds the goroutines that answer refused connections.
-var refusing = make(chan struct{}, 16)
-
-// refuse answers a connection it will not serve and closes it. It reads
-// the request's head first (for at most a second), so that the client sees
-// the answer rather than a reset; when many are being refused already it
-// just closes.
-func refuse(c net.Conn, status, body string) {
-	select {
-	case refusing <- struct{}{}:
-	default:
-		c.Close()
-		return
-	}
-	go func() {
-		defer func() { <-refusing }()
-		defer c.Close()
-		c.SetDeadline(time.Now().Add(time.Second))
-		buf := make([]byte, 4096)
-		var head []byte
-		for len(head) < 16<<10 && !bytes.Contains(head, []byte("\r\n\r\n")) {
-			n, err := c.Read(buf)
-			head = append(head, buf[:n]...)
-			if err != nil {
-				break
-			}
-		}
-		fmt.Fprintf(c, "HTTP/1.1 %s\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s", status, len(body), body)
-	}()
-}
-
-func jsonEscape(s string) string {
-	q := strconv.Quote(s)
-	return q[1 : len(q)-1]
-}
-
-type countedConn struct {
-	net.Conn
-	l    *limitListener
-	once sync.Once
-}
-
-func (c *countedConn) Close() error {
-	c.once.Do(func() { c.l.n.Add(-1) })
-	return c.Conn.Close()
 }
 
 func (s *Server) checkPeer(c net.Conn) error {

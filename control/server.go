@@ -63,12 +63,17 @@ type Config struct {
 	// Limits; zero means the default in brackets.
 	MaxBodyBytes      int64         // request body (64 KiB)
 	MaxHeaderBytes    int           // request headers (8 KiB)
-	ReadHeaderTimeout time.Duration // to read the headers (2 s)
+	ReadHeaderTimeout time.Duration // to read the headers (1 s): a silent connection is cut then
 	ReadTimeout       time.Duration // to read the whole request (5 s)
 	WriteTimeout      time.Duration // to write a one-shot answer (30 s)
 	IdleTimeout       time.Duration // keep-alive connections (60 s)
 	RequestTimeout    time.Duration // a one-shot command's context (60 s)
-	MaxConns          int           // open connections per listener (64); more are refused
+	// MaxConns bounds the open connections per listener (64). Those that
+	// have not sent a whole request head yet get a quarter of the places
+	// (a new one replaces the oldest of them), idle keep-alive ones give
+	// their place up to a new connection, and a new connection is refused
+	// (503) only when every place serves a request.
+	MaxConns int
 
 	// Mount, when set, adds handlers to the server's mux (once per
 	// listener), behind the same peer, token and limit checks: the web
@@ -83,7 +88,7 @@ type Config struct {
 const (
 	DefaultMaxBodyBytes      = 64 << 10
 	DefaultMaxHeaderBytes    = 8 << 10
-	DefaultReadHeaderTimeout = 2 * time.Second
+	DefaultReadHeaderTimeout = time.Second
 	DefaultReadTimeout       = 5 * time.Second
 	DefaultWriteTimeout      = 30 * time.Second
 	DefaultIdleTimeout       = 60 * time.Second
@@ -167,14 +172,16 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	s.base, s.cancel = context.WithCancel(context.Background())
 	if s.ul != nil {
-		s.unix = s.httpServer(s.handler(false))
-		s.serve(s.unix, &limitListener{Listener: s.ul.UnixListener, max: cfg.MaxConns, check: s.checkPeer, log: s.log})
+		ll := newLimitListener(s.ul.UnixListener, cfg.MaxConns, s.checkPeer, s.log)
+		s.unix = s.httpServer(s.handler(false), ll)
+		s.serve(s.unix, ll)
 	}
 	if s.tl != nil {
-		s.tcp = s.httpServer(s.handler(true))
-		var l net.Listener = &limitListener{Listener: s.tl, max: cfg.MaxConns, log: s.log}
+		ll := newLimitListener(s.tl, cfg.MaxConns, nil, s.log)
+		s.tcp = s.httpServer(s.handler(true), ll)
+		var l net.Listener = ll
 		if cfg.TLS != nil {
-			l = tls.NewListener(l, cfg.TLS.Clone())
+			l = tls.NewListener(ll, cfg.TLS.Clone())
 		}
 		s.serve(s.tcp, l)
 	}
@@ -216,9 +223,10 @@ func setDefaults(c *Config) {
 	}
 }
 
-func (s *Server) httpServer(h http.Handler) *http.Server {
+func (s *Server) httpServer(h http.Handler, ll *limitListener) *http.Server {
 	return &http.Server{
 		Handler:           h,
+		ConnState:         ll.track,
 		BaseContext:       func(net.Listener) context.Context { return s.base },
 		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
 		ReadTimeout:       s.cfg.ReadTimeout,

@@ -283,11 +283,12 @@ func TestBadRequestsAnsweredAndListenerKeepsServing(t *testing.T) {
 	}
 }
 
-// TestSlowClientsAndFloods: over MaxConns, new connections are refused at
-// once; the next client is served all along. The header timeout is long
-// here, so that no slow client is cut (and its place given to the flood)
-// while the test runs, however slow the machine: TestSlowClientsAreCut
-// checks the cut.
+// TestSlowClientsAndFloods: places are free, so the next client is
+// served next to slow ones; connections that serve a request (streams
+// here: they hold their place) take the places of the slow ones, which
+// are closed; once every place serves a request, new connections are
+// refused at once with a 503. The header timeout is long here, so that
+// what closes the slow clients is the flood, not the timeout.
 func TestSlowClientsAndFloods(t *testing.T) {
 	p := newProgram(t)
 	const max = 8
@@ -298,57 +299,46 @@ func TestSlowClientsAndFloods(t *testing.T) {
 			c.Close()
 		}
 	}()
-	// max-1 slow clients: the next client is still served.
+	var slow []net.Conn
 	for i := 0; i < max-1; i++ {
-		conns = append(conns, slowClient(t, p.sock))
+		slow = append(slow, slowClient(t, p.sock))
 	}
+	conns = append(conns, slow...)
 	fresh := newClient(t, client.Options{Socket: p.sock})
 	if _, err := fresh.Status(ctxT(t), "blink"); err != nil {
 		t.Fatalf("client next to slow ones: %v", err)
 	}
-	fresh.Close() // give its connection back (the server may see it later)
-	// Fill up, then the flood is refused at once with a 503: at most one
-	// place is free, so at most one of the six is served. Each sends a
-	// whole head but not the body it announces: one that is served holds
-	// its place (its handler waits for the body) instead of finishing and
-	// giving the place to the next, and never answers; a refused one is
-	// answered at once.
-	var flood []net.Conn
-	for len(conns)+len(flood) < max+5 {
+	fresh.Close()
+	// max streams, each answered before the next is opened.
+	body := `{"argv":["follow"]}`
+	for range max {
 		c, err := net.Dial("unix", p.sock)
 		if err != nil {
 			t.Fatal(err)
 		}
-		io.WriteString(c, "POST /v1/exec HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n")
-		flood = append(flood, c)
-	}
-	conns = append(conns, flood...)
-	answers := make(chan string, len(flood))
-	var readers sync.WaitGroup
-	for _, c := range flood {
-		c.SetReadDeadline(time.Now().Add(10 * time.Second))
-		readers.Go(func() {
-			b, err := io.ReadAll(c)
-			answers <- fmt.Sprintf("%q (%v)", b, err)
-		})
-	}
-	refused := 0
-	var others []string
-	for refused < 5 && refused+len(others) < len(flood) {
-		a := <-answers
-		if strings.Contains(a, "503") && strings.Contains(a, "too_many_connections") {
-			refused++
-		} else {
-			others = append(others, a)
+		conns = append(conns, c)
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		fmt.Fprintf(c, "POST /v1/stream HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+		line, err := bufio.NewReader(c).ReadString('\n')
+		if err != nil || !strings.HasPrefix(line, "HTTP/1.1 200") {
+			t.Fatalf("stream %d: %q %v", len(conns), line, err)
 		}
 	}
-	if refused < 5 {
-		t.Errorf("%d of the flood refused, want at least 5; the others got: %s", refused, strings.Join(others, ", "))
+	for i, c := range slow {
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		if b, err := io.ReadAll(c); err != nil && !strings.Contains(err.Error(), "reset") || len(b) > 0 {
+			t.Errorf("slow client %d kept its place: %q %v", i, b, err)
+		}
+	}
+	for i := range 5 {
+		got, err := rawRequest(t, p.sock, post(`{"argv":["status"]}`))
+		if !strings.Contains(got, "503") || !strings.Contains(got, "too_many_connections") {
+			t.Errorf("flood %d with every place serving: %q %v", i, got, err)
+		}
 	}
 	for _, c := range conns {
 		c.Close()
 	}
-	readers.Wait()
 	conns = nil
 	servedAgain(t, p.sock)
 }
