@@ -11,6 +11,17 @@ import (
 	"time"
 )
 
+// ErrSocketTaken is wrapped by the error NewServer and LockSocket return
+// when another program holds the control socket's path: a program can
+// then say how to choose another path.
+var ErrSocketTaken = errors.New("control: the socket is in use")
+
+// takenError is an error that is ErrSocketTaken, with its own message.
+type takenError string
+
+func (e takenError) Error() string        { return string(e) }
+func (e takenError) Is(target error) bool { return target == ErrSocketTaken }
+
 // maxSocketPath is the longest unix socket path the kernel takes (sun_path
 // is 108 bytes with its NUL).
 const maxSocketPath = 107
@@ -126,16 +137,27 @@ type unixSocket struct {
 // started at once on the same path exactly one judges a stale socket
 // stale and binds the path; the others fail at once.
 func listenUnix(path string) (*unixSocket, error) {
-	if len(path) > maxSocketPath {
-		return nil, fmt.Errorf("control: socket path %s is %d bytes, over the limit of %d: choose a shorter one", path, len(path), maxSocketPath)
-	}
-	if err := privateDir(filepath.Dir(path)); err != nil {
+	if err := prepareSocketPath(path); err != nil {
 		return nil, err
 	}
 	lock, err := lockSocket(path)
 	if err != nil {
 		return nil, err
 	}
+	return listenLocked(path, lock)
+}
+
+// prepareSocketPath checks path's length and makes its private directory.
+func prepareSocketPath(path string) error {
+	if len(path) > maxSocketPath {
+		return fmt.Errorf("control: socket path %s is %d bytes, over the limit of %d: choose a shorter one", path, len(path), maxSocketPath)
+	}
+	return privateDir(filepath.Dir(path))
+}
+
+// listenLocked binds the socket at path, whose lock the caller holds
+// and hands over (it is released on failure).
+func listenLocked(path string, lock *socketLock) (*unixSocket, error) {
 	l, err := bindUnix(path)
 	if err != nil {
 		lock.release()
@@ -160,7 +182,7 @@ func bindUnix(path string) (*net.UnixListener, error) {
 		switch {
 		case err == nil:
 			c.Close()
-			return nil, fmt.Errorf("control: another program is listening on %s: not taking it over", path)
+			return nil, takenError("control: another program is listening on " + path + ": not taking it over")
 		case errors.Is(err, os.ErrNotExist):
 			// Gone meanwhile: nothing to remove.
 		case !errors.Is(err, syscall.ECONNREFUSED):

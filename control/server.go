@@ -30,6 +30,11 @@ type Config struct {
 	// Name names the program in the default socket path; "" means the
 	// base name of the executable.
 	Name string
+	// Lock, when set, is the socket's path as LockSocket took it before
+	// the program started anything; Socket and Name are then not used.
+	// NewServer takes the lock over: it releases it if it fails, and
+	// Close does.
+	Lock *SocketLock
 
 	// Addr, when set, also listens on TCP ("127.0.0.1:7070"). TCP always
 	// needs a token (loopback TCP cannot tell one local user from
@@ -128,6 +133,14 @@ type Server struct {
 // fails; a stale one (nobody answers, nobody holds the lock) is replaced.
 // Close stops the server.
 func NewServer(cfg Config) (*Server, error) {
+	s, err := newServer(cfg)
+	if err != nil && cfg.Lock != nil {
+		cfg.Lock.Release() // a no-op once taken over
+	}
+	return s, err
+}
+
+func newServer(cfg Config) (*Server, error) {
 	in := cfg.Interp
 	if in == nil {
 		var err error
@@ -148,7 +161,17 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.TLS != nil && len(cfg.TLS.Certificates) == 0 && cfg.TLS.GetCertificate == nil && cfg.TLS.GetConfigForClient == nil {
 		return nil, errors.New("control: Config.TLS has no certificate: set Certificates (tls.LoadX509KeyPair) or GetCertificate")
 	}
-	if cfg.Socket != "-" {
+	if cfg.Lock != nil {
+		lock := cfg.Lock.take()
+		if lock == nil {
+			return nil, fmt.Errorf("control: the lock of socket %s was released or is used by another server", cfg.Lock.path)
+		}
+		l, err := listenLocked(cfg.Lock.path, lock)
+		if err != nil {
+			return nil, err
+		}
+		s.socket, s.ul = l.path, l
+	} else if cfg.Socket != "-" {
 		var l *unixSocket
 		var err error
 		if cfg.Socket == "" {
