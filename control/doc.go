@@ -31,7 +31,9 @@
 //
 // NewServer (or Serve) opens an HTTP + JSON server on a unix socket —
 // by default $XDG_RUNTIME_DIR/aiotools/NAME.sock, else
-// $TMPDIR/aiotools-UID/NAME.sock — in a 0700 directory, mode 0600; the
+// $TMPDIR/aiotools-UID/NAME.sock, else (when another user made that
+// first) $HOME/.local/state/aiotools/run/NAME.sock — in a 0700 directory
+// of this user (never one of another user), mode 0600; the
 // peer's uid is checked with SO_PEERCRED (same user or root only). The
 // server holds an exclusive flock on NAME.sock.lock beside the socket for
 // its whole life, so of two programs started at once on one path exactly

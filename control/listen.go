@@ -27,17 +27,35 @@ func (e takenError) Is(target error) bool { return target == ErrSocketTaken }
 const maxSocketPath = 107
 
 // DefaultSocketPath is where a program named name puts its control socket
-// when Config.Socket is empty: $XDG_RUNTIME_DIR/aiotools/NAME.sock when
-// XDG_RUNTIME_DIR is set (systemd sets it to a 0700 directory per user),
-// else $TMPDIR/aiotools-UID/NAME.sock. Both are directories aioctl searches
-// (SocketDirs), so `aioctl status` finds a lone program without flags.
+// when Config.Socket is empty: NAME.sock in the first of SocketDirs that
+// is fit for it — one that does not exist yet, or a directory of this
+// user that only this user can enter (CheckSocketDir). So when another
+// user has made $TMPDIR/aiotools-UID first, the program does not stop:
+// it goes on to $HOME/.local/state/aiotools/run. aioctl searches the same
+// directories, so `aioctl status` finds a lone program without flags.
 // name "" means the executable's base name.
 func DefaultSocketPath(name string) (string, error) {
 	name, err := programName(name)
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(SocketDirs()[0], name+".sock"), nil
+	var why []error
+	for _, d := range SocketDirs() {
+		_, err := os.Lstat(d)
+		if errors.Is(err, os.ErrNotExist) {
+			return filepath.Join(d, name+".sock"), nil
+		}
+		if err := CheckSocketDir(d); err != nil {
+			why = append(why, err)
+			continue
+		}
+		return filepath.Join(d, name+".sock"), nil
+	}
+	return "", noSocketDir(why)
+}
+
+func noSocketDir(why []error) error {
+	return fmt.Errorf("control: no socket directory fit for use (give a socket path): %w", errors.Join(why...))
 }
 
 // programName is name, or the executable's base name when name is "",
@@ -56,30 +74,52 @@ func programName(name string) (string, error) {
 	return name, nil
 }
 
-// defaultDir makes (if need be) and returns the directory of the default
-// socket path.
+// defaultDir returns the first of SocketDirs that is, or can be made, a
+// private directory of this user (making it if need be): a directory
+// another user made first is passed over, never used.
 func defaultDir() (string, error) {
-	dir := SocketDirs()[0]
-	return dir, privateDir(dir)
+	var why []error
+	for _, d := range SocketDirs() {
+		if err := privateDir(d); err != nil {
+			why = append(why, err)
+			continue
+		}
+		return d, nil
+	}
+	return "", noSocketDir(why)
 }
 
 // listenDefault opens the control socket at the default path for name.
 func listenDefault(name string) (*unixSocket, error) {
-	path, err := DefaultSocketPath(name)
+	name, err := programName(name)
 	if err != nil {
 		return nil, err
 	}
-	return listenUnix(path)
+	dir, err := defaultDir()
+	if err != nil {
+		return nil, err
+	}
+	return listenUnix(filepath.Join(dir, name+".sock"))
 }
 
-// SocketDirs are the directories aioctl looks in for sockets when none
-// is given, in order.
+// SocketDirs are the directories a program may put its control socket in
+// when none is given, and that aioctl searches, in order:
+// $XDG_RUNTIME_DIR/aiotools (when XDG_RUNTIME_DIR is set: systemd makes it
+// a 0700 directory per user), $TMPDIR/aiotools-UID, and
+// $XDG_STATE_HOME/aiotools/run (default $HOME/.local/state/aiotools/run),
+// which no other user can have made first.
 func SocketDirs() []string {
 	var dirs []string
 	if d := os.Getenv("XDG_RUNTIME_DIR"); d != "" && filepath.IsAbs(d) {
 		dirs = append(dirs, filepath.Join(d, "aiotools"))
 	}
-	return append(dirs, filepath.Join(os.TempDir(), "aiotools-"+strconv.Itoa(os.Getuid())))
+	dirs = append(dirs, filepath.Join(os.TempDir(), "aiotools-"+strconv.Itoa(os.Getuid())))
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
+		dirs = append(dirs, filepath.Join(d, "aiotools", "run"))
+	} else if home, err := os.UserHomeDir(); err == nil && filepath.IsAbs(home) {
+		dirs = append(dirs, filepath.Join(home, ".local", "state", "aiotools", "run"))
+	}
+	return dirs
 }
 
 // privateDir makes sure dir exists, belongs to this user and only this

@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -403,4 +404,27 @@ func writeSelfSigned(t *testing.T) (string, tls.Certificate) {
 		t.Fatal(err)
 	}
 	return f, tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
+// TestFindSocketInFallbackDir: when another user made $TMPDIR/aiotools-UID
+// first, a program puts its socket in $HOME/.local/state/aiotools/run,
+// and aioctl finds it there without flags (and never uses the other's).
+func TestFindSocketInFallbackDir(t *testing.T) {
+	bin := buildAioctl(t)
+	tmp, home := t.TempDir(), t.TempDir()
+	taken := filepath.Join(tmp, "aiotools-"+strconv.Itoa(os.Getuid()))
+	if err := os.Mkdir(taken, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(taken, os.Getuid()+4242, os.Getgid()+4242); err != nil {
+		t.Skip("cannot make a directory of another user:", err)
+	}
+	p := startProgram(t, control.Config{Socket: filepath.Join(home, ".local", "state", "aiotools", "run", "prog.sock")})
+	env := []string{"XDG_RUNTIME_DIR=", "XDG_STATE_HOME=", "TMPDIR=" + tmp, "HOME=" + home, "AIOCTL_SOCKET=", "AIOCTL_ADDR="}
+	if o := runBin(t, bin, env, "is-active", "blink"); o.exit != 0 || o.stdout != "active\n" {
+		t.Fatalf("socket in the fallback directory: exit %d %q %q", o.exit, o.stdout, o.stderr)
+	}
+	if st, _ := p.g.Get("blink"); st.State() != aioctl.Running {
+		t.Errorf("blink not running")
+	}
 }
