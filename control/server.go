@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path"
 	"strings"
 	"sync"
 	"time"
@@ -335,11 +336,32 @@ func (s *Server) handler(tcp bool) http.Handler {
 	if s.cfg.Mount != nil {
 		s.cfg.Mount(mux)
 	}
-	var h http.Handler = mux
+	// ServeMux would answer a path that is not clean ("/./v1/exec") with
+	// an HTML redirect: the API answers JSON, always.
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; !cleanPath(p) {
+			writeError(w, errorf(CodeNoEndpoint, "no endpoint "+truncate(p, 60)+": the path is not clean"))
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
 	if tcp {
 		h = s.guardTCP(h)
 	}
 	return recoverer(h, s.log)
+}
+
+// cleanPath reports whether p is an absolute path that path.Clean
+// leaves alone (but for one trailing slash).
+func cleanPath(p string) bool {
+	if p == "/" {
+		return true
+	}
+	if p == "" || p[0] != '/' {
+		return false
+	}
+	q := strings.TrimSuffix(p, "/")
+	return q != "/" && path.Clean(q) == q
 }
 
 func recoverer(h http.Handler, log *slog.Logger) http.Handler {
