@@ -42,6 +42,8 @@ func main() {
 // app holds the global flags and the streams of one run.
 type app struct {
 	socket, addr, token string
+	cacert              string // trust this certificate and use TLS
+	useTLS              bool
 	output              string
 	noColor             bool
 	history             string
@@ -79,6 +81,9 @@ func (a *app) rootCommand() *cobra.Command {
 
 Without --socket or --addr it uses $AIOCTL_SOCKET, or the one socket found in
 ` + strings.Join(control.SocketDirs(), ", ") + `.
+With --addr and no --token or $AIOCTL_TOKEN it reads the token from the
+program's token file (NAME.token beside its socket, in those directories).
+Beyond loopback the program speaks TLS: give --cacert (or --tls).
 status and is-active exit as systemctl does: 0 active, 3 not active, 4 no such task.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -86,7 +91,9 @@ status and is-active exit as systemctl does: 0 active, 3 not active, 4 no such t
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.socket, "socket", os.Getenv("AIOCTL_SOCKET"), "the program's control socket (env AIOCTL_SOCKET)")
 	pf.StringVar(&a.addr, "addr", os.Getenv("AIOCTL_ADDR"), "the program's TCP control address HOST:PORT (env AIOCTL_ADDR)")
-	pf.StringVar(&a.token, "token", "", "the TCP token (env AIOCTL_TOKEN; prefer the environment: flags show in ps)")
+	pf.StringVar(&a.token, "token", "", "the TCP token (env AIOCTL_TOKEN; prefer the environment: flags show in ps); default: the program's token file")
+	pf.StringVar(&a.cacert, "cacert", os.Getenv("AIOCTL_CACERT"), "TCP over TLS, trusting this PEM certificate (the program's self-signed one, or its CA) (env AIOCTL_CACERT)")
+	pf.BoolVar(&a.useTLS, "tls", false, "TCP over TLS, trusting the system's certificate authorities")
 	pf.StringVarP(&a.output, "output", "o", "text", "output format: text or json")
 	pf.BoolVar(&a.noColor, "no-color", os.Getenv("NO_COLOR") != "", "no colours even on a terminal (env NO_COLOR)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
@@ -216,6 +223,18 @@ func (a *app) client() (*client.Client, error) {
 	opt := client.Options{Socket: a.socket, Addr: a.addr, Token: a.token}
 	if a.socket != "" && a.addr != "" {
 		return nil, errors.New("give --socket or --addr, not both")
+	}
+	if opt.Addr != "" {
+		if opt.Token == "" {
+			opt.Token = findToken(opt.Addr)
+		}
+		if a.useTLS || a.cacert != "" {
+			tc, err := tlsConfig(a.cacert)
+			if err != nil {
+				return nil, err
+			}
+			opt.TLS = tc
+		}
 	}
 	if opt.Socket == "" && opt.Addr == "" {
 		p, err := findSocket()

@@ -30,6 +30,13 @@ type runConfig struct {
 // ctx ends; then it stops them in reverse dependency order. It is the
 // runner for services "installed" without Go code: see examples/run.
 func runServices(ctx context.Context, cfg runConfig) error {
+	// The control socket first: a second run on the same socket fails
+	// here, before it starts any command.
+	lock, err := control.LockSocket(cfg.Socket, cfg.Name)
+	if err != nil {
+		return socketError(err)
+	}
+	defer lock.Release() // a no-op once the server has it
 	ring := aiolog.New(cfg.LogBudget, aiolog.WithCopy(slog.LevelInfo, cfg.Out))
 	logger := slog.New(ring.Handler(nil))
 	g := aioctl.NewGroup(aioctl.WithGroupName(cfg.Name), aioctl.WithLogger(logger), aioctl.WithLog(ring))
@@ -62,8 +69,7 @@ func runServices(ctx context.Context, cfg runConfig) error {
 	}
 	srv, err := control.NewServer(control.Config{
 		Components: control.Components{Group: g, Log: ring, Scheduler: sched, Services: m},
-		Socket:     cfg.Socket,
-		Name:       cfg.Name,
+		Lock:       lock,
 		Logger:     logger,
 	})
 	if err != nil {
