@@ -26,6 +26,11 @@
 // 5-field expression or a descriptor (@hourly, @daily, @weekly,
 // @monthly, @yearly, "@every 90s"), read in TZ (the local zone by default).
 //
+// Durations (start_in, repeat, jitter, @every) follow aioctl's one rule:
+// a number is seconds, a string a Go duration ("90s") or seconds ("90");
+// a negative one, NaN, or one above aioctl.MaxDuration (100 years) is a
+// *SpecError naming the key, wrapping aioctl.ErrBadDuration.
+//
 // Daylight saving time follows ISC cron: a wall time skipped by a
 // spring-forward gap runs once, at the transition; a wall time that
 // happens twice in a fall-back fold runs once, at its first occurrence.
