@@ -61,6 +61,9 @@ func compile(s Spec) (*plan, error) {
 	}
 	p.startIn = s.StartIn
 	cronExprText := strings.TrimSpace(s.Cron)
+	if s.Cron != "" && cronExprText == "" {
+		return nil, specErr("cron", "empty expression")
+	}
 	switch {
 	case cronExprText != "":
 		for _, f := range []struct {

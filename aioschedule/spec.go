@@ -75,7 +75,8 @@ type Spec struct {
 	// meaning the next such wall time in TZ (JSON "at").
 	At string
 	// Cron is a 5-field cron expression (minute hour day-of-month month
-	// day-of-week, with names, ranges, lists and steps) or one of @yearly,
+	// day-of-week, with names, ranges, lists and steps, read as ISC cron
+	// does: see the package doc for day-of-week 7 and the day rule) or one of @yearly,
 	// @annually, @monthly, @weekly, @daily, @midnight, @hourly, or
 	// "@every <duration>" (JSON "cron").
 	Cron string
@@ -136,6 +137,10 @@ func (s *Spec) UnmarshalJSON(b []byte) error {
 			out.At, err = decodeString(k, v)
 		case "cron":
 			out.Cron, err = decodeString(k, v)
+			if err == nil && strings.TrimSpace(out.Cron) == "" {
+				// Left as "", it would read as no cron at all: run at once.
+				err = specErr(k, "empty expression (leave \"cron\" out for no cron)")
+			}
 		case "tz":
 			out.TZ, err = decodeString(k, v)
 		case "from":
