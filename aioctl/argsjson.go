@@ -225,8 +225,8 @@ func fixDurations(t reflect.Type, v any, path string, leaf durationLeaf, changed
 }
 
 // fixStruct visits the JSON keys of obj that name fields of struct type t,
-// by encoding/json's rules: the json tag's name or the field's name, exact
-// match first, then ignoring case; untagged embedded structs are promoted.
+// by encoding/json's rules: the json tag's name or the field's name, in
+// any case; untagged embedded structs are promoted.
 func fixStruct(t reflect.Type, obj map[string]any, path string, leaf durationLeaf, changed *bool) error {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
@@ -251,23 +251,19 @@ func fixStruct(t reflect.Type, obj map[string]any, path string, leaf durationLea
 		if name == "" {
 			name = f.Name
 		}
-		key, ok := name, false
-		if _, ok = obj[key]; !ok {
-			for k := range obj {
-				if strings.EqualFold(k, name) {
-					key, ok = k, true
-					break
-				}
+		// Every key that encoding/json could assign to the field: with
+		// "SLEEP" and "Sleep" both present, the one left unchecked could
+		// be the one that wins.
+		for k, v := range obj {
+			if k != name && !strings.EqualFold(k, name) {
+				continue
 			}
+			v, err := fixDurations(f.Type, v, join(path, name), leaf, changed)
+			if err != nil {
+				return err
+			}
+			obj[k] = v
 		}
-		if !ok {
-			continue
-		}
-		v, err := fixDurations(f.Type, obj[key], join(path, name), leaf, changed)
-		if err != nil {
-			return err
-		}
-		obj[key] = v
 	}
 	return nil
 }
