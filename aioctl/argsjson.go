@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"reflect"
 	"strconv"
 	"strings"
@@ -40,8 +41,9 @@ func UnmarshalArgs(data []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return jsonArgError(err)
 	}
-	if dec.More() {
-		return &ArgError{Msg: "more than one JSON value"}
+	// Anything after the value, even a stray '}' that dec.More lets by.
+	if _, err := dec.Token(); err != io.EOF {
+		return &ArgError{Msg: "more than one JSON value, or text after it"}
 	}
 	return nil
 }

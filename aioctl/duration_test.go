@@ -119,6 +119,8 @@ func TestSetArgsJSONNumberIsSeconds(t *testing.T) {
 		{`{"pin": 9, "sleep": "-1s"}`, "sleep", "negative duration -1s"},
 		{`{"pin": 9, "in": {"every": "NaN"}}`, "in.every", "invalid duration"},
 		{`{"pin": 9, "steps": [1, -1]}`, "steps", "negative"},
+		{`{"pin": 9}}`, "", "text after it"},
+		{`{"pin": 9} {}`, "", "more than one JSON value"},
 	} {
 		err := tk.SetArgsJSON([]byte(tc.patch))
 		var ae *ArgError
