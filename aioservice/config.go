@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,35 +55,10 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // Is makes errors.Is(err, ErrConfig) true.
 func (e *ConfigError) Is(target error) bool { return target == ErrConfig }
 
-// Duration is a time.Duration in the config file: a number of seconds (as
-// in the seed) or a Go duration string ("1m30s"). It encodes as a string.
-type Duration time.Duration
-
-// UnmarshalJSON decodes seconds or a duration string.
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		v, err := time.ParseDuration(s)
-		if err != nil {
-			return fmt.Errorf("invalid duration %q (want seconds or a duration such as \"1m30s\")", s)
-		}
-		*d = Duration(v)
-		return nil
-	}
-	var f float64
-	if err := json.Unmarshal(b, &f); err != nil {
-		return fmt.Errorf("invalid duration %s (want seconds or a duration such as \"1m30s\")", b)
-	}
-	*d = Duration(f * float64(time.Second))
-	return nil
-}
-
-// MarshalJSON encodes the duration as a string ("1m30s").
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+// Duration is a time.Duration in the config file, by aioctl's one rule:
+// a number of seconds (as in the seed) or a Go duration string ("1m30s"),
+// from 0 to aioctl.MaxDuration (100 years). It encodes as a string.
+type Duration = aioctl.Duration
 
 // RestartConfig is the config file's "restart": aioctl.RestartPolicy with
 // durations as seconds or duration strings.
@@ -98,6 +72,21 @@ type RestartConfig struct {
 	Budget     int                `json:"budget,omitempty"`
 	Window     Duration           `json:"window,omitempty"`
 }
+
+// UnmarshalJSON decodes the restart config as aioctl.RestartPolicy does
+// (unknown keys refused) and validates it: a negative delay or budget is
+// an error naming the field, not a default.
+func (r *RestartConfig) UnmarshalJSON(b []byte) error {
+	var p aioctl.RestartPolicy
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*r = restartConfig(p)
+	return nil
+}
+
+// Validate checks the values as aioctl.RestartPolicy.Validate does.
+func (r RestartConfig) Validate() error { return r.Policy().Validate() }
 
 // Policy returns the restart policy.
 func (r RestartConfig) Policy() aioctl.RestartPolicy {
@@ -403,12 +392,16 @@ func (p *parser) entryField(e *Entry, g jfield, seen map[string]bool, inKw bool)
 			"jitter": &r.Jitter, "reset_after": &r.ResetAfter, "budget": &r.Budget, "window": &r.Window}); err != nil {
 			return err
 		}
+		if err := r.Validate(); err != nil {
+			return p.policyError(g, field, err)
+		}
 		e.Restart = &r
 	case "stop_timeout":
-		var d Duration
-		if err := d.UnmarshalJSON(g.val); err != nil || d < 0 {
-			return p.errAt(g.valOff, field, "want a duration (seconds or \"30s\"), not "+string(g.val), nil)
+		v, err := aioctl.ParseDurationJSON(g.val)
+		if err != nil {
+			return p.errAt(g.valOff, field, jsonMessage(err, g.val), err)
 		}
+		d := Duration(v)
 		e.StopTimeout = &d
 	case "exec":
 		var x ExecConfig
@@ -499,8 +492,30 @@ func (p *parser) decodeFields(g jfield, field string, dst any, targets map[strin
 	return nil
 }
 
+// policyError places a *aioctl.PolicyError from validating the restart
+// object g at the value of the key it names.
+func (p *parser) policyError(g jfield, field string, err error) error {
+	var pe *aioctl.PolicyError
+	if !errors.As(err, &pe) {
+		return p.errAt(g.valOff, field, err.Error(), err)
+	}
+	off := g.valOff
+	if fields, ok := readObject(g.val, g.valOff); ok {
+		for _, h := range fields {
+			if h.key == pe.Field {
+				off = h.valOff
+			}
+		}
+	}
+	return p.errAt(off, field+"."+pe.Field, pe.Msg, err)
+}
+
 // jsonMessage turns a decoding error into a short message.
 func jsonMessage(err error, val []byte) string {
+	var de *aioctl.DurationError
+	if errors.As(err, &de) {
+		return de.Msg
+	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		return "want " + te.Type.String() + ", not " + jsonKind(val)
@@ -512,65 +527,35 @@ func jsonMessage(err error, val []byte) string {
 	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
-// argsError places an error from decoding the "args" of entry e.
+// argsError places an error from decoding the "args" of entry e: an
+// *aioctl.ArgError names the field's path, which is found in the text
+// (the decoder's byte offsets are not used: durations are rewritten
+// before decoding, which moves them).
 func (c *Config) argsError(e *Entry, err error) *ConfigError {
 	base := e.off["args"]
 	raw := e.Args
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		off := int(te.Offset)
-		off = tokenStart(raw, off)
-		field := e.Name + ".args"
-		if te.Field != "" {
-			field += "." + te.Field
-		}
-		return c.p.errAt(base+off, field, "cannot use "+te.Value+" as "+te.Type.String(), err)
-	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		return c.p.errAt(base+int(se.Offset)-1, e.Name+".args", "invalid JSON: "+se.Error(), err)
 	}
-	msg := strings.TrimPrefix(err.Error(), "json: ")
-	if name, ok := strings.CutPrefix(msg, "unknown field "); ok {
-		name = strings.Trim(name, `"`)
-		return c.p.errAt(base+keyOffset(raw, name), e.Name+".args."+name, "unknown field (not in the service's arguments)", err)
-	}
-	return c.p.errAt(base, e.Name+".args", msg, err)
-}
-
-// tokenStart moves back from end (just past a JSON value) to where it starts.
-func tokenStart(raw []byte, end int) int {
-	if end > len(raw) {
-		end = len(raw)
-	}
-	i := end - 1
-	for i >= 0 && isSpace(raw[i]) {
-		i--
-	}
-	if i < 0 {
-		return 0
-	}
-	switch raw[i] {
-	case '"':
-		for j := i - 1; j >= 0; j-- {
-			if raw[j] == '"' {
-				k := j - 1
-				for k >= 0 && raw[k] == '\\' {
-					k--
-				}
-				if (j-k-1)%2 == 0 {
-					return j
-				}
-			}
+	var ae *aioctl.ArgError
+	if !errors.As(err, &ae) || ae.Field == "" || ae.Field == "(value)" {
+		msg := strings.TrimPrefix(err.Error(), "json: ")
+		if ae != nil {
+			msg = ae.Msg
 		}
-		return 0
-	case '}', ']':
-		return i // the decoder stops inside composite values; good enough
+		return c.p.errAt(base, e.Name+".args", msg, err)
 	}
-	for i > 0 && !isSpace(raw[i-1]) && !strings.ContainsRune(",:[{", rune(raw[i-1])) {
-		i--
+	field := e.Name + ".args." + ae.Field
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &te):
+		return c.p.errAt(base+pathOffset(raw, ae.Field), field, "cannot use "+te.Value+" as "+te.Type.String(), err)
+	case ae.Msg == "unknown field":
+		// encoding/json names only the last key of an unknown field.
+		return c.p.errAt(base+keyOffset(raw, ae.Field), field, "unknown field (not in the service's arguments)", err)
 	}
-	return i
+	return c.p.errAt(base+pathOffset(raw, ae.Field), field, ae.Msg, err)
 }
 
 // keyOffset finds the key "name" in the JSON text raw (0 when absent).

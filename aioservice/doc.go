@@ -52,6 +52,13 @@
 // escaped, outside one (`"pin": ${PIN}`) it is inserted as is. "$${"
 // is a literal "${".
 //
+// Durations (restart delays and window, stop_timeout, schedule keys, and
+// every time.Duration or Duration in args) follow aioctl's one rule: a
+// number is seconds, a string a Go duration ("1m30s"), from 0 to 100
+// years. A negative or out-of-range value, like a negative restart budget,
+// is an error naming the field, never replaced by a default. Status and
+// get_config show durations as "5s", which the file reads back as they are.
+//
 // A file that does not parse, has an unknown key, a value of the wrong
 // type, an unknown service, a dependency on an undefined service or a
 // dependency cycle is a *ConfigError with file, line, column and field
