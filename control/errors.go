@@ -3,83 +3,36 @@ package control
 import (
 	"context"
 	"errors"
-	"net/http"
 
 	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/control/api"
 )
 
-// Code is the stable, machine-readable kind of an Error. Front ends and
-// scripts test the code, never the message.
-type Code string
+// Code is the stable, machine-readable kind of an Error (api.Code).
+type Code = api.Code
 
-// The error codes of the control API.
+// The error codes of the control API, defined in control/api.
 const (
-	// CodeUnknownVerb: the first word of the command is not in the verb table.
-	CodeUnknownVerb Code = "unknown_verb"
-	// CodeBadArgument: wrong number or form of arguments, a bad name, bad JSON.
-	CodeBadArgument Code = "bad_argument"
-	// CodeNotFound: a name or pattern matched no task or service.
-	CodeNotFound Code = "not_found"
-	// CodeNotAvailable: the verb needs a component the program did not give
-	// the interpreter (a log, a scheduler, services).
-	CodeNotAvailable Code = "not_available"
-	// CodeUnauthorized: a missing or wrong token, or a peer of another user.
-	CodeUnauthorized Code = "unauthorized"
-	// CodeTooLarge: the request body is over the limit.
-	CodeTooLarge Code = "too_large"
-	// CodeBadRequest: the HTTP request itself is malformed (not JSON, truncated).
-	CodeBadRequest Code = "bad_request"
-	// CodeMethodNotAllowed: wrong HTTP method for the endpoint.
-	CodeMethodNotAllowed Code = "method_not_allowed"
-	// CodeNoEndpoint: no such HTTP path.
-	CodeNoEndpoint Code = "no_endpoint"
-	// CodeTimeout: a task did not stop in time, or the request ran out of time.
-	CodeTimeout Code = "timeout"
-	// CodeConflict: the request cannot be done in the current state (a task
-	// still stopping).
-	CodeConflict Code = "conflict"
-	// CodeNotStream / CodeStreamOnly: a streaming verb sent to the one-shot
-	// endpoint, or the reverse.
-	CodeNotStream  Code = "not_stream"
-	CodeStreamOnly Code = "stream_only"
-	// CodeTooManyConns: the server is at its connection limit.
-	CodeTooManyConns Code = "too_many_connections"
-	// CodeInternal: a bug; the message says what.
-	CodeInternal Code = "internal"
+	CodeUnknownVerb      = api.CodeUnknownVerb
+	CodeBadArgument      = api.CodeBadArgument
+	CodeNotFound         = api.CodeNotFound
+	CodeNotAvailable     = api.CodeNotAvailable
+	CodeUnauthorized     = api.CodeUnauthorized
+	CodeTooLarge         = api.CodeTooLarge
+	CodeBadRequest       = api.CodeBadRequest
+	CodeMethodNotAllowed = api.CodeMethodNotAllowed
+	CodeNoEndpoint       = api.CodeNoEndpoint
+	CodeTimeout          = api.CodeTimeout
+	CodeConflict         = api.CodeConflict
+	CodeNotStream        = api.CodeNotStream
+	CodeStreamOnly       = api.CodeStreamOnly
+	CodeTooManyConns     = api.CodeTooManyConns
+	CodeInternal         = api.CodeInternal
 )
 
-// Error is an error of the control API: a stable Code and a message for
-// people. It travels as JSON: {"code": "not_found", "message": "…"}.
-type Error struct {
-	Code    Code   `json:"code"`
-	Message string `json:"message"`
-}
-
-// Error returns the message (the code is in Code).
-func (e *Error) Error() string { return e.Message }
-
-// HTTPStatus is the HTTP status the server answers with for the code.
-func (e *Error) HTTPStatus() int {
-	switch e.Code {
-	case CodeUnknownVerb, CodeBadArgument, CodeBadRequest, CodeNotStream, CodeStreamOnly:
-		return http.StatusBadRequest
-	case CodeNotFound, CodeNoEndpoint:
-		return http.StatusNotFound
-	case CodeNotAvailable:
-		return http.StatusNotImplemented
-	case CodeUnauthorized:
-		return http.StatusUnauthorized
-	case CodeTooLarge:
-		return http.StatusRequestEntityTooLarge
-	case CodeMethodNotAllowed:
-		return http.StatusMethodNotAllowed
-	case CodeTimeout:
-		return http.StatusGatewayTimeout
-	case CodeConflict:
-		return http.StatusConflict
-	}
-	return http.StatusInternalServerError
-}
+// Error is an error of the control API (api.Error): a stable Code and a
+// message for people.
+type Error = api.Error
 
 func errorf(code Code, msg string) *Error { return &Error{Code: code, Message: msg} }
 

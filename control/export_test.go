@@ -12,8 +12,8 @@ func SetAllowUID(c *Config, f func(uid uint32) bool) { c.allowUID = f }
 
 // PanicVerbForTest runs a verb whose implementation panics.
 func PanicVerbForTest(in *Interp) *Result {
-	v := Verb{Name: "boom", MaxArgs: -1, run: func(context.Context, *Interp, *call) (*Result, error) { panic("boom") }}
-	c := &call{verb: &v, flags: map[string]string{}}
+	v := Verb{Name: "boom", MaxArgs: -1}
+	c := &call{verb: &v, impl: impl{run: func(context.Context, *Interp, *call) (*Result, error) { panic("boom") }}, flags: map[string]string{}}
 	res, err := in.run(context.Background(), c)
 	if res == nil {
 		res = &Result{}

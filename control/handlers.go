@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/aiotools-go/aiotools/control/api"
 )
 
 // readRequest decodes and bounds a command request.
@@ -139,11 +141,8 @@ func (s *Server) handleVerbs(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, Verbs())
 }
 
-// Health is the body of GET /v1/health.
-type Health struct {
-	OK  bool `json:"ok"`
-	PID int  `json:"pid"`
-}
+// Health is the body of GET /v1/health (api.Health).
+type Health = api.Health
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, Health{OK: true, PID: os.Getpid()})

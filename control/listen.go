@@ -6,9 +6,11 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/aiotools-go/aiotools/control/api"
+	"github.com/aiotools-go/aiotools/control/sockdir"
 )
 
 // ErrSocketTaken is wrapped by the error NewServer and LockSocket return
@@ -68,7 +70,7 @@ func programName(name string) (string, error) {
 		}
 		name = filepath.Base(exe)
 	}
-	if err := checkName(name); err != nil {
+	if err := api.CheckName(name); err != nil {
 		return "", fmt.Errorf("control: program name for the socket: %w", err)
 	}
 	return name, nil
@@ -103,24 +105,10 @@ func listenDefault(name string) (*unixSocket, error) {
 }
 
 // SocketDirs are the directories a program may put its control socket in
-// when none is given, and that aioctl searches, in order:
-// $XDG_RUNTIME_DIR/aiotools (when XDG_RUNTIME_DIR is set: systemd makes it
-// a 0700 directory per user), $TMPDIR/aiotools-UID, and
-// $XDG_STATE_HOME/aiotools/run (default $HOME/.local/state/aiotools/run),
-// which no other user can have made first.
-func SocketDirs() []string {
-	var dirs []string
-	if d := os.Getenv("XDG_RUNTIME_DIR"); d != "" && filepath.IsAbs(d) {
-		dirs = append(dirs, filepath.Join(d, "aiotools"))
-	}
-	dirs = append(dirs, filepath.Join(os.TempDir(), "aiotools-"+strconv.Itoa(os.Getuid())))
-	if d := os.Getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
-		dirs = append(dirs, filepath.Join(d, "aiotools", "run"))
-	} else if home, err := os.UserHomeDir(); err == nil && filepath.IsAbs(home) {
-		dirs = append(dirs, filepath.Join(home, ".local", "state", "aiotools", "run"))
-	}
-	return dirs
-}
+// when none is given, and that aioctl searches, in order (sockdir.Dirs):
+// $XDG_RUNTIME_DIR/aiotools, $TMPDIR/aiotools-UID, and
+// $XDG_STATE_HOME/aiotools/run (default $HOME/.local/state/aiotools/run).
+func SocketDirs() []string { return sockdir.Dirs() }
 
 // privateDir makes sure dir exists, belongs to this user and only this
 // user can enter it (mode 0700).
@@ -141,26 +129,8 @@ func privateDir(dir string) error {
 
 // CheckSocketDir reports whether dir is fit for a control socket: a
 // directory (not a symbolic link) that belongs to this user and that only
-// this user can enter. The server checks its socket's directory so; a
-// client that looks for sockets (aioctl without --socket) checks the
-// directories it searches, so as not to talk to a program another user
-// put there.
-func CheckSocketDir(dir string) error {
-	fi, err := os.Lstat(dir)
-	if err != nil {
-		return fmt.Errorf("control: socket directory %s: %w", dir, err)
-	}
-	if !fi.IsDir() {
-		return fmt.Errorf("control: socket directory %s is not a directory", dir)
-	}
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Getuid() {
-		return fmt.Errorf("control: socket directory %s belongs to uid %d, not to this user (%d): choose another socket path", dir, st.Uid, os.Getuid())
-	}
-	if fi.Mode().Perm()&0o077 != 0 {
-		return fmt.Errorf("control: socket directory %s has mode %04o: the control socket needs a directory only its user can enter (chmod 700 %s, or choose another socket path)", dir, fi.Mode().Perm(), dir)
-	}
-	return nil
-}
+// this user can enter (sockdir.Check).
+func CheckSocketDir(dir string) error { return sockdir.Check(dir) }
 
 // unixSocket is a bound control socket with what proves it is ours: the
 // lock on PATH.lock and the socket file bound.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aiotools-go/aiotools/aiolog"
+	"github.com/aiotools-go/aiotools/control/api"
 )
 
 // LogLine is one line of the log verb's JSON result.
@@ -76,7 +77,7 @@ func logQuery(c *call, now time.Time) (aiolog.Query, error) {
 		q.Mode = aiolog.Regexp
 	}
 	if v, ok := c.flag("task"); ok {
-		if err := checkName(v); err != nil || strings.Contains(v, "*") {
+		if err := api.CheckName(v); err != nil || strings.Contains(v, "*") {
 			return q, bad("task", "want a task name, got "+strconv.Quote(truncate(v, 40)))
 		}
 		q.Task = v

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aiotools-go/aiotools/control/sockdir"
 	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
@@ -100,7 +101,7 @@ const (
 	DefaultRequestTimeout    = 60 * time.Second
 	DefaultMaxConns          = 64
 	// MinTokenBytes is the shortest token accepted.
-	MinTokenBytes = 16
+	MinTokenBytes = sockdir.MinTokenBytes
 )
 
 // Server is a running control server. Make one with NewServer (or Serve).

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/control/api"
 	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
@@ -277,13 +278,13 @@ func runSetArgs(ctx context.Context, in *Interp, c *call) (*Result, error) {
 func runHelp(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	if len(c.args) > 0 {
 		name := strings.Join(c.args, " ")
-		v := verbIndex[name]
-		if v == nil {
-			if subs := verbGroups[name]; len(subs) > 0 {
+		v, ok := api.LookupVerb(name)
+		if !ok {
+			if subs := api.SubVerbs(name); len(subs) > 0 {
 				var b strings.Builder
 				for _, s := range subs {
-					vv := verbIndex[name+" "+s]
-					b.WriteString(helpLine(vv))
+					vv, _ := api.LookupVerb(name + " " + s)
+					b.WriteString(helpLine(&vv))
 				}
 				return &Result{Data: subs, Text: b.String()}, nil
 			}
@@ -304,17 +305,16 @@ func runHelp(ctx context.Context, in *Interp, c *call) (*Result, error) {
 		if !in.has(v.Needs) {
 			b.WriteString("  (not available: this program has no " + v.Needs.String() + ")\n")
 		}
-		return &Result{Data: *v, Text: b.String()}, nil
+		return &Result{Data: v, Text: b.String()}, nil
 	}
 	var b strings.Builder
 	var list []Verb
-	for i := range verbTable {
-		v := &verbTable[i]
+	for _, v := range api.Verbs() {
 		if v.Hidden {
 			continue
 		}
-		list = append(list, *v)
-		b.WriteString(helpLine(v))
+		list = append(list, v)
+		b.WriteString(helpLine(&v))
 	}
 	return &Result{Data: list, Text: b.String()}, nil
 }
@@ -343,9 +343,9 @@ func runNames(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	case "services":
 		names = in.serviceNames()
 	case "verbs":
-		for i := range verbTable {
-			if !verbTable[i].Hidden {
-				names = append(names, verbTable[i].Name)
+		for _, v := range api.Verbs() {
+			if !v.Hidden {
+				names = append(names, v.Name)
 			}
 		}
 	}

@@ -1,7 +1,6 @@
 package control
 
 import (
-	"bufio"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
@@ -11,8 +10,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
-	"syscall"
+
+	"github.com/aiotools-go/aiotools/control/sockdir"
 )
 
 // TokenBytes is how many random bytes a generated token has (it is
@@ -20,60 +19,14 @@ import (
 const TokenBytes = 32
 
 // TokenPath returns the file a server keeps its generated token in, for
-// the socket path sock: NAME.token beside NAME.sock (sock + ".token" when
-// sock does not end in ".sock").
-func TokenPath(sock string) string {
-	return strings.TrimSuffix(sock, ".sock") + ".token"
-}
+// the socket path sock: NAME.token beside NAME.sock (sockdir.TokenPath).
+func TokenPath(sock string) string { return sockdir.TokenPath(sock) }
 
 // ReadTokenFile reads a token file a server wrote: the token on the first
 // line, the TCP address the server listens on on the second. It refuses
 // a file that is not a regular file of this user that only this user can
-// read, so as not to send another user's choice of token anywhere.
-func ReadTokenFile(path string) (token, addr string, err error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
-	if err != nil {
-		return "", "", fmt.Errorf("control: token file: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return "", "", fmt.Errorf("control: token file %s: %w", path, err)
-	}
-	if err := checkPrivateFile(path, fi); err != nil {
-		return "", "", err
-	}
-	sc := bufio.NewScanner(f)
-	var lines []string
-	for len(lines) < 2 && sc.Scan() {
-		lines = append(lines, strings.TrimSpace(sc.Text()))
-	}
-	if err := sc.Err(); err != nil {
-		return "", "", fmt.Errorf("control: token file %s: %w", path, err)
-	}
-	if len(lines) == 0 || len(lines[0]) < MinTokenBytes {
-		return "", "", fmt.Errorf("control: token file %s:1: no token of at least %d bytes", path, MinTokenBytes)
-	}
-	if len(lines) > 1 {
-		addr = lines[1]
-	}
-	return lines[0], addr, nil
-}
-
-// checkPrivateFile reports whether fi (the file at path) is a regular
-// file of this user that nobody else can read or write.
-func checkPrivateFile(path string, fi os.FileInfo) error {
-	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("control: token file %s is not a regular file", path)
-	}
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Getuid() {
-		return fmt.Errorf("control: token file %s belongs to uid %d, not to this user (%d)", path, st.Uid, os.Getuid())
-	}
-	if fi.Mode().Perm()&0o077 != 0 {
-		return fmt.Errorf("control: token file %s has mode %04o: only its user may read it (chmod 600 %s)", path, fi.Mode().Perm(), path)
-	}
-	return nil
-}
+// read (sockdir.ReadToken).
+func ReadTokenFile(path string) (token, addr string, err error) { return sockdir.ReadToken(path) }
 
 // tokenFile is a generated token kept in a file while the server runs.
 type tokenFile struct {
@@ -142,10 +95,7 @@ func checkLoopback(addr string) error {
 	if err != nil {
 		return fmt.Errorf("control: TCP address %q: %w", addr, err)
 	}
-	if host == "localhost" {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+	if sockdir.IsLoopback(host) {
 		return nil
 	}
 	return notLoopback(addr)

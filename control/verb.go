@@ -2,130 +2,46 @@ package control
 
 import (
 	"context"
-	"strings"
+
+	"github.com/aiotools-go/aiotools/control/api"
 )
 
-// Component is a part of the program a verb needs.
-type Component uint8
+// Component is a part of the program a verb needs (api.Component).
+type Component = api.Component
 
 // The components of Components.
 const (
-	NeedGroup Component = iota
-	NeedLog
-	NeedScheduler
-	NeedServices
+	NeedGroup     = api.NeedGroup
+	NeedLog       = api.NeedLog
+	NeedScheduler = api.NeedScheduler
+	NeedServices  = api.NeedServices
 )
 
-// String returns the component's name.
-func (c Component) String() string {
-	switch c {
-	case NeedLog:
-		return "log"
-	case NeedScheduler:
-		return "scheduler"
-	case NeedServices:
-		return "services"
-	}
-	return "task group"
-}
-
-// NameKind says what a verb's arguments name, for validation and for
-// completion in the shell.
-type NameKind uint8
+// NameKind says what a verb's arguments name (api.NameKind).
+type NameKind = api.NameKind
 
 // The kinds of verb arguments.
 const (
-	// NoNames: free arguments (a grep pattern, on/off); not checked as names.
-	NoNames NameKind = iota
-	// TaskNames: task names or '*' patterns.
-	TaskNames
-	// ServiceNames: service names or '*' patterns.
-	ServiceNames
+	NoNames      = api.NoNames
+	TaskNames    = api.TaskNames
+	ServiceNames = api.ServiceNames
+	VerbNames    = api.VerbNames
 )
 
-// Flag is an option of a verb, given as --name (or -s) anywhere after it.
-type Flag struct {
-	Name  string `json:"name"`
-	Short string `json:"short,omitempty"`
-	// Value is the value's placeholder ("N", "LEVEL"); "" for a boolean flag.
-	Value string `json:"value,omitempty"`
-	Usage string `json:"usage"`
-}
+// Flag is an option of a verb (api.Flag).
+type Flag = api.Flag
 
-// Verb is one entry of the allow-list: a command of the control plane.
-type Verb struct {
-	// Name is the full name, one or two words ("status", "set args").
-	Name string `json:"name"`
-	// ArgsUsage describes the arguments ("[PATTERN...] [debug]").
-	ArgsUsage string `json:"args,omitempty"`
-	// Summary is the one-line help.
-	Summary string `json:"summary"`
-	// MinArgs and MaxArgs bound the number of arguments (MaxArgs -1: any).
-	MinArgs int    `json:"min_args"`
-	MaxArgs int    `json:"max_args"`
-	Flags   []Flag `json:"flags,omitempty"`
-	// Needs is the component the verb acts on.
-	Needs Component `json:"-"`
-	// Names says what the arguments name (checked, and completed by the shell).
-	Names NameKind `json:"names"`
-	// RawTail: the last argument is JSON, taken whole by ParseLine.
-	RawTail bool `json:"raw_tail,omitempty"`
-	// Stream: the verb streams (always, or with its --follow flag).
-	Stream bool `json:"stream,omitempty"`
-	// Exits: the verb returns systemctl's exit codes (status, is-active).
-	Exits bool `json:"exit_codes,omitempty"`
-	// Hidden verbs are for tools (completion), not listed by help.
-	Hidden bool `json:"hidden,omitempty"`
+// Verb is one entry of the allow-list (api.Verb). The table of verbs is
+// in control/api; this package attaches what runs each one (impls).
+type Verb = api.Verb
 
-	trailingDebug bool // a last argument "debug" means --debug
-	check         func(*call) error
-	run           func(ctx context.Context, in *Interp, c *call) (*Result, error)
-	stream        func(ctx context.Context, in *Interp, c *call, fn func(Event) error) error
-	streamIf      string // the flag that makes the verb stream ("" with Stream: always)
-}
-
-// Usage is the verb's synopsis: "status [PATTERN...] [debug]".
-func (v *Verb) Usage() string {
-	s := v.Name
-	for _, f := range v.Flags {
-		s += " [--" + f.Name
-		if f.Value != "" {
-			s += " " + f.Value
-		}
-		s += "]"
-	}
-	if v.ArgsUsage != "" {
-		s += " " + v.ArgsUsage
-	}
-	return s
-}
-
-func (v *Verb) streams(c *call) bool {
-	if !v.Stream {
-		return false
-	}
-	return v.streamIf == "" || c.has(v.streamIf)
-}
-
-func (v *Verb) flag(name string, long bool) *Flag {
-	for i := range v.Flags {
-		f := &v.Flags[i]
-		if long && f.Name == name || !long && (f.Short == name || f.Name == name) {
-			return f
-		}
-	}
-	return nil
-}
-
-func (v *Verb) flagHint() string {
-	if len(v.Flags) == 0 {
-		return " (" + v.Name + " has no flags)"
-	}
-	var names []string
-	for _, f := range v.Flags {
-		names = append(names, "--"+f.Name)
-	}
-	return " (flags: " + strings.Join(names, ", ") + ")"
+// impl is what runs one verb of the table: check checks the flag and
+// argument values Parse cannot know (optional), run runs a one-shot call,
+// stream runs a streaming one (a verb may have both: log and log -f).
+type impl struct {
+	check  func(*call) error
+	run    func(ctx context.Context, in *Interp, c *call) (*Result, error)
+	stream func(ctx context.Context, in *Interp, c *call, fn func(Event) error) error
 }
 
 func (in *Interp) has(c Component) bool {

@@ -1,32 +1,13 @@
 package control
 
-import "encoding/json"
+import "github.com/aiotools-go/aiotools/control/api"
 
-// Request is the body of POST /v1/exec and POST /v1/stream. Give the
-// command either as words (Argv) or as one line (Line, parsed by ParseLine).
-type Request struct {
-	Argv []string `json:"argv,omitempty"`
-	Line string   `json:"line,omitempty"`
-	// Output is "text" (the default: Response.Text) or "json" (Response.Data).
-	Output string `json:"output,omitempty"`
-	// Color asks for coloured text (the client is on a terminal).
-	Color bool `json:"color,omitempty"`
-}
+// Request is the body of POST /v1/exec and POST /v1/stream (api.Request).
+type Request = api.Request
 
 // Response is the body of every answer of POST /v1/exec, and of every
-// error of the API (then only Error is set).
-type Response struct {
-	Verb string `json:"verb,omitempty"`
-	// OK is true when the command did all it was asked.
-	OK bool `json:"ok"`
-	// Exit is the exit status for a CLI (see Result.Exit).
-	Exit int `json:"exit"`
-	// Data is the result as JSON (Output "json").
-	Data json.RawMessage `json:"data,omitempty"`
-	// Text is the result as printed (Output "text").
-	Text  string `json:"text,omitempty"`
-	Error *Error `json:"error,omitempty"`
-}
+// error of the API (api.Response).
+type Response = api.Response
 
 // encodeResult encodes a Result as a Response, encoding Data once (a
 // json.RawMessage field would be scanned again by json.Marshal).
