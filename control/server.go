@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aiotools-go/aiotools/control/api"
 	"github.com/aiotools-go/aiotools/control/sockdir"
 	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
@@ -326,10 +327,10 @@ func (s *Server) closeListeners() error {
 
 func (s *Server) handler(tcp bool) http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/v1/exec", s.handleExec)
-	mux.HandleFunc("/v1/stream", s.handleStream)
-	mux.HandleFunc("/v1/verbs", s.handleVerbs)
-	mux.HandleFunc("/v1/health", s.handleHealth)
+	mux.HandleFunc(api.PathExec, s.handleExec)
+	mux.HandleFunc(api.PathStream, s.handleStream)
+	mux.HandleFunc(api.PathVerbs, s.handleVerbs)
+	mux.HandleFunc(api.PathHealth, s.handleHealth)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errorf(CodeNoEndpoint, "no endpoint "+truncate(r.URL.Path, 60)+": use /v1/exec, /v1/stream, /v1/verbs or /v1/health"))
 	})

@@ -37,7 +37,7 @@ func TestSocketModesAndEveryVerbOverTheSocket(t *testing.T) {
 	}
 	ctx := ctxT(t)
 	sts, err := p.cl.Status(ctx, "blink", "answer")
-	if err != nil || len(sts) != 2 || sts[0].State != aioctl.Running || sts[1].ResultText != "42" {
+	if err != nil || len(sts) != 2 || sts[0].State != aioctl.Running.String() || sts[1].ResultText != "42" {
 		t.Fatalf("status over the socket: %+v %v", sts, err)
 	}
 	// Every verb, as text and as JSON, through the socket.

@@ -3,8 +3,12 @@
 // socket (or TCP with a token, and TLS beyond loopback).
 //
 //	c, err := client.New(client.Options{Socket: "/run/user/1000/aiotools/demo.sock"})
-//	resp, err := c.Exec(ctx, []string{"status", "hello*"}, control.Options{})
+//	resp, err := c.Exec(ctx, []string{"status", "hello*"}, api.Options{})
 //	fmt.Print(resp.Text)
+//
+// It imports only control/api (the wire types and the verb table), not
+// the server: a program that only talks to others does not link the task,
+// service and log packages.
 package client
 
 import (
@@ -21,8 +25,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aiotools-go/aiotools/aioctl"
-	"github.com/aiotools-go/aiotools/control"
+	"github.com/aiotools-go/aiotools/control/api"
 )
 
 // Options says where the control server is.
@@ -119,25 +122,18 @@ func (c *Client) newRequest(ctx context.Context, method, path string, body any) 
 // Exec runs a command given as words. The Response is returned whenever
 // the server answered, also with an error: a status of some tasks can
 // come with a not_found error for a pattern that matched nothing. err is
-// the *control.Error of the answer, or a transport error.
-func (c *Client) Exec(ctx context.Context, argv []string, opt control.Options) (*control.Response, error) {
-	return c.exec(ctx, control.Request{Argv: argv, Output: output(opt), Color: opt.Color})
+// the *api.Error of the answer, or a transport error.
+func (c *Client) Exec(ctx context.Context, argv []string, opt api.Options) (*api.Response, error) {
+	return c.exec(ctx, api.Request{Argv: argv, Output: opt.Output(), Color: opt.Color})
 }
 
-// ExecLine runs one command line, parsed by the server with control.ParseLine.
-func (c *Client) ExecLine(ctx context.Context, line string, opt control.Options) (*control.Response, error) {
-	return c.exec(ctx, control.Request{Line: line, Output: output(opt), Color: opt.Color})
+// ExecLine runs one command line, parsed by the server with api.ParseLine.
+func (c *Client) ExecLine(ctx context.Context, line string, opt api.Options) (*api.Response, error) {
+	return c.exec(ctx, api.Request{Line: line, Output: opt.Output(), Color: opt.Color})
 }
 
-func output(opt control.Options) string {
-	if opt.JSON {
-		return "json"
-	}
-	return "text"
-}
-
-func (c *Client) exec(ctx context.Context, r control.Request) (*control.Response, error) {
-	req, err := c.newRequest(ctx, http.MethodPost, "/v1/exec", r)
+func (c *Client) exec(ctx context.Context, r api.Request) (*api.Response, error) {
+	req, err := c.newRequest(ctx, http.MethodPost, api.PathExec, r)
 	if err != nil {
 		return nil, err
 	}
@@ -149,8 +145,8 @@ func (c *Client) exec(ctx context.Context, r control.Request) (*control.Response
 	return decodeResponse(res)
 }
 
-func decodeResponse(res *http.Response) (*control.Response, error) {
-	var resp control.Response
+func decodeResponse(res *http.Response) (*api.Response, error) {
+	var resp api.Response
 	if err := json.NewDecoder(res.Body).Decode(&resp); err != nil {
 		return nil, fmt.Errorf("client: bad answer (HTTP %d): %w", res.StatusCode, err)
 	}
@@ -165,7 +161,7 @@ func decodeResponse(res *http.Response) (*control.Response, error) {
 
 // Data runs a command and decodes its JSON result into v.
 func (c *Client) Data(ctx context.Context, v any, argv ...string) error {
-	resp, err := c.Exec(ctx, argv, control.Options{JSON: true})
+	resp, err := c.Exec(ctx, argv, api.Options{JSON: true})
 	if resp != nil && len(resp.Data) > 0 {
 		if derr := json.Unmarshal(resp.Data, v); derr != nil && err == nil {
 			err = derr
@@ -174,9 +170,10 @@ func (c *Client) Data(ctx context.Context, v any, argv ...string) error {
 	return err
 }
 
-// Status returns the status snapshot of the matching tasks.
-func (c *Client) Status(ctx context.Context, patterns ...string) ([]aioctl.TaskStatus, error) {
-	var sts []aioctl.TaskStatus
+// Status returns the status snapshot of the matching tasks, in its wire
+// form (the JSON of aioctl.TaskStatus).
+func (c *Client) Status(ctx context.Context, patterns ...string) ([]api.TaskStatus, error) {
+	var sts []api.TaskStatus
 	err := c.Data(ctx, &sts, append([]string{"status"}, patterns...)...)
 	return sts, err
 }
@@ -189,8 +186,8 @@ func (c *Client) Names(ctx context.Context, kind string) ([]string, error) {
 }
 
 // Verbs returns the server's verb table.
-func (c *Client) Verbs(ctx context.Context) ([]control.Verb, error) {
-	req, err := c.newRequest(ctx, http.MethodGet, "/v1/verbs", nil)
+func (c *Client) Verbs(ctx context.Context) ([]api.Verb, error) {
+	req, err := c.newRequest(ctx, http.MethodGet, api.PathVerbs, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -203,15 +200,15 @@ func (c *Client) Verbs(ctx context.Context) ([]control.Verb, error) {
 		_, err := decodeResponse(res)
 		return nil, err
 	}
-	var vs []control.Verb
+	var vs []api.Verb
 	return vs, json.NewDecoder(res.Body).Decode(&vs)
 }
 
 // Stream runs a streaming command (follow, log -f), calling fn for each
 // event until ctx ends (then it returns nil), the server ends the stream,
 // or fn returns an error.
-func (c *Client) Stream(ctx context.Context, argv []string, fn func(control.Event) error) error {
-	req, err := c.newRequest(ctx, http.MethodPost, "/v1/stream", control.Request{Argv: argv})
+func (c *Client) Stream(ctx context.Context, argv []string, fn func(api.Event) error) error {
+	req, err := c.newRequest(ctx, http.MethodPost, api.PathStream, api.Request{Argv: argv})
 	if err != nil {
 		return err
 	}
@@ -243,11 +240,11 @@ const MaxEventBytes = 1 << 20
 
 // readEvents decodes the server's event stream (Server-Sent Events) from
 // r, calling fn for each "data:" line of an ordinary event. An "event:
-// error" ends the stream with the *control.Error it carries; a line that
+// error" ends the stream with the *api.Error it carries; a line that
 // does not decode ends it with an error naming the line. Other fields
 // (id:, retry:, comments) are skipped, as SSE says. It returns nil at the
 // end of r.
-func readEvents(r io.Reader, fn func(control.Event) error) error {
+func readEvents(r io.Reader, fn func(api.Event) error) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), MaxEventBytes)
 	event := ""
@@ -267,13 +264,13 @@ func readEvents(r io.Reader, fn func(control.Event) error) error {
 			event = value
 		case "data":
 			if event == "error" {
-				var e control.Error
+				var e api.Error
 				if err := json.Unmarshal([]byte(value), &e); err != nil || e.Code == "" {
 					return fmt.Errorf("client: event stream line %d: bad error event %.80q", n, value)
 				}
 				return &e
 			}
-			var ev control.Event
+			var ev api.Event
 			if err := json.Unmarshal([]byte(value), &ev); err != nil {
 				return fmt.Errorf("client: event stream line %d: bad event: %w", n, err)
 			}

@@ -44,7 +44,7 @@ func TestClientAgainstServer(t *testing.T) {
 	defer cl.Close()
 	ctx := t.Context()
 	sts, err := cl.Status(ctx, "hello")
-	if err != nil || len(sts) != 1 || sts[0].State != aioctl.Running {
+	if err != nil || len(sts) != 1 || sts[0].State != aioctl.Running.String() {
 		t.Fatalf("Status: %+v %v", sts, err)
 	}
 	resp, err := cl.ExecLine(ctx, "is-active hello nosuch", control.Options{})
