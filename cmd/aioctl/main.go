@@ -21,8 +21,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -30,8 +28,9 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/aiotools-go/aiotools/control"
+	"github.com/aiotools-go/aiotools/control/api"
 	"github.com/aiotools-go/aiotools/control/client"
+	"github.com/aiotools-go/aiotools/control/sockdir"
 	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
@@ -64,7 +63,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(stderr, "aioctl:", termsafe.Text(err.Error()))
 		if a.exit == 0 {
-			a.exit = control.ExitFailure
+			a.exit = api.ExitFailure
 		}
 	}
 	if a.cl != nil {
@@ -80,11 +79,11 @@ func (a *app) rootCommand() *cobra.Command {
 		Long: `aioctl talks to a running aiotools program through its control socket.
 
 Without --socket or --addr it uses $AIOCTL_SOCKET, or the one socket found in
-` + strings.Join(control.SocketDirs(), ", ") + `.
+` + strings.Join(sockdir.Dirs(), ", ") + `.
 With --addr and no --token or $AIOCTL_TOKEN it reads the token from the
 program's token file (NAME.token beside its socket, in those directories).
 Beyond loopback the program speaks TLS: give --cacert (or --tls).
-status and is-active exit as systemctl does: 0 active, 3 not active, 4 no such task.`,
+` + exitHelp(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
@@ -106,13 +105,20 @@ status and is-active exit as systemctl does: 0 active, 3 not active, 4 no such t
 		return nil
 	}
 
+	// cobra's own commands (help) win over verbs of the same name; the
+	// shell sends those to the program.
+	root.InitDefaultHelpCmd()
+	own := map[string]bool{}
+	for _, c := range root.Commands() {
+		own[c.Name()] = true
+	}
 	groups := map[string]*cobra.Command{}
-	for _, v := range control.Verbs() {
-		if v.Name == "help" {
-			continue // cobra's help; the shell sends help to the program
+	for _, v := range api.Verbs() {
+		words := v.Words()
+		if len(words) == 1 && own[words[0]] {
+			continue
 		}
 		parent := root
-		words := strings.Fields(v.Name)
 		if len(words) == 2 {
 			g := groups[words[0]]
 			if g == nil {
@@ -128,9 +134,30 @@ status and is-active exit as systemctl does: 0 active, 3 not active, 4 no such t
 	return root
 }
 
-// verbCommand makes the cobra command of one verb of the control table.
-func (a *app) verbCommand(v control.Verb) *cobra.Command {
-	words := strings.Fields(v.Name)
+// exitHelp lists the verbs with exit codes of their own, and the codes.
+func exitHelp() string {
+	var b strings.Builder
+	for _, v := range api.Verbs() {
+		if len(v.ExitCodes) > 0 && !v.Hidden {
+			b.WriteString(v.Name + " exits with: " + exitCodes(v.ExitCodes) + ".\n")
+		}
+	}
+	return b.String()
+}
+
+func exitCodes(codes []api.ExitCode) string {
+	var s []string
+	for _, e := range codes {
+		s = append(s, fmt.Sprintf("%d %s", e.Code, e.Meaning))
+	}
+	return strings.Join(s, ", ")
+}
+
+// verbCommand makes the cobra command of one verb of the control table:
+// everything it does (arguments, flags, completion, streaming) comes from
+// the table.
+func (a *app) verbCommand(v api.Verb) *cobra.Command {
+	words := v.Words()
 	use := words[len(words)-1]
 	if v.ArgsUsage != "" {
 		use += " " + v.ArgsUsage
@@ -140,16 +167,15 @@ func (a *app) verbCommand(v control.Verb) *cobra.Command {
 		Short:  v.Summary,
 		Hidden: v.Hidden,
 	}
+	if len(v.ExitCodes) > 0 {
+		cmd.Long = v.Summary + ".\nExit status: " + exitCodes(v.ExitCodes) + "; 1 another error."
+	}
 	if v.MaxArgs >= 0 && !v.RawTail {
 		max := v.MaxArgs
-		if v.Name == "status" {
-			max = -1 // a trailing "debug" word
+		if v.TrailingFlag != "" {
+			max++ // the flag given as the last word
 		}
-		if max >= 0 {
-			cmd.Args = cobra.RangeArgs(v.MinArgs, max)
-		} else {
-			cmd.Args = cobra.MinimumNArgs(v.MinArgs)
-		}
+		cmd.Args = cobra.RangeArgs(v.MinArgs, max)
 	} else {
 		cmd.Args = cobra.MinimumNArgs(v.MinArgs)
 	}
@@ -162,11 +188,7 @@ func (a *app) verbCommand(v control.Verb) *cobra.Command {
 			vals[f.Name] = cmd.Flags().StringP(f.Name, f.Short, "", f.Usage)
 		}
 	}
-	if v.Names != control.NoNames {
-		kind := "tasks"
-		if v.Names == control.ServiceNames {
-			kind = "services"
-		}
+	if kind := v.Names.Kind(); kind != "" {
 		cmd.ValidArgsFunction = func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 			cl, err := a.client()
 			if err != nil {
@@ -180,7 +202,7 @@ func (a *app) verbCommand(v control.Verb) *cobra.Command {
 	}
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		argv := append([]string{}, words...)
-		stream := v.Stream
+		set := map[string]string{}
 		for _, f := range v.Flags {
 			if !cmd.Flags().Changed(f.Name) {
 				continue
@@ -188,17 +210,14 @@ func (a *app) verbCommand(v control.Verb) *cobra.Command {
 			if p := bools[f.Name]; p != nil {
 				if *p {
 					argv = append(argv, "--"+f.Name)
-					if f.Name == "follow" {
-						stream = true
-					}
+					set[f.Name] = "true"
 				}
 			} else {
 				argv = append(argv, "--"+f.Name+"="+*vals[f.Name])
+				set[f.Name] = *vals[f.Name]
 			}
 		}
-		if v.Stream && v.Name == "log" && !cmd.Flags().Changed("follow") {
-			stream = false
-		}
+		stream := v.Streams(set)
 		if v.RawTail && len(args) > v.MinArgs {
 			// The shell split the JSON: join it again.
 			args = append(args[:v.MinArgs-1:v.MinArgs-1], strings.Join(args[v.MinArgs-1:], " "))
@@ -226,7 +245,7 @@ func (a *app) client() (*client.Client, error) {
 	}
 	if opt.Addr != "" {
 		if opt.Token == "" {
-			opt.Token = findToken(opt.Addr)
+			opt.Token = sockdir.FindToken(opt.Addr)
 		}
 		if a.useTLS || a.cacert != "" {
 			tc, err := tlsConfig(a.cacert)
@@ -237,7 +256,7 @@ func (a *app) client() (*client.Client, error) {
 		}
 	}
 	if opt.Socket == "" && opt.Addr == "" {
-		p, err := findSocket()
+		p, err := sockdir.Find()
 		if err != nil {
 			return nil, err
 		}
@@ -249,38 +268,6 @@ func (a *app) client() (*client.Client, error) {
 	}
 	a.cl = cl
 	return cl, nil
-}
-
-// findSocket looks for the one control socket of this user, in the
-// socket directories that belong to this user and that nobody else can
-// enter (another user could make $TMPDIR/aiotools-UID first, and listen
-// there for our commands).
-func findSocket() (string, error) {
-	var found []string
-	var unsafe []string
-	for _, d := range control.SocketDirs() {
-		if _, err := os.Lstat(d); errors.Is(err, os.ErrNotExist) {
-			continue
-		}
-		if err := control.CheckSocketDir(d); err != nil {
-			unsafe = append(unsafe, err.Error())
-			continue
-		}
-		m, _ := filepath.Glob(filepath.Join(d, "*.sock"))
-		found = append(found, m...)
-	}
-	switch len(found) {
-	case 0:
-		msg := fmt.Sprintf("no control socket found in %s: is the program running? give --socket PATH", strings.Join(control.SocketDirs(), " or "))
-		if len(unsafe) > 0 {
-			msg += "\n  not searched: " + strings.Join(unsafe, "\n  not searched: ")
-		}
-		return "", errors.New(msg)
-	case 1:
-		return found[0], nil
-	}
-	sort.Strings(found)
-	return "", fmt.Errorf("several control sockets: choose one with --socket:\n  %s", strings.Join(found, "\n  "))
 }
 
 func (a *app) color() bool {
@@ -299,7 +286,7 @@ func (a *app) exec(argv []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	resp, err := cl.Exec(ctx, argv, control.Options{JSON: a.output == "json", Color: a.color()})
+	resp, err := cl.Exec(ctx, argv, api.Options{JSON: a.output == "json", Color: a.color()})
 	if resp == nil {
 		return err
 	}
@@ -308,7 +295,7 @@ func (a *app) exec(argv []string) error {
 	if resp.Error != nil {
 		fmt.Fprintf(a.stderr, "aioctl: %s (%s)\n", termsafe.String(resp.Error.Message), termsafe.String(string(resp.Error.Code)))
 		if a.exit == 0 {
-			a.exit = control.ExitFailure
+			a.exit = api.ExitFailure
 		}
 	}
 	return nil
@@ -318,7 +305,7 @@ func (a *app) exec(argv []string) error {
 // raw, whatever the server sends: text is escaped as the server escapes it
 // (newlines, tabs and, on a terminal, colour sequences stay), JSON has
 // DEL, C1 and bidi controls as \uNNNN.
-func (a *app) print(resp *control.Response) {
+func (a *app) print(resp *api.Response) {
 	if a.output == "json" {
 		if len(resp.Data) == 0 {
 			if resp.Error != nil {
@@ -351,7 +338,7 @@ func (a *app) stream(argv []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return cl.Stream(ctx, argv, func(e control.Event) error {
+	return cl.Stream(ctx, argv, func(e api.Event) error {
 		if a.output == "json" {
 			b, err := json.Marshal(e)
 			if err != nil {

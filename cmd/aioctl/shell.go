@@ -17,7 +17,7 @@ import (
 	"github.com/peterh/liner"
 	"github.com/spf13/cobra"
 
-	"github.com/aiotools-go/aiotools/control"
+	"github.com/aiotools-go/aiotools/control/api"
 	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
@@ -74,18 +74,10 @@ func (c *completer) names(kind string) []string {
 	return names
 }
 
-// firstWords are the words a command can start with.
+// firstWords are the words a command can start with: the verbs' and the
+// shell's own (exit, quit).
 func firstWords() []string {
-	seen := map[string]bool{"exit": true, "quit": true}
-	for _, v := range control.Verbs() {
-		if !v.Hidden {
-			seen[strings.Fields(v.Name)[0]] = true
-		}
-	}
-	out := make([]string, 0, len(seen))
-	for w := range seen {
-		out = append(out, w)
-	}
+	out := append(api.FirstWords(), "exit", "quit")
 	sort.Strings(out)
 	return out
 }
@@ -105,9 +97,9 @@ func (c *completer) complete(line string, pos int) (head string, completions []s
 	case len(words) == 1 && subVerbs(words[0]) != nil:
 		cands = subVerbs(words[0])
 	default:
-		v, ok := control.LookupVerb(strings.Join(words[:min(2, len(words))], " "))
+		v, ok := api.LookupVerb(strings.Join(words[:min(2, len(words))], " "))
 		if !ok {
-			v, ok = control.LookupVerb(words[0])
+			v, ok = api.LookupVerb(words[0])
 		}
 		if !ok {
 			return head, nil, tail
@@ -118,17 +110,14 @@ func (c *completer) complete(line string, pos int) (head string, completions []s
 			}
 			break
 		}
-		switch v.Names {
-		case control.TaskNames:
-			cands = c.names("tasks")
-		case control.ServiceNames:
-			cands = c.names("services")
-		}
-		if v.Name == "help" {
+		switch kind := v.Names.Kind(); {
+		case v.Names == api.VerbNames:
 			cands = firstWords()
+		case kind != "":
+			cands = c.names(kind)
 		}
-		if v.Name == "status" {
-			cands = append(cands, "debug")
+		if v.TrailingFlag != "" {
+			cands = append(cands, v.TrailingFlag)
 		}
 	}
 	for _, s := range cands {
@@ -141,7 +130,7 @@ func (c *completer) complete(line string, pos int) (head string, completions []s
 
 func subVerbs(first string) []string {
 	var subs []string
-	for _, v := range control.Verbs() {
+	for _, v := range api.Verbs() {
 		if f, s, ok := strings.Cut(v.Name, " "); ok && f == first {
 			subs = append(subs, s)
 		}
@@ -222,15 +211,15 @@ func (a *app) shell() error {
 
 // shellLine runs one line of the shell and prints the answer.
 func (a *app) shellLine(ctx context.Context, line string) {
-	argv, err := control.ParseLine(line)
+	argv, err := api.ParseLine(line)
 	if err != nil {
 		fmt.Fprintln(a.stderr, "error:", termsafe.String(err.Error()))
 		return
 	}
 	sctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	resp, err := a.cl.Exec(sctx, argv, control.Options{JSON: a.output == "json", Color: a.color()})
-	if resp != nil && resp.Error != nil && resp.Error.Code == control.CodeStreamOnly {
+	resp, err := a.cl.Exec(sctx, argv, api.Options{JSON: a.output == "json", Color: a.color()})
+	if resp != nil && resp.Error != nil && resp.Error.Code == api.CodeStreamOnly {
 		fmt.Fprintln(a.stdout, "(following: Ctrl-C stops)")
 		if err := a.stream(argv); err != nil {
 			fmt.Fprintln(a.stderr, "error:", termsafe.String(err.Error()))

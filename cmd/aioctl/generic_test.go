@@ -1,0 +1,55 @@
+package main
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/aiotools-go/aiotools/control/api"
+)
+
+// TestCLIKnowsNoVerbByName: the CLI and its shell take everything about a
+// verb (trailing debug, streaming, completion kind) from the table, so no
+// string in their code names a verb, a word of one, or a flag (issue 11
+// item 2). A new verb then needs no change here.
+func TestCLIKnowsNoVerbByName(t *testing.T) {
+	known := map[string]string{}
+	for _, v := range api.Verbs() {
+		known[v.Name] = "verb"
+		for _, w := range v.Words() {
+			known[w] = "verb word"
+		}
+		for _, f := range v.Flags {
+			known[f.Name] = "flag"
+		}
+	}
+	files, _ := filepath.Glob("*.go")
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			lit, ok := n.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				return true
+			}
+			if what, ok := known[strings.TrimPrefix(s, "--")]; ok {
+				t.Errorf("%s: %q names a %s: take it from the verb table", fset.Position(lit.Pos()), s, what)
+			}
+			return true
+		})
+	}
+}
