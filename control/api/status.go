@@ -8,7 +8,8 @@ import (
 // TaskStatus is a task's status as the status verb sends it as JSON
 // (Options.JSON): the wire form of aioctl.TaskStatus, decodable without
 // linking the task package. State and Restart are names ("running",
-// "on-failure"); Runtime is in nanoseconds on the wire.
+// "on-failure"); Runtime is in nanoseconds on the wire; times not set
+// (a task that never ended) are left out.
 type TaskStatus struct {
 	Name  string `json:"name"`
 	Group string `json:"group"`
@@ -16,9 +17,9 @@ type TaskStatus struct {
 	// restarting, gave-up or stopping.
 	State string `json:"state"`
 	// Since is when the current or last run started.
-	Since time.Time `json:"since"`
+	Since time.Time `json:"since,omitzero"`
 	// Ended is when the last run ended (zero while the first run goes on).
-	Ended time.Time `json:"ended"`
+	Ended time.Time `json:"ended,omitzero"`
 	// Runtime is how long the last run lasted (or the current one, so far).
 	Runtime time.Duration `json:"runtime_ns"`
 	// ResultText is the task's result as status prints it.
@@ -33,7 +34,7 @@ type TaskStatus struct {
 	Restart  string `json:"restart"`
 	Restarts int    `json:"restarts,omitempty"`
 	// NextRestart is when a restarting task runs again.
-	NextRestart time.Time `json:"next_restart"`
+	NextRestart time.Time `json:"next_restart,omitzero"`
 	// Func is the task's function, for debug status.
 	Func string `json:"func,omitempty"`
 	// Args holds the task's arguments as JSON (debug status only).
@@ -47,9 +48,9 @@ type TaskStatus struct {
 // ScheduleInfo is what a scheduler shows in a task's status.
 type ScheduleInfo struct {
 	// Last is the last start by the schedule (zero: none yet).
-	Last time.Time `json:"last"`
+	Last time.Time `json:"last,omitzero"`
 	// Next is the next planned start (zero: none).
-	Next time.Time `json:"next"`
+	Next time.Time `json:"next,omitzero"`
 	// Opts describes the schedule, for debug status.
 	Opts string `json:"opts,omitempty"`
 	// Skipped counts runs that were due while the task was still running.
