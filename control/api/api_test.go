@@ -1,0 +1,108 @@
+package api_test
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aiotools-go/aiotools/control/api"
+)
+
+func TestParse(t *testing.T) {
+	for _, tc := range []struct {
+		argv   []string
+		verb   string
+		args   []string
+		flags  map[string]string
+		stream bool
+	}{
+		{[]string{"status"}, "status", nil, map[string]string{}, false},
+		{[]string{"status", "a", "debug"}, "status", []string{"a"}, map[string]string{"debug": "true"}, false},
+		{[]string{"status", "-n", "3", "a"}, "status", []string{"a"}, map[string]string{"lines": "3"}, false},
+		{[]string{"log", "--lines=3", "--", "-x"}, "log", []string{"-x"}, map[string]string{"lines": "3"}, false},
+		{[]string{"log", "-f", "x"}, "log", []string{"x"}, map[string]string{"follow": "true"}, true},
+		{[]string{"log", "x"}, "log", []string{"x"}, map[string]string{}, false},
+		{[]string{"follow"}, "follow", nil, map[string]string{}, true},
+		{[]string{"set", "args", "b", `{"a": -1}`}, "set args", []string{"b", `{"a": -1}`}, map[string]string{}, false},
+		{[]string{"set", "args", "b", "--", "-x"}, "", nil, nil, false}, // "--" is the JSON argument: one too many
+		{[]string{"help", "set", "args"}, "help", []string{"set", "args"}, map[string]string{}, false},
+		{[]string{"help", "no!such"}, "help", []string{"no!such"}, map[string]string{}, false}, // verb names: not checked as names
+	} {
+		c, err := api.Parse(tc.argv)
+		if tc.flags == nil {
+			if err == nil {
+				t.Errorf("%q: no error", tc.argv)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", tc.argv, err)
+			continue
+		}
+		if c.Verb.Name != tc.verb || !slices.Equal(c.Args, tc.args) || len(c.Flags) != len(tc.flags) || c.Streams() != tc.stream {
+			t.Errorf("%q: got %s %q %v stream %v", tc.argv, c.Verb.Name, c.Args, c.Flags, c.Streams())
+		}
+		for k, v := range tc.flags {
+			if c.Flags[k] != v {
+				t.Errorf("%q: flag %s = %q, want %q", tc.argv, k, c.Flags[k], v)
+			}
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, tc := range []struct {
+		argv []string
+		code api.Code
+		msg  string
+	}{
+		{nil, api.CodeUnknownVerb, "empty command"},
+		{[]string{"nosuch"}, api.CodeUnknownVerb, `unknown verb "nosuch"`},
+		{[]string{"services"}, api.CodeBadArgument, "services needs one of: config, disable"},
+		{[]string{"services", "x"}, api.CodeUnknownVerb, "services takes one of"},
+		{[]string{"status", "--nope"}, api.CodeBadArgument, "(flags: --debug, --lines)"},
+		{[]string{"boot", "order", "-x"}, api.CodeBadArgument, "boot order has no flags"},
+		{[]string{"status", "-d", "--debug"}, api.CodeBadArgument, "given twice"},
+		{[]string{"status", "--debug=1"}, api.CodeBadArgument, "takes no value"},
+		{[]string{"status", "-n"}, api.CodeBadArgument, "needs a value (N)"},
+		{[]string{"stop", "a/b"}, api.CodeBadArgument, "argument 1: name"},
+		{[]string{"debug", "on", "off"}, api.CodeBadArgument, "takes 0 to 1 arguments, got 2; usage: debug [on|off]"},
+		{make([]string, api.MaxArgs+1), api.CodeBadArgument, "more than 64 words"},
+	} {
+		_, err := api.Parse(tc.argv)
+		var e *api.Error
+		if !errors.As(err, &e) || e.Code != tc.code || !strings.Contains(e.Message, tc.msg) {
+			t.Errorf("%q: got %v, want %s containing %q", tc.argv, err, tc.code, tc.msg)
+		}
+	}
+}
+
+func TestTableHelpers(t *testing.T) {
+	vs := api.Verbs()
+	vs[0].Name = "changed"
+	if v, ok := api.LookupVerb("status"); !ok || v.Name != "status" || api.Verbs()[0].Name != "status" {
+		t.Error("Verbs gives the table itself, not a copy")
+	}
+	if subs := api.SubVerbs("schedule"); !slices.Equal(subs, []string{"list", "next"}) {
+		t.Errorf("SubVerbs(schedule) = %q", subs)
+	}
+	if api.SubVerbs("status") != nil {
+		t.Error("SubVerbs of a one-word verb")
+	}
+	first := api.FirstWords()
+	if !slices.IsSorted(first) || !slices.Contains(first, "services") || slices.Contains(first, "names") {
+		t.Errorf("FirstWords = %q (sorted, no hidden verbs)", first)
+	}
+	for k, want := range map[api.NameKind]string{api.NoNames: "", api.TaskNames: "tasks", api.ServiceNames: "services", api.VerbNames: "verbs"} {
+		if k.Kind() != want {
+			t.Errorf("%d.Kind() = %q, want %q", k, k.Kind(), want)
+		}
+	}
+	if (&api.Error{Code: api.CodeNotFound}).HTTPStatus() != 404 || (&api.Error{Code: "x"}).HTTPStatus() != 500 {
+		t.Error("HTTPStatus")
+	}
+	if (api.Options{JSON: true}).Output() != "json" || (api.Options{}).Output() != "text" {
+		t.Error("Options.Output")
+	}
+}
