@@ -13,14 +13,12 @@
 //	res := in.ExecLine(ctx, "status hello*", control.Options{})
 //	fmt.Print(res.Text)
 //
-// Verbs (see Verbs, or "help"): status [PATTERN...] [debug], is-active,
-// start, stop, restart, delete, result, traceback, debug [on|off],
-// set args PATTERN JSON, log [GREP] (-n, --task, --level, --since, --until,
-// -E, -f), follow [GREP], schedule list / next, services list / status /
-// load / unload / enable / disable / config / get-config / traceback,
-// boot order, help. Every argument is checked before anything is done:
-// names are letters, digits and _ . - @ : + * only; a wrong count, flag,
-// JSON or name is a bad_argument error and changes nothing.
+// The verbs, their arguments and flags are in one table, in package
+// control/api (api.Verbs; `aioctl help`, or the help verb, lists them);
+// this package attaches the run function of each verb by name. Every
+// argument is checked before anything is done: names are letters, digits
+// and _ . - @ : + * only; a wrong count, flag, JSON or name is a
+// bad_argument error and changes nothing.
 //
 // Nothing an answer holds drives the reader's terminal. Values that come
 // from tasks, services, schedules or logs (names, results, errors, panic
@@ -40,7 +38,11 @@
 // Errors are *Error with a stable Code (unknown_verb, bad_argument,
 // not_found, not_available, unauthorized, too_large, …). status and
 // is-active give systemctl's exit codes in Result.Exit: 0 all running, 3
-// one is not, 4 a name matched no task.
+// one is not, 4 a name matched no task. The wire types (Request,
+// Response, Error, Code, Event, Options, Verb) are aliases of those of
+// control/api, and SocketDirs, CheckSocketDir, TokenPath and
+// ReadTokenFile are those of control/sockdir, so that clients link
+// neither this package nor the parts of a program it drives.
 //
 // # The server
 //
@@ -76,7 +78,8 @@
 // follow and log -f as Server-Sent Events; GET /v1/verbs is the table;
 // GET /v1/health.
 //
-// Package control/client is the Go client; cmd/aioctl is the CLI.
+// Package control/client is the Go client and cmd/aioctl the CLI; both
+// import control/api (and control/sockdir), not this package.
 //
 // # The console
 //

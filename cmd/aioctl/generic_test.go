@@ -53,3 +53,18 @@ func TestCLIKnowsNoVerbByName(t *testing.T) {
 		})
 	}
 }
+
+// TestHelpIsLocal: "aioctl help VERB" and "aioctl VERB --help" are the
+// CLI's help, made from the table (exit codes included), without a
+// program to ask.
+func TestHelpIsLocal(t *testing.T) {
+	t.Setenv("AIOCTL_SOCKET", filepath.Join(t.TempDir(), "none.sock"))
+	for _, args := range [][]string{{"help", "is-active"}, {"is-active", "--help"}} {
+		var out, errs strings.Builder
+		code := run(args, strings.NewReader(""), &out, &errs)
+		if code != 0 || !strings.Contains(out.String(), "aioctl is-active PATTERN...") ||
+			!strings.Contains(out.String(), "Exit status: 0 every named task is active, 3 ") {
+			t.Errorf("aioctl %q: exit %d\n%s\n%s", args, code, out.String(), errs.String())
+		}
+	}
+}

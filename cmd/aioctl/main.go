@@ -106,7 +106,9 @@ Beyond loopback the program speaks TLS: give --cacert (or --tls).
 	}
 
 	// cobra's own commands (help) win over verbs of the same name; the
-	// shell sends those to the program.
+	// shell sends those to the program. cobra adds its help command only
+	// to a root with subcommands: the shell first.
+	root.AddCommand(a.shellCommand())
 	root.InitDefaultHelpCmd()
 	own := map[string]bool{}
 	for _, c := range root.Commands() {
@@ -130,17 +132,31 @@ Beyond loopback the program speaks TLS: give --cacert (or --tls).
 		}
 		parent.AddCommand(a.verbCommand(v))
 	}
-	root.AddCommand(a.shellCommand())
 	return root
 }
 
-// exitHelp lists the verbs with exit codes of their own, and the codes.
+// exitHelp lists the exit codes of the verbs that have their own, verbs
+// with the same codes together: "status and is-active exit with: 0 …".
 func exitHelp() string {
-	var b strings.Builder
+	var order []string
+	verbs := map[string][]string{}
 	for _, v := range api.Verbs() {
 		if len(v.ExitCodes) > 0 && !v.Hidden {
-			b.WriteString(v.Name + " exits with: " + exitCodes(v.ExitCodes) + ".\n")
+			codes := exitCodes(v.ExitCodes)
+			if verbs[codes] == nil {
+				order = append(order, codes)
+			}
+			verbs[codes] = append(verbs[codes], v.Name)
 		}
+	}
+	var b strings.Builder
+	for _, codes := range order {
+		names := verbs[codes]
+		verb := " exits"
+		if len(names) > 1 {
+			verb = " exit"
+		}
+		b.WriteString(strings.Join(names, " and ") + verb + " with: " + codes + ".\n")
 	}
 	return b.String()
 }
