@@ -84,6 +84,9 @@ func TestTableHelpers(t *testing.T) {
 	if v, ok := api.LookupVerb("status"); !ok || v.Name != "status" || api.Verbs()[0].Name != "status" {
 		t.Error("Verbs gives the table itself, not a copy")
 	}
+	if v, rest, err := api.Find([]string{"set", "args", "b", "{}"}); err != nil || v.Name != "set args" || !slices.Equal(rest, []string{"b", "{}"}) {
+		t.Errorf("Find(set args b {}) = %v %q %v", v, rest, err)
+	}
 	if subs := api.SubVerbs("schedule"); !slices.Equal(subs, []string{"list", "next"}) {
 		t.Errorf("SubVerbs(schedule) = %q", subs)
 	}
