@@ -93,4 +93,9 @@
 // Scheduler runs) are left to their schedule: one that ends in error runs
 // again when it is next due, not at the watcher's next check. Their errors
 // are still counted; "restart_scheduled": true restarts them too.
+// A task with a restart policy of its own (a service's "restart", or
+// aioctl.WithRestart) is left to that policy: when its budget is spent
+// it is in state gave-up and stays so, whatever the watcher's checks,
+// until a user starts it (with a fresh budget); the report says so
+// ("crashy.service: gave up after 5 restarts …: not restarted").
 package aioservice
