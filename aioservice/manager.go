@@ -22,7 +22,17 @@ var (
 	ErrAlreadyLoaded = errors.New("service already loaded")
 	// ErrNoConfigFile: the manager has no config file to edit.
 	ErrNoConfigFile = errors.New("no config file")
+	// ErrLoadFailed: the service's constructor (WithOnLoad) returned an
+	// error or panicked, or its definition is wrong; Traceback says why.
+	ErrLoadFailed = errors.New("load failed")
 )
+
+// loadError is a failed load: its message is the cause's, and it is both
+// ErrLoadFailed and the cause for errors.Is and errors.As.
+type loadError struct{ err error }
+
+func (e *loadError) Error() string   { return e.err.Error() }
+func (e *loadError) Unwrap() []error { return []error{ErrLoadFailed, e.err} }
 
 // ServiceError is an error about one service.
 type ServiceError struct {
@@ -93,6 +103,12 @@ type Manager struct {
 	unwatch func()         // the group watch that starts them; nil until needed
 	late    sync.WaitGroup // late starts in progress
 	closed  bool
+	// inited: Init ran (and no Stop since), so a schedule service that
+	// loads is handed to the scheduler at once, as Init would.
+	inited bool
+	// unwatchDel ends the group watch that forgets a service whose main
+	// task was deleted.
+	unwatchDel func()
 }
 
 type entry struct {
@@ -145,6 +161,7 @@ func NewManager(g *aioctl.Group, reg *Registry, opts ...ManagerOption) *Manager 
 		m.file.lookup = m.lookup
 	}
 	g.AddStatusExtender(m)
+	m.unwatchDel = g.Watch(m.onDelete)
 	managers.Store(g, m)
 	return m
 }

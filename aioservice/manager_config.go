@@ -31,7 +31,7 @@ func (m *Manager) reloadLocked() error {
 		return err
 	}
 	m.mu.Lock()
-	m.cfg = c
+	m.setConfigLocked(c)
 	m.mu.Unlock()
 	return nil
 }
@@ -368,7 +368,7 @@ func (m *Manager) Configure(name string, ch ConfigChange) error {
 		return err
 	}
 	m.mu.Lock()
-	m.cfg = next
+	m.setConfigLocked(next)
 	m.mu.Unlock()
 	return nil
 }

@@ -14,9 +14,15 @@ import (
 // its constructor (WithOnLoad), and adds its main task NAME.service to the
 // group without starting it. A constructor that fails or panics is caught:
 // the service is marked failed with the error and stack (see Traceback),
-// a "[ ERROR ] … not loaded" line is printed, and the error is returned.
+// a "[ ERROR ] … not loaded" line is printed, and the error is returned
+// (errors.Is(err, ErrLoadFailed)).
 // With useConfig the config file is read again first; a bad file is a
-// *ConfigError and loads nothing.
+// *ConfigError and loads nothing. After Init (and until Stop), a schedule
+// service that loads is handed to the scheduler at once, as Init would
+// (whether or not it is enabled: enabled is what LoadAll and the boot
+// pick), so that unload + load keeps it on its schedule. A service whose
+// main task is deleted from the group by hand is forgotten: it is not
+// loaded any more, and loads again.
 func (m *Manager) Load(ctx context.Context, name string, useConfig bool) error {
 	m.opMu.Lock()
 	defer m.opMu.Unlock()
@@ -72,7 +78,10 @@ func (m *Manager) loadLocked(ctx context.Context, name string, useConfig bool) e
 	m.entries[name] = e
 	m.mu.Unlock()
 	if err != nil {
-		return &ServiceError{Service: name, Err: err}
+		return &ServiceError{Service: name, Err: &loadError{err}}
+	}
+	if err := m.armLoaded(ctx, e); err != nil {
+		return &ServiceError{Service: name, Err: errors.New("loaded, but " + err.Error())}
 	}
 	return nil
 }
@@ -174,15 +183,9 @@ func (m *Manager) Unload(ctx context.Context, name string) error {
 		m.mu.Unlock()
 		return &ServiceError{Service: name, Err: ErrNotLoaded}
 	}
-	delete(m.entries, name)
-	delete(m.waiting, name)
-	for i, n := range m.order {
-		if n == name {
-			m.order = append(m.order[:i:i], m.order[i+1:]...)
-			break
-		}
-	}
+	m.forgetLocked(name)
 	sched := e.sched
+	e.sched = false
 	m.mu.Unlock()
 	if sched && m.sched != nil {
 		m.sched.Unschedule(TaskName(name))
@@ -191,6 +194,9 @@ func (m *Manager) Unload(ctx context.Context, name string) error {
 		return nil
 	}
 	_, err := m.g.Delete(ctx, m.taskNames(e)...)
+	if errors.Is(err, aioctl.ErrNotFound) {
+		err = nil // a task already gone (deleted meanwhile) is what unload wants
+	}
 	return err
 }
 

@@ -44,6 +44,9 @@ const (
 	CodeStreamOnly Code = "stream_only"
 	// CodeTooManyConns: the server is at its connection limit.
 	CodeTooManyConns Code = "too_many_connections"
+	// CodeLoadFailed: a service did not load: its constructor failed or
+	// panicked (services traceback shows why, with the stack).
+	CodeLoadFailed Code = "load_failed"
 	// CodeInternal: a bug; the message says what.
 	CodeInternal Code = "internal"
 )
@@ -77,6 +80,8 @@ func (e *Error) HTTPStatus() int {
 		return http.StatusGatewayTimeout
 	case CodeConflict:
 		return http.StatusConflict
+	case CodeLoadFailed:
+		return http.StatusUnprocessableEntity
 	}
 	return http.StatusInternalServerError
 }
@@ -94,8 +99,8 @@ func CodeOf(err error) Code {
 		return e.Code
 	}
 	switch {
-	case errors.Is(err, aioctl.ErrNotFound):
-		return CodeNotFound
+	case errors.Is(err, aioctl.ErrNotFound), errors.Is(err, aioctl.ErrDeleted):
+		return CodeNotFound // ErrDeleted: a start that raced a delete
 	case errors.Is(err, aioctl.ErrBadArgs):
 		return CodeBadArgument
 	case errors.Is(err, aioctl.ErrStopTimeout), errors.Is(err, context.DeadlineExceeded):
