@@ -1,0 +1,216 @@
+package control_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	osexec "os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aiotools-go/aiotools/aioservice"
+	"github.com/aiotools-go/aiotools/control"
+)
+
+// svcModel is what the services should be after a sequence of verbs:
+// which are loaded, which are enabled.
+type svcModel struct {
+	loaded  map[string]bool
+	enabled map[string]bool
+}
+
+// TestServicesVerbsModel drives random sequences of the service verbs
+// (services list/load/unload/enable/disable, start/stop/delete of their
+// tasks, and time passing) on a runtime, a schedule, a core and an exec
+// service, and checks after each step that the service table, the task
+// group, the schedules and the config file agree, and that no verb
+// answers internal. A failure prints the seed and the steps so far;
+// AIOTOOLS_MODEL_SEED=N replays one seed.
+func TestServicesVerbsModel(t *testing.T) {
+	names := []string{"hello", "world", "network"}
+	config := `{"hello": {"enabled": true}}`
+	if _, err := osexec.LookPath("sleep"); err == nil {
+		names = append(names, "ticker")
+		config = `{"hello": {"enabled": true}, "ticker": {"exec": {"argv": ["sleep", "60"]}, "stop_timeout": "2s"}}`
+	}
+	seeds := []uint64{1, 2, 3, 4, 5, 6, 7, 8}
+	if s := os.Getenv("AIOTOOLS_MODEL_SEED"); s != "" {
+		var seed uint64
+		if _, err := fmt.Sscan(s, &seed); err != nil {
+			t.Fatalf("AIOTOOLS_MODEL_SEED=%q: %v", s, err)
+		}
+		seeds = []uint64{seed}
+	}
+	const steps = 40
+	for _, seed := range seeds {
+		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(seed, seed))
+			p := newSvcProgram(t, svcRegistry(), config)
+			md := &svcModel{loaded: map[string]bool{}, enabled: map[string]bool{}}
+			for _, n := range names {
+				md.loaded[n], md.enabled[n] = true, true
+			}
+			var done []string
+			fail := func(format string, args ...any) {
+				t.Helper()
+				t.Fatalf("seed %d, after the steps\n    %s\n%s", seed, strings.Join(done, "\n    "), fmt.Sprintf(format, args...))
+			}
+			checkModel(t, p, md, names, fail)
+			for range steps {
+				line, want := nextStep(rng, md, names, p)
+				done = append(done, line)
+				r := p.run(t, line)
+				if r.Err != nil && r.Err.Code == control.CodeInternal {
+					fail("%s answered internal: %s", line, r.Err.Message)
+				}
+				if code := errCode(r); code != want {
+					fail("%s answered %q (%v), want %q", line, code, r.Err, want)
+				}
+				checkModel(t, p, md, names, fail)
+			}
+		})
+	}
+}
+
+func errCode(r *control.Result) control.Code {
+	if r.Err == nil {
+		return ""
+	}
+	return r.Err.Code
+}
+
+// nextStep picks a random step, applies it to the model, and returns its
+// command line and the error code it must answer ("" for none). Time
+// passing is done here (it is no verb) and returned as "services list".
+func nextStep(rng *rand.Rand, md *svcModel, names []string, p *svcProgram) (string, control.Code) {
+	n := names[rng.IntN(len(names))]
+	tn := aioservice.TaskName(n)
+	switch rng.IntN(10) {
+	case 0:
+		return "services list", ""
+	case 1:
+		if md.loaded[n] {
+			return "services load " + n, control.CodeBadArgument // already loaded
+		}
+		md.loaded[n] = true
+		return "services load " + n, ""
+	case 2:
+		for _, x := range names {
+			if md.enabled[x] {
+				md.loaded[x] = true
+			}
+		}
+		return "services load all", ""
+	case 3:
+		was := md.loaded[n]
+		md.loaded[n] = false
+		if !was {
+			return "services unload " + n, control.CodeNotFound
+		}
+		return "services unload " + n, ""
+	case 4:
+		md.enabled[n] = true
+		return "services enable " + n, ""
+	case 5:
+		md.enabled[n] = false
+		return "services disable " + n, ""
+	case 6:
+		if !md.loaded[n] {
+			return "start " + tn, control.CodeNotFound
+		}
+		return "start " + tn, ""
+	case 7:
+		if !md.loaded[n] {
+			return "stop " + tn, control.CodeNotFound
+		}
+		return "stop " + tn, ""
+	case 8:
+		was := md.loaded[n]
+		md.loaded[n] = false
+		if !was {
+			return "delete " + tn, control.CodeNotFound
+		}
+		return "delete " + tn, ""
+	default:
+		p.fc.Advance(time.Duration(1+rng.IntN(60)) * time.Second) // schedules may fire
+		return "services list", ""
+	}
+}
+
+// checkModel checks the invariants: the service table says what the model
+// says; every loaded service has exactly one task in the group and an
+// unloaded one none; enabled in the list is what the config file says; a
+// loaded schedule service is in the scheduler and an unloaded one is not.
+func checkModel(t *testing.T, p *svcProgram, md *svcModel, names []string, fail func(string, ...any)) {
+	t.Helper()
+	r := p.run(t, "services list")
+	if r.Err != nil {
+		fail("services list: %v", r.Err)
+	}
+	list := map[string]aioservice.Info{}
+	for _, in := range r.Data.([]aioservice.Info) {
+		list[in.Name] = in
+	}
+	file := readEnabled(t, p.cfg)
+	groupNames := p.g.Names()
+	for _, n := range names {
+		in, ok := list[n]
+		if !ok {
+			fail("services list lacks %s", n)
+		}
+		tn := aioservice.TaskName(n)
+		if loaded := in.Load == aioservice.Loaded; loaded != md.loaded[n] {
+			fail("%s: load state %v, want loaded=%v", n, in.Load, md.loaded[n])
+		}
+		if in.Load == aioservice.Failed {
+			fail("%s failed to load: %s", n, in.Error)
+		}
+		tasks := 0
+		for _, g := range groupNames {
+			if g == tn || strings.HasPrefix(g, tn+"_") {
+				tasks++
+			}
+		}
+		if want := map[bool]int{true: 1, false: 0}[md.loaded[n]]; tasks != want {
+			fail("%s: %d tasks in the group (%v), want %d", n, tasks, groupNames, want)
+		}
+		if md.loaded[n] && in.Task != tn {
+			fail("%s: list says its task is %q", n, in.Task)
+		}
+		wantEnabled := md.enabled[n]
+		if fe, ok := file[n]; ok && fe != wantEnabled {
+			fail("%s: the config file says enabled=%v, the model %v", n, fe, wantEnabled)
+		}
+		if in.Enabled != wantEnabled {
+			fail("%s: services list says enabled=%v, the config %v", n, in.Enabled, wantEnabled)
+		}
+		if in.Type == aioservice.Schedule && scheduled(p, tn) != md.loaded[n] {
+			fail("%s: in the scheduler: %v, loaded: %v (schedule list %+v)", n, scheduled(p, tn), md.loaded[n], p.sched.List())
+		}
+	}
+}
+
+// readEnabled returns the "enabled" of each entry of the config file that
+// has one.
+func readEnabled(t *testing.T, path string) map[string]bool {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries map[string]struct {
+		Enabled *bool `json:"enabled"`
+	}
+	if err := json.Unmarshal(b, &entries); err != nil {
+		t.Fatalf("the config file is not JSON: %v\n%s", err, b)
+	}
+	out := map[string]bool{}
+	for n, e := range entries {
+		if e.Enabled != nil {
+			out[n] = *e.Enabled
+		}
+	}
+	return out
+}
