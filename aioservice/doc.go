@@ -29,6 +29,14 @@
 //
 // The verbs of the seed are its methods: List, LoadStatus, Load, LoadAll,
 // Unload, Init, Boot, Configure, Enable, Disable, GetConfig, Traceback.
+// They keep the service table, the group and the scheduler in agreement:
+// every loaded service has exactly one main task in the group, an
+// unloaded one none; List's "enabled" is the config's, at once after an
+// edit; after Init, Load puts a schedule service on its schedule as Init
+// would, and Unload takes it off; a main task deleted from the
+// group by hand unloads its service (which then loads again). A failed
+// load is ErrLoadFailed (with the cause: errors.As finds a
+// *aioctl.PanicError after a panic).
 //
 // # The config file
 //

@@ -47,7 +47,7 @@ var verbTable = []Verb{
 		Needs: NeedServices, run: runServicesList},
 	{Name: "services status", ArgsUsage: "[NAME...]", Summary: "load status of services ([ OK ] / [ ERROR ] lines)",
 		MaxArgs: -1, Names: ServiceNames, Needs: NeedServices, run: runServicesStatus},
-	{Name: "services load", ArgsUsage: "NAME...|all", Summary: "load services (all: every enabled one) from the config; start runs them",
+	{Name: "services load", ArgsUsage: "NAME...|all", Summary: "load services (all: every enabled one) from the config; start runs them (a schedule service goes on its schedule)",
 		MinArgs: 1, MaxArgs: -1, Names: ServiceNames, Needs: NeedServices, run: runServicesLoad},
 	{Name: "services unload", ArgsUsage: "NAME...", Summary: "stop and unload services",
 		MinArgs: 1, MaxArgs: -1, Names: ServiceNames, Needs: NeedServices, run: runServicesUnload},
