@@ -40,27 +40,31 @@ func (m *Manager) onDelete(ev aioctl.Event) {
 		return
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	e := m.entries[name]
 	if e == nil || e.task == nil || e.task != ev.Task {
+		m.mu.Unlock()
 		return // not ours, or unloaded already (Unload deletes its tasks)
 	}
 	m.forgetLocked(name)
 	e.sched = false
-	if m.closed {
+	closed := m.closed
+	if !closed {
+		m.late.Add(1) // under m.mu: Close waits for it once closed is set
+	}
+	m.mu.Unlock()
+	if closed {
 		return
 	}
-	children, _ := m.g.Find(TaskName(name) + ".*")
-	if len(children) == 0 {
-		return
-	}
-	names := make([]string, len(children))
-	for i, t := range children {
-		names[i] = t.Name()
-	}
-	m.late.Add(1)
 	go func() {
 		defer m.late.Done()
+		children, _ := m.g.Find(TaskName(name) + ".*")
+		if len(children) == 0 {
+			return
+		}
+		names := make([]string, len(children))
+		for i, t := range children {
+			names[i] = t.Name()
+		}
 		_, _ = m.g.Delete(context.Background(), names...)
 	}()
 }
