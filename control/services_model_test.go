@@ -47,30 +47,61 @@ func TestServicesVerbsModel(t *testing.T) {
 	for _, seed := range seeds {
 		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, seed))
-			p := newSvcProgram(t, svcRegistry(), config)
-			md := &svcModel{loaded: map[string]bool{}, enabled: map[string]bool{}}
-			for _, n := range names {
-				md.loaded[n], md.enabled[n] = true, true
-			}
-			var done []string
-			fail := func(format string, args ...any) {
-				t.Helper()
-				t.Fatalf("seed %d, after the steps\n    %s\n%s", seed, strings.Join(done, "\n    "), fmt.Sprintf(format, args...))
-			}
-			checkModel(t, p, md, names, fail)
-			for range steps {
-				line, want := nextStep(rng, md, names, p)
-				done = append(done, line)
-				r := p.run(t, line)
-				if r.Err != nil && r.Err.Code == control.CodeInternal {
-					fail("%s answered internal: %s", line, r.Err.Message)
-				}
-				if code := errCode(r); code != want {
-					fail("%s answered %q (%v), want %q", line, code, r.Err, want)
-				}
-				checkModel(t, p, md, names, fail)
-			}
+			runModel(t, fmt.Sprint("seed ", seed), names, config, steps, rng.IntN)
 		})
+	}
+}
+
+// FuzzServicesVerbs is TestServicesVerbsModel driven by the fuzzer's
+// bytes (one choice per byte) instead of a seeded generator, without the
+// exec service (no process per input).
+func FuzzServicesVerbs(f *testing.F) {
+	f.Add([]byte{0x13, 0x08, 0x21, 0x07, 0x31, 0x02})
+	f.Add([]byte("delete hello; load hello; start; unload world; load world"))
+	f.Add([]byte{1, 8, 1, 1, 2, 3, 1, 5, 0, 2, 1, 6, 2, 9, 30})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 120 {
+			data = data[:120]
+		}
+		pick := func(n int) int {
+			if len(data) == 0 {
+				return 0
+			}
+			b := data[0]
+			data = data[1:]
+			return int(b) % n
+		}
+		runModel(t, fmt.Sprintf("input %q", data), []string{"hello", "world", "network"}, `{"hello": {"enabled": true}}`, len(data)/2, pick)
+	})
+}
+
+// runModel runs steps random steps (chosen by pick) on a fresh program
+// with the services names and the config file config, checking the
+// model after each; a failure names the run (what) and the steps so far.
+func runModel(t *testing.T, what string, names []string, config string, steps int, pick func(int) int) {
+	t.Helper()
+	p := newSvcProgram(t, svcRegistry(), config)
+	md := &svcModel{loaded: map[string]bool{}, enabled: map[string]bool{}}
+	for _, n := range names {
+		md.loaded[n], md.enabled[n] = true, true
+	}
+	var done []string
+	fail := func(format string, args ...any) {
+		t.Helper()
+		t.Fatalf("%s, after the steps\n    %s\n%s", what, strings.Join(done, "\n    "), fmt.Sprintf(format, args...))
+	}
+	checkModel(t, p, md, names, fail)
+	for range steps {
+		line, want := nextStep(pick, md, names, p)
+		done = append(done, line)
+		r := p.run(t, line)
+		if r.Err != nil && r.Err.Code == control.CodeInternal {
+			fail("%s answered internal: %s", line, r.Err.Message)
+		}
+		if code := errCode(r); code != want {
+			fail("%s answered %q (%v), want %q", line, code, r.Err, want)
+		}
+		checkModel(t, p, md, names, fail)
 	}
 }
 
@@ -84,10 +115,11 @@ func errCode(r *control.Result) control.Code {
 // nextStep picks a random step, applies it to the model, and returns its
 // command line and the error code it must answer ("" for none). Time
 // passing is done here (it is no verb) and returned as "services list".
-func nextStep(rng *rand.Rand, md *svcModel, names []string, p *svcProgram) (string, control.Code) {
-	n := names[rng.IntN(len(names))]
+// pick(n) returns a choice in [0, n).
+func nextStep(pick func(int) int, md *svcModel, names []string, p *svcProgram) (string, control.Code) {
+	n := names[pick(len(names))]
 	tn := aioservice.TaskName(n)
-	switch rng.IntN(10) {
+	switch pick(10) {
 	case 0:
 		return "services list", ""
 	case 1:
@@ -134,7 +166,7 @@ func nextStep(rng *rand.Rand, md *svcModel, names []string, p *svcProgram) (stri
 		}
 		return "delete " + tn, ""
 	default:
-		p.fc.Advance(time.Duration(1+rng.IntN(60)) * time.Second) // schedules may fire
+		p.fc.Advance(time.Duration(1+pick(60)) * time.Second) // schedules may fire
 		return "services list", ""
 	}
 }
