@@ -365,10 +365,16 @@ func (p *parser) entryField(e *Entry, g jfield, seen map[string]bool, inKw bool)
 		}
 		e.Enabled = &b
 	case "args":
+		if err := p.once(g.val, g.valOff, field); err != nil {
+			return err
+		}
 		e.Args = g.val
 	case "schedule":
 		if g.val[0] != '{' {
 			return typeErr("an object")
+		}
+		if err := p.once(g.val, g.valOff, field); err != nil {
+			return err
 		}
 		e.Schedule = g.val
 	case "requires", "after":
@@ -453,6 +459,39 @@ func (p *parser) entryField(e *Entry, g jfield, seen map[string]bool, inKw bool)
 		}
 	default:
 		return p.errAt(g.keyOff, field, "unknown key (want one of "+entryKeys+")", nil)
+	}
+	return nil
+}
+
+// once refuses a key set twice in any object of the JSON value raw (at
+// offset base): the decoder would silently keep the last one.
+func (p *parser) once(raw []byte, base int, field string) error {
+	switch raw[0] {
+	case '{':
+		fields, _ := readObject(raw, base)
+		seen := make(map[string]bool, len(fields))
+		for _, f := range fields {
+			if seen[f.key] {
+				return p.errAt(f.keyOff, field+"."+f.key, "set twice", nil)
+			}
+			seen[f.key] = true
+			if err := p.once(f.val, f.valOff, field+"."+f.key); err != nil {
+				return err
+			}
+		}
+	case '[':
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.Token()
+		for i := 0; dec.More(); i++ {
+			var v json.RawMessage
+			if dec.Decode(&v) != nil {
+				return nil
+			}
+			off := int(dec.InputOffset()) - len(v)
+			if err := p.once(v, base+off, field+"["+strconv.Itoa(i)+"]"); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -46,6 +46,14 @@ func (m offsetMap) origEnd(off int) int {
 	return off - s.outEnd + s.origEnd
 }
 
+// inVar reports whether the byte at offset off of the expanded text came
+// from a ${VAR} (not from the original text, nor from a "$${" escape).
+func (m offsetMap) inVar(off int) bool {
+	i := sort.Search(len(m), func(i int) bool { return m[i].outStart > off }) - 1
+	// A variable's original text is at least "${X}"; the escape is "$${".
+	return i >= 0 && off < m[i].outEnd && m[i].origEnd-m[i].origStart > 3
+}
+
 // expandEnv replaces ${VAR} with lookup(VAR). Inside a JSON string the
 // value is escaped as JSON string text; outside one it is inserted as is
 // (so "pin": ${PIN} can be a number). "$${" stands for a literal "${". An

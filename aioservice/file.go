@@ -1,6 +1,7 @@
 package aioservice
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -86,12 +87,15 @@ func (f *ConfigFile) edit(change func(c *Config) ([]byte, error), validate func(
 	}
 	next, err := f.parse(data)
 	if err != nil {
-		return nil, err
+		return nil, refused(err)
 	}
 	if validate != nil {
 		if err := validate(next); err != nil {
-			return nil, err
+			return nil, refused(err)
 		}
+	}
+	if cur.p != nil && bytes.Equal(data, cur.p.orig) {
+		return next, nil // nothing changed: nothing to write
 	}
 	if err := f.write(data); err != nil {
 		return nil, err
