@@ -63,7 +63,11 @@
 // written atomically (temporary file, fsync, rename, fsync of the
 // directory), so the file is never left half-written or invalid; a
 // refused edit's error names the field, without a position (the text it
-// would have written is not on disk).
+// would have written is not on disk). A config without its owner's write
+// bit (0444) is refused, not replaced; a failed write (a full disk) is a
+// *WriteError and leaves the old file. Loading the file the first time
+// removes the ".services.config.tmp-N" files of a writer killed mid-write.
+// Parsing takes time linear in the file's size.
 //
 // PatchConfig (the control verb "services config NAME JSON") is a JSON
 // merge patch (RFC 7396) of the entry: an object merges key by key, null

@@ -324,19 +324,6 @@ func join(field, key string) string {
 	return field + "." + key
 }
 
-// stringEnd returns the offset just past the JSON string that starts at i.
-func stringEnd(b []byte, i int) int {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
-		}
-	}
-	return len(b)
-}
-
 // refused turns an error found in the text a change would write into one
 // about the change: it has no place in a file that was not written.
 func refused(err error) error {
