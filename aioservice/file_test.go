@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -116,4 +117,32 @@ func parseCounting(data []byte) (int, error) {
 		return 0, err
 	}
 	return c.p.work, nil
+}
+
+// A full disk while writing the config is a *WriteError naming the file
+// and the cause; the old file stays, and no temporary file is left.
+func TestFullDiskIsAWriteError(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "services.config")
+	orig := `{"hello": {"enabled": true}}`
+	writeFile(t, path, orig)
+	m := NewManager(quietGroup(), testRegistry(), WithConfigFile(path), WithEnv(noEnv))
+	m.file.writeTmp = func(f *os.File, data []byte) error {
+		f.Write(data[:len(data)/2])
+		return &fs.PathError{Op: "write", Path: f.Name(), Err: syscall.ENOSPC}
+	}
+	err := m.PatchConfig("hello", []byte(`{"enabled": false}`))
+	var we *WriteError
+	if !errors.As(err, &we) || !errors.Is(err, ErrConfigWrite) || !errors.Is(err, syscall.ENOSPC) || we.File != path {
+		t.Fatalf("PatchConfig on a full disk = %v, want a *WriteError for %s wrapping ENOSPC", err, path)
+	}
+	if !strings.Contains(err.Error(), "no space left on device") {
+		t.Errorf("message %q does not say why", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != orig {
+		t.Errorf("file = %s, want the old content", b)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("dir holds %d files, want only the config", len(ents))
+	}
 }

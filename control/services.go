@@ -41,6 +41,8 @@ func serviceErr(err error) error {
 		return &Error{Code: CodeNotFound, Message: err.Error()}
 	case errors.Is(err, aioservice.ErrConfig), errors.Is(err, aioservice.ErrAlreadyLoaded):
 		return &Error{Code: CodeBadArgument, Message: strings.ReplaceAll(err.Error(), "\n", "; ")}
+	case errors.Is(err, aioservice.ErrConfigWrite):
+		return &Error{Code: CodeIOError, Message: strings.ReplaceAll(err.Error(), "\n", "; ")}
 	case errors.Is(err, aioservice.ErrNoConfigFile):
 		return &Error{Code: CodeNotAvailable, Message: "this program's services have no config file"}
 	}
