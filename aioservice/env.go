@@ -1,7 +1,6 @@
 package aioservice
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -138,12 +137,19 @@ func readDotEnv(path string) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseDotEnv(path, data)
+}
+
+// parseDotEnv parses the text of the .env file at path.
+func parseDotEnv(path string, data []byte) (map[string]string, error) {
 	vars := make(map[string]string)
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	line := 0
-	for sc.Scan() {
-		line++
-		s := strings.TrimSpace(sc.Text())
+	// Lines end with "\n", "\r\n" or a lone "\r" (old Mac files): a
+	// carriage return is never part of a value.
+	text := strings.ReplaceAll(string(data), "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+	for i, s := range strings.Split(text, "\n") {
+		line := i + 1
+		s = strings.TrimSpace(s)
 		if s == "" || s[0] == '#' {
 			continue
 		}
@@ -166,7 +172,7 @@ func readDotEnv(path string) (map[string]string, error) {
 		}
 		vars[k] = v
 	}
-	return vars, sc.Err()
+	return vars, nil
 }
 
 func unquoteDouble(v string) (string, error) {

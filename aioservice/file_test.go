@@ -146,3 +146,15 @@ func TestFullDiskIsAWriteError(t *testing.T) {
 		t.Errorf("dir holds %d files, want only the config", len(ents))
 	}
 }
+
+// Old Mac line ends (a lone carriage return) end a .env line too: a
+// value never holds a raw carriage return (found by FuzzDotEnv).
+func TestDotEnvCarriageReturns(t *testing.T) {
+	vars, err := parseDotEnv(".env", []byte("A=1\rB=2\r\nC=3\n"))
+	if err != nil || vars["A"] != "1" || vars["B"] != "2" || vars["C"] != "3" || len(vars) != 3 {
+		t.Errorf("vars = %q, %v", vars, err)
+	}
+	if _, err := parseDotEnv(".env", []byte("A=1\r\nbad\n")); err == nil || !strings.Contains(err.Error(), ".env:2:") {
+		t.Errorf("err = %v, want line 2", err)
+	}
+}
