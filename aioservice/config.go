@@ -244,26 +244,6 @@ type jfield struct {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
-// jsonKind names the kind of a JSON value, for messages.
-func jsonKind(v []byte) string {
-	if len(v) == 0 {
-		return "nothing"
-	}
-	switch v[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	}
-	return "a number"
-}
-
 // ParseConfig parses the text of a config file named file. ${VAR} is
 // expanded with lookup first. It checks the syntax, the keys and the
 // types of the values it knows; the arguments, the schedule and the
@@ -480,39 +460,6 @@ func (p *parser) entryField(e *Entry, g jfield, inKw bool) error {
 	return nil
 }
 
-// dupKey finds a key set twice in an object of the JSON value raw (at
-// offset base), at any depth (the decoder would silently keep the last
-// one): its path below raw (".a[0].b") and offset.
-func dupKey(raw []byte, base int) (path string, off int, dup bool) {
-	switch raw[0] {
-	case '{':
-		fields, _ := readObject(raw, base)
-		var seen map[string]bool
-		if len(fields) > 1 {
-			seen = make(map[string]bool, len(fields))
-		}
-		for _, f := range fields {
-			if seen != nil {
-				if seen[f.key] {
-					return "." + f.key, f.keyOff, true
-				}
-				seen[f.key] = true
-			}
-			if path, off, dup := dupKey(f.val, f.valOff); dup {
-				return "." + f.key + path, off, true
-			}
-		}
-	case '[':
-		elems, _ := readArray(raw, base)
-		for i, v := range elems {
-			if path, off, dup := dupKey(v.val, v.valOff); dup {
-				return "[" + strconv.Itoa(i) + "]" + path, off, true
-			}
-		}
-	}
-	return "", 0, false
-}
-
 // decodeFields decodes the object g field by field into dst's fields,
 // naming an unknown key or a bad value with its position.
 func (p *parser) decodeFields(g jfield, field string, dst any, targets map[string]any) error {
@@ -590,100 +537,4 @@ func (c *Config) argsError(e *Entry, err error) *ConfigError {
 		return c.p.errAt(base+keyOffset(raw, name), e.Name+".args."+name, "unknown field (not in the service's arguments)", err)
 	}
 	return c.p.errAt(base, e.Name+".args", msg, err)
-}
-
-// tokenStart moves back from end (just past a JSON value) to where it starts.
-func tokenStart(raw []byte, end int) int {
-	if end > len(raw) {
-		end = len(raw)
-	}
-	i := end - 1
-	for i >= 0 && isSpace(raw[i]) {
-		i--
-	}
-	if i < 0 {
-		return 0
-	}
-	switch raw[i] {
-	case '"':
-		for j := i - 1; j >= 0; j-- {
-			if raw[j] == '"' {
-				k := j - 1
-				for k >= 0 && raw[k] == '\\' {
-					k--
-				}
-				if (j-k-1)%2 == 0 {
-					return j
-				}
-			}
-		}
-		return 0
-	case '}', ']':
-		return i // the decoder stops inside composite values; good enough
-	}
-	for i > 0 && !isSpace(raw[i-1]) && !strings.ContainsRune(",:[{", rune(raw[i-1])) {
-		i--
-	}
-	return i
-}
-
-// keyOffset finds the key "name" in the JSON text raw (0 when absent).
-func keyOffset(raw []byte, name string) int {
-	q, _ := json.Marshal(name)
-	for i := 0; ; {
-		j := bytes.Index(raw[i:], q)
-		if j < 0 {
-			return 0
-		}
-		k := i + j + len(q)
-		for k < len(raw) && isSpace(raw[k]) {
-			k++
-		}
-		if k < len(raw) && raw[k] == ':' {
-			return i + j
-		}
-		i += j + 1
-	}
-}
-
-// setField returns the original text with the value of key in the entry
-// of service name set to val (inserting the key, or the entry, when absent).
-func (c *Config) setField(name, key string, val []byte) []byte {
-	orig := []byte(nil)
-	if c.p != nil {
-		orig = c.p.orig
-	}
-	splice := func(at, end int, s string) []byte {
-		out := make([]byte, 0, len(orig)+len(s))
-		out = append(out, orig[:at]...)
-		out = append(out, s...)
-		return append(out, orig[end:]...)
-	}
-	kv := strconv.Quote(key) + ": " + string(val)
-	e, ok := c.byName[name]
-	switch {
-	case ok:
-		if sp, has := e.span(key); has {
-			return splice(sp.start, sp.end, string(val))
-		}
-		if e.last < 0 {
-			return splice(e.objOpen, e.objOpen, kv)
-		}
-		return splice(e.last, e.last, ", "+kv)
-	case c.open < 0:
-		return []byte("{\n  " + strconv.Quote(name) + ": {" + kv + "}\n}\n")
-	case c.last < 0:
-		return splice(c.open, c.open, "\n  "+strconv.Quote(name)+": {"+kv+"}\n")
-	default:
-		return splice(c.last, c.last, ",\n  "+strconv.Quote(name)+": {"+kv+"}")
-	}
-}
-
-// field returns the error field of the entry's key as the user wrote it:
-// "time.requires", or "time.kwargs.require" for the seed's spelling.
-func (e *Entry) field(key string) string {
-	if w, ok := e.written[key]; ok {
-		return e.Name + "." + w
-	}
-	return e.Name + "." + key
 }

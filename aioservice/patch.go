@@ -336,3 +336,45 @@ func refused(err error) error {
 	c.Msg += " (the change is refused; " + c.File + " is unchanged)"
 	return &c
 }
+
+// setField returns the original text with the value of key in the entry
+// of service name set to val (inserting the key, or the entry, when absent).
+func (c *Config) setField(name, key string, val []byte) []byte {
+	orig := []byte(nil)
+	if c.p != nil {
+		orig = c.p.orig
+	}
+	splice := func(at, end int, s string) []byte {
+		out := make([]byte, 0, len(orig)+len(s))
+		out = append(out, orig[:at]...)
+		out = append(out, s...)
+		return append(out, orig[end:]...)
+	}
+	kv := strconv.Quote(key) + ": " + string(val)
+	e, ok := c.byName[name]
+	switch {
+	case ok:
+		if sp, has := e.span(key); has {
+			return splice(sp.start, sp.end, string(val))
+		}
+		if e.last < 0 {
+			return splice(e.objOpen, e.objOpen, kv)
+		}
+		return splice(e.last, e.last, ", "+kv)
+	case c.open < 0:
+		return []byte("{\n  " + strconv.Quote(name) + ": {" + kv + "}\n}\n")
+	case c.last < 0:
+		return splice(c.open, c.open, "\n  "+strconv.Quote(name)+": {"+kv+"}\n")
+	default:
+		return splice(c.last, c.last, ",\n  "+strconv.Quote(name)+": {"+kv+"}")
+	}
+}
+
+// field returns the error field of the entry's key as the user wrote it:
+// "time.requires", or "time.kwargs.require" for the seed's spelling.
+func (e *Entry) field(key string) string {
+	if w, ok := e.written[key]; ok {
+		return e.Name + "." + w
+	}
+	return e.Name + "." + key
+}

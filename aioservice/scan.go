@@ -1,7 +1,10 @@
 package aioservice
 
 import (
+	"bytes"
 	"encoding/json"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -131,4 +134,111 @@ func readArray(raw []byte, base int) ([]jfield, bool) {
 		i = ve
 	}
 	return out, true
+}
+
+// jsonKind names the kind of a JSON value, for messages.
+func jsonKind(v []byte) string {
+	if len(v) == 0 {
+		return "nothing"
+	}
+	switch v[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
+}
+
+// dupKey finds a key set twice in an object of the JSON value raw (at
+// offset base), at any depth (the decoder would silently keep the last
+// one): its path below raw (".a[0].b") and offset.
+func dupKey(raw []byte, base int) (path string, off int, dup bool) {
+	switch raw[0] {
+	case '{':
+		fields, _ := readObject(raw, base)
+		var seen map[string]bool
+		if len(fields) > 1 {
+			seen = make(map[string]bool, len(fields))
+		}
+		for _, f := range fields {
+			if seen != nil {
+				if seen[f.key] {
+					return "." + f.key, f.keyOff, true
+				}
+				seen[f.key] = true
+			}
+			if path, off, dup := dupKey(f.val, f.valOff); dup {
+				return "." + f.key + path, off, true
+			}
+		}
+	case '[':
+		elems, _ := readArray(raw, base)
+		for i, v := range elems {
+			if path, off, dup := dupKey(v.val, v.valOff); dup {
+				return "[" + strconv.Itoa(i) + "]" + path, off, true
+			}
+		}
+	}
+	return "", 0, false
+}
+
+// tokenStart moves back from end (just past a JSON value) to where it starts.
+func tokenStart(raw []byte, end int) int {
+	if end > len(raw) {
+		end = len(raw)
+	}
+	i := end - 1
+	for i >= 0 && isSpace(raw[i]) {
+		i--
+	}
+	if i < 0 {
+		return 0
+	}
+	switch raw[i] {
+	case '"':
+		for j := i - 1; j >= 0; j-- {
+			if raw[j] == '"' {
+				k := j - 1
+				for k >= 0 && raw[k] == '\\' {
+					k--
+				}
+				if (j-k-1)%2 == 0 {
+					return j
+				}
+			}
+		}
+		return 0
+	case '}', ']':
+		return i // the decoder stops inside composite values; good enough
+	}
+	for i > 0 && !isSpace(raw[i-1]) && !strings.ContainsRune(",:[{", rune(raw[i-1])) {
+		i--
+	}
+	return i
+}
+
+// keyOffset finds the key "name" in the JSON text raw (0 when absent).
+func keyOffset(raw []byte, name string) int {
+	q, _ := json.Marshal(name)
+	for i := 0; ; {
+		j := bytes.Index(raw[i:], q)
+		if j < 0 {
+			return 0
+		}
+		k := i + j + len(q)
+		for k < len(raw) && isSpace(raw[k]) {
+			k++
+		}
+		if k < len(raw) && raw[k] == ':' {
+			return i + j
+		}
+		i += j + 1
+	}
 }
