@@ -252,6 +252,7 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	if lookup == nil {
 		lookup = func(string) (string, bool) { return "", false }
 	}
+	data = bytes.Clone(data) // the entries' values are slices of it
 	p := &parser{file: file, orig: data}
 	exp, m, bad, err := expandEnv(data, lookup)
 	if err != nil {

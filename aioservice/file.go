@@ -163,6 +163,9 @@ func (f *ConfigFile) edit(change func(c *Config) ([]byte, error), validate func(
 	}
 	if validate != nil {
 		if err := validate(next); err != nil {
+			if cerr := validate(cur); sameProblem(cerr, err) {
+				return nil, cerr // the file's own problem, placed in the file on disk
+			}
 			return nil, refused(err)
 		}
 	}
@@ -173,6 +176,13 @@ func (f *ConfigFile) edit(change func(c *Config) ([]byte, error), validate func(
 		return nil, err
 	}
 	return next, nil
+}
+
+// sameProblem reports whether two config errors are about the same field
+// with the same message.
+func sameProblem(a, b error) bool {
+	var x, y *ConfigError
+	return errors.As(a, &x) && errors.As(b, &y) && x.Field == y.Field && x.Msg == y.Msg
 }
 
 // write replaces the file atomically with data. Every failure is a

@@ -110,7 +110,8 @@ func patchNames(patch []byte, key string) bool {
 // "kwargs" are patched there ("requires" as the seed's "require" when the
 // file spells it so). A patch that names "kwargs" itself is left as it is.
 func intoKwargs(e *Entry, patch []byte) []byte {
-	fields, _ := readObject(bytes.TrimSpace(patch), 0)
+	patch = bytes.TrimSpace(patch)
+	fields, _ := readObject(patch, 0)
 	var top, kw []string
 	for _, f := range fields {
 		if f.key == "kwargs" {
@@ -126,7 +127,7 @@ func intoKwargs(e *Entry, patch []byte) []byte {
 				continue
 			}
 		}
-		top = append(top, strconv.Quote(f.key)+": "+string(f.val))
+		top = append(top, string(patch[f.keyOff:stringEnd(patch, f.keyOff)])+": "+string(f.val))
 	}
 	if kw == nil {
 		return patch

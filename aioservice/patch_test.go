@@ -218,3 +218,22 @@ func TestMergePatchProperty(t *testing.T) {
 		checkMerge(t, doc, patch, got)
 	}
 }
+
+// An edit of a file that already has a problem elsewhere reports that
+// problem where it is in the file; an edit that fixes it goes through.
+func TestPatchConfigOnAFileWithAProblem(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "services.config")
+	writeFile(t, path, "{\n  \"time\": {\"requires\": [\"nosuch\"]}\n}\n")
+	m := NewManager(quietGroup(), testRegistry(), WithConfigFile(path), WithEnv(noEnv))
+	err := m.PatchConfig("hello", []byte(`{"enabled": false}`))
+	var ce *ConfigError
+	if !errors.As(err, &ce) || ce.Field != "time.requires[0]" || ce.Line != 2 || ce.Column != 25 {
+		t.Errorf("PatchConfig = %v, want the file's problem at 2:25, time.requires[0]", err)
+	}
+	if err := m.PatchConfig("time", []byte(`{"requires": ["network"], "after": ["hello"]}`)); err != nil {
+		t.Fatalf("the fixing patch = %v", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "{\n  \"time\": {\"requires\": [\"network\"], \"after\": [\"hello\"]}\n}\n" {
+		t.Errorf("file = %s", b)
+	}
+}
