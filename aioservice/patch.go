@@ -334,7 +334,7 @@ func refused(err error) error {
 	}
 	c := *ce
 	c.Line, c.Column = 0, 0
-	c.Msg += " (the change is refused; " + c.File + " is unchanged)"
+	c.Msg += " (the change is refused; the file is unchanged)"
 	return &c
 }
 
