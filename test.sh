@@ -26,6 +26,9 @@ bash scripts/install-tmux.sh
 echo "== go test -race"
 go test -race -count=1 -timeout 10m ./...
 
+echo "== fuzz targets, briefly, from their checked-in corpus"
+./scripts/fuzz-smoke.sh
+
 if [ -f bench/go.mod ]; then
   echo "== bench module (compiles, benchmarks run once)"
   (cd bench && go vet ./... && go test -count=1 -run '^$' -bench . -benchtime 1x ./...)

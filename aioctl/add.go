@@ -74,11 +74,15 @@ func WithOnError[A, R any](f func(args A, err error) R) Option {
 
 // Add creates a task in g running fn(ctx, args) and starts it at once
 // (unless the Deferred option is given). It returns the new task; the error
-// is non-nil only for a callback whose types do not match fn's.
+// is non-nil only for a callback whose types do not match fn's, or a
+// restart policy that RestartPolicy.Validate refuses.
 func Add[A, R any](g *Group, fn Func[A, R], args A, opts ...Option) (*Task, error) {
 	var c taskConfig
 	for _, o := range opts {
 		c = o.apply(c)
+	}
+	if err := c.restart.Validate(); err != nil {
+		return nil, err
 	}
 	r := &typedRunner[A, R]{fn: fn, args: args}
 	if c.onStop != nil {
@@ -195,18 +199,11 @@ func (r *typedRunner[A, R]) setArgsAny(v any) bool {
 func (r *typedRunner[A, R]) argsJSON() ([]byte, error) { return json.Marshal(r.current()) }
 
 // argsDisplay is argsJSON with durations as Go duration strings, for status.
-func (r *typedRunner[A, R]) argsDisplay() ([]byte, error) {
-	b, err := r.argsJSON()
-	if err != nil {
-		return nil, err
-	}
-	return durationDisplay(reflect.TypeOf((*A)(nil)).Elem(), b), nil
-}
+func (r *typedRunner[A, R]) argsDisplay() ([]byte, error) { return MarshalArgs(r.current()) }
 
 // mergeArgs decodes patch over a deep copy of the current arguments, so a
 // patch that names some fields keeps the others, and a bad patch changes
-// nothing. A time.Duration field takes nanoseconds or a duration string
-// ("3s").
+// nothing. A time.Duration field follows the Duration rule.
 func (r *typedRunner[A, R]) mergeArgs(patch []byte) error {
 	cur, err := json.Marshal(r.current())
 	if err != nil {
@@ -216,17 +213,8 @@ func (r *typedRunner[A, R]) mergeArgs(patch []byte) error {
 	if err := json.Unmarshal(cur, &next); err != nil {
 		return &ArgError{Msg: "current arguments cannot be decoded from JSON: " + err.Error()}
 	}
-	patch, err = durationStrings(reflect.TypeOf(&next).Elem(), patch)
-	if err != nil {
+	if err := UnmarshalArgs(patch, &next); err != nil {
 		return err
-	}
-	dec := json.NewDecoder(strings.NewReader(string(patch)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&next); err != nil {
-		return jsonArgError(err)
-	}
-	if dec.More() {
-		return &ArgError{Msg: "more than one JSON value"}
 	}
 	r.mu.Lock()
 	r.args = next
@@ -241,23 +229,31 @@ func (r *typedRunner[A, R]) funcName() string {
 }
 
 func jsonArgError(err error) error {
+	var ae *ArgError
+	if errors.As(err, &ae) {
+		return ae
+	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		field := te.Field
 		if field == "" {
 			field = "(value)"
 		}
-		return &ArgError{Field: field, Msg: "cannot use JSON " + te.Value + " as " + te.Type.String()}
+		return &ArgError{Field: field, Msg: "cannot use JSON " + te.Value + " as " + te.Type.String(), Err: err}
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return &ArgError{Msg: "invalid JSON at byte " + itoa(int(se.Offset)) + ": " + se.Error()}
+		return &ArgError{Msg: "invalid JSON at byte " + itoa(int(se.Offset)) + ": " + se.Error(), Err: err}
 	}
 	msg := err.Error()
 	if i := strings.Index(msg, "unknown field "); i >= 0 {
-		return &ArgError{Field: strings.Trim(msg[i+len("unknown field "):], `"`), Msg: "unknown field"}
+		return &ArgError{Field: strings.Trim(msg[i+len("unknown field "):], `"`), Msg: "unknown field", Err: err}
 	}
-	return &ArgError{Msg: strings.TrimPrefix(msg, "json: ")}
+	var de *DurationError
+	if errors.As(err, &de) { // from a Duration field that the walk did not reach
+		return &ArgError{Msg: de.Msg, Err: err}
+	}
+	return &ArgError{Msg: strings.TrimPrefix(msg, "json: "), Err: err}
 }
 
 func fullFuncName(fn any) string {

@@ -115,7 +115,7 @@ func TestStopRunsOnStopAndStartReusesArgs(t *testing.T) {
 	if err != nil || len(started) != 1 {
 		t.Fatalf("start = %v %v", started, err)
 	}
-	if a := <-seen; a.Pin != 2 || a.Sleep != 3 {
+	if a := <-seen; a.Pin != 2 || a.Sleep != 3*time.Second {
 		t.Fatalf("second run args %+v, want pin kept and sleep changed", a)
 	}
 	if tk.Name() != "blink" || len(g.Names()) != 1 {

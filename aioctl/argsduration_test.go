@@ -9,7 +9,7 @@ import (
 
 // The README, the package docs and the control socket's error message all
 // tell users to write durations in a patch as "3s": a time.Duration field,
-// however deep, takes a Go duration string as well as nanoseconds.
+// however deep, takes a Go duration string as well as seconds.
 func TestSetArgsJSONAcceptsDurationStrings(t *testing.T) {
 	g, _ := newTestGroup(t)
 	type inner struct {
@@ -31,22 +31,22 @@ func TestSetArgsJSONAcceptsDurationStrings(t *testing.T) {
 	tk := MustAdd(g, func(ctx context.Context, a args) (int, error) { return a.Pin, nil },
 		args{Pin: 2, Sleep: 5 * time.Second, Name: "x"}, WithName("blink"), Deferred())
 	patch := `{"sleep": "3s", "name": "1s", "in": {"every": "1m30s", "max": "2h"},
-		"steps": ["1ms", 2], "by_key": {"a": "10s"}, "grace": "4s"}`
+		"steps": ["1ms", 0.002], "by_key": {"a": "10s"}, "grace": "4s"}`
 	if err := tk.SetArgsJSON([]byte(patch)); err != nil {
 		t.Fatal(err)
 	}
 	a, _ := Args[args](tk)
 	if a.Sleep != 3*time.Second || a.Pin != 2 || a.Name != "1s" || a.In.Every != 90*time.Second ||
 		a.In.Max == nil || *a.In.Max != 2*time.Hour || len(a.Steps) != 2 || a.Steps[0] != time.Millisecond ||
-		a.Steps[1] != 2 || a.ByKey["a"] != 10*time.Second || a.Grace != 4*time.Second {
+		a.Steps[1] != 2*time.Millisecond || a.ByKey["a"] != 10*time.Second || a.Grace != 4*time.Second {
 		t.Fatalf("merged args %+v", a)
 	}
-	// Nanoseconds still work.
+	// A number is seconds.
 	if _, err := g.SetArgsJSON([]byte(`{"sleep": 7}`), "blink"); err != nil {
 		t.Fatal(err)
 	}
-	if a, _ := Args[args](tk); a.Sleep != 7 {
-		t.Fatalf("sleep = %v, want 7ns", a.Sleep)
+	if a, _ := Args[args](tk); a.Sleep != 7*time.Second {
+		t.Fatalf("sleep = %v, want 7s", a.Sleep)
 	}
 	// A bad duration names the field and changes nothing.
 	err := tk.SetArgsJSON([]byte(`{"pin": 9, "in": {"every": "soon"}}`))
@@ -79,8 +79,12 @@ func TestStatusShowsDurationsAsStrings(t *testing.T) {
 	if a, _ := Args[args](tk); a.Sleep != 5*time.Second || a.Every[0] != time.Minute || a.Pin != 2 {
 		t.Fatalf("round trip gave %+v", a)
 	}
-	// ArgsJSON stays plain encoding/json, for programs that decode it.
+	// ArgsJSON stays plain encoding/json (nanoseconds), for programs that
+	// decode it with encoding/json; MarshalArgs is what status shows.
 	if b, _ := tk.ArgsJSON(); string(b) != `{"pin":2,"sleep":5000000000,"Every":[60000000000]}` {
 		t.Fatalf("ArgsJSON %s", b)
+	}
+	if b, _ := MarshalArgs(args{Sleep: time.Second}); string(b) != `{"Every":null,"pin":0,"sleep":"1s"}` {
+		t.Fatalf("MarshalArgs %s", b)
 	}
 }

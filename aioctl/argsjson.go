@@ -3,21 +3,73 @@ package aioctl
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"reflect"
 	"strconv"
 	"strings"
 	"time"
 )
 
-var durationType = reflect.TypeOf(time.Duration(0))
+var (
+	durationType    = reflect.TypeOf(time.Duration(0))
+	durationValType = reflect.TypeOf(Duration(0))
+)
 
-// hasDuration reports whether a value of type t can hold a time.Duration
-// that encoding/json would reach.
+// isDuration reports whether t is a duration that the Duration rule
+// applies to: time.Duration, or Duration itself.
+func isDuration(t reflect.Type) bool { return t == durationType || t == durationValType }
+
+// UnmarshalArgs decodes the JSON object data into v, a pointer to a
+// task's arguments, as SetArgsJSON does: a time.Duration or Duration
+// field, however deep, follows the Duration rule (a number is seconds, a
+// string a Go duration, negative and out-of-range values refused); a
+// field that the type does not have is refused. Every error is an
+// *ArgError naming the field. On error v may be partly written: decode
+// into a copy.
+func UnmarshalArgs(data []byte, v any) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return &ArgError{Msg: "UnmarshalArgs needs a non-nil pointer, not " + typeName(v)}
+	}
+	data, err := durationStrings(rv.Type().Elem(), data)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonArgError(err)
+	}
+	// Anything after the value, even a stray '}' that dec.More lets by.
+	if _, err := dec.Token(); err != io.EOF {
+		return &ArgError{Msg: "more than one JSON value, or text after it"}
+	}
+	return nil
+}
+
+// MarshalArgs encodes a task's arguments as status shows them: JSON with
+// every time.Duration as a Go duration string ({"pin": 2, "sleep": "5s"}),
+// which UnmarshalArgs and SetArgsJSON read back. (encoding/json would
+// write nanoseconds, which the Duration rule would read as seconds.)
+func MarshalArgs(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return durationDisplay(reflect.TypeOf(v), b), nil
+}
+
+// hasDuration reports whether a value of type t can hold a duration that
+// encoding/json would reach.
 func hasDuration(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if t == nil {
+		return false
+	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t == durationType {
+	if isDuration(t) {
 		return true
 	}
 	if seen[t] {
@@ -37,27 +89,48 @@ func hasDuration(t reflect.Type, seen map[reflect.Type]bool) bool {
 	return false
 }
 
-// durationStrings rewrites the Go duration strings ("3s", "1m30s") that a
-// JSON patch puts where type t has a time.Duration into nanoseconds, so
-// that encoding/json accepts them. A patch that is not valid JSON, or has
-// no duration in its type, comes back unchanged for the decoder to report.
+// durationStrings checks, by the Duration rule, the values that a JSON
+// patch puts where type t has a duration, and rewrites those of the
+// time.Duration fields into nanoseconds for encoding/json. A bad one is
+// an *ArgError naming its field. A patch that is not valid JSON, or whose
+// type has no duration, comes back unchanged for the decoder to report.
 func durationStrings(t reflect.Type, patch []byte) ([]byte, error) {
-	return rewriteDurations(t, patch, func(v any, path string) (any, bool, error) {
-		s, ok := v.(string)
-		if !ok {
+	return rewriteDurations(t, patch, func(ft reflect.Type, v any, path string) (any, bool, error) {
+		var d time.Duration
+		var err error
+		switch x := v.(type) {
+		case json.Number:
+			d, err = secondsOrError(string(x))
+		case string:
+			d, err = ParseDuration(x)
+		default: // null leaves the field as it is; other kinds are encoding/json's to report
 			return v, false, nil
 		}
-		d, err := time.ParseDuration(s)
 		if err != nil {
 			field := path
 			if field == "" {
 				field = "(value)"
 			}
-			return nil, false, &ArgError{Field: field, Msg: "cannot use " + quote(s) +
-				` as time.Duration: want nanoseconds or a duration like "3s"`}
+			var de *DurationError
+			if errors.As(err, &de) {
+				de.Field = field
+				return nil, false, &ArgError{Field: field, Msg: de.Msg, Err: de}
+			}
+			return nil, false, &ArgError{Field: field, Msg: err.Error(), Err: err}
+		}
+		if ft != durationType {
+			return v, false, nil // a Duration decodes itself
 		}
 		return json.Number(strconv.FormatInt(int64(d), 10)), true, nil
 	})
+}
+
+// secondsOrError reads a JSON number of seconds.
+func secondsOrError(n string) (time.Duration, error) {
+	if !isNumber(n) {
+		return 0, &DurationError{Value: n, Msg: "invalid duration " + n + durationHint}
+	}
+	return secondsDuration(n)
 }
 
 // durationDisplay rewrites the nanosecond numbers that encoding/json gives
@@ -65,9 +138,9 @@ func durationStrings(t reflect.Type, patch []byte) ([]byte, error) {
 // status shows arguments ({"pin": 2, "sleep": "5s"}); SetArgsJSON takes
 // them back. Objects holding a duration come out with sorted keys.
 func durationDisplay(t reflect.Type, js []byte) []byte {
-	out, err := rewriteDurations(t, js, func(v any, _ string) (any, bool, error) {
+	out, err := rewriteDurations(t, js, func(ft reflect.Type, v any, _ string) (any, bool, error) {
 		n, ok := v.(json.Number)
-		if !ok {
+		if !ok || ft != durationType {
 			return v, false, nil
 		}
 		ns, err := n.Int64()
@@ -102,16 +175,16 @@ func rewriteDurations(t reflect.Type, js []byte, leaf durationLeaf) ([]byte, err
 	return json.Marshal(v)
 }
 
-// durationLeaf converts one value found where a time.Duration goes; it
-// reports whether it changed it.
-type durationLeaf func(v any, path string) (any, bool, error)
+// durationLeaf converts one value found where a duration of type t goes;
+// it reports whether it changed it.
+type durationLeaf func(t reflect.Type, v any, path string) (any, bool, error)
 
 func fixDurations(t reflect.Type, v any, path string, leaf durationLeaf, changed *bool) (any, error) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t == durationType {
-		nv, ok, err := leaf(v, path)
+	if isDuration(t) {
+		nv, ok, err := leaf(t, v, path)
 		if err != nil {
 			return nil, err
 		}
@@ -154,8 +227,8 @@ func fixDurations(t reflect.Type, v any, path string, leaf durationLeaf, changed
 }
 
 // fixStruct visits the JSON keys of obj that name fields of struct type t,
-// by encoding/json's rules: the json tag's name or the field's name, exact
-// match first, then ignoring case; untagged embedded structs are promoted.
+// by encoding/json's rules: the json tag's name or the field's name, in
+// any case; untagged embedded structs are promoted.
 func fixStruct(t reflect.Type, obj map[string]any, path string, leaf durationLeaf, changed *bool) error {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
@@ -180,23 +253,19 @@ func fixStruct(t reflect.Type, obj map[string]any, path string, leaf durationLea
 		if name == "" {
 			name = f.Name
 		}
-		key, ok := name, false
-		if _, ok = obj[key]; !ok {
-			for k := range obj {
-				if strings.EqualFold(k, name) {
-					key, ok = k, true
-					break
-				}
+		// Every key that encoding/json could assign to the field: with
+		// "SLEEP" and "Sleep" both present, the one left unchecked could
+		// be the one that wins.
+		for k, v := range obj {
+			if k != name && !strings.EqualFold(k, name) {
+				continue
 			}
+			v, err := fixDurations(f.Type, v, join(path, name), leaf, changed)
+			if err != nil {
+				return err
+			}
+			obj[k] = v
 		}
-		if !ok {
-			continue
-		}
-		v, err := fixDurations(f.Type, obj[key], join(path, name), leaf, changed)
-		if err != nil {
-			return err
-		}
-		obj[key] = v
 	}
 	return nil
 }

@@ -22,6 +22,20 @@
 // that ignores cancellation stays here, marked unresponsive, and never
 // blocks the group).
 //
+// # Durations
+//
+// One rule for every duration a user writes, here and in aioschedule and
+// aioservice: a JSON number is seconds (the seed's unit), a string is a Go
+// duration ("1m30s", "250ms") or a number of seconds ("90"). Negative
+// values, NaN, infinities and anything above MaxDuration (100 years) are
+// refused with the field's name, never wrapped or replaced by a default.
+// SetArgsJSON applies it to every time.Duration in a task's arguments;
+// the Duration type carries it for types decoded by encoding/json
+// directly; RestartPolicy's JSON and Validate, and aioschedule's specs,
+// use the same parser (ParseDuration, ParseDurationJSON, CheckDuration).
+// Status shows durations as Go duration strings, which are read back as
+// they are.
+//
 // # Status
 //
 // Status is data first: Group.Snapshot returns TaskStatus values that

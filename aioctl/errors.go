@@ -46,8 +46,13 @@ func (e *TaskError) Unwrap() error { return e.Err }
 
 // ArgError says which argument field was wrong and why.
 type ArgError struct {
+	// Field is the path of the field ("sleep", "in.every"), empty when the
+	// problem is not in one field.
 	Field string
 	Msg   string
+	// Err is the underlying error, if any: a *DurationError, or the
+	// encoding/json error.
+	Err error
 }
 
 // Error names the field, when known, and says what is wrong with it.
@@ -60,6 +65,9 @@ func (e *ArgError) Error() string {
 
 // Is makes errors.Is(err, ErrBadArgs) true.
 func (e *ArgError) Is(target error) bool { return target == ErrBadArgs }
+
+// Unwrap returns the underlying error.
+func (e *ArgError) Unwrap() error { return e.Err }
 
 // PanicError is the error recorded for a task whose function panicked.
 type PanicError struct {

@@ -41,7 +41,7 @@ func Example() {
 	t, _ := g.Get("blink")
 	fmt.Println("stopped:", stopped, "state:", t.State(), "result:", t.Result())
 
-	if _, err := g.SetArgsJSON([]byte(`{"sleep": 3000000000}`), "blink"); err != nil {
+	if _, err := g.SetArgsJSON([]byte(`{"sleep": 3}`), "blink"); err != nil {
 		fmt.Println(err)
 	}
 	if _, err := g.SetArgsJSON([]byte(`{"speed": 3}`), "blink"); err != nil {

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 // DateLayout is how status prints a point in time (local time by default).
@@ -90,7 +92,13 @@ func two(n int64) string {
 	return strconv.FormatInt(n, 10)
 }
 
-// Render writes the status blocks in SPEC.md's text format.
+// Render writes the status blocks in SPEC.md's text format. Every value
+// that comes from a task, a service or a log (names, results, errors,
+// arguments, service info, stats, log lines) is escaped for the terminal
+// as aiolog escapes its lines: control characters, DEL, C1 and bidi
+// controls print as \xNN or \uNNNN, and a newline as \n, so that a value
+// can neither drive the terminal nor forge a line. A traceback keeps its
+// newlines and tabs.
 func Render(w io.Writer, sts []TaskStatus, opt RenderOptions) error {
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
@@ -114,7 +122,7 @@ func (o RenderOptions) ago(t time.Time) string { return FormatDuration(o.Now.Sub
 func stateText(st *TaskStatus, o RenderOptions) string {
 	result := " --> result:"
 	if st.ResultText != "" {
-		result += " " + st.ResultText
+		result += " " + esc(st.ResultText)
 	}
 	ended := o.date(st.Ended) + "; " + o.ago(st.Ended)
 	switch st.State {
@@ -148,12 +156,18 @@ func stateText(st *TaskStatus, o RenderOptions) string {
 
 const branch = "    ┗━► "
 
+// esc makes one untrusted value (a name, a result, an error, service
+// info) safe for the terminal and keeps it on its line: a task returning
+// "\x1b]0;PWNED\x07" must not retitle the terminal of whoever runs status,
+// and a newline in a name must not forge a status line.
+func esc(s string) string { return termsafe.String(s) }
+
 func renderOne(b *strings.Builder, st *TaskStatus, o RenderOptions) {
 	d := dot(st.State, o.Color)
 	if o.Debug && st.Service != nil {
 		renderServiceHeader(b, st, o, d)
 	} else {
-		b.WriteString(d + " " + st.Name + ": status: " + stateText(st, o) + "\n")
+		b.WriteString(d + " " + esc(st.Name) + ": status: " + stateText(st, o) + "\n")
 	}
 	switch st.State {
 	case Restarting:
@@ -173,25 +187,25 @@ func renderOne(b *strings.Builder, st *TaskStatus, o RenderOptions) {
 		}
 		b.WriteString(branch + "schedule: last @ " + last + " " + next + "\n")
 		if o.Debug {
-			b.WriteString(branch + "schedule opts: " + s.Opts + " (skipped: " + strconv.Itoa(s.Skipped) +
+			b.WriteString(branch + "schedule opts: " + esc(s.Opts) + " (skipped: " + strconv.Itoa(s.Skipped) +
 				", missed: " + strconv.Itoa(s.Missed) + ")\n")
 		}
 	}
 	if o.Debug {
-		b.WriteString("    Task: " + st.Func + " (group " + st.Group + ")\n")
+		b.WriteString("    Task: " + esc(st.Func) + " (group " + esc(st.Group) + ")\n")
 		if st.State != Running && st.State != Scheduled && !st.Ended.IsZero() {
 			b.WriteString(branch + "runtime: " + FormatDuration(st.Runtime) + "\n")
 		}
 		if len(st.Args) > 0 {
-			b.WriteString(branch + "args: " + string(st.Args) + "\n")
+			b.WriteString(branch + "args: " + esc(string(termsafe.JSON(st.Args))) + "\n")
 		}
 		if st.Traceback != "" {
-			b.WriteString(branch + "traceback: " + strings.ReplaceAll(strings.TrimRight(st.Traceback, "\n"), "\n", "\n        ") + "\n")
+			b.WriteString(branch + "traceback: " + strings.ReplaceAll(termsafe.Text(strings.TrimRight(st.Traceback, "\n")), "\n", "\n        ") + "\n")
 		}
 	}
 	if st.Log != nil {
 		for _, l := range st.Log {
-			b.WriteString(l + "\n")
+			b.WriteString(esc(l) + "\n")
 		}
 		b.WriteString(Separator + "\n")
 	}
@@ -199,13 +213,13 @@ func renderOne(b *strings.Builder, st *TaskStatus, o RenderOptions) {
 
 func renderServiceHeader(b *strings.Builder, st *TaskStatus, o RenderOptions, d string) {
 	sv := st.Service
-	b.WriteString(d + " " + st.Name)
+	b.WriteString(d + " " + esc(st.Name))
 	if sv.Description != "" {
-		b.WriteString(" - " + sv.Description)
+		b.WriteString(" - " + esc(sv.Description))
 	}
 	b.WriteString("\n")
 	if sv.Loaded != "" {
-		b.WriteString("    Loaded: " + sv.Loaded + "\n")
+		b.WriteString("    Loaded: " + esc(sv.Loaded) + "\n")
 	}
 	active := "(inactive)"
 	switch st.State {
@@ -216,17 +230,17 @@ func renderServiceHeader(b *strings.Builder, st *TaskStatus, o RenderOptions, d 
 	}
 	b.WriteString("    Active: " + active + " " + stateText(st, o) + "\n")
 	if sv.Type != "" {
-		b.WriteString("    Type: " + sv.Type + "\n")
+		b.WriteString("    Type: " + esc(sv.Type) + "\n")
 	}
 	if sv.Docs != "" {
-		b.WriteString("    Docs: " + sv.Docs + "\n")
+		b.WriteString("    Docs: " + esc(sv.Docs) + "\n")
 	}
 	if sv.Stats != "" {
 		title := sv.StatsTitle
 		if title == "" {
 			title = "Stats"
 		}
-		b.WriteString("    " + title + ":     " + sv.Stats + "\n")
+		b.WriteString("    " + esc(title) + ":     " + esc(sv.Stats) + "\n")
 	}
 }
 

@@ -141,13 +141,17 @@ func (t *Task) Done() <-chan struct{} {
 	return t.done
 }
 
-// ArgsJSON returns the task's arguments encoded as JSON.
+// ArgsJSON returns the task's arguments encoded by encoding/json, for
+// programs that decode them the same way: a time.Duration is a number of
+// nanoseconds there. To edit arguments, start from what status shows
+// (TaskStatus.Args, or MarshalArgs), where durations read "5s".
 func (t *Task) ArgsJSON() ([]byte, error) { return t.r.argsJSON() }
 
 // SetArgsJSON merges the fields of a JSON object into the task's
 // arguments; they take effect at its next start. Unknown fields, wrong types
 // and malformed JSON are an error that names the field, and change nothing.
-// A time.Duration field takes nanoseconds or a Go duration string ("3s").
+// A time.Duration field follows the Duration rule: a number is seconds,
+// a string a Go duration ("3s"); a negative or out-of-range one is refused.
 func (t *Task) SetArgsJSON(patch []byte) error {
 	if err := t.r.mergeArgs(patch); err != nil {
 		return &TaskError{Task: t.name, Err: err}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // follow runs Follow in a goroutine, sending every line on the returned
@@ -205,28 +206,81 @@ func TestConcurrentWritersNoTearing(t *testing.T) {
 		t.Fatalf("next seq %d", st.NextSeq)
 	}
 	// The follower saw every line or was told what it lost, in order.
-	var last, total uint64
-	for first := true; total < writers*per; first = false {
-		l := <-fch
-		if first && l.Lost == 0 {
-			// Lines evicted before Follow started are not lost to it.
-			last, total = l.Seq-1, l.Seq-1
-		}
-		if err := check(l); err != nil {
-			t.Fatal(err)
-		}
-		if l.Lost != 0 {
-			total += l.Lost
-			last += l.Lost
-			continue
-		}
-		if l.Seq != last+1 {
-			t.Fatalf("follower got seq %d after %d", l.Seq, last)
-		}
-		last = l.Seq
-		total++
+	if err := accountFollower(fch, writers*per, check); err != nil {
+		t.Fatal(err)
 	}
 	stop()
+}
+
+// accountFollower reads a follower's lines until it has accounted for every
+// sequence number up to lastSeq, each line read or counted in a lost-lines
+// notice, in order. The follower starts at the ring's oldest line when
+// Follow begins, which under load may be well past 1 (lines evicted before
+// it started are not lost to it), and its very first delivery may already
+// be a notice for lines evicted since: so the count starts from the first
+// line it reads, less the lines the notices before it lost.
+func accountFollower(lines <-chan Line, lastSeq uint64, check func(Line) error) error {
+	var last, lostFirst uint64 // last: the last sequence number accounted for
+	started := false
+	for !started || last < lastSeq {
+		var l Line
+		select {
+		case l = <-lines:
+		case <-time.After(10 * time.Second):
+			return fmt.Errorf("follower stalled after seq %d of %d", last, lastSeq)
+		}
+		if err := check(l); err != nil {
+			return err
+		}
+		if l.Lost != 0 {
+			if started {
+				last += l.Lost
+			} else {
+				lostFirst += l.Lost
+			}
+			continue
+		}
+		if !started {
+			if l.Seq <= lostFirst {
+				return fmt.Errorf("first line seq %d after %d lost ones", l.Seq, lostFirst)
+			}
+			last, started = l.Seq-1, true
+		}
+		if l.Seq != last+1 {
+			return fmt.Errorf("follower got seq %d after %d", l.Seq, last)
+		}
+		last = l.Seq
+	}
+	return nil
+}
+
+// The accounting starts where the follower did: a run under load whose
+// follower began at seq 447 and was first told of 579 lost lines (the
+// counting from 0 it replaced failed with "seq 1026 after 579").
+func TestAccountFollowerStartsWhereTheFollowerDid(t *testing.T) {
+	ok := func(Line) error { return nil }
+	feed := func(ls ...Line) <-chan Line {
+		ch := make(chan Line, len(ls))
+		for _, l := range ls {
+			ch <- l
+		}
+		return ch
+	}
+	for name, ls := range map[string][]Line{
+		"lost first":   {{Lost: 579}, {Seq: 1026}, {Seq: 1027}, {Lost: 3}, {Seq: 1031}},
+		"late start":   {{Seq: 1000}, {Seq: 1001}, {Lost: 29}, {Seq: 1031}},
+		"from the top": {{Seq: 1}, {Lost: 1029}, {Seq: 1031}},
+	} {
+		if err := accountFollower(feed(ls...), 1031, ok); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if err := accountFollower(feed(Line{Seq: 5}, Line{Seq: 7}), 7, ok); err == nil {
+		t.Error("a gap without a notice passed")
+	}
+	if err := accountFollower(feed(Line{Seq: 5}, Line{Lost: 1}, Line{Seq: 8}), 8, ok); err == nil {
+		t.Error("a notice that undercounts passed")
+	}
 }
 
 // TestFollowCancelDuringReplay checks that cancelling a follower stops a long

@@ -1,6 +1,7 @@
 package aioschedule
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -39,6 +40,7 @@ func parseCron(expr string, loc *time.Location) (*cronExpr, error) {
 		return nil, specErr("cron", "empty expression")
 	}
 	c := &cronExpr{loc: loc, source: expr}
+	var ownDow *uint64 // the day-of-week bits read by parseDow
 	if strings.HasPrefix(fields[0], "@") {
 		if len(fields) != 1 {
 			return nil, specErr("cron", "unknown descriptor "+strconv.Quote(expr)+" (want @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly or @every <duration>)")
@@ -59,16 +61,27 @@ func parseCron(expr string, loc *time.Location) (*cronExpr, error) {
 		if len(fields) != 5 {
 			return nil, specErr("cron", "want 5 fields (minute hour day-of-month month day-of-week), got "+strconv.Itoa(len(fields))+" in "+strconv.Quote(expr))
 		}
-		// ISC cron accepts 7 for Sunday; robfig's parser does not.
-		if f := fields[4]; f == "7" {
-			fields[4] = "0"
-		} else if strings.HasSuffix(f, "-7") && !strings.Contains(f, "/") {
-			fields[4] = strings.TrimSuffix(f, "-7") + "-6,0"
+		// robfig's parser skips an empty list item; ISC cron refuses it.
+		for i, f := range fields {
+			for _, item := range strings.Split(f, ",") {
+				if item == "" {
+					return nil, specErr("cron", "empty item in the "+fieldNames[i]+" list "+strconv.Quote(f)+" in "+strconv.Quote(c.source))
+				}
+			}
+		}
+		// The day of the week is read here, as ISC cron reads it (7 is
+		// Sunday too, in lists, ranges and steps); robfig's parser
+		// gets "*" in its place.
+		dow, err := parseDow(fields[4])
+		if err != nil {
+			return nil, specErr("cron", err.Error()+" in "+strconv.Quote(c.source))
 		}
 		star := func(f string) bool { return strings.HasPrefix(f, "*") || strings.HasPrefix(f, "?") }
 		c.wildcard = star(fields[0]) || star(fields[1])
 		c.domStar, c.dowStar = star(fields[2]), star(fields[4])
+		fields[4] = "*"
 		expr = strings.Join(fields, " ")
+		ownDow = &dow
 	}
 	sch, err := cronParser.Parse(expr)
 	if err != nil {
@@ -79,10 +92,80 @@ func parseCron(expr string, loc *time.Location) (*cronExpr, error) {
 		return nil, specErr("cron", "unsupported expression "+strconv.Quote(c.source))
 	}
 	c.min, c.hour, c.dom, c.month, c.dow = ss.Minute&^starBit, ss.Hour&^starBit, ss.Dom&^starBit, ss.Month&^starBit, ss.Dow&^starBit
+	if ownDow != nil {
+		c.dow = *ownDow
+	}
 	if !c.possible() {
 		return nil, specErr("cron", "never matches: no month in "+strconv.Quote(c.source)+" has such a day")
 	}
 	return c, nil
+}
+
+// fieldNames name the 5 fields in messages.
+var fieldNames = [5]string{"minute", "hour", "day-of-month", "month", "day-of-week"}
+
+var dowNames = map[string]int{"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6}
+
+// parseDow reads a day-of-week field as ISC cron does: a list of "*",
+// "?", a day, or a range "a-b", each with an optional step "/n"; a day
+// is 0-7 (0 and 7 are Sunday) or a name (sun … sat, any case). As in
+// robfig's parser (and the other fields), "a/n" means from a to the end
+// of the week: Saturday, or Sunday when a is 7. It returns bits 0-6.
+func parseDow(field string) (uint64, error) {
+	var bits uint64
+	for _, item := range strings.Split(field, ",") {
+		rng, stepText, hasStep := strings.Cut(item, "/")
+		step := 1
+		if hasStep {
+			n, err := strconv.Atoi(stepText)
+			if err != nil || n <= 0 || stepText[0] == '+' {
+				return 0, errors.New("day-of-week: bad step " + strconv.Quote(stepText) + " in " + strconv.Quote(item) + " (want a positive number)")
+			}
+			step = n
+		}
+		var lo, hi int
+		if rng == "*" || rng == "?" {
+			lo, hi = 0, 6
+		} else {
+			a, b, isRange := strings.Cut(rng, "-")
+			var err error
+			if lo, err = dowNumber(a); err != nil {
+				return 0, err
+			}
+			switch {
+			case isRange:
+				if hi, err = dowNumber(b); err != nil {
+					return 0, err
+				}
+				if lo > hi {
+					return 0, errors.New("day-of-week: beginning of range (" + strconv.Itoa(lo) + ") beyond end of range (" + strconv.Itoa(hi) + ") in " + strconv.Quote(item))
+				}
+			case hasStep && lo < 7:
+				hi = 6
+			default:
+				hi = lo
+			}
+		}
+		for d := lo; d <= hi; d += step {
+			bits |= 1 << uint(d%7)
+		}
+	}
+	return bits, nil
+}
+
+// dowNumber reads one day of the week: 0-7 or a name.
+func dowNumber(s string) (int, error) {
+	if d, ok := dowNames[strings.ToLower(s)]; ok {
+		return d, nil
+	}
+	if s == "" || len(s) > 3 || strings.Trim(s, "0123456789") != "" {
+		return 0, errors.New("day-of-week: " + strconv.Quote(s) + " is not a day (want 0-7, 0 and 7 being Sunday, or sun, mon, tue, wed, thu, fri, sat)")
+	}
+	d, _ := strconv.Atoi(s)
+	if d > 7 {
+		return 0, errors.New("day-of-week: " + s + " above maximum (7)")
+	}
+	return d, nil
 }
 
 // clockExpr is the daily schedule of an "HH:MM[:SS]" At.

@@ -1,6 +1,8 @@
 package aioschedule
 
 import (
+	"encoding/json"
+	"errors"
 	"math/rand"
 	"strconv"
 	"strings"
@@ -162,4 +164,92 @@ func TestNeverMatchingIsRefusedQuickly(t *testing.T) {
 			t.Errorf("%s: refusing took %v", expr, d)
 		}
 	}
+}
+
+// ISC cron takes 7 for Sunday wherever a day-of-week number goes: in
+// lists, ranges and steps, next to names; each spelling runs on the same
+// days as its 0-6 equivalent.
+func TestCronDayOfWeekSeven(t *testing.T) {
+	from := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) // a Wednesday
+	for expr, same := range map[string]string{
+		"0 9 * * 7":         "0 9 * * 0",
+		"0 9 * * 0,7":       "0 9 * * 0",
+		"0 9 * * 5-7":       "0 9 * * 0,5,6",
+		"0 9 * * 5-7/2":     "0 9 * * 0,5",
+		"0 9 * * MON,7":     "0 9 * * 0,1",
+		"0 9 * * sat,7":     "0 9 * * 0,6",
+		"0 9 * * 1-7":       "0 9 * * *",
+		"0 9 * * 0-7/7":     "0 9 * * 0",
+		"0 9 * * 6-7,3":     "0 9 * * 0,3,6",
+		"0 9 * * fri-sat,7": "0 9 * * 0,5,6",
+		"0 9 * * 7-7":       "0 9 * * 0",
+		"0 9 13 * 7":        "0 9 13 * 0",
+	} {
+		check(t, expr, runs(t, Spec{Cron: expr, TZ: "UTC"}, from, 8, time.UTC), runs(t, Spec{Cron: same, TZ: "UTC"}, from, 8, time.UTC))
+	}
+}
+
+// A list item that is empty ("1,,2", ",5", "5,") is refused in every
+// field, as ISC cron refuses it; robfig's parser skips it silently. Day
+// numbers above 7 and reversed ranges are refused.
+func TestCronRefusesBadLists(t *testing.T) {
+	for expr, msg := range map[string]string{
+		"0 9 * * 1,,2":   "empty item",
+		"0 9 * * ,1":     "empty item",
+		"0 9 * * 1,":     "empty item",
+		"1,,2 9 * * *":   "empty item",
+		"0 1,,2 * * *":   "empty item",
+		"0 9 1,,2 * *":   "empty item",
+		"0 9 * 1,,2 *":   "empty item",
+		"0 9 * * 8":      "above maximum",
+		"0 9 * * 1-8":    "above maximum",
+		"0 9 * * 5-2":    "beginning of range (5) beyond end of range (2)",
+		"0 9 * * mon-7x": "day-of-week",
+		"0 9 * * 1/0":    "step",
+		"0 9 * * funday": "day-of-week",
+		"0 9 * * -1":     "day-of-week",
+	} {
+		err := Spec{Cron: expr}.Validate()
+		var se *SpecError
+		if !errors.As(err, &se) || se.Field != "cron" || !strings.Contains(err.Error(), msg) {
+			t.Errorf("%q: err = %v, want a cron error saying %q", expr, err, msg)
+		}
+	}
+}
+
+// An empty or blank cron expression in a config is refused; it used to
+// read as "no cron" and run the task at once.
+func TestCronRefusesEmpty(t *testing.T) {
+	for _, in := range []string{`{"cron": ""}`, `{"cron": "   "}`, `{"cron": "\t"}`} {
+		var s Spec
+		err := json.Unmarshal([]byte(in), &s)
+		if err == nil {
+			err = s.Validate()
+		}
+		var se *SpecError
+		if !errors.As(err, &se) || se.Field != "cron" || !strings.Contains(err.Error(), "empty") {
+			t.Errorf("%s: err = %v, want a cron error saying empty", in, err)
+		}
+	}
+	if err := (Spec{Cron: "  "}).Validate(); err == nil || !strings.Contains(err.Error(), "cron: empty") {
+		t.Errorf("blank Spec.Cron: %v", err)
+	}
+	if _, err := Next(Spec{Cron: " "}, time.Now(), 1); err == nil {
+		t.Error("Next ran a blank cron")
+	}
+}
+
+// The documented day rule (ISC cron): when day-of-month or day-of-week
+// starts with "*", a day must match both; otherwise either.
+func TestCronDayRule(t *testing.T) {
+	from := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	// Both restricted: the 13th OR a Friday.
+	check(t, "13 or fri", runs(t, Spec{Cron: "0 0 13 * 5", TZ: "UTC"}, from, 3, time.UTC), []string{
+		"2025-01-03 00:00:00 UTC", "2025-01-10 00:00:00 UTC", "2025-01-13 00:00:00 UTC"})
+	// Day-of-month starts with "*": odd days AND Fridays.
+	check(t, "*/2 and fri", runs(t, Spec{Cron: "0 0 */2 * 5", TZ: "UTC"}, from, 3, time.UTC), []string{
+		"2025-01-03 00:00:00 UTC", "2025-01-17 00:00:00 UTC", "2025-01-31 00:00:00 UTC"})
+	// Day-of-week starts with "*": the 13th, on any weekday.
+	check(t, "13 and */1", runs(t, Spec{Cron: "0 0 13 * */1", TZ: "UTC"}, from, 2, time.UTC), []string{
+		"2025-01-13 00:00:00 UTC", "2025-02-13 00:00:00 UTC"})
 }

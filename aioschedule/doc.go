@@ -26,6 +26,22 @@
 // 5-field expression or a descriptor (@hourly, @daily, @weekly,
 // @monthly, @yearly, "@every 90s"), read in TZ (the local zone by default).
 //
+// Cron fields follow ISC cron (Debian's cron). Day of the week is 0-7,
+// where 0 and 7 are both Sunday, in lists, ranges and steps alike
+// ("0,7", "5-7/2", "MON,7"), or a name (sun … sat). A list item may not be
+// empty ("1,,2" is refused), and neither may the expression: "cron": ""
+// is an error, not "no cron". The day rule: when the day-of-month or the
+// day-of-week field starts with "*" (or "?"), a day must match both
+// fields; when both are restricted, a day matching either runs ("0 0 13
+// * fri" runs on the 13th and on every Friday; "0 0 */2 * fri" only on
+// Fridays with an odd date). "a/n" means a to the end of the field's
+// range by n, as in robfig/cron.
+//
+// Durations (start_in, repeat, jitter, @every) follow aioctl's one rule:
+// a number is seconds, a string a Go duration ("90s") or seconds ("90");
+// a negative one, NaN, or one above aioctl.MaxDuration (100 years) is a
+// *SpecError naming the key, wrapping aioctl.ErrBadDuration.
+//
 // Daylight saving time follows ISC cron: a wall time skipped by a
 // spring-forward gap runs once, at the transition; a wall time that
 // happens twice in a fall-back fold runs once, at its first occurrence.

@@ -13,7 +13,7 @@ var fuzzZones = []string{"UTC", "America/New_York", "Europe/Berlin", "Australia/
 // wall time or the transition that replaces a matching wall time lost in
 // a spring-forward gap.
 func FuzzCron(f *testing.F) {
-	for _, s := range []string{"* * * * *", "30 2 * * *", "0 0 31 2 *", "@hourly", "@every 90s", "*/15 9-17 * jan-jun mon-fri", "0 12 13 * fri", "0 0 29 2 *", "5 4 * * 7", "0-59/7 */5 1,15 * ?"} {
+	for _, s := range []string{"* * * * *", "30 2 * * *", "0 0 31 2 *", "@hourly", "@every 90s", "*/15 9-17 * jan-jun mon-fri", "0 12 13 * fri", "0 0 29 2 *", "5 4 * * 7", "0-59/7 */5 1,15 * ?", "0 9 * * 5-7/2", "0 9 * * MON,7", "0 9 13 * 0,7", "1,,2 * * * *", "0 0 * * 7/3"} {
 		f.Add(s, uint8(1), int64(1741435200))
 	}
 	f.Fuzz(func(t *testing.T, expr string, zone uint8, fromUnix int64) {

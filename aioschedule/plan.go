@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aiotools-go/aiotools/aioctl"
 )
 
 // minPeriod is the shortest repeat accepted: shorter ones would keep the
@@ -24,13 +26,15 @@ type plan struct {
 // compile validates s and returns its plan.
 func compile(s Spec) (*plan, error) {
 	p := &plan{spec: s, loc: time.Local}
+	for _, f := range [...]struct {
+		key string
+		d   time.Duration
+	}{{"start_in", s.StartIn}, {"repeat", s.Repeat}, {"jitter", s.Jitter}} {
+		if err := aioctl.CheckDuration(f.d); err != nil {
+			return nil, durationErr(f.key, err)
+		}
+	}
 	switch {
-	case s.StartIn < 0:
-		return nil, specErr("start_in", "negative duration "+s.StartIn.String())
-	case s.Repeat < 0:
-		return nil, specErr("repeat", "negative period "+s.Repeat.String())
-	case s.Jitter < 0:
-		return nil, specErr("jitter", "negative duration "+s.Jitter.String())
 	case s.RepeatStartIn && s.Repeat != 0:
 		return nil, specErr("repeat", "set either a period or true, not both")
 	case s.RepeatStartIn && s.StartIn <= 0:
@@ -57,6 +61,9 @@ func compile(s Spec) (*plan, error) {
 	}
 	p.startIn = s.StartIn
 	cronExprText := strings.TrimSpace(s.Cron)
+	if s.Cron != "" && cronExprText == "" {
+		return nil, specErr("cron", "empty expression")
+	}
 	switch {
 	case cronExprText != "":
 		for _, f := range []struct {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aiotools-go/aiotools/aioctl"
 )
 
 // From values of Spec.From: what a StartIn (and so the repeat grid of a
@@ -30,6 +32,8 @@ type SpecError struct {
 	// catch_up, from, keep, or the unknown key.
 	Field string
 	Msg   string
+	// Err is the underlying error, if any (an *aioctl.DurationError).
+	Err error
 }
 
 // Error names the field and says what is wrong with it.
@@ -42,6 +46,9 @@ func (e *SpecError) Error() string {
 
 // Is makes errors.Is(err, ErrBadSpec) true.
 func (e *SpecError) Is(target error) bool { return target == ErrBadSpec }
+
+// Unwrap returns the underlying error.
+func (e *SpecError) Unwrap() error { return e.Err }
 
 func specErr(field, msg string) error { return &SpecError{Field: field, Msg: msg} }
 
@@ -68,7 +75,8 @@ type Spec struct {
 	// meaning the next such wall time in TZ (JSON "at").
 	At string
 	// Cron is a 5-field cron expression (minute hour day-of-month month
-	// day-of-week, with names, ranges, lists and steps) or one of @yearly,
+	// day-of-week, with names, ranges, lists and steps, read as ISC cron
+	// does: see the package doc for day-of-week 7 and the day rule) or one of @yearly,
 	// @annually, @monthly, @weekly, @daily, @midnight, @hourly, or
 	// "@every <duration>" (JSON "cron").
 	Cron string
@@ -129,6 +137,10 @@ func (s *Spec) UnmarshalJSON(b []byte) error {
 			out.At, err = decodeString(k, v)
 		case "cron":
 			out.Cron, err = decodeString(k, v)
+			if err == nil && strings.TrimSpace(out.Cron) == "" {
+				// Left as "", it would read as no cron at all: run at once.
+				err = specErr(k, "empty expression (leave \"cron\" out for no cron)")
+			}
 		case "tz":
 			out.TZ, err = decodeString(k, v)
 		case "from":
@@ -164,46 +176,33 @@ func decodeBool(key string, v []byte) (bool, error) {
 	return b, nil
 }
 
-// maxSeconds keeps a number of seconds inside time.Duration's range.
-const maxSeconds = float64(1<<63-1) / float64(time.Second)
-
+// decodeDuration reads a JSON duration by aioctl's one rule: a number is
+// seconds, a string a Go duration; negative and out-of-range refused.
 func decodeDuration(key string, v []byte) (time.Duration, error) {
-	if len(v) > 0 && v[0] == '"' {
-		var s string
-		if err := json.Unmarshal(v, &s); err != nil {
-			return 0, specErr(key, "want seconds or a duration string, got "+string(v))
-		}
-		return ParseDuration(key, s)
-	}
-	var f float64
-	if err := json.Unmarshal(v, &f); err != nil {
-		return 0, specErr(key, "want seconds or a duration string such as \"90s\", got "+string(v))
-	}
-	return secondsDuration(key, f)
-}
-
-func secondsDuration(key string, f float64) (time.Duration, error) {
-	// maxSeconds rounds up to 2^63 ns as a float64: it is already out of range.
-	if f != f || f >= maxSeconds || f <= -maxSeconds {
-		return 0, specErr(key, "seconds out of range: "+strconv.FormatFloat(f, 'g', -1, 64))
-	}
-	return time.Duration(f * float64(time.Second)), nil
-}
-
-// ParseDuration reads a duration as the config keys accept it: a Go
-// duration string ("90s", "1h30m") or a plain number of seconds ("90",
-// "1.5"). key names the field in the error.
-func ParseDuration(key, s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, specErr(key, "empty duration")
-	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		return secondsDuration(key, f)
-	}
-	d, err := time.ParseDuration(s)
+	d, err := aioctl.ParseDurationJSON(v)
 	if err != nil {
-		return 0, specErr(key, "bad duration "+strconv.Quote(s)+" (want seconds or e.g. \"90s\", \"1h30m\")")
+		return 0, durationErr(key, err)
+	}
+	return d, nil
+}
+
+// durationErr names the field of an aioctl.DurationError.
+func durationErr(key string, err error) error {
+	var de *aioctl.DurationError
+	if errors.As(err, &de) {
+		return &SpecError{Field: key, Msg: de.Msg, Err: err}
+	}
+	return &SpecError{Field: key, Msg: err.Error(), Err: err}
+}
+
+// ParseDuration reads a duration as the config keys accept it (aioctl's
+// one rule, as text): a plain number of seconds ("90", "1.5") or a Go
+// duration string ("90s", "1h30m"), from 0 to aioctl.MaxDuration. key
+// names the field in the error.
+func ParseDuration(key, s string) (time.Duration, error) {
+	d, err := aioctl.ParseDuration(s)
+	if err != nil {
+		return 0, durationErr(key, err)
 	}
 	return d, nil
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aiotools-go/aiotools/aioctl"
 )
 
 func TestSpecJSON(t *testing.T) {
@@ -66,6 +68,40 @@ func TestSpecJSONErrorsNameTheKey(t *testing.T) {
 	}
 }
 
+// Schedules read durations by aioctl's one rule, and refuse what it
+// refuses, with the key: a negative value at decoding (it used to wait
+// for Validate), NaN, and values beyond aioctl.MaxDuration (100 years),
+// which used to be accepted up to time.Duration's 292 years.
+func TestSpecDurationsFollowTheOneRule(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"start_in": -5}`:                     "start_in: negative duration -5",
+		`{"repeat": "-1s"}`:                    "repeat: negative duration -1s",
+		`{"jitter": "NaN"}`:                    "jitter: invalid duration",
+		`{"start_in": 3153600001}`:             "start_in: duration 3153600001 out of range",
+		`{"repeat": "876001h"}`:                "repeat: duration 876001h out of range",
+		`{"start_in": 1e300}`:                  "start_in: duration 1e300 out of range",
+		`{"cron": "@every 1e300"}`:             "cron: duration 1e300 out of range",
+		`{"cron": "@every -1"}`:                "cron: negative duration -1",
+		`{"start_in": "1.5", "repeat": "NaN"}`: "repeat: invalid duration",
+	} {
+		var s Spec
+		err := json.Unmarshal([]byte(in), &s)
+		if err == nil {
+			err = s.Validate()
+		}
+		var se *SpecError
+		if !errors.As(err, &se) || !errors.Is(err, aioctl.ErrBadDuration) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v, want a SpecError wrapping ErrBadDuration saying %q", in, err, want)
+		}
+	}
+	if err := (Spec{StartIn: aioctl.MaxDuration + time.Second}).Validate(); err == nil || !strings.Contains(err.Error(), "start_in: duration") {
+		t.Errorf("start_in beyond 100 years: %v", err)
+	}
+	if err := (Spec{Repeat: aioctl.MaxDuration}).Validate(); err != nil {
+		t.Errorf("repeat of exactly 100 years: %v", err)
+	}
+}
+
 func TestValidateNamesTheField(t *testing.T) {
 	tests := []struct {
 		spec  Spec
@@ -73,7 +109,7 @@ func TestValidateNamesTheField(t *testing.T) {
 		msg   string
 	}{
 		{Spec{StartIn: -time.Second}, "start_in", "negative"},
-		{Spec{Repeat: -time.Second}, "repeat", "negative period"},
+		{Spec{Repeat: -time.Second}, "repeat", "negative duration -1s"},
 		{Spec{Jitter: -1}, "jitter", "negative"},
 		{Spec{RepeatStartIn: true}, "repeat", "start_in"},
 		{Spec{Repeat: time.Microsecond}, "repeat", "under"},
@@ -85,7 +121,8 @@ func TestValidateNamesTheField(t *testing.T) {
 		{Spec{Cron: "61 * * * *"}, "cron", "above maximum"},
 		{Spec{Cron: "@fortnightly"}, "cron", "unknown descriptor"},
 		{Spec{Cron: "@every"}, "cron", "@every"},
-		{Spec{Cron: "@every -5s"}, "cron", "under"},
+		{Spec{Cron: "@every -5s"}, "cron", "negative duration -5s"},
+		{Spec{Cron: "@every 0.0001"}, "cron", "under"},
 		{Spec{Cron: "TZ=UTC 0 0 * * *"}, "cron", "tz"},
 		{Spec{Cron: "@daily", StartIn: time.Second}, "start_in", "cron"},
 		{Spec{Cron: "@daily", At: "10:00"}, "at", "cron"},

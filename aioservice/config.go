@@ -4,14 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 // DefaultConfigFile is the config file's usual name, as in the seed.
@@ -33,7 +34,8 @@ type ConfigError struct {
 	Err error
 }
 
-// Error reads file:line:column: field: message.
+// Error reads file:line:column: field: message, escaped for the terminal
+// (the field may be a service name from the file, the file name anything).
 func (e *ConfigError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
@@ -45,7 +47,7 @@ func (e *ConfigError) Error() string {
 		b.WriteString(e.Field + ": ")
 	}
 	b.WriteString(e.Msg)
-	return b.String()
+	return termsafe.String(b.String())
 }
 
 // Unwrap returns the underlying error.
@@ -54,35 +56,10 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // Is makes errors.Is(err, ErrConfig) true.
 func (e *ConfigError) Is(target error) bool { return target == ErrConfig }
 
-// Duration is a time.Duration in the config file: a number of seconds (as
-// in the seed) or a Go duration string ("1m30s"). It encodes as a string.
-type Duration time.Duration
-
-// UnmarshalJSON decodes seconds or a duration string.
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		v, err := time.ParseDuration(s)
-		if err != nil {
-			return fmt.Errorf("invalid duration %q (want seconds or a duration such as \"1m30s\")", s)
-		}
-		*d = Duration(v)
-		return nil
-	}
-	var f float64
-	if err := json.Unmarshal(b, &f); err != nil {
-		return fmt.Errorf("invalid duration %s (want seconds or a duration such as \"1m30s\")", b)
-	}
-	*d = Duration(f * float64(time.Second))
-	return nil
-}
-
-// MarshalJSON encodes the duration as a string ("1m30s").
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+// Duration is a time.Duration in the config file, by aioctl's one rule:
+// a number of seconds (as in the seed) or a Go duration string ("1m30s"),
+// from 0 to aioctl.MaxDuration (100 years). It encodes as a string.
+type Duration = aioctl.Duration
 
 // RestartConfig is the config file's "restart": aioctl.RestartPolicy with
 // durations as seconds or duration strings.
@@ -96,6 +73,21 @@ type RestartConfig struct {
 	Budget     int                `json:"budget,omitempty"`
 	Window     Duration           `json:"window,omitempty"`
 }
+
+// UnmarshalJSON decodes the restart config as aioctl.RestartPolicy does
+// (unknown keys refused) and validates it: a negative delay or budget is
+// an error naming the field, not a default.
+func (r *RestartConfig) UnmarshalJSON(b []byte) error {
+	var p aioctl.RestartPolicy
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*r = restartConfig(p)
+	return nil
+}
+
+// Validate checks the values as aioctl.RestartPolicy.Validate does.
+func (r RestartConfig) Validate() error { return r.Policy().Validate() }
 
 // Policy returns the restart policy.
 func (r RestartConfig) Policy() aioctl.RestartPolicy {
@@ -137,15 +129,31 @@ type Entry struct {
 	// off holds the offset (in the expanded text) of each value, by field
 	// path relative to the entry ("" is the entry's key).
 	off map[string]int
-	// spans holds the original-text spans of the top-level values, for edits.
-	spans map[string][2]int
-	inKw  map[string]bool // the value is inside "kwargs"
-	// written holds each key's path relative to the entry as the user
-	// wrote it ("requires", "kwargs.require"), for error fields.
+	// spans holds the original-text spans of the top-level values, for
+	// edits (a slice: an entry has a dozen keys at most).
+	spans []keySpan
+	inKw  map[string]bool // the value is inside "kwargs"; nil: none is
+	// written holds the path relative to the entry of each key inside
+	// "kwargs" as the user wrote it ("kwargs.require"), for error fields.
 	written map[string]string
 	objOpen int // original offset just after the entry's '{'
 	last    int // original end of its last value; -1 when empty
 	line    int
+}
+
+type keySpan struct {
+	key        string
+	start, end int
+}
+
+// span returns the original-text span of the value of key.
+func (e *Entry) span(key string) (keySpan, bool) {
+	for _, s := range e.spans {
+		if s.key == key {
+			return s, true
+		}
+	}
+	return keySpan{}, false
 }
 
 // Line returns the line of the entry's key in the file.
@@ -177,6 +185,33 @@ type parser struct {
 	orig []byte
 	exp  []byte
 	m    offsetMap
+	// nl holds the offsets of the original text's newlines, found once
+	// (on first use) so that placing an entry is a binary search, not a
+	// count over the text before it.
+	nl     []int
+	nlDone bool
+	// work counts the bytes examined to compute lines and columns, so a
+	// test can check that parsing stays linear.
+	work int
+}
+
+// line returns the 1-based line of original offset o, and the offset at
+// which that line starts.
+func (p *parser) line(o int) (line, start int) {
+	if !p.nlDone {
+		p.nlDone = true
+		p.work += len(p.orig)
+		for i, c := range p.orig {
+			if c == '\n' {
+				p.nl = append(p.nl, i)
+			}
+		}
+	}
+	i := sort.SearchInts(p.nl, o) // the newlines before o
+	if i > 0 {
+		start = p.nl[i-1] + 1
+	}
+	return i + 1, start
 }
 
 // errAt returns a ConfigError at offset off of the expanded text.
@@ -185,8 +220,9 @@ func (p *parser) errAt(off int, field, msg string, err error) *ConfigError {
 	if o > len(p.orig) {
 		o = len(p.orig)
 	}
-	line := 1 + bytes.Count(p.orig[:o], []byte("\n"))
-	col := 1 + utf8.RuneCount(p.orig[bytes.LastIndexByte(p.orig[:o], '\n')+1:o])
+	line, start := p.line(o)
+	p.work += o - start
+	col := 1 + utf8.RuneCount(p.orig[start:o])
 	return &ConfigError{File: p.file, Line: line, Column: col, Field: field, Msg: msg, Err: err}
 }
 
@@ -199,54 +235,6 @@ type jfield struct {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
-// readObject lists the fields of the JSON object raw, which starts at
-// offset base of the text. raw must be valid JSON.
-func readObject(raw []byte, base int) ([]jfield, bool) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil, false
-	}
-	var out []jfield
-	for dec.More() {
-		pre := int(dec.InputOffset())
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, false
-		}
-		k := pre
-		for k < len(raw) && (isSpace(raw[k]) || raw[k] == ',') {
-			k++
-		}
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, false
-		}
-		end := int(dec.InputOffset())
-		out = append(out, jfield{key: tok.(string), keyOff: base + k, valOff: base + end - len(v), valEnd: base + end, val: v})
-	}
-	return out, true
-}
-
-// jsonKind names the kind of a JSON value, for messages.
-func jsonKind(v []byte) string {
-	if len(v) == 0 {
-		return "nothing"
-	}
-	switch v[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	}
-	return "a number"
-}
-
 // ParseConfig parses the text of a config file named file. ${VAR} is
 // expanded with lookup first. It checks the syntax, the keys and the
 // types of the values it knows; the arguments, the schedule and the
@@ -255,6 +243,7 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	if lookup == nil {
 		lookup = func(string) (string, bool) { return "", false }
 	}
+	data = bytes.Clone(data) // the entries' values are slices of it
 	p := &parser{file: file, orig: data}
 	exp, m, bad, err := expandEnv(data, lookup)
 	if err != nil {
@@ -266,8 +255,9 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	if len(bytes.TrimSpace(exp)) == 0 {
 		return c, nil
 	}
-	var raw json.RawMessage
-	if err := json.Unmarshal(exp, &raw); err != nil {
+	if !json.Valid(exp) {
+		var raw json.RawMessage
+		err := json.Unmarshal(exp, &raw)
 		var se *json.SyntaxError
 		off := len(exp)
 		if errors.As(err, &se) {
@@ -291,7 +281,7 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	}
 	fields, ok := readObject(exp[start:], start)
 	if !ok {
-		return nil, p.errAt(start, "", "the config must be a JSON object of services, not "+jsonKind(raw), nil)
+		return nil, p.errAt(start, "", "the config must be a JSON object of services, not "+jsonKind(exp[start:]), nil)
 	}
 	c.open = m.origEnd(start + 1)
 	for _, f := range fields {
@@ -319,17 +309,17 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 var entryKeys = "enabled, args, kwargs, schedule, requires, after, restart, stop_timeout, exec, type, info, docs"
 
 func (p *parser) entry(f jfield) (*Entry, error) {
-	e := &Entry{Name: f.key, off: map[string]int{"": f.keyOff}, spans: map[string][2]int{}, inKw: map[string]bool{}, written: map[string]string{}, last: -1}
+	e := &Entry{Name: f.key, off: make(map[string]int), last: -1}
+	e.off[""] = f.keyOff
 	o := p.m.orig(f.keyOff)
-	e.line = 1 + bytes.Count(p.orig[:o], []byte("\n"))
+	e.line, _ = p.line(o)
 	fields, ok := readObject(f.val, f.valOff)
 	if !ok {
 		return nil, p.errAt(f.valOff, f.key, "a service's entry must be a JSON object, not "+jsonKind(f.val), nil)
 	}
 	e.objOpen = p.m.origEnd(f.valOff + 1)
-	seen := map[string]bool{}
 	for _, g := range fields {
-		if err := p.entryField(e, g, seen, false); err != nil {
+		if err := p.entryField(e, g, false); err != nil {
 			return nil, err
 		}
 		e.last = p.m.origEnd(g.valEnd)
@@ -337,7 +327,7 @@ func (p *parser) entry(f jfield) (*Entry, error) {
 	return e, nil
 }
 
-func (p *parser) entryField(e *Entry, g jfield, seen map[string]bool, inKw bool) error {
+func (p *parser) entryField(e *Entry, g jfield, inKw bool) error {
 	key := g.key
 	if inKw && key == "require" { // the seed's spelling
 		key = "requires"
@@ -346,48 +336,53 @@ func (p *parser) entryField(e *Entry, g jfield, seen map[string]bool, inKw bool)
 	if inKw {
 		field = e.Name + ".kwargs." + g.key
 	}
-	if seen[key] {
+	if _, seen := e.span(key); seen {
 		return p.errAt(g.keyOff, field, "set twice (kwargs and the entry, or repeated)", nil)
 	}
-	seen[key] = true
 	e.off[key] = g.valOff
-	e.spans[key] = [2]int{p.m.orig(g.valOff), p.m.origEnd(g.valEnd)}
-	e.inKw[key] = inKw
-	e.written[key] = strings.TrimPrefix(field, e.Name+".")
+	e.spans = append(e.spans, keySpan{key, p.m.orig(g.valOff), p.m.origEnd(g.valEnd)})
+	if inKw { // maps made only when needed: most entries have no kwargs
+		if e.inKw == nil {
+			e.inKw, e.written = map[string]bool{}, map[string]string{}
+		}
+		e.inKw[key] = true
+		e.written[key] = "kwargs." + g.key
+	}
 	typeErr := func(want string) error {
 		return p.errAt(g.valOff, field, "want "+want+", not "+jsonKind(g.val), nil)
 	}
 	switch key {
 	case "enabled":
-		var b bool
-		if json.Unmarshal(g.val, &b) != nil {
+		b := string(g.val) == "true"
+		if !b && string(g.val) != "false" {
 			return typeErr("true or false")
 		}
 		e.Enabled = &b
 	case "args":
+		if path, off, dup := dupKey(g.val, g.valOff); dup {
+			return p.errAt(off, field+path, "set twice", nil)
+		}
 		e.Args = g.val
 	case "schedule":
 		if g.val[0] != '{' {
 			return typeErr("an object")
+		}
+		if path, off, dup := dupKey(g.val, g.valOff); dup {
+			return p.errAt(off, field+path, "set twice", nil)
 		}
 		e.Schedule = g.val
 	case "requires", "after":
 		if g.val[0] != '[' {
 			return typeErr("an array of service names")
 		}
-		dec := json.NewDecoder(bytes.NewReader(g.val))
-		dec.Token()
+		elems, _ := readArray(g.val, g.valOff)
 		list := []string{}
-		for i := 0; dec.More(); i++ {
-			var v json.RawMessage
-			dec.Decode(&v)
-			off := g.valOff + int(dec.InputOffset()) - len(v)
-			var s string
-			if json.Unmarshal(v, &s) != nil {
-				return p.errAt(off, field+"["+strconv.Itoa(i)+"]", "want a service name, not "+jsonKind(v), nil)
+		for i, v := range elems {
+			if v.val[0] != '"' {
+				return p.errAt(v.valOff, field+"["+strconv.Itoa(i)+"]", "want a service name, not "+jsonKind(v.val), nil)
 			}
-			e.off[key+"["+strconv.Itoa(i)+"]"] = off
-			list = append(list, strings.TrimSuffix(s, Suffix))
+			e.off[key+"["+strconv.Itoa(i)+"]"] = v.valOff
+			list = append(list, strings.TrimSuffix(decodeKey(v.val), Suffix))
 		}
 		if key == "requires" {
 			e.Requires = list
@@ -401,12 +396,16 @@ func (p *parser) entryField(e *Entry, g jfield, seen map[string]bool, inKw bool)
 			"jitter": &r.Jitter, "reset_after": &r.ResetAfter, "budget": &r.Budget, "window": &r.Window}); err != nil {
 			return err
 		}
+		if err := r.Validate(); err != nil {
+			return p.policyError(g, field, err)
+		}
 		e.Restart = &r
 	case "stop_timeout":
-		var d Duration
-		if err := d.UnmarshalJSON(g.val); err != nil || d < 0 {
-			return p.errAt(g.valOff, field, "want a duration (seconds or \"30s\"), not "+string(g.val), nil)
+		v, err := aioctl.ParseDurationJSON(g.val)
+		if err != nil {
+			return p.errAt(g.valOff, field, jsonMessage(err, g.val), err)
 		}
+		d := Duration(v)
 		e.StopTimeout = &d
 	case "exec":
 		var x ExecConfig
@@ -447,7 +446,7 @@ func (p *parser) entryField(e *Entry, g jfield, seen map[string]bool, inKw bool)
 			default:
 				return p.errAt(h.keyOff, field+"."+h.key, "unknown key (kwargs may hold schedule, requires, after, restart)", nil)
 			}
-			if err := p.entryField(e, h, seen, true); err != nil {
+			if err := p.entryField(e, h, true); err != nil {
 				return err
 			}
 		}
@@ -497,8 +496,30 @@ func (p *parser) decodeFields(g jfield, field string, dst any, targets map[strin
 	return nil
 }
 
+// policyError places a *aioctl.PolicyError from validating the restart
+// object g at the value of the key it names.
+func (p *parser) policyError(g jfield, field string, err error) error {
+	var pe *aioctl.PolicyError
+	if !errors.As(err, &pe) {
+		return p.errAt(g.valOff, field, err.Error(), err)
+	}
+	off := g.valOff
+	if fields, ok := readObject(g.val, g.valOff); ok {
+		for _, h := range fields {
+			if h.key == pe.Field {
+				off = h.valOff
+			}
+		}
+	}
+	return p.errAt(off, field+"."+pe.Field, pe.Msg, err)
+}
+
 // jsonMessage turns a decoding error into a short message.
 func jsonMessage(err error, val []byte) string {
+	var de *aioctl.DurationError
+	if errors.As(err, &de) {
+		return de.Msg
+	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		return "want " + te.Type.String() + ", not " + jsonKind(val)
@@ -510,124 +531,33 @@ func jsonMessage(err error, val []byte) string {
 	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
-// argsError places an error from decoding the "args" of entry e.
+// argsError places an error from decoding the "args" of entry e: an
+// *aioctl.ArgError names the field's path, which is found in the text
+// (the decoder's byte offsets are not used: durations are rewritten
+// before decoding, which moves them).
 func (c *Config) argsError(e *Entry, err error) *ConfigError {
 	base := e.off["args"]
 	raw := e.Args
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		off := int(te.Offset)
-		off = tokenStart(raw, off)
-		field := e.Name + ".args"
-		if te.Field != "" {
-			field += "." + te.Field
-		}
-		return c.p.errAt(base+off, field, "cannot use "+te.Value+" as "+te.Type.String(), err)
-	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		return c.p.errAt(base+int(se.Offset)-1, e.Name+".args", "invalid JSON: "+se.Error(), err)
 	}
-	msg := strings.TrimPrefix(err.Error(), "json: ")
-	if name, ok := strings.CutPrefix(msg, "unknown field "); ok {
-		name = strings.Trim(name, `"`)
-		return c.p.errAt(base+keyOffset(raw, name), e.Name+".args."+name, "unknown field (not in the service's arguments)", err)
-	}
-	return c.p.errAt(base, e.Name+".args", msg, err)
-}
-
-// tokenStart moves back from end (just past a JSON value) to where it starts.
-func tokenStart(raw []byte, end int) int {
-	if end > len(raw) {
-		end = len(raw)
-	}
-	i := end - 1
-	for i >= 0 && isSpace(raw[i]) {
-		i--
-	}
-	if i < 0 {
-		return 0
-	}
-	switch raw[i] {
-	case '"':
-		for j := i - 1; j >= 0; j-- {
-			if raw[j] == '"' {
-				k := j - 1
-				for k >= 0 && raw[k] == '\\' {
-					k--
-				}
-				if (j-k-1)%2 == 0 {
-					return j
-				}
-			}
+	var ae *aioctl.ArgError
+	if !errors.As(err, &ae) || ae.Field == "" || ae.Field == "(value)" {
+		msg := strings.TrimPrefix(err.Error(), "json: ")
+		if ae != nil {
+			msg = ae.Msg
 		}
-		return 0
-	case '}', ']':
-		return i // the decoder stops inside composite values; good enough
+		return c.p.errAt(base, e.Name+".args", msg, err)
 	}
-	for i > 0 && !isSpace(raw[i-1]) && !strings.ContainsRune(",:[{", rune(raw[i-1])) {
-		i--
-	}
-	return i
-}
-
-// keyOffset finds the key "name" in the JSON text raw (0 when absent).
-func keyOffset(raw []byte, name string) int {
-	q, _ := json.Marshal(name)
-	for i := 0; ; {
-		j := bytes.Index(raw[i:], q)
-		if j < 0 {
-			return 0
-		}
-		k := i + j + len(q)
-		for k < len(raw) && isSpace(raw[k]) {
-			k++
-		}
-		if k < len(raw) && raw[k] == ':' {
-			return i + j
-		}
-		i += j + 1
-	}
-}
-
-// setField returns the original text with the value of key in the entry
-// of service name set to val (inserting the key, or the entry, when absent).
-func (c *Config) setField(name, key string, val []byte) []byte {
-	orig := []byte(nil)
-	if c.p != nil {
-		orig = c.p.orig
-	}
-	splice := func(at, end int, s string) []byte {
-		out := make([]byte, 0, len(orig)+len(s))
-		out = append(out, orig[:at]...)
-		out = append(out, s...)
-		return append(out, orig[end:]...)
-	}
-	kv := strconv.Quote(key) + ": " + string(val)
-	e, ok := c.byName[name]
+	field := e.Name + ".args." + ae.Field
+	var te *json.UnmarshalTypeError
 	switch {
-	case ok:
-		if sp, has := e.spans[key]; has {
-			return splice(sp[0], sp[1], string(val))
-		}
-		if e.last < 0 {
-			return splice(e.objOpen, e.objOpen, kv)
-		}
-		return splice(e.last, e.last, ", "+kv)
-	case c.open < 0:
-		return []byte("{\n  " + strconv.Quote(name) + ": {" + kv + "}\n}\n")
-	case c.last < 0:
-		return splice(c.open, c.open, "\n  "+strconv.Quote(name)+": {"+kv+"}\n")
-	default:
-		return splice(c.last, c.last, ",\n  "+strconv.Quote(name)+": {"+kv+"}")
+	case errors.As(err, &te):
+		return c.p.errAt(base+pathOffset(raw, ae.Field), field, "cannot use "+te.Value+" as "+te.Type.String(), err)
+	case ae.Msg == "unknown field":
+		// encoding/json names only the last key of an unknown field.
+		return c.p.errAt(base+keyOffset(raw, ae.Field), field, "unknown field (not in the service's arguments)", err)
 	}
-}
-
-// field returns the error field of the entry's key as the user wrote it:
-// "time.requires", or "time.kwargs.require" for the seed's spelling.
-func (e *Entry) field(key string) string {
-	if w, ok := e.written[key]; ok {
-		return e.Name + "." + w
-	}
-	return e.Name + "." + key
+	return c.p.errAt(base+pathOffset(raw, ae.Field), field, ae.Msg, err)
 }

@@ -28,7 +28,8 @@
 //	defer m.Close(context.Background())
 //
 // The verbs of the seed are its methods: List, LoadStatus, Load, LoadAll,
-// Unload, Init, Boot, Configure, Enable, Disable, GetConfig, Traceback.
+// Unload, Init, Boot, Configure, PatchConfig, Enable, Disable, GetConfig,
+// Traceback.
 // They keep the service table, the group and the scheduler in agreement:
 // every loaded service has exactly one main task in the group, an
 // unloaded one none; List's "enabled" is the config's, at once after an
@@ -60,14 +61,35 @@
 // escaped, outside one (`"pin": ${PIN}`) it is inserted as is. "$${"
 // is a literal "${".
 //
+// Durations (restart delays and window, stop_timeout, schedule keys, and
+// every time.Duration or Duration in args) follow aioctl's one rule: a
+// number is seconds, a string a Go duration ("1m30s"), from 0 to 100
+// years. A negative or out-of-range value, like a negative restart budget,
+// is an error naming the field, never replaced by a default. Status and
+// get_config show durations as "5s", which the file reads back as they are.
+//
 // A file that does not parse, has an unknown key, a value of the wrong
 // type, an unknown service, a dependency on an undefined service or a
 // dependency cycle is a *ConfigError with file, line, column and field
 // ("services.config:3:22: hello.args.pin: cannot use string as int"); the
-// manager then keeps the config it had and loads nothing. Edits
-// (Configure, Enable, Disable) are serialised, validated as a whole, and
+// manager then keeps the config it had and loads nothing. A key set twice
+// in one object, at any depth, is an error too. Edits (Configure,
+// PatchConfig, Enable, Disable) are serialised, validated as a whole, and
 // written atomically (temporary file, fsync, rename, fsync of the
-// directory), so the file is never left half-written or invalid.
+// directory), so the file is never left half-written or invalid; a
+// refused edit's error names the field, without a position (the text it
+// would have written is not on disk). A config without its owner's write
+// bit (0444) is refused, not replaced; a failed write (a full disk) is a
+// *WriteError and leaves the old file. Loading the file the first time
+// removes the ".services.config.tmp-N" files of a writer killed mid-write.
+// Parsing takes time linear in the file's size.
+//
+// PatchConfig (the control verb "services config NAME JSON") is a JSON
+// merge patch (RFC 7396) of the entry: an object merges key by key, null
+// deletes a key, any other value replaces it. The text of every key the
+// patch does not name stays byte for byte, and so do the file's layout and
+// its ${VAR}s; a key the entry holds in "kwargs" is edited there. A patch
+// that is not an object, or names a key twice, is refused.
 //
 // # Exec services
 //

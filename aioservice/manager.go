@@ -10,6 +10,7 @@ import (
 
 	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/aioschedule"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 // Errors the verbs return; test for them with errors.Is.
@@ -177,9 +178,11 @@ func (m *Manager) Group() *aioctl.Group { return m.g }
 // ConfigFile returns the manager's config file, or nil.
 func (m *Manager) ConfigFile() *ConfigFile { return m.file }
 
+// printf prints one line of boot output, escaped for the terminal: the
+// arguments (service info, sources, errors, results) are untrusted.
 func (m *Manager) printf(format string, args ...any) {
 	if m.out != nil {
-		fmt.Fprintf(m.out, format+"\n", args...)
+		io.WriteString(m.out, termsafe.String(fmt.Sprintf(format, args...))+"\n")
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 // Traceback returns why the service failed to load: the error and, after a
@@ -92,14 +93,15 @@ func (m *Manager) WriteList(w io.Writer) error {
 		if state == "" {
 			state = "-"
 		}
-		fmt.Fprintf(&b, "%-22s %-17s %-9s %-11s %-10s %s\n", TaskName(in.Name), in.Type, en, in.Load, state, in.Info)
+		b.WriteString(termsafe.String(fmt.Sprintf("%-22s %-17s %-9s %-11s %-10s %s", TaskName(in.Name), in.Type, en, in.Load, state, in.Info)) + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
 // LoadStatus returns the load status lines of the loaded and failed
-// services (all when no name is given), in load order:
+// services (all when no name is given), in load order, escaped for the
+// terminal (a source or an error may hold anything):
 //
 //	[ OK ] Service: hello.service from services/hello.go:12 loaded
 //	[ ERROR ] Service: dofail.service from services/dofail.go:9 not loaded: Error: panic: …
@@ -124,9 +126,9 @@ func (m *Manager) LoadStatus(names ...string) []string {
 			continue
 		}
 		if e.state == Failed {
-			out = append(out, fmt.Sprintf("[ ERROR ] Service: %s from %s not loaded: Error: %s", TaskName(n), e.source, describe(e.err)))
+			out = append(out, termsafe.String(fmt.Sprintf("[ ERROR ] Service: %s from %s not loaded: Error: %s", TaskName(n), e.source, describe(e.err))))
 		} else {
-			out = append(out, fmt.Sprintf("[ OK ] Service: %s from %s loaded", TaskName(n), e.source))
+			out = append(out, termsafe.String(fmt.Sprintf("[ OK ] Service: %s from %s loaded", TaskName(n), e.source)))
 		}
 	}
 	return out

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/aiotools-go/aiotools/aioctl"
@@ -247,7 +246,7 @@ type typed[A, R any] struct {
 }
 
 func (t *typed[A, R]) defaultsJSON() json.RawMessage {
-	b, err := json.Marshal(t.defaults)
+	b, err := aioctl.MarshalArgs(t.defaults)
 	if err != nil {
 		return json.RawMessage("null")
 	}
@@ -266,16 +265,18 @@ func (t *typed[A, R]) decodeArgs(patch json.RawMessage) (any, error) {
 	if len(patch) == 0 {
 		return a, nil
 	}
-	dec := json.NewDecoder(strings.NewReader(string(patch)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&a); err != nil {
+	// The config's args follow the Duration rule, as "set args" does: a
+	// time.Duration given as a number is seconds.
+	if err := aioctl.UnmarshalArgs(patch, &a); err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
+// argsJSON shows durations as "5s", which the config reads back as they
+// are (a bare number there is seconds, not nanoseconds).
 func (t *typed[A, R]) argsJSON(args any) json.RawMessage {
-	b, err := json.Marshal(args)
+	b, err := aioctl.MarshalArgs(args)
 	if err != nil {
 		return json.RawMessage("null")
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 // WatcherArgs are the watcher service's arguments.
@@ -326,12 +327,12 @@ func (w *Watcher) Report(out io.Writer) error {
 	for _, t := range sortedKeys(w.counts) {
 		for _, typ := range sortedKeys(w.counts[t]) {
 			c := w.counts[t][typ]
-			fmt.Fprintf(&b, "%s: %s x%d, last @ %s\n", t, typ, c.n, c.last.Local().Format(aioctl.DateLayout))
-			b.WriteString("    " + strings.ReplaceAll(strings.TrimRight(c.traceback, "\n"), "\n", "\n    ") + "\n")
+			fmt.Fprintf(&b, "%s: %s x%d, last @ %s\n", termsafe.String(t), termsafe.String(typ), c.n, c.last.Local().Format(aioctl.DateLayout))
+			b.WriteString("    " + strings.ReplaceAll(termsafe.Text(strings.TrimRight(c.traceback, "\n")), "\n", "\n    ") + "\n")
 		}
 	}
 	for _, t := range sortedKeys(w.given) {
-		fmt.Fprintf(&b, "%s: gave up after %d restarts (its restart budget is spent): not restarted; start it to run it again\n", t, w.given[t])
+		fmt.Fprintf(&b, "%s: gave up after %d restarts (its restart budget is spent): not restarted; start it to run it again\n", termsafe.String(t), w.given[t])
 	}
 	w.mu.Unlock()
 	_, err := io.WriteString(out, b.String())

@@ -72,7 +72,7 @@ func Console(ctx context.Context, r io.Reader, w io.Writer, ip *Interp) error {
 		}
 		argv, err := ParseLine(line)
 		if err != nil {
-			fmt.Fprintln(w, "error:", err)
+			fmt.Fprintln(w, "error:", esc(err.Error()))
 			continue
 		}
 		if !ip.IsStream(argv) {
@@ -106,7 +106,7 @@ func Console(ctx context.Context, r io.Reader, w io.Writer, ip *Interp) error {
 			err = <-serr
 		}
 		if err != nil {
-			fmt.Fprintf(w, "error (%s): %s\n", CodeOf(err), err)
+			fmt.Fprintf(w, "error (%s): %s\n", CodeOf(err), esc(err.Error()))
 		}
 		if !more {
 			return nil

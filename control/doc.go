@@ -22,6 +22,21 @@
 // names are letters, digits and _ . - @ : + * only; a wrong count, flag,
 // JSON or name is a bad_argument error and changes nothing.
 //
+// Nothing an answer holds drives the reader's terminal. Values that come
+// from tasks, services, schedules or logs (names, results, errors, panic
+// values, arguments, service info and docs, stats, config errors quoting a
+// name) are escaped by the one rule aiolog stores its lines with: control
+// bytes, DEL and invalid UTF-8 print as \xNN (a newline as \n, so a value
+// cannot forge a line), C1 controls (U+0080–U+009F) and bidi controls
+// (U+202A–U+202E, U+2066–U+2069) as \uNNNN. Tracebacks keep their newlines
+// and tabs, their continuation lines indented. Exec escapes Result.Text
+// and the error message once more as a whole (with Options.Color the
+// colour sequences stay), and every JSON answer of the server, stream
+// events included, writes DEL, C1 and bidi controls as \u escapes (valid
+// JSON, the same decoded value; encoding/json already escapes the bytes
+// below 0x20). The aioctl CLI escapes what it prints again, so even a
+// hostile server cannot reach the terminal.
+//
 // Errors are *Error with a stable Code (unknown_verb, bad_argument,
 // not_found, not_available, unauthorized, too_large, load_failed, …);
 // internal is kept for bugs: a service whose constructor fails or panics
@@ -33,16 +48,25 @@
 //
 // NewServer (or Serve) opens an HTTP + JSON server on a unix socket —
 // by default $XDG_RUNTIME_DIR/aiotools/NAME.sock, else
-// $TMPDIR/aiotools-UID/NAME.sock — in a 0700 directory, mode 0600; the
+// $TMPDIR/aiotools-UID/NAME.sock, else (when another user made that
+// first) $HOME/.local/state/aiotools/run/NAME.sock — in a 0700 directory
+// of this user (never one of another user), mode 0600; the
 // peer's uid is checked with SO_PEERCRED (same user or root only). The
 // server holds an exclusive flock on NAME.sock.lock beside the socket for
 // its whole life, so of two programs started at once on one path exactly
 // one gets it; the other fails at once. A stale socket is replaced; a
 // live one is never taken over. TCP is
-// optional: without a Token only on loopback (and only for loopback Host
-// headers), with a Token (compared in constant time) anywhere. Request
+// optional and always needs a token (compared in constant time): loopback
+// TCP cannot tell one local user from another. Without Config.Token the
+// server generates one and writes it, with the address, to the 0600 file
+// NAME.token beside the socket (ReadTokenFile reads it; aioctl --addr
+// does so by itself); Close removes it. An address that is not loopback
+// also needs Config.TLS, so that the token never crosses a network in
+// clear text. Request
 // body, headers, header and read time, idle time and the number of
-// connections are bounded; a bad request gets a JSON error and the
+// connections are bounded; connections that have not sent a whole request
+// head get a second and a small share of the places, and idle keep-alive
+// connections give their place up to new ones (see Config.MaxConns); a bad request gets a JSON error and the
 // listener goes on.
 //
 //	srv, err := control.NewServer(control.Config{Components: control.Components{Group: g}})

@@ -44,6 +44,10 @@ const (
 	CodeStreamOnly Code = "stream_only"
 	// CodeTooManyConns: the server is at its connection limit.
 	CodeTooManyConns Code = "too_many_connections"
+	// CodeIOError: the program could not read or write a file it needed (a
+	// full disk or a read-only file while writing the services config);
+	// the message names the file and the cause.
+	CodeIOError Code = "io_error"
 	// CodeLoadFailed: a service did not load: its constructor failed or
 	// panicked (services traceback shows why, with the stack).
 	CodeLoadFailed Code = "load_failed"

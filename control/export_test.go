@@ -1,6 +1,10 @@
 package control
 
-import "context"
+import (
+	"context"
+	"log/slog"
+	"net/http"
+)
 
 // SetAllowUID replaces the peer uid check of c (the tests run as one user
 // and cannot connect as another).
@@ -16,4 +20,14 @@ func PanicVerbForTest(in *Interp) *Result {
 	}
 	res.Err = asError(err)
 	return res
+}
+
+// HandlerForTest returns the HTTP handler a server over in serves (the
+// TCP one, behind the token guard, when token is set), without listening:
+// for fuzzing the request decoding.
+func HandlerForTest(in *Interp, token string) http.Handler {
+	cfg := Config{Interp: in, Token: token, Logger: slog.New(slog.DiscardHandler)}
+	setDefaults(&cfg)
+	s := &Server{cfg: cfg, in: in, log: cfg.Logger, token: token}
+	return s.handler(token != "")
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/aiotools-go/aiotools/aiolog"
 	"github.com/aiotools-go/aiotools/aioschedule"
 	"github.com/aiotools-go/aiotools/aioservice"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 // Components are the parts of a program the interpreter drives. Group is
@@ -104,7 +105,32 @@ func (c *call) flag(name string) (string, bool) {
 func (c *call) has(name string) bool { _, ok := c.flags[name]; return ok }
 
 // Exec runs one command given as words (as Split returns them).
+//
+// Whatever a verb prints is safe for a terminal: each verb escapes the
+// values it prints (task names, results, errors, service info) by the
+// rule aiolog escapes its lines with, and Exec escapes Result.Text and
+// the error message once more as a whole (keeping newlines, tabs and,
+// with Options.Color, the colour sequences), so that a verb that forgot
+// one value still cannot drive the reader's terminal.
 func (in *Interp) Exec(ctx context.Context, argv []string, opt Options) *Result {
+	return safeResult(in.exec(ctx, argv, opt), opt.Color)
+}
+
+// safeResult escapes r's text and error message for the terminal.
+func safeResult(r *Result, color bool) *Result {
+	if color {
+		r.Text = termsafe.ColorText(r.Text)
+	} else {
+		r.Text = termsafe.Text(r.Text)
+	}
+	if r.Err != nil {
+		// A copy: the *Error may be shared (a sentinel, a component's value).
+		r.Err = &Error{Code: r.Err.Code, Message: termsafe.String(r.Err.Message)}
+	}
+	return r
+}
+
+func (in *Interp) exec(ctx context.Context, argv []string, opt Options) *Result {
 	c, err := in.parse(argv)
 	if err != nil {
 		return fail(argv, err)
@@ -158,16 +184,29 @@ func (in *Interp) IsStream(argv []string) bool {
 func (in *Interp) Stream(ctx context.Context, argv []string, fn func(Event) error) error {
 	c, err := in.parse(argv)
 	if err != nil {
-		return err
+		return safeError(err)
 	}
 	if !c.verb.streams(c) {
 		return errorf(CodeNotStream, c.verb.Name+" does not stream: use Exec")
 	}
-	err = in.runStream(ctx, c, fn)
+	err = in.runStream(ctx, c, func(e Event) error {
+		// Log lines are stored escaped; this keeps any other source safe too.
+		e.Text, e.Task, e.Level = termsafe.String(e.Text), termsafe.String(e.Task), termsafe.String(e.Level)
+		return fn(e)
+	})
 	if ctx.Err() != nil && (err == nil || errors.Is(err, ctx.Err())) {
 		return nil
 	}
-	return err
+	return safeError(err)
+}
+
+// safeError is err as an *Error whose message is escaped for the terminal.
+func safeError(err error) error {
+	if err == nil {
+		return nil
+	}
+	e := asError(err)
+	return &Error{Code: e.Code, Message: termsafe.String(e.Message)}
 }
 
 // parse looks the verb up, checks the component, the flags and the
@@ -392,12 +431,23 @@ func LookupVerb(name string) (Verb, bool) {
 	return *v, true
 }
 
-// marshalData encodes data for the wire.
+// marshalData encodes data for the wire, with DEL, C1 and bidi controls
+// escaped as \uNNNN (encoding/json escapes only the bytes below 0x20):
+// every JSON answer is safe to print on a terminal as it is.
 func marshalData(v any) (json.RawMessage, error) {
 	if v == nil {
 		return nil, nil
 	}
-	return json.Marshal(v)
+	return marshalSafe(v)
+}
+
+// marshalSafe is json.Marshal with DEL, C1 and bidi controls escaped.
+func marshalSafe(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return termsafe.JSON(b), nil
 }
 
 // check parses argv as Exec or Stream would, without running it.

@@ -1,31 +1,66 @@
 package control
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 )
+
+// ErrSocketTaken is wrapped by the error NewServer and LockSocket return
+// when another program holds the control socket's path: a program can
+// then say how to choose another path.
+var ErrSocketTaken = errors.New("control: the socket is in use")
+
+// takenError is an error that is ErrSocketTaken, with its own message.
+type takenError string
+
+func (e takenError) Error() string        { return string(e) }
+func (e takenError) Is(target error) bool { return target == ErrSocketTaken }
 
 // maxSocketPath is the longest unix socket path the kernel takes (sun_path
 // is 108 bytes with its NUL).
 const maxSocketPath = 107
 
 // DefaultSocketPath is where a program named name puts its control socket
-// when Config.Socket is empty: $XDG_RUNTIME_DIR/aiotools/NAME.sock when
-// XDG_RUNTIME_DIR is set (systemd sets it to a 0700 directory per user),
-// else $TMPDIR/aiotools-UID/NAME.sock. Both are directories aioctl searches
-// (SocketDirs), so `aioctl status` finds a lone program without flags.
+// when Config.Socket is empty: NAME.sock in the first of SocketDirs that
+// is fit for it — one that does not exist yet, or a directory of this
+// user that only this user can enter (CheckSocketDir). So when another
+// user has made $TMPDIR/aiotools-UID first, the program does not stop:
+// it goes on to $HOME/.local/state/aiotools/run. aioctl searches the same
+// directories, so `aioctl status` finds a lone program without flags.
 // name "" means the executable's base name.
 func DefaultSocketPath(name string) (string, error) {
+	name, err := programName(name)
+	if err != nil {
+		return "", err
+	}
+	var why []error
+	for _, d := range SocketDirs() {
+		_, err := os.Lstat(d)
+		if errors.Is(err, os.ErrNotExist) {
+			return filepath.Join(d, name+".sock"), nil
+		}
+		if err := CheckSocketDir(d); err != nil {
+			why = append(why, err)
+			continue
+		}
+		return filepath.Join(d, name+".sock"), nil
+	}
+	return "", noSocketDir(why)
+}
+
+func noSocketDir(why []error) error {
+	return fmt.Errorf("control: no socket directory fit for use (give a socket path): %w", errors.Join(why...))
+}
+
+// programName is name, or the executable's base name when name is "",
+// checked to be fit for a file name.
+func programName(name string) (string, error) {
 	if name == "" {
 		exe, err := os.Executable()
 		if err != nil {
@@ -36,17 +71,55 @@ func DefaultSocketPath(name string) (string, error) {
 	if err := checkName(name); err != nil {
 		return "", fmt.Errorf("control: program name for the socket: %w", err)
 	}
-	return filepath.Join(SocketDirs()[0], name+".sock"), nil
+	return name, nil
 }
 
-// SocketDirs are the directories aioctl looks in for sockets when none
-// is given, in order.
+// defaultDir returns the first of SocketDirs that is, or can be made, a
+// private directory of this user (making it if need be): a directory
+// another user made first is passed over, never used.
+func defaultDir() (string, error) {
+	var why []error
+	for _, d := range SocketDirs() {
+		if err := privateDir(d); err != nil {
+			why = append(why, err)
+			continue
+		}
+		return d, nil
+	}
+	return "", noSocketDir(why)
+}
+
+// listenDefault opens the control socket at the default path for name.
+func listenDefault(name string) (*unixSocket, error) {
+	name, err := programName(name)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := defaultDir()
+	if err != nil {
+		return nil, err
+	}
+	return listenUnix(filepath.Join(dir, name+".sock"))
+}
+
+// SocketDirs are the directories a program may put its control socket in
+// when none is given, and that aioctl searches, in order:
+// $XDG_RUNTIME_DIR/aiotools (when XDG_RUNTIME_DIR is set: systemd makes it
+// a 0700 directory per user), $TMPDIR/aiotools-UID, and
+// $XDG_STATE_HOME/aiotools/run (default $HOME/.local/state/aiotools/run),
+// which no other user can have made first.
 func SocketDirs() []string {
 	var dirs []string
 	if d := os.Getenv("XDG_RUNTIME_DIR"); d != "" && filepath.IsAbs(d) {
 		dirs = append(dirs, filepath.Join(d, "aiotools"))
 	}
-	return append(dirs, filepath.Join(os.TempDir(), "aiotools-"+strconv.Itoa(os.Getuid())))
+	dirs = append(dirs, filepath.Join(os.TempDir(), "aiotools-"+strconv.Itoa(os.Getuid())))
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
+		dirs = append(dirs, filepath.Join(d, "aiotools", "run"))
+	} else if home, err := os.UserHomeDir(); err == nil && filepath.IsAbs(home) {
+		dirs = append(dirs, filepath.Join(home, ".local", "state", "aiotools", "run"))
+	}
+	return dirs
 }
 
 // privateDir makes sure dir exists, belongs to this user and only this
@@ -104,16 +177,27 @@ type unixSocket struct {
 // started at once on the same path exactly one judges a stale socket
 // stale and binds the path; the others fail at once.
 func listenUnix(path string) (*unixSocket, error) {
-	if len(path) > maxSocketPath {
-		return nil, fmt.Errorf("control: socket path %s is %d bytes, over the limit of %d: choose a shorter one", path, len(path), maxSocketPath)
-	}
-	if err := privateDir(filepath.Dir(path)); err != nil {
+	if err := prepareSocketPath(path); err != nil {
 		return nil, err
 	}
 	lock, err := lockSocket(path)
 	if err != nil {
 		return nil, err
 	}
+	return listenLocked(path, lock)
+}
+
+// prepareSocketPath checks path's length and makes its private directory.
+func prepareSocketPath(path string) error {
+	if len(path) > maxSocketPath {
+		return fmt.Errorf("control: socket path %s is %d bytes, over the limit of %d: choose a shorter one", path, len(path), maxSocketPath)
+	}
+	return privateDir(filepath.Dir(path))
+}
+
+// listenLocked binds the socket at path, whose lock the caller holds
+// and hands over (it is released on failure).
+func listenLocked(path string, lock *socketLock) (*unixSocket, error) {
 	l, err := bindUnix(path)
 	if err != nil {
 		lock.release()
@@ -138,7 +222,7 @@ func bindUnix(path string) (*net.UnixListener, error) {
 		switch {
 		case err == nil:
 			c.Close()
-			return nil, fmt.Errorf("control: another program is listening on %s: not taking it over", path)
+			return nil, takenError("control: another program is listening on " + path + ": not taking it over")
 		case errors.Is(err, os.ErrNotExist):
 			// Gone meanwhile: nothing to remove.
 		case !errors.Is(err, syscall.ECONNREFUSED):
@@ -190,86 +274,6 @@ func (u *unixSocket) close() error {
 		u.lock = nil
 	}
 	return errors.Join(lerr, rerr, uerr)
-}
-
-// limitListener refuses connections over max and those check rejects,
-// so that a flood of connections cannot starve the program.
-type limitListener struct {
-	net.Listener
-	max   int
-	n     atomic.Int64
-	check func(net.Conn) error
-	log   *slog.Logger
-}
-
-func (l *limitListener) Accept() (net.Conn, error) {
-	for {
-		c, err := l.Listener.Accept()
-		if err != nil {
-			return nil, err
-		}
-		if l.check != nil {
-			if err := l.check(c); err != nil {
-				l.log.Warn("control: refused a connection", "err", err)
-				refuse(c, "401 Unauthorized", `{"ok":false,"exit":1,"error":{"code":"unauthorized","message":"`+jsonEscape(err.Error())+`"}}`)
-				continue
-			}
-		}
-		if l.n.Add(1) > int64(l.max) {
-			l.n.Add(-1)
-			l.log.Warn("control: too many connections, refused one", "max", l.max)
-			refuse(c, "503 Service Unavailable", `{"ok":false,"exit":1,"error":{"code":"too_many_connections","message":"too many connections"}}`)
-			continue
-		}
-		return &countedConn{Conn: c, l: l}, nil
-	}
-}
-
-// refusing bounds the goroutines that answer refused connections.
-var refusing = make(chan struct{}, 16)
-
-// refuse answers a connection it will not serve and closes it. It reads
-// the request's head first (for at most a second), so that the client sees
-// the answer rather than a reset; when many are being refused already it
-// just closes.
-func refuse(c net.Conn, status, body string) {
-	select {
-	case refusing <- struct{}{}:
-	default:
-		c.Close()
-		return
-	}
-	go func() {
-		defer func() { <-refusing }()
-		defer c.Close()
-		c.SetDeadline(time.Now().Add(time.Second))
-		buf := make([]byte, 4096)
-		var head []byte
-		for len(head) < 16<<10 && !bytes.Contains(head, []byte("\r\n\r\n")) {
-			n, err := c.Read(buf)
-			head = append(head, buf[:n]...)
-			if err != nil {
-				break
-			}
-		}
-		fmt.Fprintf(c, "HTTP/1.1 %s\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s", status, len(body), body)
-	}()
-}
-
-func jsonEscape(s string) string {
-	q := strconv.Quote(s)
-	return q[1 : len(q)-1]
-}
-
-type countedConn struct {
-	net.Conn
-	l    *limitListener
-	once sync.Once
-}
-
-func (c *countedConn) Close() error {
-	c.once.Do(func() { c.l.n.Add(-1) })
-	return c.Conn.Close()
 }
 
 func (s *Server) checkPeer(c net.Conn) error {

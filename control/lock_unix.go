@@ -52,7 +52,7 @@ func lockSocket(socket string) (*socketLock, error) {
 		if err := flock(f, syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 			f.Close()
 			if errors.Is(err, syscall.EWOULDBLOCK) {
-				return nil, fmt.Errorf("control: another program holds the control socket %s (its lock %s is taken): not taking it over", socket, path)
+				return nil, takenError(fmt.Sprintf("control: another program holds the control socket %s (its lock %s is taken): not taking it over", socket, path))
 			}
 			return nil, fmt.Errorf("control: locking %s for socket %s: %w", path, socket, err)
 		}

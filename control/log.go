@@ -143,7 +143,7 @@ func runLog(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	}
 	var b strings.Builder
 	for _, l := range lines {
-		b.WriteString(l.Text)
+		b.WriteString(esc(l.Text)) // stored escaped; esc keeps it so
 		b.WriteByte('\n')
 	}
 	return &Result{Text: b.String()}, nil

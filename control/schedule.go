@@ -69,7 +69,7 @@ func runScheduleList(ctx context.Context, in *Interp, c *call) (*Result, error) 
 		if !e.Next.IsZero() {
 			next = "--> next in " + aioctl.FormatNextIn(e.Next.Sub(now)) + " @ " + e.Next.In(time.Local).Format(aioctl.DateLayout)
 		}
-		b.WriteString(e.Task + ": " + e.Spec.String() + "\n    ┗━► schedule: last @ " + last + " " + next +
+		b.WriteString(esc(e.Task) + ": " + esc(e.Spec.String()) + "\n    ┗━► schedule: last @ " + last + " " + next +
 			" (skipped: " + strconv.Itoa(e.Skipped) + ", missed: " + strconv.Itoa(e.Missed) + ")")
 		if e.Paused {
 			b.WriteString(" paused (task stopped)")
@@ -106,7 +106,7 @@ func runScheduleNext(ctx context.Context, in *Interp, c *call) (*Result, error) 
 	}
 	var b strings.Builder
 	for _, r := range runs {
-		b.WriteString(r.At.In(time.Local).Format(aioctl.DateLayout) + "  in " + aioctl.FormatNextIn(r.At.Sub(now)) + "  " + r.Task + "\n")
+		b.WriteString(r.At.In(time.Local).Format(aioctl.DateLayout) + "  in " + aioctl.FormatNextIn(r.At.Sub(now)) + "  " + esc(r.Task) + "\n")
 	}
 	if len(runs) == 0 {
 		b.WriteString("no planned runs\n")

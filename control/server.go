@@ -2,18 +2,18 @@ package control
 
 import (
 	"context"
-	"crypto/subtle"
-	"encoding/json"
+	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
+	"path"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 // Config configures a control server. Only Interp (or Components) is
@@ -30,14 +30,36 @@ type Config struct {
 	// Name names the program in the default socket path; "" means the
 	// base name of the executable.
 	Name string
+	// Lock, when set, is the socket's path as LockSocket took it before
+	// the program started anything; Socket and Name are then not used.
+	// NewServer takes the lock over: it releases it if it fails, and
+	// Close does.
+	Lock *SocketLock
 
-	// Addr, when set, also listens on TCP ("127.0.0.1:7070"). Without a
-	// Token the address must be loopback, or NewServer refuses to start.
+	// Addr, when set, also listens on TCP ("127.0.0.1:7070"). TCP always
+	// needs a token (loopback TCP cannot tell one local user from
+	// another), and an address that is not loopback also needs TLS, or
+	// NewServer refuses to start.
 	Addr string
-	// Token, when set, must be sent by TCP clients as
-	// "Authorization: Bearer TOKEN" (compared in constant time); at least
-	// 16 bytes.
+	// Token must be sent by TCP clients as "Authorization: Bearer TOKEN"
+	// (compared in constant time); at least 16 bytes. When it is empty
+	// and Addr is set, NewServer generates one (TokenBytes random bytes,
+	// hex) and writes it, with the address, to the 0600 file
+	// TokenPath(socket) beside the socket (where the socket would be
+	// when Socket is "-"); Close removes it. aioctl --addr reads it from
+	// there, so the same user needs no flag and other users are refused.
 	Token string
+	// TLS, when set, makes the TCP listener speak HTTPS with this
+	// configuration (it needs Certificates or GetCertificate). It is
+	// required for an address that is not loopback. A self-signed pair:
+	//
+	//	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	//	  -days 365 -subj /CN=myhost -addext subjectAltName=IP:10.0.0.2 \
+	//	  -keyout key.pem -out cert.pem
+	//
+	// then tls.LoadX509KeyPair("cert.pem", "key.pem") here, and
+	// aioctl --cacert cert.pem on the client side.
+	TLS *tls.Config
 
 	// Logger gets the server's notices (refused peers, bad requests at
 	// debug level); nil means slog.Default().
@@ -46,12 +68,17 @@ type Config struct {
 	// Limits; zero means the default in brackets.
 	MaxBodyBytes      int64         // request body (64 KiB)
 	MaxHeaderBytes    int           // request headers (8 KiB)
-	ReadHeaderTimeout time.Duration // to read the headers (2 s)
+	ReadHeaderTimeout time.Duration // to read the headers (1 s): a silent connection is cut then
 	ReadTimeout       time.Duration // to read the whole request (5 s)
 	WriteTimeout      time.Duration // to write a one-shot answer (30 s)
 	IdleTimeout       time.Duration // keep-alive connections (60 s)
 	RequestTimeout    time.Duration // a one-shot command's context (60 s)
-	MaxConns          int           // open connections per listener (64); more are refused
+	// MaxConns bounds the open connections per listener (64). Those that
+	// have not sent a whole request head yet get a quarter of the places
+	// (a new one replaces the oldest of them), idle keep-alive ones give
+	// their place up to a new connection, and a new connection is refused
+	// (503) only when every place serves a request.
+	MaxConns int
 
 	// Mount, when set, adds handlers to the server's mux (once per
 	// listener), behind the same peer, token and limit checks: the web
@@ -66,7 +93,7 @@ type Config struct {
 const (
 	DefaultMaxBodyBytes      = 64 << 10
 	DefaultMaxHeaderBytes    = 8 << 10
-	DefaultReadHeaderTimeout = 2 * time.Second
+	DefaultReadHeaderTimeout = time.Second
 	DefaultReadTimeout       = 5 * time.Second
 	DefaultWriteTimeout      = 30 * time.Second
 	DefaultIdleTimeout       = 60 * time.Second
@@ -86,6 +113,8 @@ type Server struct {
 	tcp    *http.Server
 	ul     *unixSocket
 	tl     net.Listener
+	token  string     // the TCP token, given or generated
+	tf     *tokenFile // the generated token's file (nil when given)
 
 	base   context.Context // parent of every request's context
 	cancel context.CancelFunc
@@ -104,6 +133,14 @@ type Server struct {
 // fails; a stale one (nobody answers, nobody holds the lock) is replaced.
 // Close stops the server.
 func NewServer(cfg Config) (*Server, error) {
+	s, err := newServer(cfg)
+	if err != nil && cfg.Lock != nil {
+		cfg.Lock.Release() // a no-op once taken over
+	}
+	return s, err
+}
+
+func newServer(cfg Config) (*Server, error) {
 	in := cfg.Interp
 	if in == nil {
 		var err error
@@ -116,49 +153,60 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.Token != "" && len(cfg.Token) < MinTokenBytes {
 		return nil, fmt.Errorf("control: token is %d bytes: use at least %d", len(cfg.Token), MinTokenBytes)
 	}
-	if cfg.Addr != "" && cfg.Token == "" {
+	if cfg.Addr != "" && cfg.TLS == nil {
 		if err := checkLoopback(cfg.Addr); err != nil {
 			return nil, err
 		}
 	}
-	if cfg.Socket != "-" {
-		path := cfg.Socket
-		if path == "" {
-			var err error
-			if path, err = DefaultSocketPath(cfg.Name); err != nil {
-				return nil, err
-			}
+	if cfg.TLS != nil && len(cfg.TLS.Certificates) == 0 && cfg.TLS.GetCertificate == nil && cfg.TLS.GetConfigForClient == nil {
+		return nil, errors.New("control: Config.TLS has no certificate: set Certificates (tls.LoadX509KeyPair) or GetCertificate")
+	}
+	if cfg.Lock != nil {
+		lock := cfg.Lock.take()
+		if lock == nil {
+			return nil, fmt.Errorf("control: the lock of socket %s was released or is used by another server", cfg.Lock.path)
 		}
-		l, err := listenUnix(path)
+		l, err := listenLocked(cfg.Lock.path, lock)
 		if err != nil {
 			return nil, err
 		}
-		s.socket, s.ul = path, l
+		s.socket, s.ul = l.path, l
+	} else if cfg.Socket != "-" {
+		var l *unixSocket
+		var err error
+		if cfg.Socket == "" {
+			l, err = listenDefault(cfg.Name)
+		} else {
+			l, err = listenUnix(cfg.Socket)
+		}
+		if err != nil {
+			return nil, err
+		}
+		s.socket, s.ul = l.path, l
 	}
 	if cfg.Addr != "" {
-		l, err := net.Listen("tcp", cfg.Addr)
-		if err != nil {
+		if err := s.listenTCP(); err != nil {
 			s.closeListeners()
-			return nil, fmt.Errorf("control: listen on %s: %w", cfg.Addr, err)
+			return nil, err
 		}
-		if ta, ok := l.Addr().(*net.TCPAddr); cfg.Token == "" && (!ok || !ta.IP.IsLoopback()) {
-			l.Close()
-			s.closeListeners()
-			return nil, fmt.Errorf("control: TCP address %s is not loopback: set a token to listen on it", l.Addr())
-		}
-		s.tl = l
 	}
 	if s.ul == nil && s.tl == nil {
 		return nil, errors.New("control: no listener: give a socket path or a TCP address")
 	}
 	s.base, s.cancel = context.WithCancel(context.Background())
 	if s.ul != nil {
-		s.unix = s.httpServer(s.handler(false))
-		s.serve(s.unix, &limitListener{Listener: s.ul.UnixListener, max: cfg.MaxConns, check: s.checkPeer, log: s.log})
+		ll := newLimitListener(s.ul.UnixListener, cfg.MaxConns, s.checkPeer, s.log)
+		s.unix = s.httpServer(s.handler(false), ll)
+		s.serve(s.unix, ll)
 	}
 	if s.tl != nil {
-		s.tcp = s.httpServer(s.handler(true))
-		s.serve(s.tcp, &limitListener{Listener: s.tl, max: cfg.MaxConns, log: s.log})
+		ll := newLimitListener(s.tl, cfg.MaxConns, nil, s.log)
+		s.tcp = s.httpServer(s.handler(true), ll)
+		var l net.Listener = ll
+		if cfg.TLS != nil {
+			l = tls.NewListener(ll, cfg.TLS.Clone())
+		}
+		s.serve(s.tcp, l)
 	}
 	return s, nil
 }
@@ -198,9 +246,10 @@ func setDefaults(c *Config) {
 	}
 }
 
-func (s *Server) httpServer(h http.Handler) *http.Server {
+func (s *Server) httpServer(h http.Handler, ll *limitListener) *http.Server {
 	return &http.Server{
 		Handler:           h,
+		ConnState:         ll.track,
 		BaseContext:       func(net.Listener) context.Context { return s.base },
 		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
 		ReadTimeout:       s.cfg.ReadTimeout,
@@ -263,36 +312,15 @@ func (s *Server) Close() error {
 }
 
 func (s *Server) closeListeners() error {
-	var err error
-	if s.ul != nil {
-		err = s.ul.close() // removes the socket (if still ours) and the lock
-	}
 	if s.tl != nil {
 		s.tl.Close()
 	}
+	err := s.tf.close() // while the socket's lock still covers it
+	s.tf = nil
+	if s.ul != nil {
+		err = errors.Join(err, s.ul.close()) // removes the socket (if still ours) and the lock
+	}
 	return err
-}
-
-// checkLoopback refuses an address whose host is not a loopback address.
-func checkLoopback(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("control: TCP address %q: %w", addr, err)
-	}
-	refuse := fmt.Errorf("control: TCP address %q is not loopback: without a token the control server listens on loopback only (127.0.0.1, ::1); set a token to listen on it", addr)
-	if host == "" {
-		return refuse
-	}
-	if ip := net.ParseIP(host); ip != nil {
-		if !ip.IsLoopback() {
-			return refuse
-		}
-		return nil
-	}
-	if host != "localhost" {
-		return refuse
-	}
-	return nil
 }
 
 func (s *Server) handler(tcp bool) http.Handler {
@@ -307,11 +335,32 @@ func (s *Server) handler(tcp bool) http.Handler {
 	if s.cfg.Mount != nil {
 		s.cfg.Mount(mux)
 	}
-	var h http.Handler = mux
+	// ServeMux would answer a path that is not clean ("/./v1/exec") with
+	// an HTML redirect: the API answers JSON, always.
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; !cleanPath(p) {
+			writeError(w, errorf(CodeNoEndpoint, "no endpoint "+truncate(p, 60)+": the path is not clean"))
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
 	if tcp {
 		h = s.guardTCP(h)
 	}
 	return recoverer(h, s.log)
+}
+
+// cleanPath reports whether p is an absolute path that path.Clean
+// leaves alone (but for one trailing slash).
+func cleanPath(p string) bool {
+	if p == "/" {
+		return true
+	}
+	if p == "" || p[0] != '/' {
+		return false
+	}
+	q := strings.TrimSuffix(p, "/")
+	return q != "/" && path.Clean(q) == q
 }
 
 func recoverer(h http.Handler, log *slog.Logger) http.Handler {
@@ -329,49 +378,11 @@ func recoverer(h http.Handler, log *slog.Logger) http.Handler {
 	})
 }
 
-// guardTCP checks the token, and without one the Host header (a web page
-// must not reach a loopback server through DNS rebinding).
-func (s *Server) guardTCP(h http.Handler) http.Handler {
-	want := []byte("Bearer " + s.cfg.Token)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Refused clients do not keep their connection: they would hold
-		// the places (MaxConns) for the idle timeout.
-		refuse := func(msg string) {
-			w.Header().Set("Connection", "close")
-			writeError(w, errorf(CodeUnauthorized, msg))
-		}
-		if s.cfg.Token != "" {
-			got := []byte(r.Header.Get("Authorization"))
-			if subtle.ConstantTimeCompare(got, want) != 1 {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="aiotools"`)
-				refuse("missing or wrong token")
-				return
-			}
-		} else if !loopbackHost(r.Host) {
-			refuse("Host " + truncate(r.Host, 60) + " is not a loopback name: without a token only loopback hosts are served")
-			return
-		}
-		h.ServeHTTP(w, r)
-	})
-}
-
-func loopbackHost(hostport string) bool {
-	host := hostport
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		host = h
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
-}
-
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
+	b, err := marshalSafe(v)
 	if err != nil {
 		status = http.StatusInternalServerError
-		b, _ = json.Marshal(Response{Error: errorf(CodeInternal, "encoding the answer: "+err.Error())})
+		b, _ = marshalSafe(Response{Error: errorf(CodeInternal, "encoding the answer: "+err.Error())})
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
@@ -380,142 +391,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func writeError(w http.ResponseWriter, e *Error) {
+	// Messages may quote what the client sent (a path, a header).
+	e = &Error{Code: e.Code, Message: termsafe.String(e.Message)}
 	writeJSON(w, e.HTTPStatus(), Response{OK: false, Exit: ExitFailure, Error: e})
-}
-
-// readRequest decodes and bounds a command request.
-func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) ([]string, *Request, *Error) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", "POST")
-		return nil, nil, errorf(CodeMethodNotAllowed, r.URL.Path+" takes POST, not "+truncate(r.Method, 20))
-	}
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		return nil, nil, errorf(CodeBadRequest, "Content-Type must be application/json, got "+truncate(ct, 60))
-	}
-	if r.ContentLength > s.cfg.MaxBodyBytes {
-		return nil, nil, errorf(CodeTooLarge, fmt.Sprintf("request body is %d bytes, over the limit of %d", r.ContentLength, s.cfg.MaxBodyBytes))
-	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
-	dec.DisallowUnknownFields()
-	var req Request
-	if err := dec.Decode(&req); err != nil {
-		var mbe *http.MaxBytesError
-		switch {
-		case errors.As(err, &mbe):
-			return nil, nil, errorf(CodeTooLarge, fmt.Sprintf("request body is over the limit of %d bytes", s.cfg.MaxBodyBytes))
-		case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-			return nil, nil, errorf(CodeBadRequest, "request body is empty or truncated")
-		}
-		return nil, nil, errorf(CodeBadRequest, "request body is not a command request: "+truncate(err.Error(), 200))
-	}
-	if dec.More() {
-		return nil, nil, errorf(CodeBadRequest, "request body has data after the JSON object")
-	}
-	if req.Output != "" && req.Output != "text" && req.Output != "json" {
-		return nil, nil, errorf(CodeBadRequest, "output must be text or json, got "+truncate(req.Output, 20))
-	}
-	switch {
-	case req.Line != "" && len(req.Argv) > 0:
-		return nil, nil, errorf(CodeBadRequest, "give argv or line, not both")
-	case req.Line != "":
-		argv, err := ParseLine(req.Line)
-		if err != nil {
-			return nil, nil, asError(err)
-		}
-		return argv, &req, nil
-	}
-	return req.Argv, &req, nil
-}
-
-func (s *Server) handleExec(w http.ResponseWriter, r *http.Request) {
-	argv, req, e := s.readRequest(w, r)
-	if e != nil {
-		s.log.Debug("control: bad request", "err", e.Message)
-		writeError(w, e)
-		return
-	}
-	rc := http.NewResponseController(w)
-	rc.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))
-	// A command runs to its end even if the client goes away: a stop
-	// cut short would leave tasks marked unresponsive.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), s.cfg.RequestTimeout)
-	defer cancel()
-	res := s.in.Exec(ctx, argv, Options{JSON: req.Output == "json", Color: req.Color})
-	body, err := encodeResult(res)
-	if err != nil {
-		writeError(w, errorf(CodeInternal, "encoding the result: "+err.Error()))
-		return
-	}
-	status := http.StatusOK
-	if res.Err != nil {
-		status = res.Err.HTTPStatus()
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	w.Write(body)
-}
-
-// handleStream answers with Server-Sent Events: one "data:" event per
-// Event, an "event: error" with an Error if the stream fails.
-func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
-	argv, _, e := s.readRequest(w, r)
-	if e == nil {
-		if err := s.in.check(argv, true); err != nil {
-			e = asError(err)
-		}
-	}
-	if e != nil {
-		writeError(w, e)
-		return
-	}
-	rc := http.NewResponseController(w)
-	rc.SetReadDeadline(time.Time{})
-	rc.SetWriteDeadline(time.Time{})
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-cache")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(http.StatusOK)
-	if err := rc.Flush(); err != nil {
-		return
-	}
-	var buf []byte
-	err := s.in.Stream(r.Context(), argv, func(ev Event) error {
-		b, err := json.Marshal(ev)
-		if err != nil {
-			return err
-		}
-		buf = append(append(append(buf[:0], "data: "...), b...), '\n', '\n')
-		rc.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout))
-		if _, err := w.Write(buf); err != nil {
-			return err
-		}
-		return rc.Flush()
-	})
-	if err != nil && r.Context().Err() == nil {
-		b, _ := json.Marshal(asError(err))
-		fmt.Fprintf(w, "event: error\ndata: %s\n\n", b)
-		rc.Flush()
-	}
-}
-
-func (s *Server) handleVerbs(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		w.Header().Set("Allow", "GET")
-		writeError(w, errorf(CodeMethodNotAllowed, "/v1/verbs takes GET"))
-		return
-	}
-	writeJSON(w, http.StatusOK, Verbs())
-}
-
-// Health is the body of GET /v1/health.
-type Health struct {
-	OK  bool `json:"ok"`
-	PID int  `json:"pid"`
-}
-
-func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, Health{OK: true, PID: os.Getpid()})
 }

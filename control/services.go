@@ -1,7 +1,6 @@
 package control
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/aiotools-go/aiotools/aioservice"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 // BootOrder is the result of boot order: the enabled services that did
@@ -44,6 +44,8 @@ func serviceErr(err error) error {
 		return &Error{Code: CodeBadArgument, Message: strings.ReplaceAll(err.Error(), "\n", "; ")}
 	case errors.Is(err, aioservice.ErrLoadFailed):
 		return &Error{Code: CodeLoadFailed, Message: strings.ReplaceAll(err.Error(), "\n", "; ")}
+	case errors.Is(err, aioservice.ErrConfigWrite):
+		return &Error{Code: CodeIOError, Message: strings.ReplaceAll(err.Error(), "\n", "; ")}
 	case errors.Is(err, aioservice.ErrNoConfigFile):
 		return &Error{Code: CodeNotAvailable, Message: "this program's services have no config file"}
 	}
@@ -93,7 +95,7 @@ func runServicesStatus(ctx context.Context, in *Interp, c *call) (*Result, error
 	if lines == nil {
 		lines = []string{}
 	}
-	text := strings.Join(lines, "\n")
+	text := strings.Join(escAll(lines), "\n")
 	if text != "" {
 		text += "\n"
 	}
@@ -161,36 +163,14 @@ func runServicesDisable(ctx context.Context, in *Interp, c *call) (*Result, erro
 	return in.eachService(c, "disabled", in.c.Services.Disable)
 }
 
-// configEdit is the JSON services config takes: the keys of a config
-// entry that can be edited.
-type configEdit struct {
-	Enabled     *bool                     `json:"enabled"`
-	Args        json.RawMessage           `json:"args"`
-	Schedule    json.RawMessage           `json:"schedule"`
-	Requires    []string                  `json:"requires"`
-	After       []string                  `json:"after"`
-	Restart     *aioservice.RestartConfig `json:"restart"`
-	StopTimeout *aioservice.Duration      `json:"stop_timeout"`
-}
-
+// runServicesConfig edits the service's entry with the JSON argument as
+// a merge patch (RFC 7396): what it does not name stays as it is.
 func runServicesConfig(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	name := serviceName(c.args[0])
 	if strings.Contains(name, "*") {
 		return nil, errorf(CodeBadArgument, "services config: give one service name, not a pattern")
 	}
-	dec := json.NewDecoder(bytes.NewReader([]byte(c.args[1])))
-	dec.DisallowUnknownFields()
-	var e configEdit
-	if err := dec.Decode(&e); err != nil || dec.More() || strings.TrimSpace(c.args[1])[0] != '{' {
-		msg := "want a JSON object with enabled, args, schedule, requires, after, restart or stop_timeout"
-		if err != nil {
-			msg += ": " + err.Error()
-		}
-		return nil, errorf(CodeBadArgument, "services config: "+msg)
-	}
-	err := in.c.Services.Configure(name, aioservice.ConfigChange{Enabled: e.Enabled, Args: e.Args, Schedule: e.Schedule,
-		Requires: e.Requires, After: e.After, Restart: e.Restart, StopTimeout: e.StopTimeout})
-	if err != nil {
+	if err := in.c.Services.PatchConfig(name, []byte(c.args[1])); err != nil {
 		return nil, serviceErr(err)
 	}
 	return namesResult("config written (used at the next load) for", []string{name}, ""), nil
@@ -211,7 +191,7 @@ func runServicesGetConfig(ctx context.Context, in *Interp, c *call) (*Result, er
 			continue
 		}
 		out[n] = raw
-		b.WriteString(aioservice.TaskName(n) + ": " + string(raw) + "\n")
+		b.WriteString(esc(aioservice.TaskName(n)) + ": " + termsafe.Text(string(termsafe.JSON(raw))) + "\n")
 	}
 	return &Result{Data: out, Text: b.String()}, joinErrors(errs)
 }
@@ -226,7 +206,7 @@ func runServicesTraceback(ctx context.Context, in *Interp, c *call) (*Result, er
 			continue // not loaded, or loaded fine
 		}
 		out[n] = tb
-		b.WriteString("● " + aioservice.TaskName(n) + ": " + strings.TrimRight(tb, "\n") + "\n")
+		b.WriteString("● " + esc(aioservice.TaskName(n)) + ": " + escLines(tb) + "\n")
 	}
 	if len(out) == 0 {
 		b.WriteString("no traceback: no matching service failed to load\n")
@@ -265,9 +245,9 @@ func runBootOrder(ctx context.Context, in *Interp, c *call) (*Result, error) {
 		}
 		*set.order = plan.Order
 		res.Levels = append(res.Levels, plan.Levels...)
-		b.WriteString("[ Booting ] " + set.title + ": --> " + strings.Join(plan.Order, " --> ") + "\n")
+		b.WriteString("[ Booting ] " + set.title + ": --> " + strings.Join(escAll(plan.Order), " --> ") + "\n")
 		for i, l := range plan.Levels {
-			b.WriteString("    ┗━► step " + strconv.Itoa(i+1) + ": " + strings.Join(l, ", ") + "\n")
+			b.WriteString("    ┗━► step " + strconv.Itoa(i+1) + ": " + strings.Join(escAll(l), ", ") + "\n")
 		}
 	}
 	if len(res.Core)+len(res.Others) == 0 {

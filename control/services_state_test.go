@@ -127,6 +127,12 @@ func TestServicesListFollowsDisable(t *testing.T) {
 	if !p.info(t, "hello").Enabled {
 		t.Errorf("services list says hello is disabled after services enable")
 	}
+	if r := p.run(t, `services config hello {"enabled": false}`); r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	if p.info(t, "hello").Enabled {
+		t.Errorf("services list says hello is enabled after services config {\"enabled\": false}")
+	}
 }
 
 // Issue 10: unload + load of a schedule service lost its schedule (status

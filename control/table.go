@@ -55,7 +55,7 @@ var verbTable = []Verb{
 		MinArgs: 1, MaxArgs: -1, Names: ServiceNames, Needs: NeedServices, run: runServicesEnable},
 	{Name: "services disable", ArgsUsage: "NAME...", Summary: "disable services in the config file",
 		MinArgs: 1, MaxArgs: -1, Names: ServiceNames, Needs: NeedServices, run: runServicesDisable},
-	{Name: "services config", ArgsUsage: "NAME JSON", Summary: "merge a JSON object into a service's config entry (validated, written atomically)",
+	{Name: "services config", ArgsUsage: "NAME JSON", Summary: "merge a JSON object into a service's config entry (RFC 7396: null deletes; validated, written atomically)",
 		MinArgs: 2, MaxArgs: 2, Names: ServiceNames, RawTail: true, Needs: NeedServices, run: runServicesConfig},
 	{Name: "services get-config", ArgsUsage: "[NAME]", Summary: "a service's config entry (all when no name)",
 		MaxArgs: 1, Names: ServiceNames, Needs: NeedServices, run: runServicesGetConfig},

@@ -8,7 +8,29 @@ import (
 	"strings"
 
 	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
+
+// esc makes one untrusted value (a task or service name, a result, an
+// error) safe for the terminal and keeps it on its line; every text
+// renderer of the interpreter prints such values only through it.
+func esc(s string) string { return termsafe.String(s) }
+
+// escLines escapes multi-line text (a traceback) for the terminal and
+// indents its continuation lines, so that no line of it can pass for a
+// line of the answer.
+func escLines(s string) string {
+	return strings.ReplaceAll(termsafe.Text(strings.TrimRight(s, "\n")), "\n", "\n    ")
+}
+
+// escAll is esc of each string.
+func escAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = esc(s)
+	}
+	return out
+}
 
 // NamesData is the result of start, stop, restart, delete and set args:
 // the tasks acted on.
@@ -167,7 +189,7 @@ func namesResult(verb string, names []string, none string) *Result {
 	if len(names) == 0 {
 		r.Text = none + "\n"
 	} else {
-		r.Text = verb + ": " + strings.Join(names, ", ") + "\n"
+		r.Text = verb + ": " + strings.Join(escAll(names), ", ") + "\n"
 	}
 	return r
 }
@@ -203,7 +225,7 @@ func runResult(ctx context.Context, in *Interp, c *call) (*Result, error) {
 			raw = json.RawMessage("null")
 		}
 		out[i] = ResultData{Name: st.Name, State: st.State, Result: raw, Text: st.ResultText}
-		b.WriteString(st.Name + ": " + st.ResultText + "\n")
+		b.WriteString(esc(st.Name) + ": " + esc(st.ResultText) + "\n")
 	}
 	return &Result{Data: out, Text: b.String()}, oneLine(err)
 }
@@ -218,7 +240,7 @@ func runTraceback(ctx context.Context, in *Interp, c *call) (*Result, error) {
 			continue
 		}
 		out = append(out, TracebackData{Name: st.Name, Error: st.Error, ErrorType: st.ErrorType, Traceback: st.Traceback})
-		b.WriteString("● " + st.Name + ": " + strings.TrimRight(st.Traceback, "\n") + "\n")
+		b.WriteString("● " + esc(st.Name) + ": " + escLines(st.Traceback) + "\n")
 	}
 	if len(out) == 0 {
 		b.WriteString("no traceback: no matching task failed\n")
@@ -330,5 +352,5 @@ func runNames(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	if names == nil {
 		names = []string{}
 	}
-	return &Result{Data: names, Text: strings.Join(names, "\n") + "\n"}, nil
+	return &Result{Data: names, Text: strings.Join(escAll(names), "\n") + "\n"}, nil
 }

@@ -35,7 +35,7 @@ func encodeResult(r *Result) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := json.Marshal(Response{Verb: r.Verb, OK: r.Err == nil, Exit: r.Exit, Text: r.Text, Error: r.Err})
+	b, err := marshalSafe(Response{Verb: r.Verb, OK: r.Err == nil, Exit: r.Exit, Text: r.Text, Error: r.Err})
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 toolchain=go1.23.12
-core=(clock aiolog aioctl aioschedule)
+core=(clock internal/termsafe aiolog aioctl aioschedule)
 present=()
 for p in "${core[@]}"; do [ -d "$p" ] && present+=("$p"); done
 

@@ -32,6 +32,7 @@ import (
 
 	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/control/client"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 func main() {
@@ -41,6 +42,8 @@ func main() {
 // app holds the global flags and the streams of one run.
 type app struct {
 	socket, addr, token string
+	cacert              string // trust this certificate and use TLS
+	useTLS              bool
 	output              string
 	noColor             bool
 	history             string
@@ -59,7 +62,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	if err := root.Execute(); err != nil {
-		fmt.Fprintln(stderr, "aioctl:", err)
+		fmt.Fprintln(stderr, "aioctl:", termsafe.Text(err.Error()))
 		if a.exit == 0 {
 			a.exit = control.ExitFailure
 		}
@@ -78,6 +81,9 @@ func (a *app) rootCommand() *cobra.Command {
 
 Without --socket or --addr it uses $AIOCTL_SOCKET, or the one socket found in
 ` + strings.Join(control.SocketDirs(), ", ") + `.
+With --addr and no --token or $AIOCTL_TOKEN it reads the token from the
+program's token file (NAME.token beside its socket, in those directories).
+Beyond loopback the program speaks TLS: give --cacert (or --tls).
 status and is-active exit as systemctl does: 0 active, 3 not active, 4 no such task.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -85,7 +91,9 @@ status and is-active exit as systemctl does: 0 active, 3 not active, 4 no such t
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.socket, "socket", os.Getenv("AIOCTL_SOCKET"), "the program's control socket (env AIOCTL_SOCKET)")
 	pf.StringVar(&a.addr, "addr", os.Getenv("AIOCTL_ADDR"), "the program's TCP control address HOST:PORT (env AIOCTL_ADDR)")
-	pf.StringVar(&a.token, "token", "", "the TCP token (env AIOCTL_TOKEN; prefer the environment: flags show in ps)")
+	pf.StringVar(&a.token, "token", "", "the TCP token (env AIOCTL_TOKEN; prefer the environment: flags show in ps); default: the program's token file")
+	pf.StringVar(&a.cacert, "cacert", os.Getenv("AIOCTL_CACERT"), "TCP over TLS, trusting this PEM certificate (the program's self-signed one, or its CA) (env AIOCTL_CACERT)")
+	pf.BoolVar(&a.useTLS, "tls", false, "TCP over TLS, trusting the system's certificate authorities")
 	pf.StringVarP(&a.output, "output", "o", "text", "output format: text or json")
 	pf.BoolVar(&a.noColor, "no-color", os.Getenv("NO_COLOR") != "", "no colours even on a terminal (env NO_COLOR)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
@@ -216,6 +224,18 @@ func (a *app) client() (*client.Client, error) {
 	if a.socket != "" && a.addr != "" {
 		return nil, errors.New("give --socket or --addr, not both")
 	}
+	if opt.Addr != "" {
+		if opt.Token == "" {
+			opt.Token = findToken(opt.Addr)
+		}
+		if a.useTLS || a.cacert != "" {
+			tc, err := tlsConfig(a.cacert)
+			if err != nil {
+				return nil, err
+			}
+			opt.TLS = tc
+		}
+	}
 	if opt.Socket == "" && opt.Addr == "" {
 		p, err := findSocket()
 		if err != nil {
@@ -286,7 +306,7 @@ func (a *app) exec(argv []string) error {
 	a.print(resp)
 	a.exit = resp.Exit
 	if resp.Error != nil {
-		fmt.Fprintf(a.stderr, "aioctl: %s (%s)\n", resp.Error.Message, resp.Error.Code)
+		fmt.Fprintf(a.stderr, "aioctl: %s (%s)\n", termsafe.String(resp.Error.Message), termsafe.String(string(resp.Error.Code)))
 		if a.exit == 0 {
 			a.exit = control.ExitFailure
 		}
@@ -294,25 +314,33 @@ func (a *app) exec(argv []string) error {
 	return nil
 }
 
+// print prints an answer. Nothing from the server reaches the terminal
+// raw, whatever the server sends: text is escaped as the server escapes it
+// (newlines, tabs and, on a terminal, colour sequences stay), JSON has
+// DEL, C1 and bidi controls as \uNNNN.
 func (a *app) print(resp *control.Response) {
 	if a.output == "json" {
 		if len(resp.Data) == 0 {
 			if resp.Error != nil {
 				b, _ := json.MarshalIndent(resp, "", "  ")
-				fmt.Fprintln(a.stdout, string(b))
+				fmt.Fprintln(a.stdout, string(termsafe.JSON(b)))
 			}
 			return
 		}
 		var v any
 		if json.Unmarshal(resp.Data, &v) == nil {
 			b, _ := json.MarshalIndent(v, "", "  ")
-			fmt.Fprintln(a.stdout, string(b))
+			fmt.Fprintln(a.stdout, string(termsafe.JSON(b)))
 			return
 		}
-		fmt.Fprintln(a.stdout, string(resp.Data))
+		fmt.Fprintln(a.stdout, termsafe.Text(string(resp.Data)))
 		return
 	}
-	io.WriteString(a.stdout, resp.Text)
+	if a.color() {
+		io.WriteString(a.stdout, termsafe.ColorText(resp.Text))
+		return
+	}
+	io.WriteString(a.stdout, termsafe.Text(resp.Text))
 }
 
 // stream runs follow / log -f until Ctrl-C.
@@ -323,12 +351,16 @@ func (a *app) stream(argv []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	enc := json.NewEncoder(a.stdout)
 	return cl.Stream(ctx, argv, func(e control.Event) error {
 		if a.output == "json" {
-			return enc.Encode(e)
+			b, err := json.Marshal(e)
+			if err != nil {
+				return err
+			}
+			_, err = a.stdout.Write(append(termsafe.JSON(b), '\n'))
+			return err
 		}
-		_, err := io.WriteString(a.stdout, e.Text+"\n")
+		_, err := io.WriteString(a.stdout, termsafe.String(e.Text)+"\n")
 		return err
 	})
 }

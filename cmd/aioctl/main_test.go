@@ -4,13 +4,23 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"io"
 	"log/slog"
+	"math/big"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -318,5 +328,103 @@ func TestFindSocketOnlyInPrivateDirs(t *testing.T) {
 	}
 	if st, _ := p.g.Get("blink"); st.State() != aioctl.Running {
 		t.Errorf("blink stopped through a socket in a directory others can enter")
+	}
+}
+
+// TestAioctlAddrReadsTokenFile: a program on loopback TCP without a given
+// token keeps a generated one beside its socket; aioctl --addr finds it
+// there (the one whose address matches), so the same user needs no flag.
+func TestAioctlAddrReadsTokenFile(t *testing.T) {
+	bin := buildAioctl(t)
+	run := filepath.Join(t.TempDir(), "xdg")
+	if err := os.Mkdir(run, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(run, "aiotools")
+	other := startProgram(t, control.Config{Socket: filepath.Join(dir, "other.sock"), Addr: "127.0.0.1:0"})
+	p := startProgram(t, control.Config{Socket: filepath.Join(dir, "prog.sock"), Addr: "127.0.0.1:0"})
+	env := []string{"XDG_RUNTIME_DIR=" + run, "TMPDIR=" + t.TempDir(), "AIOCTL_SOCKET=", "AIOCTL_ADDR=", "AIOCTL_TOKEN="}
+	for _, srv := range []*control.Server{p.srv, other.srv} {
+		_, port, _ := net.SplitHostPort(srv.Addr().String())
+		for _, addr := range []string{srv.Addr().String(), "localhost:" + port} {
+			if o := runBin(t, bin, env, "--addr", addr, "is-active", "blink"); o.exit != 0 || o.stdout != "active\n" {
+				t.Errorf("--addr %s without a token: exit %d %q %q", addr, o.exit, o.stdout, o.stderr)
+			}
+		}
+	}
+	// A wrong --token is not replaced by the file's.
+	if o := runBin(t, bin, env, "--addr", p.srv.Addr().String(), "--token", "wrong-token-0123456789", "is-active", "blink"); o.exit != 1 || !strings.Contains(o.stderr, "unauthorized") {
+		t.Errorf("wrong --token: exit %d %q", o.exit, o.stderr)
+	}
+}
+
+// TestAioctlTLS: --cacert makes aioctl speak TLS and trust that
+// certificate (the documented self-signed pair).
+func TestAioctlTLS(t *testing.T) {
+	bin := buildAioctl(t)
+	certFile, cert := writeSelfSigned(t)
+	const token = "s3cret-token-0123456789"
+	p := startProgram(t, control.Config{Addr: "127.0.0.1:0", Token: token, TLS: &tls.Config{Certificates: []tls.Certificate{cert}}})
+	env := []string{"AIOCTL_TOKEN=" + token, "AIOCTL_CACERT="}
+	addr := p.srv.Addr().String()
+	if o := runBin(t, bin, env, "--addr", addr, "--cacert", certFile, "is-active", "blink"); o.exit != 0 || o.stdout != "active\n" {
+		t.Errorf("--cacert: exit %d %q %q", o.exit, o.stdout, o.stderr)
+	}
+	if o := runBin(t, bin, append(env, "AIOCTL_CACERT="+certFile), "--addr", addr, "is-active", "blink"); o.exit != 0 {
+		t.Errorf("AIOCTL_CACERT: exit %d %q %q", o.exit, o.stdout, o.stderr)
+	}
+	if o := runBin(t, bin, env, "--addr", addr, "--tls", "is-active", "blink"); o.exit != 1 || !strings.Contains(o.stderr, "certificate") {
+		t.Errorf("--tls without trusting the certificate: exit %d %q %q", o.exit, o.stdout, o.stderr)
+	}
+}
+
+// writeSelfSigned writes a certificate for 127.0.0.1 as PEM and returns
+// its file and the pair.
+func writeSelfSigned(t *testing.T) (string, tls.Certificate) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "aiotools test"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(t.TempDir(), "cert.pem")
+	if err := os.WriteFile(f, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return f, tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
+// TestFindSocketInFallbackDir: when another user made $TMPDIR/aiotools-UID
+// first, a program puts its socket in $HOME/.local/state/aiotools/run,
+// and aioctl finds it there without flags (and never uses the other's).
+func TestFindSocketInFallbackDir(t *testing.T) {
+	bin := buildAioctl(t)
+	tmp, home := t.TempDir(), t.TempDir()
+	taken := filepath.Join(tmp, "aiotools-"+strconv.Itoa(os.Getuid()))
+	if err := os.Mkdir(taken, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(taken, os.Getuid()+4242, os.Getgid()+4242); err != nil {
+		t.Skip("cannot make a directory of another user:", err)
+	}
+	p := startProgram(t, control.Config{Socket: filepath.Join(home, ".local", "state", "aiotools", "run", "prog.sock")})
+	env := []string{"XDG_RUNTIME_DIR=", "XDG_STATE_HOME=", "TMPDIR=" + tmp, "HOME=" + home, "AIOCTL_SOCKET=", "AIOCTL_ADDR="}
+	if o := runBin(t, bin, env, "is-active", "blink"); o.exit != 0 || o.stdout != "active\n" {
+		t.Fatalf("socket in the fallback directory: exit %d %q %q", o.exit, o.stdout, o.stderr)
+	}
+	if st, _ := p.g.Get("blink"); st.State() != aioctl.Running {
+		t.Errorf("blink not running")
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aiotools-go/aiotools/control"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 func (a *app) shellCommand() *cobra.Command {
@@ -223,7 +224,7 @@ func (a *app) shell() error {
 func (a *app) shellLine(ctx context.Context, line string) {
 	argv, err := control.ParseLine(line)
 	if err != nil {
-		fmt.Fprintln(a.stderr, "error:", err)
+		fmt.Fprintln(a.stderr, "error:", termsafe.String(err.Error()))
 		return
 	}
 	sctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
@@ -232,16 +233,16 @@ func (a *app) shellLine(ctx context.Context, line string) {
 	if resp != nil && resp.Error != nil && resp.Error.Code == control.CodeStreamOnly {
 		fmt.Fprintln(a.stdout, "(following: Ctrl-C stops)")
 		if err := a.stream(argv); err != nil {
-			fmt.Fprintln(a.stderr, "error:", err)
+			fmt.Fprintln(a.stderr, "error:", termsafe.String(err.Error()))
 		}
 		return
 	}
 	if resp == nil {
-		fmt.Fprintln(a.stderr, "error:", err)
+		fmt.Fprintln(a.stderr, "error:", termsafe.String(err.Error()))
 		return
 	}
 	a.print(resp)
 	if resp.Error != nil {
-		fmt.Fprintf(a.stderr, "error (%s): %s\n", resp.Error.Code, resp.Error.Message)
+		fmt.Fprintf(a.stderr, "error (%s): %s\n", termsafe.String(string(resp.Error.Code)), termsafe.String(resp.Error.Message))
 	}
 }

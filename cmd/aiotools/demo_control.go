@@ -3,13 +3,13 @@ package main
 import (
 	"context"
 	"log/slog"
-	"os"
 
 	"github.com/aiotools-go/aiotools/control"
 )
 
-// demoControlSocket is the socket path flag's value ("" = the default).
-var demoControlSocket = os.Getenv("AIOTOOLS_SOCKET")
+// demoControlSocket, when set, is the socket path for a demoConfig
+// without one (tests set it).
+var demoControlSocket string
 
 func init() {
 	registerDemo(40, "control", func(ctx context.Context, d *demo) error {
@@ -20,8 +20,7 @@ func init() {
 		}
 		srv, err := control.NewServer(control.Config{
 			Components: c,
-			Socket:     demoControlSocket,
-			Name:       "aiotools-demo",
+			Lock:       d.lock, // taken before the demo started anything
 			Logger:     logger,
 		})
 		if err != nil {

@@ -7,6 +7,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -23,17 +24,19 @@ import (
 	"github.com/aiotools-go/aiotools/aiolog"
 	"github.com/aiotools-go/aiotools/aioschedule"
 	"github.com/aiotools-go/aiotools/aioservice"
+	"github.com/aiotools-go/aiotools/control"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "aiotools:", err)
+		fmt.Fprintln(os.Stderr, "aiotools:", termsafe.Text(err.Error()))
 		os.Exit(1)
 	}
 }
 
 func usage(w io.Writer) {
-	fmt.Fprint(w, `usage: aiotools demo [-every 5s] [-for 0] [-debug] [-follow [GREP]]
+	fmt.Fprint(w, `usage: aiotools demo [-every 5s] [-for 0] [-debug] [-follow [GREP]] [-socket PATH] [-name aiotools-demo]
        aiotools run [-c services.config] [-socket PATH] [-name aiotools] [-log-budget BYTES]
 
   demo   run the example tasks and print their status every few seconds
@@ -42,6 +45,10 @@ func usage(w io.Writer) {
   run    run the services a config file declares (exec services, schedules,
          the watcher) with a RAM log echoed to stdout and a control socket,
          until SIGINT or SIGTERM
+
+  Both open a control socket for aioctl: -socket PATH (default $AIOTOOLS_SOCKET,
+  else NAME.sock in $XDG_RUNTIME_DIR/aiotools or a private directory of yours);
+  two programs cannot share one: give the second another -socket or -name.
 `)
 }
 
@@ -58,6 +65,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		limit := fs.Duration("for", 0, "stop after this long (0: run until Ctrl-C)")
 		debug := fs.Bool("debug", false, "print status in debug mode")
 		follow := fs.Bool("follow", false, "instead of status, follow the log (tail -F), filtered by an optional grep pattern argument")
+		socket := fs.String("socket", os.Getenv("AIOTOOLS_SOCKET"), "control socket path (env AIOTOOLS_SOCKET; default: NAME.sock under $XDG_RUNTIME_DIR or a private directory)")
+		name := fs.String("name", "aiotools-demo", "program name, used in the default socket path")
 		if err := fs.Parse(args[1:]); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil // -h: the usage is printed, which is not a failure
@@ -71,7 +80,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			ctx, cancel = context.WithTimeout(ctx, *limit)
 			defer cancel()
 		}
-		cfg := demoConfig{Every: *every, Debug: *debug, Out: stdout, Color: isTerminal(stdout)}
+		cfg := demoConfig{Every: *every, Debug: *debug, Out: stdout, Color: isTerminal(stdout), Socket: *socket, Name: *name}
 		if *follow {
 			cfg.Follow, cfg.Grep = true, fs.Arg(0)
 		}
@@ -80,7 +89,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fs := flag.NewFlagSet("run", flag.ContinueOnError)
 		fs.SetOutput(stderr)
 		config := fs.String("c", "services.config", "the services config file to run")
-		socket := fs.String("socket", "", "control socket path (default: under $XDG_RUNTIME_DIR or $TMPDIR)")
+		socket := fs.String("socket", os.Getenv("AIOTOOLS_SOCKET"), "control socket path (env AIOTOOLS_SOCKET; default: NAME.sock under $XDG_RUNTIME_DIR or a private directory)")
 		name := fs.String("name", "aiotools", "program name, used in the default socket path")
 		budget := fs.Int("log-budget", 256<<10, "bytes of RAM log")
 		if err := fs.Parse(args[1:]); err != nil {
@@ -107,6 +116,8 @@ type demoConfig struct {
 	Color  bool
 	Follow bool   // follow the log instead of printing status
 	Grep   string // the follow filter
+	Socket string // control socket path ("" = the default for Name)
+	Name   string // program name in the default socket path ("" = aiotools-demo)
 	Out    io.Writer
 }
 
@@ -121,6 +132,8 @@ type demo struct {
 	// sched and services are set by their parts; the control socket serves them.
 	sched    *aioschedule.Scheduler
 	services *aioservice.Manager
+	// lock is the control socket, taken before anything starts.
+	lock *control.SocketLock
 	// help collects the lines the banner prints ("try: …").
 	help []string
 	// cleanup runs in reverse order when the demo ends.
@@ -141,7 +154,15 @@ func registerDemo(order int, name string, setup func(ctx context.Context, d *dem
 }
 
 func runDemo(ctx context.Context, cfg demoConfig) error {
+	// The control socket first: a second demo on the same socket fails
+	// here, before it starts any task.
+	lock, err := control.LockSocket(cmp.Or(cfg.Socket, demoControlSocket), cmp.Or(cfg.Name, "aiotools-demo"))
+	if err != nil {
+		return socketError(err)
+	}
+	defer lock.Release() // a no-op once the server has it
 	d := &demo{
+		lock:   lock,
 		cfg:    cfg,
 		group:  aioctl.NewGroup(aioctl.WithGroupName("demo")),
 		logger: slog.New(slog.NewTextHandler(cfg.Out, nil)),
@@ -155,11 +176,11 @@ func runDemo(ctx context.Context, cfg demoConfig) error {
 		defer cancel()
 		for i := len(d.cleanup) - 1; i >= 0; i-- {
 			if err := d.cleanup[i](stopCtx); err != nil {
-				fmt.Fprintln(cfg.Out, "cleanup:", err)
+				fmt.Fprintln(cfg.Out, "cleanup:", termsafe.Text(err.Error()))
 			}
 		}
 		if err := d.group.Close(stopCtx); err != nil {
-			fmt.Fprintln(cfg.Out, "stop:", err)
+			fmt.Fprintln(cfg.Out, "stop:", termsafe.Text(err.Error()))
 		}
 		fmt.Fprintln(cfg.Out, "all tasks stopped")
 	}()
@@ -185,7 +206,7 @@ func runDemo(ctx context.Context, cfg demoConfig) error {
 	for {
 		fmt.Fprintln(cfg.Out)
 		if err := d.group.WriteStatus(cfg.Out, cfg.Color); err != nil {
-			fmt.Fprintln(cfg.Out, "status:", err)
+			fmt.Fprintln(cfg.Out, "status:", termsafe.Text(err.Error()))
 		}
 		select {
 		case <-ctx.Done():
@@ -194,6 +215,15 @@ func runDemo(ctx context.Context, cfg demoConfig) error {
 		case <-tick.C:
 		}
 	}
+}
+
+// socketError adds to an error about a taken control socket how to
+// choose another.
+func socketError(err error) error {
+	if errors.Is(err, control.ErrSocketTaken) {
+		return fmt.Errorf("%w\n  another program uses it: give this one another with -socket PATH or -name NAME (or $AIOTOOLS_SOCKET=PATH)", err)
+	}
+	return err
 }
 
 func isTerminal(w io.Writer) bool {

@@ -13,6 +13,7 @@ import (
 	"github.com/aiotools-go/aiotools/aioschedule"
 	"github.com/aiotools-go/aiotools/aioservice"
 	"github.com/aiotools-go/aiotools/control"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 // runConfig is what `aiotools run` takes from its command line.
@@ -29,6 +30,13 @@ type runConfig struct {
 // ctx ends; then it stops them in reverse dependency order. It is the
 // runner for services "installed" without Go code: see examples/run.
 func runServices(ctx context.Context, cfg runConfig) error {
+	// The control socket first: a second run on the same socket fails
+	// here, before it starts any command.
+	lock, err := control.LockSocket(cfg.Socket, cfg.Name)
+	if err != nil {
+		return socketError(err)
+	}
+	defer lock.Release() // a no-op once the server has it
 	ring := aiolog.New(cfg.LogBudget, aiolog.WithCopy(slog.LevelInfo, cfg.Out))
 	logger := slog.New(ring.Handler(nil))
 	g := aioctl.NewGroup(aioctl.WithGroupName(cfg.Name), aioctl.WithLogger(logger), aioctl.WithLog(ring))
@@ -44,11 +52,11 @@ func runServices(ctx context.Context, cfg runConfig) error {
 		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if err := m.Close(stopCtx); err != nil {
-			fmt.Fprintln(cfg.Out, "stop services:", err)
+			fmt.Fprintln(cfg.Out, "stop services:", termsafe.Text(err.Error()))
 		}
 		sched.Close()
 		if err := g.Close(stopCtx); err != nil {
-			fmt.Fprintln(cfg.Out, "stop tasks:", err)
+			fmt.Fprintln(cfg.Out, "stop tasks:", termsafe.Text(err.Error()))
 		}
 	}
 	if err := m.Up(ctx); err != nil {
@@ -57,12 +65,11 @@ func runServices(ctx context.Context, cfg runConfig) error {
 			stop()
 			return err
 		}
-		fmt.Fprintln(cfg.Out, "boot:", err) // a service failed; the others run
+		fmt.Fprintln(cfg.Out, "boot:", termsafe.Text(err.Error())) // a service failed; the others run
 	}
 	srv, err := control.NewServer(control.Config{
 		Components: control.Components{Group: g, Log: ring, Scheduler: sched, Services: m},
-		Socket:     cfg.Socket,
-		Name:       cfg.Name,
+		Lock:       lock,
 		Logger:     logger,
 	})
 	if err != nil {

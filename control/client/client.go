@@ -1,6 +1,6 @@
 // Package client is the Go client of the aiotools control API: it runs
 // the control interpreter's verbs in another program through its unix
-// socket (or TCP with a token).
+// socket (or TCP with a token, and TLS beyond loopback).
 //
 //	c, err := client.New(client.Options{Socket: "/run/user/1000/aiotools/demo.sock"})
 //	resp, err := c.Exec(ctx, []string{"status", "hello*"}, control.Options{})
@@ -11,6 +11,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,6 +33,10 @@ type Options struct {
 	Addr string
 	// Token is sent as a bearer token (TCP).
 	Token string
+	// TLS, when set, makes a TCP client speak HTTPS with this
+	// configuration (RootCAs holding the server's self-signed certificate,
+	// for one); the server must have Config.TLS.
+	TLS *tls.Config
 	// Timeout bounds one-shot calls (streams are bounded by their ctx
 	// only); 0 means 70 s.
 	Timeout time.Duration
@@ -68,6 +73,10 @@ func New(opt Options) (*Client, error) {
 			return nil, fmt.Errorf("client: address %q: want HOST:PORT", opt.Addr)
 		}
 		base = "http://" + opt.Addr
+		if opt.TLS != nil {
+			tr.TLSClientConfig = opt.TLS.Clone()
+			base = "https://" + opt.Addr
+		}
 	default:
 		return nil, errors.New("client: give a socket path or a TCP address")
 	}
@@ -222,36 +231,59 @@ func (c *Client) Stream(ctx context.Context, argv []string, fn func(control.Even
 		}
 		return err
 	}
-	sc := bufio.NewScanner(res.Body)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	err = readEvents(res.Body, fn)
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// MaxEventBytes bounds one line of an event stream.
+const MaxEventBytes = 1 << 20
+
+// readEvents decodes the server's event stream (Server-Sent Events) from
+// r, calling fn for each "data:" line of an ordinary event. An "event:
+// error" ends the stream with the *control.Error it carries; a line that
+// does not decode ends it with an error naming the line. Other fields
+// (id:, retry:, comments) are skipped, as SSE says. It returns nil at the
+// end of r.
+func readEvents(r io.Reader, fn func(control.Event) error) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), MaxEventBytes)
 	event := ""
-	for sc.Scan() {
+	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
-		switch {
-		case line == "":
-			event = ""
-		case strings.HasPrefix(line, "event: "):
-			event = line[len("event: "):]
-		case strings.HasPrefix(line, "data: "):
-			data := []byte(line[len("data: "):])
+		if line == "" {
+			event = "" // a blank line ends an event
+			continue
+		}
+		if line[0] == ':' {
+			continue // a comment
+		}
+		field, value, _ := strings.Cut(line, ":")
+		value = strings.TrimPrefix(value, " ")
+		switch field {
+		case "event":
+			event = value
+		case "data":
 			if event == "error" {
 				var e control.Error
-				if err := json.Unmarshal(data, &e); err != nil {
-					return fmt.Errorf("client: bad error event: %w", err)
+				if err := json.Unmarshal([]byte(value), &e); err != nil || e.Code == "" {
+					return fmt.Errorf("client: event stream line %d: bad error event %.80q", n, value)
 				}
 				return &e
 			}
 			var ev control.Event
-			if err := json.Unmarshal(data, &ev); err != nil {
-				return fmt.Errorf("client: bad event: %w", err)
+			if err := json.Unmarshal([]byte(value), &ev); err != nil {
+				return fmt.Errorf("client: event stream line %d: bad event: %w", n, err)
 			}
 			if err := fn(ev); err != nil {
 				return err
 			}
 		}
 	}
-	if ctx.Err() != nil {
-		return nil
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("client: event stream: %w", err)
 	}
-	return sc.Err()
+	return nil
 }

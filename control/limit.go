@@ -1,0 +1,213 @@
+package control
+
+import (
+	"bytes"
+	"crypto/tls"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/aiotools-go/aiotools/internal/termsafe"
+)
+
+// The state of a connection, as the limit counts it.
+type placeState uint8
+
+const (
+	placeNew    placeState = iota // accepted, no whole request head yet (unauthenticated)
+	placeActive                   // serving a request (or a stream)
+	placeIdle                     // between requests (keep-alive)
+)
+
+// limitListener gives out the places of a listener (max) so that no kind
+// of client can starve the others. While places are free, every
+// connection gets one. When they are all taken, a new connection takes
+// the place of:
+//   - the oldest connection that has not yet sent a whole request head
+//     (on TCP anyone can open one without the token), when those hold
+//     their share (newMax, a quarter) or more;
+//   - else the oldest idle keep-alive connection;
+//   - else the oldest connection without a whole head;
+//
+// and only when every place serves a request is it refused (503
+// too_many_connections). A connection without a whole head is also cut
+// after the server's ReadHeaderTimeout (a second by default). The one
+// given up is closed; a client that was just sending a request on it sees
+// the connection closed, as with the idle timeout.
+//
+// http.Server tells it the states through its ConnState hook (track).
+type limitListener struct {
+	net.Listener
+	max    int
+	newMax int
+	check  func(net.Conn) error
+	log    *slog.Logger
+
+	mu    sync.Mutex
+	conns map[*countedConn]struct{}
+	tick  uint64 // orders state changes: the oldest has the smallest
+}
+
+func newLimitListener(l net.Listener, places int, check func(net.Conn) error, log *slog.Logger) *limitListener {
+	return &limitListener{Listener: l, max: places, newMax: max(1, places/4), check: check, log: log,
+		conns: make(map[*countedConn]struct{})}
+}
+
+func (l *limitListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		if l.check != nil {
+			if err := l.check(c); err != nil {
+				l.log.Warn("control: refused a connection", "err", err)
+				refuse(c, "401 Unauthorized", `{"ok":false,"exit":1,"error":{"code":"unauthorized","message":"`+jsonEscape(err.Error())+`"}}`)
+				continue
+			}
+		}
+		cc := &countedConn{Conn: c, l: l}
+		victim, ok := l.admit(cc)
+		if victim != nil {
+			victim.Conn.Close() // its server goroutine sees it closed and ends
+		}
+		if !ok {
+			l.log.Warn("control: too many connections, refused one", "max", l.max)
+			refuse(c, "503 Service Unavailable", `{"ok":false,"exit":1,"error":{"code":"too_many_connections","message":"too many connections"}}`)
+			continue
+		}
+		return cc, nil
+	}
+}
+
+// admit gives c a place, taking it from the oldest unauthenticated
+// connection when they hold their whole share, else from the oldest idle
+// one when every place is taken; it returns the connection to close, and
+// false when no place can be had.
+func (l *limitListener) admit(c *countedConn) (victim *countedConn, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var oldestNew, oldestIdle *countedConn
+	nNew := 0
+	for o := range l.conns {
+		switch o.state {
+		case placeNew:
+			nNew++
+			if oldestNew == nil || o.since < oldestNew.since {
+				oldestNew = o
+			}
+		case placeIdle:
+			if oldestIdle == nil || o.since < oldestIdle.since {
+				oldestIdle = o
+			}
+		}
+	}
+	if len(l.conns) >= l.max {
+		switch {
+		case nNew >= l.newMax:
+			victim = oldestNew
+		case oldestIdle != nil:
+			victim = oldestIdle
+		case oldestNew != nil:
+			victim = oldestNew
+		default:
+			return nil, false // every place serves a request
+		}
+	}
+	if victim != nil {
+		delete(l.conns, victim)
+	}
+	l.tick++
+	c.state, c.since = placeNew, l.tick
+	l.conns[c] = struct{}{}
+	return victim, true
+}
+
+// track is the http.Server's ConnState hook.
+func (l *limitListener) track(c net.Conn, st http.ConnState) {
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	cc, ok := c.(*countedConn)
+	if !ok {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, ok := l.conns[cc]; !ok {
+		return // closed, or given up
+	}
+	switch st {
+	case http.StateNew:
+		return
+	case http.StateActive:
+		cc.state = placeActive
+	case http.StateIdle:
+		cc.state = placeIdle
+	default: // closed, hijacked
+		delete(l.conns, cc)
+		return
+	}
+	l.tick++
+	cc.since = l.tick
+}
+
+// countedConn is a connection holding a place; state and since are
+// guarded by l.mu.
+type countedConn struct {
+	net.Conn
+	l     *limitListener
+	state placeState
+	since uint64
+}
+
+func (c *countedConn) Close() error {
+	c.l.mu.Lock()
+	delete(c.l.conns, c)
+	c.l.mu.Unlock()
+	return c.Conn.Close()
+}
+
+// refusing bounds the goroutines that answer refused connections.
+var refusing = make(chan struct{}, 16)
+
+// refuse answers a connection it will not serve and closes it. It reads
+// the request's head first (for at most a second), so that the client sees
+// the answer rather than a reset; when many are being refused already it
+// just closes.
+func refuse(c net.Conn, status, body string) {
+	select {
+	case refusing <- struct{}{}:
+	default:
+		c.Close()
+		return
+	}
+	go func() {
+		defer func() { <-refusing }()
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(time.Second))
+		buf := make([]byte, 4096)
+		var head []byte
+		for len(head) < 16<<10 && !bytes.Contains(head, []byte("\r\n\r\n")) {
+			n, err := c.Read(buf)
+			head = append(head, buf[:n]...)
+			if err != nil {
+				break
+			}
+		}
+		fmt.Fprintf(c, "HTTP/1.1 %s\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s", status, len(body), body)
+	}()
+}
+
+// jsonEscape returns s as the inside of a JSON string. strconv.Quote would
+// write \xNN for control bytes, which is not JSON; the termsafe pass keeps
+// DEL, C1 and bidi controls out as everywhere else.
+func jsonEscape(s string) string {
+	b, _ := json.Marshal(s) // a string always marshals
+	b = termsafe.AppendJSON(nil, b)
+	return string(b[1 : len(b)-1])
+}
