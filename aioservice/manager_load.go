@@ -76,12 +76,21 @@ func (m *Manager) loadLocked(ctx context.Context, name string, useConfig bool) e
 		m.order = append(m.order, name)
 	}
 	m.entries[name] = e
+	if e.task != nil {
+		// A delete of the new task before the entry was stored had no
+		// entry to forget (onDelete): forget it now. One after is onDelete's.
+		if t, ok := m.g.Get(e.task.Name()); !ok || t != e.task {
+			m.forgetLocked(name)
+			m.mu.Unlock()
+			return &ServiceError{Service: name, Err: errDeletedWhileLoading}
+		}
+	}
 	m.mu.Unlock()
 	if err != nil {
 		return &ServiceError{Service: name, Err: &loadError{err}}
 	}
 	if err := m.armLoaded(ctx, e); err != nil {
-		return &ServiceError{Service: name, Err: errors.New("loaded, but " + err.Error())}
+		return &ServiceError{Service: name, Err: err}
 	}
 	return nil
 }

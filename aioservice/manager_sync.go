@@ -3,6 +3,7 @@ package aioservice
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/aiotools-go/aiotools/aioctl"
@@ -102,11 +103,22 @@ func (m *Manager) armLoaded(ctx context.Context, e *entry) error {
 		}
 	}
 	o := m.startOne(ctx, e, 0)
+	if t, ok := m.g.Get(TaskName(e.name)); !ok || t != e.task {
+		// Deleted meanwhile (onDelete forgot the service): a schedule the
+		// scheduler took before the delete was done must not outlive it.
+		// The caller holds opMu, so no new task of that name exists.
+		if o.ok && m.sched != nil {
+			_ = m.sched.Unschedule(TaskName(e.name))
+		}
+		return errDeletedWhileLoading
+	}
 	for _, l := range o.lines {
 		m.printf("%s", l)
 	}
 	if !o.ok {
-		return errors.New(o.reason)
+		return errors.New("loaded, but " + o.reason)
 	}
 	return nil
 }
+
+var errDeletedWhileLoading = fmt.Errorf("%w: its task was deleted while it loaded", ErrNotLoaded)

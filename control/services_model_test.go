@@ -246,3 +246,50 @@ func readEnabled(t *testing.T, path string) map[string]bool {
 	}
 	return out
 }
+
+// TestServicesVerbsConcurrent runs the service verbs from several
+// goroutines at once; whatever order they ran in, no verb answers
+// internal, and once they are over the table, the group and the
+// schedules agree.
+func TestServicesVerbsConcurrent(t *testing.T) {
+	names := []string{"hello", "world"}
+	p := newSvcProgram(t, svcRegistry(), `{"hello": {"enabled": true}}`)
+	verbs := []string{"services load %s", "services unload %s", "delete %s.service", "start %s.service",
+		"stop %s.service", "services list", "services enable %s", "services disable %s"}
+	errs := make(chan string, 4)
+	for w := range 4 {
+		go func() {
+			rng := rand.New(rand.NewPCG(uint64(w), 7))
+			var bad string
+			for range 30 {
+				line := verbs[rng.IntN(len(verbs))]
+				if strings.Contains(line, "%s") {
+					line = fmt.Sprintf(line, names[rng.IntN(len(names))])
+				}
+				if r := p.run(t, line); r.Err != nil && r.Err.Code == control.CodeInternal && bad == "" {
+					bad = line + " answered internal: " + r.Err.Message
+				}
+			}
+			errs <- bad
+		}()
+	}
+	for range 4 {
+		if bad := <-errs; bad != "" {
+			t.Error(bad)
+		}
+	}
+	list := map[string]aioservice.Info{}
+	for _, in := range p.run(t, "services list").Data.([]aioservice.Info) {
+		list[in.Name] = in
+	}
+	for _, n := range names {
+		tn := aioservice.TaskName(n)
+		loaded := list[n].Load == aioservice.Loaded
+		if _, inGroup := p.g.Get(tn); inGroup != loaded {
+			t.Errorf("%s: loaded %v, task in the group %v", n, loaded, inGroup)
+		}
+		if n == "world" && scheduled(p, tn) != loaded {
+			t.Errorf("%s: loaded %v, scheduled %v", n, loaded, scheduled(p, tn))
+		}
+	}
+}
