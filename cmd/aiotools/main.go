@@ -26,6 +26,13 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && (os.Args[1] == "run" || os.Args[1] == "demo") {
+		// The exec services' processes end with this one, however it ends
+		// (kill -9 included), setsid'd grandchildren too.
+		if err := aioservice.Subreaper(); err != nil {
+			fmt.Fprintln(os.Stderr, "aiotools: warning: exec services may outlive aiotools:", err)
+		}
+	}
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "aiotools:", err)
 		os.Exit(1)
