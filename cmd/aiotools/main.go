@@ -7,6 +7,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -26,6 +27,11 @@ import (
 )
 
 func main() {
+	// A write to a stdout whose reader is gone (`aiotools run | tee log`,
+	// then Ctrl-C) must fail with EPIPE, which ends the echo, rather than
+	// kill the program mid-shutdown with SIGPIPE. Notify, not Ignore: an
+	// ignored signal stays ignored in the exec services' commands.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	if len(os.Args) > 1 && (os.Args[1] == "run" || os.Args[1] == "demo") {
 		// The exec services' processes end with this one, however it ends
 		// (kill -9 included), setsid'd grandchildren too.
@@ -148,6 +154,9 @@ func registerDemo(order int, name string, setup func(ctx context.Context, d *dem
 }
 
 func runDemo(ctx context.Context, cfg demoConfig) error {
+	echo := newEcho(cfg.Out)
+	defer flushEcho(echo)
+	cfg.Out = echo
 	d := &demo{
 		cfg:    cfg,
 		group:  aioctl.NewGroup(aioctl.WithGroupName("demo")),
@@ -189,11 +198,16 @@ func runDemo(ctx context.Context, cfg demoConfig) error {
 	}
 	tick := time.NewTicker(cfg.Every)
 	defer tick.Stop()
+	var status bytes.Buffer
 	for {
-		fmt.Fprintln(cfg.Out)
-		if err := d.group.WriteStatus(cfg.Out, cfg.Color); err != nil {
-			fmt.Fprintln(cfg.Out, "status:", err)
+		// One write per status: the echo drops whole writes when stdout
+		// does not keep up, never half a status.
+		status.Reset()
+		status.WriteByte('\n')
+		if err := d.group.WriteStatus(&status, cfg.Color); err != nil {
+			fmt.Fprintln(&status, "status:", err)
 		}
+		cfg.Out.Write(status.Bytes())
 		select {
 		case <-ctx.Done():
 			fmt.Fprintln(cfg.Out, "\nstopping…")

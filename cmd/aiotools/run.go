@@ -29,7 +29,12 @@ type runConfig struct {
 // ctx ends; then it stops them in reverse dependency order. It is the
 // runner for services "installed" without Go code: see examples/run.
 func runServices(ctx context.Context, cfg runConfig) error {
-	ring := aiolog.New(cfg.LogBudget, aiolog.WithCopy(slog.LevelInfo, cfg.Out))
+	// Everything printed goes through one queue that never blocks: a
+	// stdout nobody reads holds up neither the log nor the shutdown.
+	echo := newEcho(cfg.Out)
+	defer flushEcho(echo)
+	cfg.Out = echo
+	ring := aiolog.New(cfg.LogBudget, aiolog.WithCopy(slog.LevelInfo, echo))
 	logger := slog.New(ring.Handler(nil))
 	g := aioctl.NewGroup(aioctl.WithGroupName(cfg.Name), aioctl.WithLogger(logger), aioctl.WithLog(ring))
 	sched := aioschedule.New(g, aioschedule.WithLogger(logger))
