@@ -104,6 +104,9 @@ func (f *ConfigFile) write(data []byte) (err error) {
 	target := f.path
 	if p, err := filepath.EvalSymlinks(f.path); err == nil {
 		target = p // a symlinked config keeps its link: the file it names is replaced
+	} else if to, lerr := os.Readlink(f.path); lerr == nil {
+		// A dangling link is a mistake to show, not a file to replace.
+		return fmt.Errorf("writing %s: a symlink to %s, which does not exist", f.path, to)
 	}
 	dir, base := filepath.Split(target)
 	if dir == "" {

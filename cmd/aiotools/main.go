@@ -104,7 +104,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
-		return runServices(ctx, runConfig{Config: *config, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout})
+		given := false // -c named a file, which must then exist
+		fs.Visit(func(f *flag.Flag) { given = given || f.Name == "c" })
+		return runServices(ctx, runConfig{Config: *config, Default: !given, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout})
 	case "help", "-h", "--help":
 		usage(stdout)
 		return nil

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/aiotools-go/aiotools/aioctl"
@@ -18,6 +20,7 @@ import (
 // runConfig is what `aiotools run` takes from its command line.
 type runConfig struct {
 	Config    string // the services.config to run
+	Default   bool   // Config is the default path, not named with -c: it may be missing
 	Socket    string // control socket path; "" = the default for Name
 	Name      string // program name in the default socket path
 	LogBudget int    // bytes of RAM log
@@ -34,6 +37,13 @@ func runServices(ctx context.Context, cfg runConfig) error {
 	echo := newEcho(cfg.Out)
 	defer flushEcho(echo)
 	cfg.Out = echo
+	missing, err := checkConfig(cfg.Config, cfg.Default)
+	if err != nil {
+		return err
+	}
+	if missing {
+		fmt.Fprintf(cfg.Out, "aiotools run: no %s: running the built-in services only (watcher)\n", cfg.Config)
+	}
 	ring := aiolog.New(cfg.LogBudget, aiolog.WithCopy(slog.LevelInfo, echo))
 	logger := slog.New(ring.Handler(nil))
 	g := aioctl.NewGroup(aioctl.WithGroupName(cfg.Name), aioctl.WithLogger(logger), aioctl.WithLog(ring))
@@ -82,4 +92,21 @@ func runServices(ctx context.Context, cfg runConfig) error {
 	stop()
 	fmt.Fprintln(cfg.Out, "all services stopped")
 	return nil
+}
+
+// checkConfig refuses a config file that does not exist, naming it (and
+// the missing file a symlink points to), unless it is the default path,
+// which may be missing: missing says so.
+func checkConfig(path string, isDefault bool) (missing bool, err error) {
+	_, err = os.Stat(path)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return false, nil // there, or unreadable: loading it says why
+	}
+	if target, lerr := os.Readlink(path); lerr == nil {
+		return false, &aioservice.ConfigError{File: path, Msg: "a symlink to " + target + ", which does not exist", Err: err}
+	}
+	if !isDefault {
+		return false, &aioservice.ConfigError{File: path, Msg: "config file does not exist", Err: err}
+	}
+	return true, nil
 }
