@@ -77,6 +77,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 			}
 			return err
 		}
+		if err := checkDemoFlags(*every, *limit, *follow, fs.Args()); err != nil {
+			fs.Usage()
+			return err
+		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		if *limit > 0 {
@@ -113,6 +117,24 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	usage(stderr)
 	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// checkDemoFlags refuses the demo's flag values it cannot run with, as
+// usage errors naming the flag: a status period of 0 or less (which would
+// make time.NewTicker panic), a negative -for, and arguments other than
+// -follow's one grep pattern.
+func checkDemoFlags(every, limit time.Duration, follow bool, args []string) error {
+	switch {
+	case every <= 0:
+		return fmt.Errorf("demo: -every %v: the status period must be more than 0", every)
+	case limit < 0:
+		return fmt.Errorf("demo: -for %v: must be 0 (run until Ctrl-C) or more", limit)
+	case !follow && len(args) > 0:
+		return fmt.Errorf("demo: unexpected argument %q (a grep pattern goes with -follow)", args[0])
+	case follow && len(args) > 1:
+		return fmt.Errorf("demo: -follow takes one grep pattern, not also %q", args[1])
+	}
+	return nil
 }
 
 // demoConfig is what the demo's command line sets.
