@@ -157,3 +157,57 @@ func TestRunSIGTERMLeavesNoServiceProcesses(t *testing.T) {
 		t.Fatalf("socket left behind: %v", err)
 	}
 }
+
+// childStates returns the state letters of a process's children, keyed by pid.
+func childStates(pid int) map[int]string {
+	states := map[int]string{}
+	tasks, _ := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	for _, task := range tasks {
+		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/children", pid, task.Name()))
+		for _, f := range strings.Fields(string(b)) {
+			c, _ := strconv.Atoi(f)
+			stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", c))
+			if i := bytes.LastIndexByte(stat, ')'); err == nil && i > 0 && i+2 < len(stat) {
+				states[c] = string(stat[i+2])
+			}
+		}
+	}
+	return states
+}
+
+// A process that a service left in a session of its own comes back to the
+// runner when its parent exits (the runner is a child subreaper), and when
+// it exits in turn the runner reaps it: no zombie is left.
+func TestRunReapsWhatItAdopts(t *testing.T) {
+	bin := buildAiotools(t)
+	dir := privateDir(t)
+	arg := newSleepArg(t)
+	cfg := fmt.Sprintf(`{
+  "daemon": {"exec": {"argv": ["sh", "-c", "(setsid sh -c 'sleep 0.3 & echo away') & wait; exec sleep %s"]}},
+  "watcher": {"enabled": false}
+}`, arg)
+	path := filepath.Join(dir, "services.config")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "run", "-c", path, "-socket", filepath.Join(dir, "s.sock"))
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	pollUntil(t, 20*time.Second, "the service's sleep started", sleeperCount(arg, 1))
+	// Its children: the guard and the service's sleep, nothing else (the
+	// adopted "sleep 0.3" while it runs, then its zombie unless reaped).
+	pollUntil(t, 10*time.Second, "the runner has two live children", func() error {
+		states := childStates(cmd.Process.Pid)
+		for pid, s := range states {
+			if s == "Z" {
+				return fmt.Errorf("child %d is a zombie (%v)", pid, states)
+			}
+		}
+		if len(states) != 2 {
+			return fmt.Errorf("children %v, want 2", states)
+		}
+		return nil
+	})
+}
