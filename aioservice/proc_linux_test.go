@@ -4,9 +4,11 @@ package aioservice
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -116,31 +118,59 @@ func TestExecEndKillsProcessesThatLeftTheGroup(t *testing.T) {
 	}
 }
 
-// The parent-death signal is tied to the thread that forked the child (Go
-// issue 27505): a command must survive the exit of threads of its program
-// (a goroutine that ends while locked to its thread ends the thread).
-func TestExecSurvivesThreadChurn(t *testing.T) {
+// The parent-death signal is tied to the thread that forked the child, not
+// to the process (Go issue 27505), and the runtime ends a thread when a
+// goroutine locked to it returns. A command started from such a goroutine
+// must outlive it, and outlive the thread churn of a busy program.
+func TestExecSurvivesTheThreadItWasStartedFrom(t *testing.T) {
 	arg := sleepArg()
 	killSleepers(t, arg)
-	task, c := runExec(t, ExecArgs{Argv: []string{"sh", "-c", "echo ready; exec sleep " + arg}})
-	c.waitFor(t, "ready")
+	cmd := exec.Command("sleep", arg)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	started := make(chan error, 1)
+	var release func()
+	var tid int
+	var start func()
+	start = func() {
+		runtime.LockOSThread() // never unlocked: the thread ends with this goroutine
+		if syscall.Gettid() == syscall.Getpid() {
+			// The main thread is never ended, only parked: try another.
+			runtime.UnlockOSThread()
+			go start()
+			return
+		}
+		tid = syscall.Gettid()
+		var err error
+		release, err = startCommand(cmd)
+		started <- err
+	}
+	go start()
+	if err := <-started; err != nil {
+		t.Fatal(err)
+	}
+	// More threads come and go, as in a busy program.
 	for range 4 {
 		var wg sync.WaitGroup
 		for range 4 * runtime.GOMAXPROCS(0) {
-			wg.Go(func() {
-				runtime.LockOSThread() // and never unlock: the thread exits with the goroutine
-				busy := time.Now().Add(time.Millisecond)
-				for time.Now().Before(busy) {
-				}
-			})
+			wg.Go(func() { runtime.LockOSThread() })
 		}
 		wg.Wait()
 	}
-	if err := count(arg, 1)(); err != nil || task.State() != aioctl.Running {
-		t.Fatalf("after thread churn: %v; task %v %v", err, task.State(), task.Err())
+	pollUntil(t, 10*time.Second, "the goroutine's thread ended", func() error {
+		if _, err := os.Stat(fmt.Sprintf("/proc/self/task/%d", tid)); err == nil {
+			return fmt.Errorf("thread %d still there", tid)
+		}
+		return nil
+	})
+	if err := count(arg, 1)(); err != nil {
+		t.Fatalf("the command died with the thread it was started from: %v", err)
 	}
-	if _, err := task.Group().Stop(t.Context(), "sh.service"); err != nil {
-		t.Fatal(err)
+	cmd.Process.Kill()
+	err := cmd.Wait()
+	release()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("wait: %v", err)
 	}
 }
 
