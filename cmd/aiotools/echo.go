@@ -27,10 +27,10 @@ func newEcho(w io.Writer) *aiolog.QueueWriter {
 	return aiolog.NewQueueWriter(&endingWriter{w: w}, echoQueue)
 }
 
-// flushEcho gives the echo a moment to write what is queued before the
-// program ends, without waiting for a stdout that does not take it.
+// flushEcho gives the echo a second to write what is queued before the
+// program ends, without waiting longer for a stdout that does not take it.
 func flushEcho(q *aiolog.QueueWriter) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	_ = q.Flush(ctx)
 }
