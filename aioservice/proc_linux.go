@@ -125,8 +125,9 @@ var reaper struct {
 // Call it once, early in main, in a program that runs exec services (aiotools
 // run and demo do). The guard is the program's executable run again
 // (/proc/self/exe) with argv[0] "aioservice-guard": aioservice's init
-// recognises it and runs the guard instead of the program, so only the
-// init functions of the packages aioservice imports run before it. The reaper reaps a child only when it has exited, was not
+// recognises it and runs the guard instead of the program (the init
+// functions of some other packages may have run before: they should not
+// do what a second copy of the program must not). The reaper reaps a child only when it has exited, was not
 // started by RunCommand, and is in a process group other than the program's:
 // a child that the program starts itself with a process group of its own
 // (Setpgid) should be started through RunCommand. Elsewhere than on Linux,
