@@ -211,7 +211,6 @@ func coreBanned(path string) bool {
 	return path == "os/exec" || path == "net" || strings.HasPrefix(path, "net/") || path == "os/signal"
 }
 
-
 func TestEveryImportIsOnTheFloorPlan(t *testing.T) {
 	floors := loadFloorPlan(t)
 	m := loadModule(t, "")
@@ -322,7 +321,6 @@ func TestRulesNameFloorPlanPackages(t *testing.T) {
 		}
 	}
 }
-
 
 func orNone(s []string) string {
 	if len(s) == 0 {

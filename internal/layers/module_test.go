@@ -118,6 +118,7 @@ func fileImports(t *testing.T, p *pkg) map[string][]string {
 	}
 	return imports
 }
+
 // violations lists, for each package of r.from present in the module, the
 // forbidden names it links in, each with an import chain that reaches it.
 func (m *module) violations(t *testing.T, r reachRule) []string {
