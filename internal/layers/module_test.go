@@ -59,14 +59,15 @@ func goList(t *testing.T, args ...string) []*pkg {
 // `go list ./...` in the default build.
 type module struct {
 	path  string
-	pkgs  map[string]*pkg // by floor-plan path ("." for the root package)
-	graph map[string][]string
+	pkgs  map[string]*pkg     // by floor-plan path ("." for the root package)
+	graph map[string][]string // import path → its imports, std and third-party packages too
+	modOf map[string]string   // import path → module path, for packages not in the standard library
 }
 
 func loadModule(t *testing.T, tags string) *module {
 	t.Helper()
 	args := []string{"-tags", tags, "./..."}
-	m := &module{pkgs: map[string]*pkg{}, graph: map[string][]string{}}
+	m := &module{pkgs: map[string]*pkg{}, graph: map[string][]string{}, modOf: map[string]string{}}
 	pkgs := goList(t, args...)
 	for _, p := range pkgs {
 		if !p.DepOnly && p.Module != nil {
@@ -75,6 +76,9 @@ func loadModule(t *testing.T, tags string) *module {
 	}
 	for _, p := range pkgs {
 		m.graph[p.ImportPath] = p.Imports
+		if p.Module != nil {
+			m.modOf[p.ImportPath] = p.Module.Path
+		}
 		if !p.DepOnly && m.inModule(p.ImportPath) {
 			m.pkgs[m.rel(p.ImportPath)] = p
 		}
