@@ -70,7 +70,7 @@ aioctl            : CORE clock internal/termsafe
 aioschedule       : CORE clock aioctl github.com/robfig/cron/v3
 
 # Services, the wire types, the control server and its client.
-aioservice        : STD clock aioctl aioschedule internal/termsafe
+aioservice        : STD clock aioctl aioschedule internal/termsafe golang.org/x/sys
 control/api       : STD
 control           : STD clock aioctl aiolog aioschedule aioservice control/api internal/termsafe
 control/client    : STD aioctl control control/api
