@@ -99,6 +99,18 @@
 // exit status is the task's result (non-zero is an *ExitError), and a stop
 // sends SIGTERM to its process group, then SIGKILL after stop_timeout.
 //
+// A service's processes end with it. When its command ends (or is
+// stopped), what is left of its process group gets SIGKILL, and so, on
+// Linux, does every process that still carries the command's ScopeEnv mark
+// in its environment (one that left the group with setsid, a daemon's
+// double fork); RunCommand returns once they are gone. On Linux the
+// command also has SIGKILL as its parent-death signal, and is forked from
+// a thread that lives as long as it does (see Go issue 27505: the signal
+// follows the forking thread, not the process). Subreaper, one call early
+// in main, covers the rest: the program adopts and reaps its services'
+// orphans, and a guard process kills every marked process when the program
+// dies without stopping them (kill -9, a crash). aiotools run and demo call it.
+//
 // # Dependencies
 //
 // requires and after are resolved by Resolve, a topological sort (Kahn's

@@ -189,6 +189,12 @@ func sameProblem(a, b error) bool {
 // *WriteError, and leaves the old file and no temporary file.
 func (f *ConfigFile) write(data []byte) (err error) {
 	target := f.target()
+	if target == f.path {
+		if to, lerr := os.Readlink(f.path); lerr == nil {
+			// A dangling link is a mistake to show, not a file to replace.
+			return &WriteError{File: f.path, Err: fmt.Errorf("a symlink to %s, which does not exist", to)}
+		}
+	}
 	dir := filepath.Dir(target)
 	perm := fs.FileMode(0o644)
 	if fi, err := os.Stat(target); err == nil {
