@@ -47,6 +47,12 @@
 // WithRateLimit drops a task's lines beyond N per interval and then writes
 // one "suppressed N lines" line; WithCopy, with OpenRotatingFile, keeps
 // ERROR-and-above lines in error.log, rotated to error.log.1 at a size.
+// WithCopy's writer (error.log, or stdout for an echo) never holds up
+// logging: copies go through a bounded QueueWriter emptied by a goroutine
+// of its own, and the lines that find it full are dropped, counted
+// (Stats.CopyDropped) and reported to the writer as "-- N lines not
+// echoed --" once it takes lines again. TinyGo builds write copies in
+// the logging goroutine unless WithCopyQueue says otherwise.
 // TaskLog(task, n) returns a task's last lines for aioctl's status.
 //
 // The package uses only the Go 1.23 standard library and, apart from

@@ -3,6 +3,7 @@
 package aiolog_test
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -24,6 +25,7 @@ func ExampleOpenRotatingFile() {
 	log := slog.New(ring.Handler(nil))
 	log.Info("kept in RAM only")
 	log.Error("disk full", aiolog.TaskKey, "backup")
+	ring.FlushCopy(context.Background()) // copies go through a queue: wait for it
 	b, _ := os.ReadFile(filepath.Join(dir, "error.log"))
 	fmt.Print(string(b))
 	// Output:

@@ -1,6 +1,7 @@
 package aiolog
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -107,6 +108,9 @@ func TestRateLimitCopy(t *testing.T) {
 	}
 	now = now.Add(time.Second)
 	log.Info("calm", TaskKey, "noisy")
+	if err := r.FlushCopy(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	want := "2015-01-01 00:00:19 [pyb] [WARN] [noisy] flood\n" +
 		"2015-01-01 00:00:20 [pyb] [WARN] [noisy] suppressed 2 lines\n"
 	if copied.String() != want {

@@ -1,11 +1,11 @@
 package aiolog
 
 import (
+	"context"
 	"encoding/binary"
 	"io"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -72,10 +72,10 @@ type Ring struct {
 	name    string
 	loc     *time.Location
 
-	copyMin    slog.Level
-	copyW      io.Writer
-	copyMu     sync.Mutex
-	copyErrors atomic.Uint64
+	copyMin   slog.Level
+	copyW     io.Writer
+	copyQueue int          // WithCopyQueue's size
+	copyQ     *QueueWriter // what copies go through, when copyW is set
 }
 
 // Option configures a Ring.
@@ -115,11 +115,35 @@ func WithWriteLevel(l slog.Level) Option { return func(r *Ring) { r.level = l } 
 // WithCopy copies every line at level min or above to w, followed by a
 // newline, after it is stored in the ring, as the ring stores it (a line cut
 // to fit the budget ends with TruncMarker); the rate limit's "suppressed"
-// lines, at WARN, are copied too. Writes to w happen outside the
-// ring's lock and are serialised; failed writes are counted in
-// Stats.CopyErrors. OpenRotatingFile provides the seed's rotated error.log.
+// lines, at WARN, are copied too. Each line is one Write call to w, in the
+// order of the ring.
+//
+// A slow or blocked w never holds up logging: the copies go through a
+// QueueWriter of WithCopyQueue bytes (DefaultCopyQueue unless set; w itself
+// when it is a *QueueWriter). Lines that find the queue full are dropped and
+// counted in Stats.CopyDropped, and w gets a "-- N lines not echoed --" line
+// in their place once it takes lines again; failed writes are counted in
+// Stats.CopyErrors. FlushCopy waits for the queue to empty.
+// OpenRotatingFile provides the seed's rotated error.log.
 func WithCopy(min slog.Level, w io.Writer) Option {
 	return func(r *Ring) { r.copyMin, r.copyW = min, w }
+}
+
+// WithCopyQueue sets the size in bytes of the queue between the ring and
+// the WithCopy writer (see WithCopy). 0 means no queue: each line is
+// written to the writer by the goroutine that logs it, which then waits for
+// a slow writer (the TinyGo default, where the board's writers are its own).
+func WithCopyQueue(size int) Option {
+	return func(r *Ring) { r.copyQueue = max(size, 0) }
+}
+
+// FlushCopy waits until every line copied so far has been written to the
+// WithCopy writer (or dropped), or ctx ends. Without WithCopy it returns nil.
+func (r *Ring) FlushCopy(ctx context.Context) error {
+	if r.copyQ == nil {
+		return nil
+	}
+	return r.copyQ.Flush(ctx)
 }
 
 // New returns a Ring holding at most budget bytes of lines and their
@@ -131,35 +155,48 @@ func New(budget int, opts ...Option) *Ring {
 	if budget > MaxBudget {
 		budget = MaxBudget
 	}
-	r := &Ring{buf: make([]byte, budget), headSeq: 1, nextSeq: 1, now: time.Now, level: slog.LevelInfo, name: "pyb", loc: time.Local}
+	r := &Ring{buf: make([]byte, budget), headSeq: 1, nextSeq: 1, now: time.Now, level: slog.LevelInfo, name: "pyb", loc: time.Local,
+		copyQueue: DefaultCopyQueue}
 	for _, o := range opts {
 		o(r)
+	}
+	if r.copyW != nil {
+		if q, ok := r.copyW.(*QueueWriter); ok {
+			r.copyQ = q
+		} else {
+			r.copyQ = NewQueueWriter(r.copyW, r.copyQueue)
+		}
 	}
 	return r
 }
 
 // Stats describes a Ring's content and accounting.
 type Stats struct {
-	Budget     int    // the arena size in bytes
-	Used       int    // bytes held by live lines, 16-byte headers included
-	Lines      int    // live lines
-	FirstSeq   uint64 // sequence number of the oldest live line
-	NextSeq    uint64 // sequence number the next line will get
-	Evicted    uint64 // lines evicted to make room
-	Truncated  uint64 // lines cut to fit the budget
-	Suppressed uint64 // lines dropped by the rate limit
-	CopyErrors uint64 // failed writes to the WithCopy writer
+	Budget      int    // the arena size in bytes
+	Used        int    // bytes held by live lines, 16-byte headers included
+	Lines       int    // live lines
+	FirstSeq    uint64 // sequence number of the oldest live line
+	NextSeq     uint64 // sequence number the next line will get
+	Evicted     uint64 // lines evicted to make room
+	Truncated   uint64 // lines cut to fit the budget
+	Suppressed  uint64 // lines dropped by the rate limit
+	CopyErrors  uint64 // failed writes to the WithCopy writer
+	CopyDropped uint64 // lines not copied to the WithCopy writer: its queue was full
 }
 
 // Stats returns the ring's accounting.
 func (r *Ring) Stats() Stats {
+	var qs QueueStats
+	if r.copyQ != nil {
+		qs = r.copyQ.Stats()
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return Stats{
 		Budget: len(r.buf), Used: r.used, Lines: r.count,
 		FirstSeq: r.headSeq, NextSeq: r.nextSeq,
 		Evicted: r.evicted, Truncated: r.truncated, Suppressed: r.suppressed,
-		CopyErrors: r.copyErrors.Load(),
+		CopyErrors: qs.Errors, CopyDropped: qs.Dropped,
 	}
 }
 

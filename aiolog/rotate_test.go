@@ -28,6 +28,9 @@ func TestErrorFileRotation(t *testing.T) {
 	log.Warn("not copied either")
 	log.Error("third failure", TaskKey, "db")  // 63: 174 so far
 	log.Error("fourth failure", TaskKey, "db") // rotates
+	if err := r.FlushCopy(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	old, err := os.ReadFile(name + ".1")
 	if err != nil {
 		t.Fatal(err)
@@ -66,6 +69,9 @@ func TestCopyErrorsCounted(t *testing.T) {
 	}
 	r := New(1024, WithCopy(slog.LevelInfo, failWriter{}))
 	r.Write([]byte("x"))
+	if err := r.FlushCopy(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	if r.Stats().CopyErrors != 1 {
 		t.Fatal("copy error not counted")
 	}
@@ -95,6 +101,9 @@ func TestRotationFailureKeepsLines(t *testing.T) {
 	for _, m := range []string{"one", "two", "three"} {
 		log.Error(m)
 	}
+	if err := r.FlushCopy(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	b, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)
@@ -114,6 +123,9 @@ func TestCopyTruncatedLikeRing(t *testing.T) {
 	var copied strings.Builder
 	r := New(MinBudget, WithCopy(slog.LevelError, &copied))
 	slog.New(r.Handler(nil)).Error(strings.Repeat("é", 300))
+	if err := r.FlushCopy(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	got := texts(t, r, Query{})
 	if len(got) != 1 || !strings.HasSuffix(got[0], TruncMarker) {
 		t.Fatalf("ring holds %q", got)

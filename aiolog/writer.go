@@ -49,15 +49,9 @@ func (r *Ring) writeLine(ts int64, level slog.Level, taskOff, taskLen int, line 
 	}
 }
 
-// copyOut writes lines, each ending with a newline, to the WithCopy writer.
-func (r *Ring) copyOut(lines []byte) {
-	r.copyMu.Lock()
-	_, err := r.copyW.Write(lines)
-	r.copyMu.Unlock()
-	if err != nil {
-		r.copyErrors.Add(1)
-	}
-}
+// copyOut passes lines, each ending with a newline, to the WithCopy writer's
+// queue, which never blocks.
+func (r *Ring) copyOut(lines []byte) { r.copyQ.Write(lines) }
 
 // leadingTask returns the position of the name in a line starting with
 // "[name]", and ok false when the line does not start that way.

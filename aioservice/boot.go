@@ -53,6 +53,9 @@ type outcome struct {
 
 func (m *Manager) up(ctx context.Context, core bool) error {
 	m.mu.Lock()
+	if !core {
+		m.inited = true
+	}
 	var sel []*entry
 	for _, n := range m.order {
 		e := m.entries[n]
@@ -325,6 +328,7 @@ func (m *Manager) Stop(ctx context.Context) error {
 	}
 	m.mu.Lock()
 	clear(m.waiting) // stopped services start with the next Boot or Init, not late
+	m.inited = false // a schedule service loaded from now on waits for Init
 	m.mu.Unlock()
 	var errs []error
 	for i := len(levels) - 1; i >= 0; i-- {
@@ -352,11 +356,14 @@ func (m *Manager) Stop(ctx context.Context) error {
 func (m *Manager) Close(ctx context.Context) error {
 	m.mu.Lock()
 	m.closed = true
-	unwatch := m.unwatch
-	m.unwatch = nil
+	unwatch, unwatchDel := m.unwatch, m.unwatchDel
+	m.unwatch, m.unwatchDel = nil, nil
 	m.mu.Unlock()
 	if unwatch != nil {
 		unwatch()
+	}
+	if unwatchDel != nil {
+		unwatchDel()
 	}
 	m.late.Wait()
 	err := m.Stop(ctx)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -128,15 +129,31 @@ type Entry struct {
 	// off holds the offset (in the expanded text) of each value, by field
 	// path relative to the entry ("" is the entry's key).
 	off map[string]int
-	// spans holds the original-text spans of the top-level values, for edits.
-	spans map[string][2]int
-	inKw  map[string]bool // the value is inside "kwargs"
-	// written holds each key's path relative to the entry as the user
-	// wrote it ("requires", "kwargs.require"), for error fields.
+	// spans holds the original-text spans of the top-level values, for
+	// edits (a slice: an entry has a dozen keys at most).
+	spans []keySpan
+	inKw  map[string]bool // the value is inside "kwargs"; nil: none is
+	// written holds the path relative to the entry of each key inside
+	// "kwargs" as the user wrote it ("kwargs.require"), for error fields.
 	written map[string]string
 	objOpen int // original offset just after the entry's '{'
 	last    int // original end of its last value; -1 when empty
 	line    int
+}
+
+type keySpan struct {
+	key        string
+	start, end int
+}
+
+// span returns the original-text span of the value of key.
+func (e *Entry) span(key string) (keySpan, bool) {
+	for _, s := range e.spans {
+		if s.key == key {
+			return s, true
+		}
+	}
+	return keySpan{}, false
 }
 
 // Line returns the line of the entry's key in the file.
@@ -168,6 +185,33 @@ type parser struct {
 	orig []byte
 	exp  []byte
 	m    offsetMap
+	// nl holds the offsets of the original text's newlines, found once
+	// (on first use) so that placing an entry is a binary search, not a
+	// count over the text before it.
+	nl     []int
+	nlDone bool
+	// work counts the bytes examined to compute lines and columns, so a
+	// test can check that parsing stays linear.
+	work int
+}
+
+// line returns the 1-based line of original offset o, and the offset at
+// which that line starts.
+func (p *parser) line(o int) (line, start int) {
+	if !p.nlDone {
+		p.nlDone = true
+		p.work += len(p.orig)
+		for i, c := range p.orig {
+			if c == '\n' {
+				p.nl = append(p.nl, i)
+			}
+		}
+	}
+	i := sort.SearchInts(p.nl, o) // the newlines before o
+	if i > 0 {
+		start = p.nl[i-1] + 1
+	}
+	return i + 1, start
 }
 
 // errAt returns a ConfigError at offset off of the expanded text.
@@ -176,8 +220,9 @@ func (p *parser) errAt(off int, field, msg string, err error) *ConfigError {
 	if o > len(p.orig) {
 		o = len(p.orig)
 	}
-	line := 1 + bytes.Count(p.orig[:o], []byte("\n"))
-	col := 1 + utf8.RuneCount(p.orig[bytes.LastIndexByte(p.orig[:o], '\n')+1:o])
+	line, start := p.line(o)
+	p.work += o - start
+	col := 1 + utf8.RuneCount(p.orig[start:o])
 	return &ConfigError{File: p.file, Line: line, Column: col, Field: field, Msg: msg, Err: err}
 }
 
@@ -190,54 +235,6 @@ type jfield struct {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
-// readObject lists the fields of the JSON object raw, which starts at
-// offset base of the text. raw must be valid JSON.
-func readObject(raw []byte, base int) ([]jfield, bool) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil, false
-	}
-	var out []jfield
-	for dec.More() {
-		pre := int(dec.InputOffset())
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, false
-		}
-		k := pre
-		for k < len(raw) && (isSpace(raw[k]) || raw[k] == ',') {
-			k++
-		}
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, false
-		}
-		end := int(dec.InputOffset())
-		out = append(out, jfield{key: tok.(string), keyOff: base + k, valOff: base + end - len(v), valEnd: base + end, val: v})
-	}
-	return out, true
-}
-
-// jsonKind names the kind of a JSON value, for messages.
-func jsonKind(v []byte) string {
-	if len(v) == 0 {
-		return "nothing"
-	}
-	switch v[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	}
-	return "a number"
-}
-
 // ParseConfig parses the text of a config file named file. ${VAR} is
 // expanded with lookup first. It checks the syntax, the keys and the
 // types of the values it knows; the arguments, the schedule and the
@@ -246,6 +243,7 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	if lookup == nil {
 		lookup = func(string) (string, bool) { return "", false }
 	}
+	data = bytes.Clone(data) // the entries' values are slices of it
 	p := &parser{file: file, orig: data}
 	exp, m, bad, err := expandEnv(data, lookup)
 	if err != nil {
@@ -257,8 +255,9 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	if len(bytes.TrimSpace(exp)) == 0 {
 		return c, nil
 	}
-	var raw json.RawMessage
-	if err := json.Unmarshal(exp, &raw); err != nil {
+	if !json.Valid(exp) {
+		var raw json.RawMessage
+		err := json.Unmarshal(exp, &raw)
 		var se *json.SyntaxError
 		off := len(exp)
 		if errors.As(err, &se) {
@@ -282,7 +281,7 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	}
 	fields, ok := readObject(exp[start:], start)
 	if !ok {
-		return nil, p.errAt(start, "", "the config must be a JSON object of services, not "+jsonKind(raw), nil)
+		return nil, p.errAt(start, "", "the config must be a JSON object of services, not "+jsonKind(exp[start:]), nil)
 	}
 	c.open = m.origEnd(start + 1)
 	for _, f := range fields {
@@ -310,17 +309,17 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 var entryKeys = "enabled, args, kwargs, schedule, requires, after, restart, stop_timeout, exec, type, info, docs"
 
 func (p *parser) entry(f jfield) (*Entry, error) {
-	e := &Entry{Name: f.key, off: map[string]int{"": f.keyOff}, spans: map[string][2]int{}, inKw: map[string]bool{}, written: map[string]string{}, last: -1}
+	e := &Entry{Name: f.key, off: make(map[string]int), last: -1}
+	e.off[""] = f.keyOff
 	o := p.m.orig(f.keyOff)
-	e.line = 1 + bytes.Count(p.orig[:o], []byte("\n"))
+	e.line, _ = p.line(o)
 	fields, ok := readObject(f.val, f.valOff)
 	if !ok {
 		return nil, p.errAt(f.valOff, f.key, "a service's entry must be a JSON object, not "+jsonKind(f.val), nil)
 	}
 	e.objOpen = p.m.origEnd(f.valOff + 1)
-	seen := map[string]bool{}
 	for _, g := range fields {
-		if err := p.entryField(e, g, seen, false); err != nil {
+		if err := p.entryField(e, g, false); err != nil {
 			return nil, err
 		}
 		e.last = p.m.origEnd(g.valEnd)
@@ -328,7 +327,7 @@ func (p *parser) entry(f jfield) (*Entry, error) {
 	return e, nil
 }
 
-func (p *parser) entryField(e *Entry, g jfield, seen map[string]bool, inKw bool) error {
+func (p *parser) entryField(e *Entry, g jfield, inKw bool) error {
 	key := g.key
 	if inKw && key == "require" { // the seed's spelling
 		key = "requires"
@@ -337,48 +336,53 @@ func (p *parser) entryField(e *Entry, g jfield, seen map[string]bool, inKw bool)
 	if inKw {
 		field = e.Name + ".kwargs." + g.key
 	}
-	if seen[key] {
+	if _, seen := e.span(key); seen {
 		return p.errAt(g.keyOff, field, "set twice (kwargs and the entry, or repeated)", nil)
 	}
-	seen[key] = true
 	e.off[key] = g.valOff
-	e.spans[key] = [2]int{p.m.orig(g.valOff), p.m.origEnd(g.valEnd)}
-	e.inKw[key] = inKw
-	e.written[key] = strings.TrimPrefix(field, e.Name+".")
+	e.spans = append(e.spans, keySpan{key, p.m.orig(g.valOff), p.m.origEnd(g.valEnd)})
+	if inKw { // maps made only when needed: most entries have no kwargs
+		if e.inKw == nil {
+			e.inKw, e.written = map[string]bool{}, map[string]string{}
+		}
+		e.inKw[key] = true
+		e.written[key] = "kwargs." + g.key
+	}
 	typeErr := func(want string) error {
 		return p.errAt(g.valOff, field, "want "+want+", not "+jsonKind(g.val), nil)
 	}
 	switch key {
 	case "enabled":
-		var b bool
-		if json.Unmarshal(g.val, &b) != nil {
+		b := string(g.val) == "true"
+		if !b && string(g.val) != "false" {
 			return typeErr("true or false")
 		}
 		e.Enabled = &b
 	case "args":
+		if path, off, dup := dupKey(g.val, g.valOff); dup {
+			return p.errAt(off, field+path, "set twice", nil)
+		}
 		e.Args = g.val
 	case "schedule":
 		if g.val[0] != '{' {
 			return typeErr("an object")
+		}
+		if path, off, dup := dupKey(g.val, g.valOff); dup {
+			return p.errAt(off, field+path, "set twice", nil)
 		}
 		e.Schedule = g.val
 	case "requires", "after":
 		if g.val[0] != '[' {
 			return typeErr("an array of service names")
 		}
-		dec := json.NewDecoder(bytes.NewReader(g.val))
-		dec.Token()
+		elems, _ := readArray(g.val, g.valOff)
 		list := []string{}
-		for i := 0; dec.More(); i++ {
-			var v json.RawMessage
-			dec.Decode(&v)
-			off := g.valOff + int(dec.InputOffset()) - len(v)
-			var s string
-			if json.Unmarshal(v, &s) != nil {
-				return p.errAt(off, field+"["+strconv.Itoa(i)+"]", "want a service name, not "+jsonKind(v), nil)
+		for i, v := range elems {
+			if v.val[0] != '"' {
+				return p.errAt(v.valOff, field+"["+strconv.Itoa(i)+"]", "want a service name, not "+jsonKind(v.val), nil)
 			}
-			e.off[key+"["+strconv.Itoa(i)+"]"] = off
-			list = append(list, strings.TrimSuffix(s, Suffix))
+			e.off[key+"["+strconv.Itoa(i)+"]"] = v.valOff
+			list = append(list, strings.TrimSuffix(decodeKey(v.val), Suffix))
 		}
 		if key == "requires" {
 			e.Requires = list
@@ -442,7 +446,7 @@ func (p *parser) entryField(e *Entry, g jfield, seen map[string]bool, inKw bool)
 			default:
 				return p.errAt(h.keyOff, field+"."+h.key, "unknown key (kwargs may hold schedule, requires, after, restart)", nil)
 			}
-			if err := p.entryField(e, h, seen, true); err != nil {
+			if err := p.entryField(e, h, true); err != nil {
 				return err
 			}
 		}
@@ -556,65 +560,4 @@ func (c *Config) argsError(e *Entry, err error) *ConfigError {
 		return c.p.errAt(base+keyOffset(raw, ae.Field), field, "unknown field (not in the service's arguments)", err)
 	}
 	return c.p.errAt(base+pathOffset(raw, ae.Field), field, ae.Msg, err)
-}
-
-// keyOffset finds the key "name" in the JSON text raw (0 when absent).
-func keyOffset(raw []byte, name string) int {
-	q, _ := json.Marshal(name)
-	for i := 0; ; {
-		j := bytes.Index(raw[i:], q)
-		if j < 0 {
-			return 0
-		}
-		k := i + j + len(q)
-		for k < len(raw) && isSpace(raw[k]) {
-			k++
-		}
-		if k < len(raw) && raw[k] == ':' {
-			return i + j
-		}
-		i += j + 1
-	}
-}
-
-// setField returns the original text with the value of key in the entry
-// of service name set to val (inserting the key, or the entry, when absent).
-func (c *Config) setField(name, key string, val []byte) []byte {
-	orig := []byte(nil)
-	if c.p != nil {
-		orig = c.p.orig
-	}
-	splice := func(at, end int, s string) []byte {
-		out := make([]byte, 0, len(orig)+len(s))
-		out = append(out, orig[:at]...)
-		out = append(out, s...)
-		return append(out, orig[end:]...)
-	}
-	kv := strconv.Quote(key) + ": " + string(val)
-	e, ok := c.byName[name]
-	switch {
-	case ok:
-		if sp, has := e.spans[key]; has {
-			return splice(sp[0], sp[1], string(val))
-		}
-		if e.last < 0 {
-			return splice(e.objOpen, e.objOpen, kv)
-		}
-		return splice(e.last, e.last, ", "+kv)
-	case c.open < 0:
-		return []byte("{\n  " + strconv.Quote(name) + ": {" + kv + "}\n}\n")
-	case c.last < 0:
-		return splice(c.open, c.open, "\n  "+strconv.Quote(name)+": {"+kv+"}\n")
-	default:
-		return splice(c.last, c.last, ",\n  "+strconv.Quote(name)+": {"+kv+"}")
-	}
-}
-
-// field returns the error field of the entry's key as the user wrote it:
-// "time.requires", or "time.kwargs.require" for the seed's spelling.
-func (e *Entry) field(key string) string {
-	if w, ok := e.written[key]; ok {
-		return e.Name + "." + w
-	}
-	return e.Name + "." + key
 }

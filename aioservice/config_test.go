@@ -74,6 +74,8 @@ func TestConfigErrorsHavePositions(t *testing.T) {
 		{"duplicate key in kwargs.restart", "{\"hello\": {\"kwargs\": {\"restart\": {\"delay\": 1, ‸\"delay\": 2}}}}", "hello.kwargs.restart.delay", "set twice"},
 		{"duplicate key in exec", "{\"sh\": {\"exec\": {\"argv\": [\"true\"], ‸\"argv\": [\"false\"]}}}", "sh.exec.argv", "set twice"},
 		{"duplicate key in exec.env", "{\"sh\": {\"exec\": {\"argv\": [\"true\"], \"env\": {\"A\": \"1\",\n ‸\"A\": \"2\"}}}}", "sh.exec.env.A", "set twice"},
+		{"duplicate key in args", "{\"hello\": {\"args\": {\"pin\": 1,\n ‸\"pin\": 2}}}", "hello.args.pin", "set twice"},
+		{"duplicate key deep in schedule", "{\"world\": {\"schedule\": {\"cron\": {\"a\": [{\"b\": 1, ‸\"b\": 1}]}}}}", "world.schedule.cron.a[0].b", "set twice"},
 		{"name with suffix", "{‸\"hello.service\": {}}", "hello.service", "without .service"},
 		{"unset variable", "{\"hello\": {\"args\": {\"pin\": ‸${NOPE}}}}", "", "variable ${NOPE} is not set"},
 		{"bad variable name", "{\"hello\": {\"info\": \"‸${1X}\"}}", "", "invalid variable name"},

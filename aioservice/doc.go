@@ -28,7 +28,16 @@
 //	defer m.Close(context.Background())
 //
 // The verbs of the seed are its methods: List, LoadStatus, Load, LoadAll,
-// Unload, Init, Boot, Configure, Enable, Disable, GetConfig, Traceback.
+// Unload, Init, Boot, Configure, PatchConfig, Enable, Disable, GetConfig,
+// Traceback.
+// They keep the service table, the group and the scheduler in agreement:
+// every loaded service has exactly one main task in the group, an
+// unloaded one none; List's "enabled" is the config's, at once after an
+// edit; after Init, Load puts a schedule service on its schedule as Init
+// would, and Unload takes it off; a main task deleted from the
+// group by hand unloads its service (which then loads again). A failed
+// load is ErrLoadFailed (with the cause: errors.As finds a
+// *aioctl.PanicError after a panic).
 //
 // # The config file
 //
@@ -63,10 +72,24 @@
 // type, an unknown service, a dependency on an undefined service or a
 // dependency cycle is a *ConfigError with file, line, column and field
 // ("services.config:3:22: hello.args.pin: cannot use string as int"); the
-// manager then keeps the config it had and loads nothing. Edits
-// (Configure, Enable, Disable) are serialised, validated as a whole, and
+// manager then keeps the config it had and loads nothing. A key set twice
+// in one object, at any depth, is an error too. Edits (Configure,
+// PatchConfig, Enable, Disable) are serialised, validated as a whole, and
 // written atomically (temporary file, fsync, rename, fsync of the
-// directory), so the file is never left half-written or invalid.
+// directory), so the file is never left half-written or invalid; a
+// refused edit's error names the field, without a position (the text it
+// would have written is not on disk). A config without its owner's write
+// bit (0444) is refused, not replaced; a failed write (a full disk) is a
+// *WriteError and leaves the old file. Loading the file the first time
+// removes the ".services.config.tmp-N" files of a writer killed mid-write.
+// Parsing takes time linear in the file's size.
+//
+// PatchConfig (the control verb "services config NAME JSON") is a JSON
+// merge patch (RFC 7396) of the entry: an object merges key by key, null
+// deletes a key, any other value replaces it. The text of every key the
+// patch does not name stays byte for byte, and so do the file's layout and
+// its ${VAR}s; a key the entry holds in "kwargs" is edited there. A patch
+// that is not an object, or names a key twice, is refused.
 //
 // # Exec services
 //
@@ -75,6 +98,18 @@
 // (so to the ring log, when the program's slog handler is aiolog's), its
 // exit status is the task's result (non-zero is an *ExitError), and a stop
 // sends SIGTERM to its process group, then SIGKILL after stop_timeout.
+//
+// A service's processes end with it. When its command ends (or is
+// stopped), what is left of its process group gets SIGKILL, and so, on
+// Linux, does every process that still carries the command's ScopeEnv mark
+// in its environment (one that left the group with setsid, a daemon's
+// double fork); RunCommand returns once they are gone. On Linux the
+// command also has SIGKILL as its parent-death signal, and is forked from
+// a thread that lives as long as it does (see Go issue 27505: the signal
+// follows the forking thread, not the process). Subreaper, one call early
+// in main, covers the rest: the program adopts and reaps its services'
+// orphans, and a guard process kills every marked process when the program
+// dies without stopping them (kill -9, a crash). aiotools run and demo call it.
 //
 // # Dependencies
 //
@@ -100,4 +135,9 @@
 // Scheduler runs) are left to their schedule: one that ends in error runs
 // again when it is next due, not at the watcher's next check. Their errors
 // are still counted; "restart_scheduled": true restarts them too.
+// A task with a restart policy of its own (a service's "restart", or
+// aioctl.WithRestart) is left to that policy: when its budget is spent
+// it is in state gave-up and stays so, whatever the watcher's checks,
+// until a user starts it (with a fresh budget); the report says so
+// ("crashy.service: gave up after 5 restarts …: not restarted").
 package aioservice

@@ -1,7 +1,6 @@
 package aioservice
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -44,6 +43,14 @@ func (m offsetMap) origEnd(off int) int {
 		return s.origEnd
 	}
 	return off - s.outEnd + s.origEnd
+}
+
+// inVar reports whether the byte at offset off of the expanded text came
+// from a ${VAR} (not from the original text, nor from a "$${" escape).
+func (m offsetMap) inVar(off int) bool {
+	i := sort.Search(len(m), func(i int) bool { return m[i].outStart > off }) - 1
+	// A variable's original text is at least "${X}"; the escape is "$${".
+	return i >= 0 && off < m[i].outEnd && m[i].origEnd-m[i].origStart > 3
 }
 
 // expandEnv replaces ${VAR} with lookup(VAR). Inside a JSON string the
@@ -130,12 +137,19 @@ func readDotEnv(path string) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseDotEnv(path, data)
+}
+
+// parseDotEnv parses the text of the .env file at path.
+func parseDotEnv(path string, data []byte) (map[string]string, error) {
 	vars := make(map[string]string)
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	line := 0
-	for sc.Scan() {
-		line++
-		s := strings.TrimSpace(sc.Text())
+	// Lines end with "\n", "\r\n" or a lone "\r" (old Mac files): a
+	// carriage return is never part of a value.
+	text := strings.ReplaceAll(string(data), "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+	for i, s := range strings.Split(text, "\n") {
+		line := i + 1
+		s = strings.TrimSpace(s)
 		if s == "" || s[0] == '#' {
 			continue
 		}
@@ -158,7 +172,7 @@ func readDotEnv(path string) (map[string]string, error) {
 		}
 		vars[k] = v
 	}
-	return vars, sc.Err()
+	return vars, nil
 }
 
 func unquoteDouble(v string) (string, error) {

@@ -56,7 +56,11 @@ func (e *ExitError) Error() string {
 // with the task's name, stderr ones with stream=stderr. It returns the
 // exit status; a non-zero status is an *ExitError. When ctx is cancelled
 // (the task is stopped) the command's process group gets SIGTERM, then
-// SIGKILL after a.KillAfter.
+// SIGKILL after a.KillAfter. When the command ends, whatever it started
+// ends with it: what is left of its process group, and (on Linux) every
+// process that inherited its ScopeEnv mark, even in another session. On
+// Linux the command also gets SIGKILL if the program dies first (its
+// parent-death signal); see Subreaper for the processes it started.
 func RunCommand(ctx context.Context, a ExecArgs) (int, error) {
 	if len(a.Argv) == 0 || a.Argv[0] == "" {
 		return -1, errors.New("exec: no command")
@@ -68,12 +72,14 @@ func RunCommand(ctx context.Context, a ExecArgs) (int, error) {
 	}
 	cmd := exec.CommandContext(ctx, a.Argv[0], a.Argv[1:]...)
 	cmd.Dir = a.Dir
-	if len(a.Env) > 0 {
-		cmd.Env = os.Environ()
-		for k, v := range a.Env {
-			cmd.Env = append(cmd.Env, k+"="+v)
-		}
+	cmd.Env = os.Environ()
+	for k, v := range a.Env {
+		cmd.Env = append(cmd.Env, k+"="+v)
 	}
+	// The mark by which the service's processes are found wherever they
+	// went (see killScope); os/exec keeps the last value of a repeated key.
+	scope := newScope()
+	cmd.Env = append(cmd.Env, ScopeEnv+"="+scope)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var killer *time.Timer
 	var kmu sync.Mutex
@@ -104,7 +110,7 @@ func RunCommand(ctx context.Context, a ExecArgs) (int, error) {
 	}
 	cmd.Stdout, cmd.Stderr = pipes[0][1], pipes[1][1]
 	writers := [2]*lineWriter{{log: log}, {log: log, attrs: []any{"stream", "stderr"}}}
-	err := cmd.Start()
+	release, err := startCommand(cmd)
 	pipes[0][1].Close()
 	pipes[1][1].Close()
 	if err != nil {
@@ -120,13 +126,16 @@ func RunCommand(ctx context.Context, a ExecArgs) (int, error) {
 		}()
 	}
 	err = cmd.Wait()
+	release()
 	kmu.Lock()
 	if killer != nil {
 		killer.Stop()
 	}
 	kmu.Unlock()
-	// Whatever is left of the process group goes with the service.
+	// Whatever is left of the process group goes with the service, and so
+	// do the processes that left it (setsid) but carry its scope.
 	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	killScope(scope)
 	// A process that left the group (setsid) may hold a pipe open: read
 	// for a moment more, then stop reading.
 	backstop := time.NewTimer(kill)

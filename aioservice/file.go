@@ -1,27 +1,57 @@
 package aioservice
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 )
+
+// ErrConfigWrite is matched (with errors.Is) by every *WriteError.
+var ErrConfigWrite = errors.New("cannot write the config file")
+
+// WriteError is a config edit that could not be written: a full disk, a
+// read-only file or directory. The old file is left as it was.
+type WriteError struct {
+	File string
+	Err  error
+}
+
+// Error reads "writing FILE: why".
+func (e *WriteError) Error() string { return "writing " + e.File + ": " + e.Err.Error() }
+
+// Unwrap returns the underlying error (a *fs.PathError, fs.ErrPermission…).
+func (e *WriteError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrConfigWrite) true.
+func (e *WriteError) Is(target error) bool { return target == ErrConfigWrite }
 
 // ConfigFile is a config file on disk. Reads expand ${VAR} from the
 // environment and from a ".env" file in the same directory (the
 // environment wins). Edits are serialised by a mutex, validated before
 // anything is written, and written atomically: a temporary file in the
 // same directory, fsync, rename over the old file, fsync of the directory.
-// A failed edit leaves the old file as it was.
+// A failed edit leaves the old file as it was, and its error is a
+// *WriteError (ErrConfigWrite). A read-only file (no owner write bit) is
+// refused, not replaced. The first read removes the temporary files a
+// writer killed mid-write left next to the file
+// (".services.config.tmp-" and digits; nothing else).
 type ConfigFile struct {
 	path   string
 	lookup func(string) (string, bool)
 
 	mu sync.Mutex
+	// swept: the stale temporary files of killed writers were removed.
+	swept bool
 	// rename is os.Rename; tests replace it to simulate a crash.
 	rename func(oldpath, newpath string) error
+	// writeTmp writes the new text into the temporary file; tests replace
+	// it to simulate a full disk.
+	writeTmp func(f *os.File, data []byte) error
 }
 
 // NewConfigFile returns the config file at path. lookup reads environment
@@ -30,7 +60,7 @@ func NewConfigFile(path string, lookup func(string) (string, bool)) *ConfigFile 
 	if lookup == nil {
 		lookup = os.LookupEnv
 	}
-	return &ConfigFile{path: path, lookup: lookup, rename: os.Rename}
+	return &ConfigFile{path: path, lookup: lookup, rename: os.Rename, writeTmp: writeAll}
 }
 
 // Path returns the file's path.
@@ -44,7 +74,50 @@ func (f *ConfigFile) Read() (*Config, error) {
 	return f.read()
 }
 
+func writeAll(f *os.File, data []byte) error {
+	_, err := f.Write(data)
+	return err
+}
+
+// target is the file that edits replace: the config, or the file its
+// symbolic link names (the link is kept).
+func (f *ConfigFile) target() string {
+	if p, err := filepath.EvalSymlinks(f.path); err == nil {
+		return p
+	}
+	return f.path
+}
+
+// tmpPrefix is the start of the names of write's temporary files for
+// target; os.CreateTemp puts decimal digits after it.
+func tmpPrefix(target string) string { return "." + filepath.Base(target) + ".tmp-" }
+
+// sweep removes the temporary files a writer killed between creating one
+// and renaming it over the config left behind: only names of exactly
+// that form (".services.config.tmp-" and digits), regular files. Best
+// effort: a file it cannot remove is left.
+func (f *ConfigFile) sweep() {
+	target := f.target()
+	dir := filepath.Dir(target)
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := tmpPrefix(target)
+	for _, e := range ents {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok || rest == "" || !e.Type().IsRegular() || strings.Trim(rest, "0123456789") != "" {
+			continue
+		}
+		os.Remove(filepath.Join(dir, e.Name()))
+	}
+}
+
 func (f *ConfigFile) read() (*Config, error) {
+	if !f.swept { // at start: the first time the config is loaded
+		f.swept = true
+		f.sweep()
+	}
 	data, err := os.ReadFile(f.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		data, err = nil, nil
@@ -86,12 +159,18 @@ func (f *ConfigFile) edit(change func(c *Config) ([]byte, error), validate func(
 	}
 	next, err := f.parse(data)
 	if err != nil {
-		return nil, err
+		return nil, refused(err)
 	}
 	if validate != nil {
 		if err := validate(next); err != nil {
-			return nil, err
+			if cerr := validate(cur); sameProblem(cerr, err) {
+				return nil, cerr // the file's own problem, placed in the file on disk
+			}
+			return nil, refused(err)
 		}
+	}
+	if cur.p != nil && bytes.Equal(data, cur.p.orig) {
+		return next, nil // nothing changed: nothing to write
 	}
 	if err := f.write(data); err != nil {
 		return nil, err
@@ -99,32 +178,45 @@ func (f *ConfigFile) edit(change func(c *Config) ([]byte, error), validate func(
 	return next, nil
 }
 
-// write replaces the file atomically with data.
+// sameProblem reports whether two config errors are about the same field
+// with the same message.
+func sameProblem(a, b error) bool {
+	var x, y *ConfigError
+	return errors.As(a, &x) && errors.As(b, &y) && x.Field == y.Field && x.Msg == y.Msg
+}
+
+// write replaces the file atomically with data. Every failure is a
+// *WriteError, and leaves the old file and no temporary file.
 func (f *ConfigFile) write(data []byte) (err error) {
-	target := f.path
-	if p, err := filepath.EvalSymlinks(f.path); err == nil {
-		target = p // a symlinked config keeps its link: the file it names is replaced
+	target := f.target()
+	if target == f.path {
+		if to, lerr := os.Readlink(f.path); lerr == nil {
+			// A dangling link is a mistake to show, not a file to replace.
+			return &WriteError{File: f.path, Err: fmt.Errorf("a symlink to %s, which does not exist", to)}
+		}
 	}
-	dir, base := filepath.Split(target)
-	if dir == "" {
-		dir = "."
-	}
+	dir := filepath.Dir(target)
 	perm := fs.FileMode(0o644)
 	if fi, err := os.Stat(target); err == nil {
 		perm = fi.Mode().Perm()
+		if perm&0o200 == 0 {
+			// The rename would replace it all the same (it needs only
+			// the directory): a read-only file is the user's "no".
+			return &WriteError{File: f.path, Err: fmt.Errorf("the file is read-only (mode %04o; chmod u+w to allow edits): %w", perm, fs.ErrPermission)}
+		}
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	tmp, err := os.CreateTemp(dir, tmpPrefix(target)+"*")
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", f.path, err)
+		return &WriteError{File: f.path, Err: err}
 	}
 	name := tmp.Name()
 	defer func() {
 		if err != nil {
 			os.Remove(name)
-			err = fmt.Errorf("writing %s: %w", f.path, err)
+			err = &WriteError{File: f.path, Err: err}
 		}
 	}()
-	if _, err = tmp.Write(data); err == nil {
+	if err = f.writeTmp(tmp, data); err == nil {
 		err = tmp.Chmod(perm)
 	}
 	if err == nil {

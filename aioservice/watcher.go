@@ -42,7 +42,10 @@ type WatcherArgs struct {
 // type. A task on a schedule (a schedule.service, or a task scheduled by
 // an aioschedule.Scheduler on the group) is left to its schedule: it runs
 // again when it is next due, not at the watcher's next check; its errors
-// are still counted (set WatcherArgs.RestartScheduled to restart it too). After MaxErrors errors it runs
+// are still counted (set WatcherArgs.RestartScheduled to restart it too).
+// A task with a restart policy of its own is left to it: one whose policy
+// gave up (its budget is spent) stays so until a user starts it, and the
+// report lists it. After MaxErrors errors it runs
 // its action, by default: log the report and exit the process with status
 // 1, so that a supervisor (systemd, a container runtime) restarts it.
 type Watcher struct {
@@ -52,6 +55,7 @@ type Watcher struct {
 	counts map[string]map[string]*errCount // task → error type → count
 	total  int
 	seen   map[string]time.Time // task → end of the last failure counted
+	given  map[string]int       // task that gave up → its restarts; left alone
 	fired  bool
 	checks int
 }
@@ -74,7 +78,7 @@ func WithAction(f func(ctx context.Context, w *Watcher)) WatcherOption {
 
 // NewWatcher returns a watcher.
 func NewWatcher(opts ...WatcherOption) *Watcher {
-	w := &Watcher{counts: map[string]map[string]*errCount{}, seen: map[string]time.Time{}}
+	w := &Watcher{counts: map[string]map[string]*errCount{}, seen: map[string]time.Time{}, given: map[string]int{}}
 	w.action = func(ctx context.Context, w *Watcher) {
 		var b strings.Builder
 		w.Report(&b)
@@ -195,6 +199,17 @@ func (w *Watcher) sweep(ctx context.Context, g *aioctl.Group, self string, a Wat
 		if err := t.Err(); err != nil && len(sts) == 1 {
 			w.count(t.Name(), err, sts[0].Ended)
 		}
+		if st == aioctl.GaveUp {
+			// Its own restart policy gave up: it stays so until a user
+			// starts it (restarting it here would defeat the budget).
+			if len(sts) == 1 {
+				w.gaveUp(ctx, t.Name(), sts[0].Restarts)
+			}
+			continue
+		}
+		if len(sts) == 1 && sts[0].Restart != aioctl.Never {
+			continue // its own restart policy decides
+		}
 		if !restart || !a.Restart || excluded(t.Name(), a.Exclude) || (m != nil && m.noWatch(t.Name())) {
 			continue
 		}
@@ -207,6 +222,11 @@ func (w *Watcher) sweep(ctx context.Context, g *aioctl.Group, self string, a Wat
 		}
 	}
 	w.mu.Lock()
+	for name := range w.given { // started by a user since, or deleted
+		if t, ok := g.Get(name); !ok || t.State() != aioctl.GaveUp {
+			delete(w.given, name)
+		}
+	}
 	w.checks++
 	total, fire := w.total, a.MaxErrors > 0 && w.total >= a.MaxErrors && !w.fired
 	if fire {
@@ -220,6 +240,19 @@ func (w *Watcher) sweep(ctx context.Context, g *aioctl.Group, self string, a Wat
 	if fire {
 		log.LogAttrs(ctx, slog.LevelError, fmt.Sprintf("max_errors reached: %d errors (max_errors %d)", total, a.MaxErrors))
 		w.action(ctx, w)
+	}
+}
+
+// gaveUp records a task whose restart policy gave up, and logs it the
+// first time a check finds it so.
+func (w *Watcher) gaveUp(ctx context.Context, task string, restarts int) {
+	w.mu.Lock()
+	_, known := w.given[task]
+	w.given[task] = restarts
+	w.mu.Unlock()
+	if !known {
+		aioctl.Logger(ctx).Warn("task gave up: its restart budget is spent; not restarted until started by hand",
+			"task", task, "restarts", restarts)
 	}
 }
 
@@ -297,6 +330,9 @@ func (w *Watcher) Report(out io.Writer) error {
 			fmt.Fprintf(&b, "%s: %s x%d, last @ %s\n", termsafe.String(t), termsafe.String(typ), c.n, c.last.Local().Format(aioctl.DateLayout))
 			b.WriteString("    " + strings.ReplaceAll(termsafe.Text(strings.TrimRight(c.traceback, "\n")), "\n", "\n    ") + "\n")
 		}
+	}
+	for _, t := range sortedKeys(w.given) {
+		fmt.Fprintf(&b, "%s: gave up after %d restarts (its restart budget is spent): not restarted; start it to run it again\n", termsafe.String(t), w.given[t])
 	}
 	w.mu.Unlock()
 	_, err := io.WriteString(out, b.String())

@@ -36,7 +36,9 @@
 // hostile server cannot reach the terminal.
 //
 // Errors are *Error with a stable Code (unknown_verb, bad_argument,
-// not_found, not_available, unauthorized, too_large, …). status and
+// not_found, not_available, unauthorized, too_large, load_failed, …);
+// internal is kept for bugs: a service whose constructor fails or panics
+// is load_failed, a start that races a delete is not_found. status and
 // is-active give systemctl's exit codes in Result.Exit: 0 all running, 3
 // one is not, 4 a name matched no task. The wire types (Request,
 // Response, Error, Code, Event, Options, Verb) are aliases of those of

@@ -27,6 +27,8 @@ const (
 	CodeNotStream        = api.CodeNotStream
 	CodeStreamOnly       = api.CodeStreamOnly
 	CodeTooManyConns     = api.CodeTooManyConns
+	CodeIOError          = api.CodeIOError
+	CodeLoadFailed       = api.CodeLoadFailed
 	CodeInternal         = api.CodeInternal
 )
 
@@ -47,8 +49,8 @@ func CodeOf(err error) Code {
 		return e.Code
 	}
 	switch {
-	case errors.Is(err, aioctl.ErrNotFound):
-		return CodeNotFound
+	case errors.Is(err, aioctl.ErrNotFound), errors.Is(err, aioctl.ErrDeleted):
+		return CodeNotFound // ErrDeleted: a start that raced a delete
 	case errors.Is(err, aioctl.ErrBadArgs):
 		return CodeBadArgument
 	case errors.Is(err, aioctl.ErrStopTimeout), errors.Is(err, context.DeadlineExceeded):

@@ -1,7 +1,6 @@
 package control
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -43,6 +42,10 @@ func serviceErr(err error) error {
 		return &Error{Code: CodeNotFound, Message: err.Error()}
 	case errors.Is(err, aioservice.ErrConfig), errors.Is(err, aioservice.ErrAlreadyLoaded):
 		return &Error{Code: CodeBadArgument, Message: strings.ReplaceAll(err.Error(), "\n", "; ")}
+	case errors.Is(err, aioservice.ErrLoadFailed):
+		return &Error{Code: CodeLoadFailed, Message: strings.ReplaceAll(err.Error(), "\n", "; ")}
+	case errors.Is(err, aioservice.ErrConfigWrite):
+		return &Error{Code: CodeIOError, Message: strings.ReplaceAll(err.Error(), "\n", "; ")}
 	case errors.Is(err, aioservice.ErrNoConfigFile):
 		return &Error{Code: CodeNotAvailable, Message: "this program's services have no config file"}
 	}
@@ -160,36 +163,14 @@ func runServicesDisable(ctx context.Context, in *Interp, c *call) (*Result, erro
 	return in.eachService(c, "disabled", in.c.Services.Disable)
 }
 
-// configEdit is the JSON services config takes: the keys of a config
-// entry that can be edited.
-type configEdit struct {
-	Enabled     *bool                     `json:"enabled"`
-	Args        json.RawMessage           `json:"args"`
-	Schedule    json.RawMessage           `json:"schedule"`
-	Requires    []string                  `json:"requires"`
-	After       []string                  `json:"after"`
-	Restart     *aioservice.RestartConfig `json:"restart"`
-	StopTimeout *aioservice.Duration      `json:"stop_timeout"`
-}
-
+// runServicesConfig edits the service's entry with the JSON argument as
+// a merge patch (RFC 7396): what it does not name stays as it is.
 func runServicesConfig(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	name := serviceName(c.args[0])
 	if strings.Contains(name, "*") {
 		return nil, errorf(CodeBadArgument, "services config: give one service name, not a pattern")
 	}
-	dec := json.NewDecoder(bytes.NewReader([]byte(c.args[1])))
-	dec.DisallowUnknownFields()
-	var e configEdit
-	if err := dec.Decode(&e); err != nil || dec.More() || strings.TrimSpace(c.args[1])[0] != '{' {
-		msg := "want a JSON object with enabled, args, schedule, requires, after, restart or stop_timeout"
-		if err != nil {
-			msg += ": " + err.Error()
-		}
-		return nil, errorf(CodeBadArgument, "services config: "+msg)
-	}
-	err := in.c.Services.Configure(name, aioservice.ConfigChange{Enabled: e.Enabled, Args: e.Args, Schedule: e.Schedule,
-		Requires: e.Requires, After: e.After, Restart: e.Restart, StopTimeout: e.StopTimeout})
-	if err != nil {
+	if err := in.c.Services.PatchConfig(name, []byte(c.args[1])); err != nil {
 		return nil, serviceErr(err)
 	}
 	return namesResult("config written (used at the next load) for", []string{name}, ""), nil

@@ -3,7 +3,9 @@
 # TinyGo 0.34, which compiles against Go 1.23 (DESIGN.md). This builds and
 # vets them with the Go 1.23 toolchain (fetched through the Go module proxy
 # by GOTOOLCHAIN) and the tinygo build tag, in a copy whose go.mod says
-# go 1.23, and checks that they import no os/exec, net or os/signal.
+# go 1.23. Which packages they may import (no os/exec, net or os/signal;
+# the one third-party module, the cron parser) is checked, in every build,
+# by the floor-plan test in internal/layers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 toolchain=go1.23.12
@@ -35,9 +37,4 @@ for p in "${present[@]}"; do pkgs+=("./$p"); done
 echo "core packages under $toolchain with -tags tinygo: ${present[*]}"
 go build -tags tinygo "${pkgs[@]}"
 go vet -tags tinygo "${pkgs[@]}"
-banned=$(go list -tags tinygo -deps "${pkgs[@]}" | grep -E '^(os/exec|net|net/.*|os/signal)$' || true)
-if [ -n "$banned" ]; then
-  echo "core packages import what TinyGo boards lack: $banned"
-  exit 1
-fi
-echo "core packages: Go 1.23 and import rules OK"
+echo "core packages: Go 1.23 OK (import rules: go test ./internal/layers)"

@@ -7,6 +7,7 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -29,6 +30,18 @@ import (
 )
 
 func main() {
+	// A write to a stdout whose reader is gone (`aiotools run | tee log`,
+	// then Ctrl-C) must fail with EPIPE, which ends the echo, rather than
+	// kill the program mid-shutdown with SIGPIPE. Notify, not Ignore: an
+	// ignored signal stays ignored in the exec services' commands.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+	if len(os.Args) > 1 && (os.Args[1] == "run" || os.Args[1] == "demo") {
+		// The exec services' processes end with this one, however it ends
+		// (kill -9 included), setsid'd grandchildren too.
+		if err := aioservice.Subreaper(); err != nil {
+			fmt.Fprintln(os.Stderr, "aiotools: warning: exec services may outlive aiotools:", err)
+		}
+	}
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "aiotools:", termsafe.Text(err.Error()))
 		os.Exit(1)
@@ -73,6 +86,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 			}
 			return err
 		}
+		if err := checkDemoFlags(*every, *limit, *follow, fs.Args()); err != nil {
+			fs.Usage()
+			return err
+		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		if *limit > 0 {
@@ -100,13 +117,33 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
-		return runServices(ctx, runConfig{Config: *config, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout})
+		given := false // -c named a file, which must then exist
+		fs.Visit(func(f *flag.Flag) { given = given || f.Name == "c" })
+		return runServices(ctx, runConfig{Config: *config, Default: !given, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout})
 	case "help", "-h", "--help":
 		usage(stdout)
 		return nil
 	}
 	usage(stderr)
 	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// checkDemoFlags refuses the demo's flag values it cannot run with, as
+// usage errors naming the flag: a status period of 0 or less (which would
+// make time.NewTicker panic), a negative -for, and arguments other than
+// -follow's one grep pattern.
+func checkDemoFlags(every, limit time.Duration, follow bool, args []string) error {
+	switch {
+	case every <= 0:
+		return fmt.Errorf("demo: -every %v: the status period must be more than 0", every)
+	case limit < 0:
+		return fmt.Errorf("demo: -for %v: must be 0 (run until Ctrl-C) or more", limit)
+	case !follow && len(args) > 0:
+		return fmt.Errorf("demo: unexpected argument %q (a grep pattern goes with -follow)", args[0])
+	case follow && len(args) > 1:
+		return fmt.Errorf("demo: -follow takes one grep pattern, not also %q", args[1])
+	}
+	return nil
 }
 
 // demoConfig is what the demo's command line sets.
@@ -161,6 +198,9 @@ func runDemo(ctx context.Context, cfg demoConfig) error {
 		return socketError(err)
 	}
 	defer lock.Release() // a no-op once the server has it
+	echo := newEcho(cfg.Out)
+	defer flushEcho(echo)
+	cfg.Out = echo
 	d := &demo{
 		lock:   lock,
 		cfg:    cfg,
@@ -203,11 +243,16 @@ func runDemo(ctx context.Context, cfg demoConfig) error {
 	}
 	tick := time.NewTicker(cfg.Every)
 	defer tick.Stop()
+	var status bytes.Buffer
 	for {
-		fmt.Fprintln(cfg.Out)
-		if err := d.group.WriteStatus(cfg.Out, cfg.Color); err != nil {
-			fmt.Fprintln(cfg.Out, "status:", termsafe.Text(err.Error()))
+		// One write per status: the echo drops whole writes when stdout
+		// does not keep up, never half a status.
+		status.Reset()
+		status.WriteByte('\n')
+		if err := d.group.WriteStatus(&status, cfg.Color); err != nil {
+			fmt.Fprintln(&status, "status:", termsafe.Text(err.Error()))
 		}
+		cfg.Out.Write(status.Bytes())
 		select {
 		case <-ctx.Done():
 			fmt.Fprintln(cfg.Out, "\nstopping…")

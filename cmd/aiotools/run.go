@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/aiotools-go/aiotools/aioctl"
@@ -19,6 +21,7 @@ import (
 // runConfig is what `aiotools run` takes from its command line.
 type runConfig struct {
 	Config    string // the services.config to run
+	Default   bool   // Config is the default path, not named with -c: it may be missing
 	Socket    string // control socket path; "" = the default for Name
 	Name      string // program name in the default socket path
 	LogBudget int    // bytes of RAM log
@@ -30,6 +33,18 @@ type runConfig struct {
 // ctx ends; then it stops them in reverse dependency order. It is the
 // runner for services "installed" without Go code: see examples/run.
 func runServices(ctx context.Context, cfg runConfig) error {
+	// Everything printed goes through one queue that never blocks: a
+	// stdout nobody reads holds up neither the log nor the shutdown.
+	echo := newEcho(cfg.Out)
+	defer flushEcho(echo)
+	cfg.Out = echo
+	missing, err := checkConfig(cfg.Config, cfg.Default)
+	if err != nil {
+		return err
+	}
+	if missing {
+		fmt.Fprintf(cfg.Out, "aiotools run: no %s: running the built-in services only (watcher)\n", cfg.Config)
+	}
 	// The control socket first: a second run on the same socket fails
 	// here, before it starts any command.
 	lock, err := control.LockSocket(cfg.Socket, cfg.Name)
@@ -37,7 +52,7 @@ func runServices(ctx context.Context, cfg runConfig) error {
 		return socketError(err)
 	}
 	defer lock.Release() // a no-op once the server has it
-	ring := aiolog.New(cfg.LogBudget, aiolog.WithCopy(slog.LevelInfo, cfg.Out))
+	ring := aiolog.New(cfg.LogBudget, aiolog.WithCopy(slog.LevelInfo, echo))
 	logger := slog.New(ring.Handler(nil))
 	g := aioctl.NewGroup(aioctl.WithGroupName(cfg.Name), aioctl.WithLogger(logger), aioctl.WithLog(ring))
 	sched := aioschedule.New(g, aioschedule.WithLogger(logger))
@@ -84,4 +99,21 @@ func runServices(ctx context.Context, cfg runConfig) error {
 	stop()
 	fmt.Fprintln(cfg.Out, "all services stopped")
 	return nil
+}
+
+// checkConfig refuses a config file that does not exist, naming it (and
+// the missing file a symlink points to), unless it is the default path,
+// which may be missing: missing says so.
+func checkConfig(path string, isDefault bool) (missing bool, err error) {
+	_, err = os.Stat(path)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return false, nil // there, or unreadable: loading it says why
+	}
+	if target, lerr := os.Readlink(path); lerr == nil {
+		return false, &aioservice.ConfigError{File: path, Msg: "a symlink to " + target + ", which does not exist", Err: err}
+	}
+	if !isDefault {
+		return false, &aioservice.ConfigError{File: path, Msg: "config file does not exist", Err: err}
+	}
+	return true, nil
 }

@@ -104,3 +104,67 @@ func TestExampleRunConfigIsValid(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// `aiotools run -c typo.config` refuses to run, naming the file, rather than
+// run the watcher alone without a word.
+func TestRunRefusesAMissingConfig(t *testing.T) {
+	dir := privateDir(t)
+	missing := filepath.Join(dir, "typo.config")
+	var out, errOut strings.Builder
+	err := run([]string{"run", "-c", missing, "-socket", filepath.Join(dir, "s.sock")}, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), missing) || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("err = %v, want %s named as missing", err, missing)
+	}
+	if strings.Contains(out.String(), "control socket") {
+		t.Fatalf("it ran:\n%s", out.String())
+	}
+}
+
+// A config that is a symlink to a missing file is refused too, naming the
+// link and what it points to.
+func TestRunRefusesADanglingSymlinkConfig(t *testing.T) {
+	dir := privateDir(t)
+	link := filepath.Join(dir, "services.config")
+	if err := os.Symlink("gone.config", link); err != nil {
+		t.Skip(err)
+	}
+	w := &watchWriter{ready: make(chan struct{})}
+	err := runServices(context.Background(), runConfig{Config: link, Socket: filepath.Join(dir, "s.sock"), Name: "dangling", LogBudget: 4096, Out: w})
+	if err == nil || !strings.Contains(err.Error(), link) || !strings.Contains(err.Error(), "gone.config") {
+		t.Fatalf("err = %v, want the link and its target named", err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced (%v)", err)
+	}
+}
+
+// Without -c and without a services.config, run says that it runs the
+// built-in services only.
+func TestRunWithoutAConfigSaysSo(t *testing.T) {
+	dir := privateDir(t)
+	sock := filepath.Join(dir, "run.sock")
+	w := &watchWriter{want: []string{"control socket " + sock}, ready: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	cfgPath := filepath.Join(dir, "services.config")
+	go func() {
+		errc <- runServices(ctx, runConfig{Config: cfgPath, Default: true, Socket: sock, Name: "noconfig", LogBudget: 4096, Out: w})
+	}()
+	select {
+	case <-w.ready:
+	case err := <-errc:
+		cancel()
+		t.Fatalf("run ended early: %v\n%s", err, w.String())
+	case <-time.After(20 * time.Second):
+		cancel()
+		<-errc
+		t.Fatalf("run never served:\n%s", w.String())
+	}
+	cancel()
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	if out := w.String(); !strings.Contains(out, "no "+cfgPath+": running the built-in services only (watcher)") {
+		t.Fatalf("no word of the missing config:\n%s", out)
+	}
+}

@@ -38,6 +38,13 @@ const (
 	CodeStreamOnly Code = "stream_only"
 	// CodeTooManyConns: the server is at its connection limit.
 	CodeTooManyConns Code = "too_many_connections"
+	// CodeIOError: the program could not read or write a file it needed (a
+	// full disk or a read-only file while writing the services config);
+	// the message names the file and the cause.
+	CodeIOError Code = "io_error"
+	// CodeLoadFailed: a service did not load: its constructor failed or
+	// panicked (services traceback shows why, with the stack).
+	CodeLoadFailed Code = "load_failed"
 	// CodeInternal: a bug; the message says what.
 	CodeInternal Code = "internal"
 )
@@ -71,6 +78,8 @@ func (e *Error) HTTPStatus() int {
 		return http.StatusGatewayTimeout
 	case CodeConflict:
 		return http.StatusConflict
+	case CodeLoadFailed:
+		return http.StatusUnprocessableEntity
 	}
 	return http.StatusInternalServerError
 }
