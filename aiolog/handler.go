@@ -112,24 +112,6 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 	return &h2
 }
 
-var levelNames = [...]string{"DEBUG", "INFO", "WARN", "ERROR", "CRIT"}
-
-// LevelName returns the name the handler prints for l: DEBUG below INFO,
-// INFO below WARN, WARN below ERROR, ERROR below CRIT, else CRIT.
-func LevelName(l slog.Level) string {
-	switch {
-	case l < slog.LevelInfo:
-		return levelNames[0]
-	case l < slog.LevelWarn:
-		return levelNames[1]
-	case l < slog.LevelError:
-		return levelNames[2]
-	case l < LevelCrit:
-		return levelNames[3]
-	}
-	return levelNames[4]
-}
-
 // handle formats rec into b and stores it in the ring, returning b.
 func (h *Handler) handle(rec slog.Record, b []byte) []byte {
 	ts := rec.Time
