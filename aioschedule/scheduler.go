@@ -231,13 +231,6 @@ func (s *Scheduler) Unschedule(task string) error {
 	return nil
 }
 
-// Next returns the next n planned runs of spec after from, without jitter,
-// as a schedule added at from would make them; a FromStart StartIn counts
-// from the scheduler's start.
-func (s *Scheduler) Next(spec Spec, from time.Time, n int) ([]time.Time, error) {
-	return nextRuns(spec, s.start, from, n)
-}
-
 // List returns the schedules, in task name order.
 func (s *Scheduler) List() []Entry {
 	s.mu.Lock()
