@@ -122,6 +122,7 @@ type Scheduler struct {
 	keep      bool
 	start     time.Time
 	unwatch   func()
+	unextend  func() // removes the scheduler's status extender
 
 	mu      sync.Mutex
 	entries map[string]*entry
@@ -153,7 +154,7 @@ func New(g *aioctl.Group, opts ...Option) *Scheduler {
 	}
 	s.start = s.clock.Now()
 	s.unwatch = g.Watch(s.onEvent)
-	g.AddStatusExtender(s)
+	s.unextend = g.AddStatusExtender(s)
 	return s
 }
 
@@ -263,7 +264,8 @@ func (s *Scheduler) Stats() Stats {
 }
 
 // Close unschedules everything, stops the scheduler's goroutine and waits
-// for it. It is idempotent; Schedule fails after it.
+// for it, and leaves the group: it stops watching its events and adding
+// schedule lines to its status. It is idempotent; Schedule fails after it.
 func (s *Scheduler) Close() {
 	s.mu.Lock()
 	if s.closed {
@@ -275,6 +277,7 @@ func (s *Scheduler) Close() {
 	close(s.quit)
 	s.mu.Unlock()
 	s.unwatch()
+	s.unextend()
 	s.wg.Wait()
 	s.mu.Lock()
 	for name, e := range s.entries {
