@@ -3,6 +3,7 @@ package aioschedule
 import (
 	"container/heap"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"math/rand"
@@ -65,21 +66,35 @@ func WithMaxSleep(d time.Duration) Option { return func(s *Scheduler) { s.maxSle
 // does for one), instead of unscheduling the task until it is started.
 func WithKeepOnStop(keep bool) Option { return func(s *Scheduler) { s.keep = keep } }
 
-// Entry is one schedule, as List returns it.
+// Entry is one schedule, as List returns it: the task, its spec, and the
+// schedule part of its status (aioctl.ScheduleInfo: last and next run,
+// skipped and missed counts, paused), the one shape status and the list
+// share. Its JSON is ScheduleInfo's with "task" and "spec" in front:
+//
+//	{"task":"world","spec":{"start_in":"5s","repeat":"10s"},"opts":"start_in=5s repeat=10s","skipped":0,"next":"2025-01-01T00:00:05Z"}
 type Entry struct {
 	Task string `json:"task"`
 	Spec Spec   `json:"spec"`
-	// Last is the last start by the schedule (zero: none yet).
-	Last time.Time `json:"last"`
-	// Next is the next planned start, jitter included (zero: none).
-	Next time.Time `json:"next"`
-	// Skipped counts runs that were due while the task was still running.
-	Skipped int `json:"skipped"`
-	// Missed counts runs lost to a clock jump or a sleeping machine.
-	Missed int `json:"missed"`
-	// Paused: a user stopped the task; the schedule resumes, with its
-	// timing, when the task is started again.
-	Paused bool `json:"paused,omitempty"`
+	aioctl.ScheduleInfo
+}
+
+// MarshalJSON writes Task and Spec, then ScheduleInfo's fields as its own
+// MarshalJSON writes them (unset times left out). Without it the
+// MarshalJSON promoted from ScheduleInfo would drop Task and Spec.
+func (e Entry) MarshalJSON() ([]byte, error) {
+	info, err := e.ScheduleInfo.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	head, err := json.Marshal(struct {
+		Task string `json:"task"`
+		Spec Spec   `json:"spec"`
+	}{e.Task, e.Spec})
+	if err != nil {
+		return nil, err
+	}
+	// head is {…} and info is {…} with at least "skipped": join them.
+	return append(append(head[:len(head)-1], ','), info[1:]...), nil
 }
 
 // Stats are the scheduler's counters since New.
@@ -249,7 +264,8 @@ func sortEntries(es []Entry) {
 }
 
 func (e *entry) export(name string) Entry {
-	out := Entry{Task: name, Spec: e.spec, Last: e.last, Skipped: e.skipped, Missed: e.missed, Paused: e.paused}
+	out := Entry{Task: name, Spec: e.spec, ScheduleInfo: aioctl.ScheduleInfo{
+		Last: e.last, Opts: e.spec.String(), Skipped: e.skipped, Missed: e.missed, Paused: e.paused}}
 	if !e.paused && !e.over {
 		out.Next = e.fireAt
 	}
@@ -297,11 +313,7 @@ func (s *Scheduler) ExtendStatus(st *aioctl.TaskStatus, debug bool) {
 		return
 	}
 	x := e.export(st.Name)
-	opts := e.spec.String()
-	if e.paused {
-		opts += " (unscheduled by stop)"
-	}
-	st.Schedule = &aioctl.ScheduleInfo{Last: x.Last, Next: x.Next, Opts: opts, Skipped: x.Skipped, Missed: x.Missed}
+	st.Schedule = &x.ScheduleInfo
 }
 
 // onEvent applies the seed's rules: a user's stop unschedules the task
