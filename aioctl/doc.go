@@ -45,7 +45,8 @@
 //
 // Higher layers add to a status through StatusExtender (schedules,
 // services) and LogSource (a task's log lines), so this package imports
-// neither.
+// neither. AddStatusExtender returns the function that removes the
+// extender again, which a closing layer calls.
 //
 // # Portability
 //

@@ -85,3 +85,28 @@ func TestPanickingWatcherDoesNotCrash(t *testing.T) {
 		t.Fatalf("result %v", tk.Result())
 	}
 }
+
+func TestStopEventsArriveInOrder(t *testing.T) {
+	for i := 0; i < 50; i++ {
+		g, _ := newTestGroup(t)
+		var mu sync.Mutex
+		var seen []State
+		g.Watch(func(ev Event) {
+			mu.Lock()
+			seen = append(seen, ev.To)
+			mu.Unlock()
+		})
+		wr := stateWaiter(t, g, "block", Running)
+		MustAdd(g, block, struct{}{})
+		wr()
+		if _, err := g.Stop(context.Background(), "block"); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		got := append([]State(nil), seen...)
+		mu.Unlock()
+		if len(got) != 3 || got[0] != Running || got[1] != Stopping || got[2] != Stopped {
+			t.Fatalf("run %d: events %v, want running, stopping, stopped", i, got)
+		}
+	}
+}

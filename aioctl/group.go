@@ -47,7 +47,7 @@ type Group struct {
 	order     []*Task
 	suffix    map[string]int
 	log       LogSource
-	extenders []StatusExtender
+	extenders []*extender // copied on write: Snapshot reads them unlocked
 
 	watchers atomic.Pointer[[]*watcher]
 	wmu      sync.Mutex // serialises changes to watchers
@@ -123,12 +123,35 @@ func (g *Group) SetLog(src LogSource) {
 	g.mu.Unlock()
 }
 
-// AddStatusExtender registers e to fill in its part of every task status.
-func (g *Group) AddStatusExtender(e StatusExtender) {
+// AddStatusExtender registers e to fill in its part of every task status,
+// until the returned function is called (as Watch's cancel): a layer that
+// closes (aioschedule's Scheduler.Close) calls it, so that the group neither
+// keeps the closed layer alive nor asks it about tasks. A snapshot already
+// under way may still call e once; later ones do not. Removing is
+// idempotent, and an extender added twice is removed once per call.
+func (g *Group) AddStatusExtender(e StatusExtender) (remove func()) {
+	r := &extender{e}
 	g.mu.Lock()
-	g.extenders = append(g.extenders, e)
+	g.extenders = append(g.extenders, r)
 	g.mu.Unlock()
+	return func() {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		// A new slice, never an edit in place: Snapshot reads the old one
+		// without the lock.
+		var next []*extender
+		for _, x := range g.extenders {
+			if x != r {
+				next = append(next, x)
+			}
+		}
+		g.extenders = next
+	}
 }
+
+// extender is one registration of a StatusExtender; its address tells two
+// registrations of the same extender apart.
+type extender struct{ StatusExtender }
 
 // Debug toggles debug mode (more detail in status) and returns the new mode.
 func (g *Group) Debug() bool {

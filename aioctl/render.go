@@ -187,7 +187,11 @@ func renderOne(b *strings.Builder, st *TaskStatus, o RenderOptions) {
 		}
 		b.WriteString(branch + "schedule: last @ " + last + " " + next + "\n")
 		if o.Debug {
-			b.WriteString(branch + "schedule opts: " + esc(s.Opts) + " (skipped: " + strconv.Itoa(s.Skipped) +
+			b.WriteString(branch + "schedule opts: " + esc(s.Opts))
+			if s.Paused {
+				b.WriteString(" (unscheduled by stop)")
+			}
+			b.WriteString(" (skipped: " + strconv.Itoa(s.Skipped) +
 				", missed: " + strconv.Itoa(s.Missed) + ")\n")
 		}
 	}

@@ -88,3 +88,49 @@ func TestStatusShowsDurationsAsStrings(t *testing.T) {
 		t.Fatalf("MarshalArgs %s", b)
 	}
 }
+
+func TestSetArgsJSONRejectsBadInputAndChangesNothing(t *testing.T) {
+	g, _ := newTestGroup(t)
+	type args struct {
+		Pin  int               `json:"pin"`
+		Tags map[string]string `json:"tags"`
+	}
+	tk := MustAdd(g, func(ctx context.Context, a args) (int, error) { return a.Pin, nil },
+		args{Pin: 2, Tags: map[string]string{"a": "1"}}, WithName("t"), Deferred())
+	cases := []struct {
+		patch, field string
+	}{
+		{`{"pni": 3}`, "pni"},
+		{`{"pin": "three"}`, "pin"},
+		{`{"pin": 3`, ""},
+		{`{"tags": {"b": 2}}`, "tags"},
+		{`{"pin": 1} {"pin": 2}`, ""},
+	}
+	for _, c := range cases {
+		err := tk.SetArgsJSON([]byte(c.patch))
+		var ae *ArgError
+		if !errors.Is(err, ErrBadArgs) || !errors.As(err, &ae) {
+			t.Fatalf("patch %s: err = %v, want ErrBadArgs", c.patch, err)
+		}
+		if c.field != "" && ae.Field != c.field {
+			t.Errorf("patch %s: field %q, want %q (%v)", c.patch, ae.Field, c.field, err)
+		}
+		a, _ := Args[args](tk)
+		if a.Pin != 2 || len(a.Tags) != 1 || a.Tags["a"] != "1" {
+			t.Fatalf("patch %s changed args to %+v", c.patch, a)
+		}
+	}
+	if err := tk.SetArgsJSON([]byte(`{"tags": {"b": "2"}}`)); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := Args[args](tk)
+	if a.Pin != 2 || a.Tags["a"] != "1" || a.Tags["b"] != "2" {
+		t.Fatalf("merge gave %+v", a)
+	}
+	if err := SetArgs(tk, "not args"); !errors.Is(err, ErrBadArgs) {
+		t.Fatalf("SetArgs with wrong type: %v", err)
+	}
+	if b, _ := tk.ArgsJSON(); string(b) != `{"pin":2,"tags":{"a":"1","b":"2"}}` {
+		t.Fatalf("ArgsJSON = %s", b)
+	}
+}
