@@ -128,7 +128,11 @@ func runBin(t *testing.T, bin string, env []string, args ...string) outcome {
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Env = append(os.Environ(), env...)
+	// The socket search must see only what the test made: a program the
+	// user runs meanwhile (its socket under ~/.local/state) is not the
+	// test's. A test's env may set these again (later entries win).
+	isolated := []string{"XDG_STATE_HOME=" + t.TempDir(), "HOME=" + t.TempDir()}
+	cmd.Env = append(append(os.Environ(), isolated...), env...)
 	var so, se bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &so, &se
 	err := cmd.Run()
