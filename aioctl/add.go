@@ -145,7 +145,6 @@ type runner interface {
 	call(ctx context.Context) (any, error)
 	stopped() (any, bool)
 	failed(err error) (any, bool)
-	argsJSON() ([]byte, error)
 	argsDisplay() ([]byte, error)
 	mergeArgs(patch []byte) error
 	funcName() string
@@ -196,9 +195,8 @@ func (r *typedRunner[A, R]) setArgsAny(v any) bool {
 	return ok
 }
 
-func (r *typedRunner[A, R]) argsJSON() ([]byte, error) { return json.Marshal(r.current()) }
-
-// argsDisplay is argsJSON with durations as Go duration strings, for status.
+// argsDisplay is the arguments as JSON with durations as Go duration
+// strings (MarshalArgs), for status.
 func (r *typedRunner[A, R]) argsDisplay() ([]byte, error) { return MarshalArgs(r.current()) }
 
 // mergeArgs decodes patch over a deep copy of the current arguments, so a

@@ -2,6 +2,7 @@ package aioctl
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -79,10 +80,11 @@ func TestStatusShowsDurationsAsStrings(t *testing.T) {
 	if a, _ := Args[args](tk); a.Sleep != 5*time.Second || a.Every[0] != time.Minute || a.Pin != 2 {
 		t.Fatalf("round trip gave %+v", a)
 	}
-	// ArgsJSON stays plain encoding/json (nanoseconds), for programs that
-	// decode it with encoding/json; MarshalArgs is what status shows.
-	if b, _ := tk.ArgsJSON(); string(b) != `{"pin":2,"sleep":5000000000,"Every":[60000000000]}` {
-		t.Fatalf("ArgsJSON %s", b)
+	// Args stays the plain value (encoding/json gives nanoseconds), for
+	// programs that decode it with encoding/json; MarshalArgs is what
+	// status shows.
+	if b := plainArgsJSON[args](t, tk); string(b) != `{"pin":2,"sleep":5000000000,"Every":[60000000000]}` {
+		t.Fatalf("encoding/json of Args %s", b)
 	}
 	if b, _ := MarshalArgs(args{Sleep: time.Second}); string(b) != `{"Every":null,"pin":0,"sleep":"1s"}` {
 		t.Fatalf("MarshalArgs %s", b)
@@ -130,7 +132,22 @@ func TestSetArgsJSONRejectsBadInputAndChangesNothing(t *testing.T) {
 	if err := SetArgs(tk, "not args"); !errors.Is(err, ErrBadArgs) {
 		t.Fatalf("SetArgs with wrong type: %v", err)
 	}
-	if b, _ := tk.ArgsJSON(); string(b) != `{"pin":2,"tags":{"a":"1","b":"2"}}` {
-		t.Fatalf("ArgsJSON = %s", b)
+	if b := plainArgsJSON[args](t, tk); string(b) != `{"pin":2,"tags":{"a":"1","b":"2"}}` {
+		t.Fatalf("encoding/json of Args = %s", b)
 	}
+}
+
+// plainArgsJSON is a task's arguments encoded by encoding/json, as a
+// program that decodes them the same way reads them.
+func plainArgsJSON[A any](t *testing.T, tk *Task) []byte {
+	t.Helper()
+	a, ok := Args[A](tk)
+	if !ok {
+		t.Fatalf("task %s does not take these arguments", tk.Name())
+	}
+	b, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -47,34 +47,6 @@ func TestWatchSeesEveryTransitionInOrder(t *testing.T) {
 	}
 }
 
-func TestSubscribeCountsDroppedEventsAndCloses(t *testing.T) {
-	g, _ := newTestGroup(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	ch := g.Subscribe(ctx, 1)
-	for i := 0; i < 5; i++ { // each Add then finish: 2 events, 10 in all
-		wd := stateWaiter(t, g, "answer", Done)
-		if i > 0 {
-			wd = stateWaiter(t, g, "answer_"+itoa(i), Done)
-		}
-		MustAdd(g, answer, i)
-		wd()
-	}
-	first := <-ch
-	if first.Name != "answer" || first.To != Running || first.Dropped != 0 {
-		t.Fatalf("first event %+v", first)
-	}
-	wd := stateWaiter(t, g, "answer_5", Done)
-	MustAdd(g, answer, 5)
-	wd()
-	next := <-ch
-	if next.Dropped != 9 {
-		t.Fatalf("next event says %d dropped, want 9", next.Dropped)
-	}
-	cancel()
-	for range ch { // drains and ends: the channel is closed
-	}
-}
-
 func TestPanickingWatcherDoesNotCrash(t *testing.T) {
 	g, _ := newTestGroup(t)
 	g.Watch(func(Event) { panic("watcher bug") })

@@ -92,14 +92,17 @@ func TestDelete(t *testing.T) {
 	}
 }
 
-func TestWaitAndTasks(t *testing.T) {
+func TestWaitAndActive(t *testing.T) {
 	g, _ := newTestGroup(t)
 	release := make(chan struct{})
 	w := stateWaiter(t, g, "slow", Running)
 	MustAdd(g, func(ctx context.Context, _ struct{}) (int, error) { <-release; return 1, nil }, struct{}{}, WithName("slow"))
 	w()
-	if n := len(g.Tasks()); n != 1 {
-		t.Fatalf("Tasks() = %d", n)
+	if n := len(g.Active()); n != 1 {
+		t.Fatalf("Active() = %d", n)
+	}
+	if n := len(g.Names()); n != 1 {
+		t.Fatalf("Names() = %d", n)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -110,8 +113,51 @@ func TestWaitAndTasks(t *testing.T) {
 	if err := g.Wait(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(g.Tasks()); n != 0 {
-		t.Fatalf("Tasks() after Wait = %d", n)
+	if n := len(g.Active()); n != 0 {
+		t.Fatalf("Active() after Wait = %d", n)
+	}
+	// Names still lists the task that ended; Active does not.
+	if names := g.Names(); len(names) != 1 || names[0] != "slow" {
+		t.Fatalf("Names() after Wait = %q", names)
+	}
+}
+
+// Debug reads the mode and never changes it; SetDebug sets it;
+// ToggleDebug flips it and says the new mode (the seed's debug()).
+func TestDebugReadsSetDebugSetsToggleDebugFlips(t *testing.T) {
+	g, _ := newTestGroup(t)
+	if g.Debug() || g.Debug() {
+		t.Fatal("a new group is in debug mode, or reading the mode changed it")
+	}
+	g.SetDebug(true)
+	if !g.Debug() || !g.Debug() {
+		t.Fatal("SetDebug(true) did not stick")
+	}
+	if on := g.ToggleDebug(); on || g.Debug() {
+		t.Fatalf("ToggleDebug from on = %v, Debug() = %v", on, g.Debug())
+	}
+	if on := g.ToggleDebug(); !on || !g.Debug() {
+		t.Fatalf("ToggleDebug from off = %v, Debug() = %v", on, g.Debug())
+	}
+}
+
+// SetLogSource attaches the log whose lines status shows, and nil detaches
+// it; the slog logger (SetLogger) is a different thing and is untouched.
+func TestSetLogSourceAttachesAndDetaches(t *testing.T) {
+	g, _ := newTestGroup(t)
+	w := stateWaiter(t, g, "answer", Done)
+	MustAdd(g, answer, 1)
+	w()
+	if st, _ := g.Status("answer"); st[0].Log != nil {
+		t.Fatalf("no log source, but status has lines %q", st[0].Log)
+	}
+	g.SetLogSource(fakeLog{"answer": {"a line"}})
+	if st, _ := g.Status("answer"); len(st[0].Log) != 1 || st[0].Log[0] != "a line" {
+		t.Fatalf("with a log source, status lines %q", st[0].Log)
+	}
+	g.SetLogSource(nil)
+	if st, _ := g.Status("answer"); st[0].Log != nil {
+		t.Fatalf("detached, but status has lines %q", st[0].Log)
 	}
 }
 
@@ -126,7 +172,7 @@ func TestGroupContextCancelStopsTasks(t *testing.T) {
 	ws()
 }
 
-func TestResultsAndTracebacks(t *testing.T) {
+func TestResultAndTracebackOfEachTask(t *testing.T) {
 	g, _ := newTestGroup(t)
 	wd, we, wp := stateWaiter(t, g, "answer", Done), stateWaiter(t, g, "fail", Error), stateWaiter(t, g, "crash", Error)
 	MustAdd(g, answer, 21)
@@ -135,16 +181,25 @@ func TestResultsAndTracebacks(t *testing.T) {
 	wd()
 	we()
 	wp()
-	res, err := g.Results()
-	if err != nil || res["answer"] != 42 || len(res) != 3 {
-		t.Fatalf("Results() = %v %v", res, err)
+	// The seed's result(): each task's Result.
+	ts, err := g.Find()
+	if err != nil || len(ts) != 3 || ts[0].Result() != 42 {
+		t.Fatalf("Find() = %v %v", ts, err)
 	}
-	tbs, err := g.Tracebacks("*", "nosuch")
+	// The seed's traceback(): the Traceback of a status, set for the
+	// tasks whose last run failed.
+	sts, err := g.Status("*", "nosuch")
 	if !errors.Is(err, ErrNotFound) {
 		t.Fatalf("err = %v", err)
 	}
+	tbs := make(map[string]string)
+	for _, st := range sts {
+		if st.Traceback != "" {
+			tbs[st.Name] = st.Traceback
+		}
+	}
 	if len(tbs) != 2 || tbs["fail"] != "Error: boom" || !strings.Contains(tbs["crash"], "aioctl.crash") {
-		t.Fatalf("Tracebacks = %q", tbs)
+		t.Fatalf("tracebacks = %q", tbs)
 	}
 }
 

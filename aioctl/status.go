@@ -92,7 +92,7 @@ type SnapshotOptions struct {
 // Status returns a snapshot of the matching tasks (all when no pattern is
 // given), in the group's order, in the group's debug mode.
 func (g *Group) Status(patterns ...string) ([]TaskStatus, error) {
-	return g.Snapshot(SnapshotOptions{Debug: g.IsDebug()}, patterns...)
+	return g.Snapshot(SnapshotOptions{Debug: g.Debug()}, patterns...)
 }
 
 // Snapshot returns a snapshot of the matching tasks with the given options.

@@ -141,12 +141,6 @@ func (t *Task) Done() <-chan struct{} {
 	return t.done
 }
 
-// ArgsJSON returns the task's arguments encoded by encoding/json, for
-// programs that decode them the same way: a time.Duration is a number of
-// nanoseconds there. To edit arguments, start from what status shows
-// (TaskStatus.Args, or MarshalArgs), where durations read "5s".
-func (t *Task) ArgsJSON() ([]byte, error) { return t.r.argsJSON() }
-
 // SetArgsJSON merges the fields of a JSON object into the task's
 // arguments; they take effect at its next start. Unknown fields, wrong types
 // and malformed JSON are an error that names the field, and change nothing.

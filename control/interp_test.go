@@ -93,7 +93,7 @@ func TestStatusColorAndDebug(t *testing.T) {
 	if !strings.Contains(r.Text, "traceback: Error: division by zero") {
 		t.Errorf("no traceback in debug status:\n%s", r.Text)
 	}
-	if p.g.IsDebug() {
+	if p.g.Debug() {
 		t.Errorf("status debug changed the group's debug mode")
 	}
 }
@@ -172,16 +172,16 @@ func TestActionVerbs(t *testing.T) {
 
 func TestDebugVerb(t *testing.T) {
 	p := newProgram(t)
-	if r := exec(t, p, "debug", false); r.Text != "debug mode on\n" || !p.g.IsDebug() {
+	if r := exec(t, p, "debug", false); r.Text != "debug mode on\n" || !p.g.Debug() {
 		t.Errorf("toggle: %q", r.Text)
 	}
 	if r := exec(t, p, "status blink", false); !strings.Contains(r.Text, "┗━► args:") {
 		t.Errorf("status not in debug mode")
 	}
-	if r := exec(t, p, "debug off", true); r.Data.(control.DebugData).Debug || p.g.IsDebug() {
+	if r := exec(t, p, "debug off", true); r.Data.(control.DebugData).Debug || p.g.Debug() {
 		t.Errorf("debug off: %+v", r.Data)
 	}
-	if r := exec(t, p, "debug maybe", false); code(r) != control.CodeBadArgument || p.g.IsDebug() {
+	if r := exec(t, p, "debug maybe", false); code(r) != control.CodeBadArgument || p.g.Debug() {
 		t.Errorf("debug maybe: %v", r.Err)
 	}
 }
@@ -261,7 +261,8 @@ func TestBadCommandsChangeNothing(t *testing.T) {
 			t.Errorf("task %s changed: %s -> %s", after[i].Name, before[i].State, after[i].State)
 		}
 	}
-	if b, _ := mustTask(t, p, "blink").ArgsJSON(); string(b) != `{"pin":2,"sleep":1000000000}` {
+	a, _ := aioctl.Args[blinkArgs](mustTask(t, p, "blink"))
+	if b, _ := json.Marshal(a); string(b) != `{"pin":2,"sleep":1000000000}` {
 		t.Errorf("blink args changed: %s", b)
 	}
 }

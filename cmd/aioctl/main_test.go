@@ -66,7 +66,7 @@ type program struct {
 func startProgram(t *testing.T, cfg control.Config) *program {
 	t.Helper()
 	p := &program{ring: aiolog.New(64 << 10), ticks: make(chan struct{}, 100)}
-	p.g = aioctl.NewGroup(aioctl.WithLog(p.ring), aioctl.WithLogger(slog.New(p.ring.Handler(nil))))
+	p.g = aioctl.NewGroup(aioctl.WithLogSource(p.ring), aioctl.WithLogger(slog.New(p.ring.Handler(nil))))
 	blink := func(ctx context.Context, a pinArgs) (int, error) {
 		aioctl.Logger(ctx).Info("LED toggled", "pin", a.Pin)
 		select {
