@@ -4,13 +4,15 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 )
 
 // Line is one line read from a Ring.
 //
-// Its JSON form is the log verb's wire form, the one control's LogLine
-// writes: lower-case names, the level as the word the handler prints
+// Its JSON form is the log verb's wire form (what control's LogLine wrote
+// before the verb marshalled Line directly; encoding/json's escapes):
+// lower-case names, the level as the word the handler prints
 // (LevelName), empty seq, task and lost left out, and for a lost-lines
 // notice only time (zero), text and lost:
 //
@@ -56,15 +58,38 @@ func (l Line) MarshalJSON() ([]byte, error) {
 	}
 	if l.Task != "" {
 		b = append(b, `,"task":`...)
-		b = appendJSONString(b, l.Task)
+		b = appendLineString(b, l.Task)
 	}
 	b = append(b, `,"text":`...)
-	b = appendJSONString(b, l.Text)
+	b = appendLineString(b, l.Text)
 	if l.Lost != 0 {
 		b = append(b, `,"lost":`...)
 		b = strconv.AppendUint(b, l.Lost, 10)
 	}
 	return append(b, '}'), nil
+}
+
+// appendLineString is appendJSONString with backspace and form feed as
+// \b and \f, as encoding/json writes them, so that a Line's JSON is byte
+// for byte what control's LogLine (a plain struct) wrote. The handler's
+// JSON keeps \u0008 and \u000c, as slog's JSONHandler does.
+func appendLineString(b []byte, s string) []byte {
+	b = append(b, '"')
+	for {
+		i := strings.IndexAny(s, "\b\f")
+		if i < 0 {
+			break
+		}
+		b = appendJSONBody(b, s[:i])
+		if s[i] == '\b' {
+			b = append(b, `\b`...)
+		} else {
+			b = append(b, `\f`...)
+		}
+		s = s[i+1:]
+	}
+	b = appendJSONBody(b, s)
+	return append(b, '"')
 }
 
 // UnmarshalJSON reads what MarshalJSON writes; an absent level is INFO's
