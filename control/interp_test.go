@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/aiolog"
 	"github.com/aiotools-go/aiotools/control"
 )
 
@@ -279,7 +280,7 @@ func TestLogVerb(t *testing.T) {
 	if r := exec(t, p, "log --level ERROR", false); strings.Contains(r.Text, "LED") || !strings.Contains(r.Text, "[ERROR] [dofail]") {
 		t.Errorf("log --level: %q", r.Text)
 	}
-	if r := exec(t, p, "log -t dofail -n 1", true); len(r.Data.([]control.LogLine)) != 1 || r.Data.([]control.LogLine)[0].Task != "dofail" {
+	if r := exec(t, p, "log -t dofail -n 1", true); len(r.Data.([]aiolog.Line)) != 1 || r.Data.([]aiolog.Line)[0].Task != "dofail" {
 		t.Errorf("log -t -n json: %+v", r.Data)
 	}
 	if r := exec(t, p, `log -E "LED t.ggled"`, false); !strings.Contains(r.Text, "LED toggled") {

@@ -31,6 +31,24 @@ cr` + "\r"},
 	}
 }
 
+// logLine is control's LogLine as it was when the log verb's JSON result
+// was built from it, kept as the reference for the wire form.
+type logLine struct {
+	Seq   uint64    `json:"seq,omitempty"`
+	Time  time.Time `json:"time"`
+	Level string    `json:"level,omitempty"`
+	Task  string    `json:"task,omitempty"`
+	Text  string    `json:"text"`
+	Lost  uint64    `json:"lost,omitempty"`
+}
+
+func toLogLine(l aiolog.Line) logLine {
+	if l.Lost != 0 {
+		return logLine{Text: l.Text, Lost: l.Lost}
+	}
+	return logLine{Seq: l.Seq, Time: l.Time, Level: aiolog.LevelName(l.Level), Task: l.Task, Text: l.Text}
+}
+
 // The log verb's JSON result is aiolog.Line's own JSON, byte for byte what
 // control's LogLine wrote before it went: what a client decodes is
 // unchanged.
@@ -62,7 +80,7 @@ func checkLineJSON(t *testing.T, l aiolog.Line) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := marshalSafe([]LogLine{toLogLine(l)})
+	want, err := marshalSafe([]logLine{toLogLine(l)})
 	if err != nil {
 		t.Fatal(err)
 	}
