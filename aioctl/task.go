@@ -80,7 +80,7 @@ func FromContext(ctx context.Context) *Task {
 // returns slog.Default().
 func Logger(ctx context.Context) *slog.Logger {
 	if t := FromContext(ctx); t != nil {
-		return t.Logger()
+		return t.g.Logger().With(TaskKey, t.name)
 	}
 	return slog.Default()
 }
@@ -90,9 +90,6 @@ func (t *Task) Name() string { return t.name }
 
 // Group returns the task's group.
 func (t *Task) Group() *Group { return t.g }
-
-// Logger returns the group's logger with the task's name attached.
-func (t *Task) Logger() *slog.Logger { return t.g.Logger().With(TaskKey, t.name) }
 
 // State returns the task's state.
 func (t *Task) State() State {
@@ -123,14 +120,6 @@ func (t *Task) Since() time.Time {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.since
-}
-
-// Ended returns when the task's last run ended (zero while the first run
-// goes on, or if it never ran).
-func (t *Task) Ended() time.Time {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.ended
 }
 
 // Done returns a channel closed when the goroutine of the task's current
