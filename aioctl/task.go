@@ -114,14 +114,6 @@ func (t *Task) Err() error {
 	return t.err
 }
 
-// Since returns when the task's current or last run started (zero if it
-// never ran).
-func (t *Task) Since() time.Time {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.since
-}
-
 // Done returns a channel closed when the goroutine of the task's current
 // (or last) start returns, after all its restarts; nil if the task never started.
 func (t *Task) Done() <-chan struct{} {
