@@ -340,6 +340,13 @@ func TestScheduleRunsOnTimers(t *testing.T) {
 	if backup.Schedule == nil || backup.Schedule.Next.Second() != 0 || backup.Schedule.Next.Before(time.Now().Add(-time.Second)) {
 		t.Fatalf("backup's next run is not at a coming minute: %+v", backup.Schedule)
 	}
+	hello, err := task(ctx, cl, "hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hello.Schedule == nil || (hello.Schedule.Next.IsZero() && hello.Schedule.Last.IsZero()) {
+		t.Fatalf("hello is not on its schedule: %+v", hello)
+	}
 	list := run(t, cl, "schedule", "list")
 	for _, name := range []string{"hello", "world", "backup"} {
 		if !strings.Contains(list, name) {
@@ -382,8 +389,14 @@ func TestExecServicesFromTheConfig(t *testing.T) {
 		}
 		return nil
 	})
+	p.until(t, "now runs on its schedule", func() error {
+		if text := run(t, cl, "log", "now:"); !strings.Contains(text, "[now.service] now: ") {
+			return fmt.Errorf("log: %q", text)
+		}
+		return nil
+	})
 	names := run(t, cl, "services", "list")
-	if !strings.Contains(names, "ticker") || !strings.Contains(names, "uptime") {
+	if !strings.Contains(names, "ticker") || !strings.Contains(names, "now") {
 		t.Fatalf("services list:\n%s", names)
 	}
 	p.interrupt(t)

@@ -10,10 +10,10 @@
 //
 // and, in another terminal:
 //
-//	go run ./cmd/aioctl status              # ticker running, uptime on its schedule
+//	go run ./cmd/aioctl status              # ticker running, now on its schedule
 //	go run ./cmd/aioctl log -f ticker       # tick 1, tick 2, … as printed
 //	go run ./cmd/aioctl stop ticker.service # its shell loop ends
-//	go run ./cmd/aioctl services disable uptime   # edits services.config
+//	go run ./cmd/aioctl services disable now   # edits services.config
 //
 // It ends on Ctrl-C, or by itself after -for (go run ./examples/exec -for 1m).
 package main
