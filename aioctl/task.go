@@ -19,6 +19,7 @@ type Task struct {
 	g           *Group
 	name        string
 	r           runner
+	cfg         taskConfig    // as Add got it (the name before de-duplication): Clone reuses it
 	rs          *restartState // nil when the policy is Never
 	stopTimeout time.Duration
 	base        taskContext // the parent of each run's context; carries the task
