@@ -140,6 +140,7 @@ func Args[A any](t *Task) (A, bool) {
 // runner is a task's typed half: its function, arguments and callbacks
 // behind an interface, so that Task and Group need no type parameters.
 type runner interface {
+	apply()
 	call(ctx context.Context) (any, error)
 	stopped() (any, bool)
 	failed(err error) (any, bool)
@@ -165,10 +166,18 @@ func (r *typedRunner[A, R]) current() A {
 	return r.args
 }
 
+// apply takes the arguments the next run gets as those of the run about
+// to start: a start calls it before it reports Running, so that status
+// never shows the previous run's arguments for the new run.
+func (r *typedRunner[A, R]) apply() {
+	r.mu.Lock()
+	r.applied, r.ran = r.args, true
+	r.mu.Unlock()
+}
+
 func (r *typedRunner[A, R]) call(ctx context.Context) (any, error) {
 	r.mu.Lock()
-	a := r.args
-	r.applied, r.ran = a, true
+	a := r.applied
 	r.mu.Unlock()
 	res, err := r.fn(ctx, a)
 	return res, err

@@ -87,7 +87,7 @@ func TestTableHelpers(t *testing.T) {
 	if v, rest, err := api.Find([]string{"set", "args", "b", "{}"}); err != nil || v.Name != "set args" || !slices.Equal(rest, []string{"b", "{}"}) {
 		t.Errorf("Find(set args b {}) = %v %q %v", v, rest, err)
 	}
-	if subs := api.SubVerbs("schedule"); !slices.Equal(subs, []string{"list", "next"}) {
+	if subs := api.SubVerbs("schedule"); !slices.Equal(subs, []string{"list", "next", "rm", "set"}) {
 		t.Errorf("SubVerbs(schedule) = %q", subs)
 	}
 	if api.SubVerbs("status") != nil {

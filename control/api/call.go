@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -47,7 +48,7 @@ func Parse(argv []string) (*Call, error) {
 	c := &Call{Verb: *v, Flags: map[string]string{}}
 	for i := 0; i < len(rest); i++ {
 		a := rest[i]
-		raw := v.RawTail && len(c.Args) >= v.MinArgs-1 // the JSON argument: taken as it is
+		raw := v.rawAt(len(c.Args)) // the JSON argument: taken as it is
 		if a == "--" && !raw {
 			c.Args = append(c.Args, rest[i+1:]...)
 			break
@@ -87,16 +88,31 @@ func Parse(argv []string) (*Call, error) {
 		return nil, NewError(CodeBadArgument, v.Name+": "+countText(v, n)+"; usage: "+v.Usage())
 	}
 	for i, a := range c.Args {
-		if v.RawTail && i == len(c.Args)-1 && i >= v.MinArgs-1 {
-			break
+		if v.RawTail && i == len(c.Args)-1 && (v.MinArgs == v.MaxArgs && i == v.MinArgs-1 ||
+			v.MaxArgs > v.MinArgs && i >= v.MinArgs && json.Valid([]byte(a))) {
+			break // the JSON argument
 		}
-		if v.Names == TaskNames || v.Names == ServiceNames {
+		if v.Names == TaskNames || v.Names == ServiceNames || v.Names == KindNames {
 			if err := CheckName(a); err != nil {
 				return nil, NewError(CodeBadArgument, v.Name+": argument "+strconv.Itoa(i+1)+": "+err.Error())
 			}
 		}
 	}
 	return c, nil
+}
+
+// rawAt reports whether the argument at index i (flags not counted) of a
+// RawTail verb is taken as it is: the JSON argument of a verb with a fixed
+// number of arguments (flags may follow it), or any argument after the
+// required ones of a verb whose JSON is optional.
+func (v *Verb) rawAt(i int) bool {
+	if !v.RawTail {
+		return false
+	}
+	if v.MaxArgs > v.MinArgs {
+		return i >= v.MinArgs
+	}
+	return i == v.MinArgs-1
 }
 
 func countText(v *Verb, n int) string {
