@@ -182,7 +182,10 @@ func TestScheduleSetRmAndNextOfOne(t *testing.T) {
 	p := newProgram(t)
 	s := withScheduler(t, p)
 	in, _ := control.NewInterp(control.Components{Group: p.g, Log: p.ring, Scheduler: s})
-	run := func(line string) *control.Result { t.Helper(); return in.ExecLine(ctxT(t), line, control.Options{JSON: true}) }
+	run := func(line string) *control.Result {
+		t.Helper()
+		return in.ExecLine(ctxT(t), line, control.Options{JSON: true})
+	}
 	r := run(`schedule set hello {"start_in": 5, "repeat": 10}`)
 	if r.Err != nil {
 		t.Fatal(r.Err)
