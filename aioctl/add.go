@@ -225,6 +225,9 @@ func (r *typedRunner[A, R]) argsDisplay() (running, pending []byte, err error) {
 // patch that names some fields keeps the others, and a bad patch changes
 // nothing. A time.Duration field follows the Duration rule.
 func (r *typedRunner[A, R]) mergeArgs(patch []byte) error {
+	if len(bytes.TrimSpace(patch)) == 0 {
+		return &ArgError{Msg: "no JSON given"}
+	}
 	next, err := r.merged(patch)
 	if err != nil {
 		return err
