@@ -109,3 +109,25 @@ func TestTableHelpers(t *testing.T) {
 		t.Error("Options.Output")
 	}
 }
+
+func TestJoinJSONJoinsWhatAShellSplit(t *testing.T) {
+	cases := []struct {
+		verb string
+		args []string
+		want []string
+	}{
+		{"set args", []string{"blink", `{"pin":`, `3}`}, []string{"blink", `{"pin": 3}`}},
+		{"set args", []string{"blink", `{"pin":3}`}, []string{"blink", `{"pin":3}`}},
+		{"clone", []string{"blink", `{"sleep":`, `6}`}, []string{"blink", `{"sleep": 6}`}},
+		{"clone", []string{"blink", "led", `{"pin":`, `3}`}, []string{"blink", "led", `{"pin": 3}`}},
+		{"clone", []string{"blink", "led"}, []string{"blink", "led"}},
+		{"add", []string{"blink"}, []string{"blink"}},
+		{"status", []string{"a", "b"}, []string{"a", "b"}},
+	}
+	for _, c := range cases {
+		v, _ := api.LookupVerb(c.verb)
+		if got := v.JoinJSON(slices.Clone(c.args)); !slices.Equal(got, c.want) {
+			t.Errorf("%s %q: JoinJSON = %q, want %q", c.verb, c.args, got, c.want)
+		}
+	}
+}

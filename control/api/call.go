@@ -101,6 +101,33 @@ func Parse(argv []string) (*Call, error) {
 	return c, nil
 }
 
+// JoinJSON joins the words of a RawTail verb's JSON argument that a
+// shell split ("set args blink {"pin": 3}" typed unquoted reaches a CLI
+// as {pin: and 3}) back into one argument, as ParseLine does for a line;
+// args are the words after the verb's name, without flags. The JSON is
+// the last required argument and everything after it, or, when it is
+// optional (clone SRC [NAME] [JSON]), the first word after the required
+// ones that starts with { or [ and everything after it.
+func (v *Verb) JoinJSON(args []string) []string {
+	if !v.RawTail {
+		return args
+	}
+	at := v.MinArgs - 1
+	if v.MaxArgs > v.MinArgs {
+		at = -1
+		for i := v.MinArgs; i < len(args); i++ {
+			if a := args[i]; a != "" && (a[0] == '{' || a[0] == '[') {
+				at = i
+				break
+			}
+		}
+	}
+	if at < 0 || at >= len(args)-1 {
+		return args
+	}
+	return append(args[:at:at], strings.Join(args[at:], " "))
+}
+
 // rawAt reports whether the argument at index i (flags not counted) of a
 // RawTail verb is taken as it is: the JSON argument of a verb with a fixed
 // number of arguments (flags may follow it), or any argument after the
