@@ -98,16 +98,6 @@ func checkOnOff(c *call) error {
 	return nil
 }
 
-func checkIntArg(c *call) error {
-	if len(c.args) == 1 {
-		n, err := strconv.Atoi(c.args[0])
-		if err != nil || n < 1 || n > 1000 {
-			return errorf(CodeBadArgument, c.verb.Name+": want a count from 1 to 1000, got "+strconv.Quote(truncate(c.args[0], 40)))
-		}
-	}
-	return nil
-}
-
 func checkNamesKind(c *call) error {
 	if len(c.args) == 1 {
 		switch c.args[0] {
