@@ -51,7 +51,7 @@ var table = []Verb{
 		MaxArgs: 2, Names: TaskNames, Needs: NeedScheduler},
 	{Name: "schedule set", ArgsUsage: "NAME JSON", Summary: `add or replace a task's schedule, with the config's keys ({"start_in": 5, "repeat": 10}, {"cron": "*/5 * * * *", "tz": "Europe/Berlin"}); checked before anything changes`,
 		MinArgs: 2, MaxArgs: 2, Names: TaskNames, RawTail: true, Needs: NeedScheduler, Flags: saveFlag},
-	{Name: "schedule rm", ArgsUsage: "PATTERN...", Summary: "remove the schedules of the matching tasks (the tasks stay as they are)",
+	{Name: "schedule rm", ArgsUsage: "PATTERN...", Summary: "remove the schedules of the matching tasks (the tasks stay as they are); --save also deletes a service's from services.config",
 		MinArgs: 1, MaxArgs: -1, Names: TaskNames, Needs: NeedScheduler, Flags: saveFlag},
 
 	// Services (aioservice).
