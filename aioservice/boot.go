@@ -51,11 +51,47 @@ type outcome struct {
 	lines  []string // printed by the boot loop, so that lines never interleave
 }
 
-func (m *Manager) up(ctx context.Context, core bool) error {
-	m.mu.Lock()
-	if !core {
-		m.inited = true
+// BootOrder is the order Boot and Init start services in.
+type BootOrder struct {
+	// Core lists the core services Boot starts, each after the services
+	// it depends on.
+	Core []string `json:"core"`
+	// Others lists the runtime and schedule services Init starts.
+	Others []string `json:"others"`
+	// Levels groups Core, then Others, into steps: a service depends on
+	// none of its own step or a later one, so those of a step start
+	// together.
+	Levels [][]string `json:"levels"`
+}
+
+// BootOrder returns the order Boot and Init would start the services in
+// now: the loaded, enabled services, core services first. As in Boot, a
+// dependency on a service outside a phase (of the other phase, disabled,
+// not loaded) orders nothing. A dependency cycle is a *CycleError.
+// Boot follows this order; the control verb "boot order" shows it.
+func (m *Manager) BootOrder() (BootOrder, error) {
+	bo := BootOrder{Core: []string{}, Others: []string{}, Levels: [][]string{}}
+	for _, core := range []bool{true, false} {
+		m.mu.Lock()
+		sel := m.phaseLocked(core)
+		m.mu.Unlock()
+		plan, err := sortDeps(graphOf(sel))
+		if err != nil {
+			return BootOrder{}, err
+		}
+		if core {
+			bo.Core = plan.Order
+		} else {
+			bo.Others = plan.Order
+		}
+		bo.Levels = append(bo.Levels, plan.Levels...)
 	}
+	return bo, nil
+}
+
+// phaseLocked returns the services Boot (core) or Init (!core) starts:
+// the loaded, enabled ones of the phase, in load order. m.mu is held.
+func (m *Manager) phaseLocked(core bool) []*entry {
 	var sel []*entry
 	for _, n := range m.order {
 		e := m.entries[n]
@@ -63,6 +99,25 @@ func (m *Manager) up(ctx context.Context, core bool) error {
 			sel = append(sel, e)
 		}
 	}
+	return sel
+}
+
+// graphOf returns the dependency graph of the services in sel, with only
+// the dependencies inside sel.
+func graphOf(sel []*entry) []depNode {
+	nodes := make([]depNode, len(sel))
+	for i, e := range sel {
+		nodes[i] = depNode{Name: e.name, Requires: e.st.Requires, After: e.st.After}
+	}
+	return within(nodes)
+}
+
+func (m *Manager) up(ctx context.Context, core bool) error {
+	m.mu.Lock()
+	if !core {
+		m.inited = true
+	}
+	sel := m.phaseLocked(core)
 	m.mu.Unlock()
 	if len(sel) == 0 {
 		return nil
@@ -71,24 +126,22 @@ func (m *Manager) up(ctx context.Context, core bool) error {
 	for i, e := range sel {
 		idx[e.name] = i
 	}
-	nodes := make([]Node, len(sel))
+	nodes := graphOf(sel)
+	// A service that requires one outside the phase starts only if that
+	// one is up already.
 	blocked := make([]string, len(sel))
 	for i, e := range sel {
-		nodes[i].Name = e.name
 		for _, d := range e.st.Requires {
 			if _, in := idx[d]; in {
-				nodes[i].Requires = append(nodes[i].Requires, d)
-			} else if ok, why := m.ready(d); !ok && blocked[i] == "" {
-				blocked[i] = "requires " + TaskName(d) + ", which " + why
+				continue
 			}
-		}
-		for _, d := range e.st.After {
-			if _, in := idx[d]; in {
-				nodes[i].After = append(nodes[i].After, d)
+			if ok, why := m.ready(d); !ok {
+				blocked[i] = "requires " + TaskName(d) + ", which " + why
+				break
 			}
 		}
 	}
-	plan, err := Resolve(nodes)
+	plan, err := sortDeps(nodes)
 	if err != nil {
 		m.printf("[ ERROR ] Services not started: %v", err)
 		return err
@@ -301,25 +354,11 @@ func (m *Manager) Stop(ctx context.Context) error {
 	sched := m.sched
 	m.mu.Unlock()
 	idx := make(map[string]*entry, len(sel))
-	nodes := make([]Node, len(sel))
-	for i, e := range sel {
+	for _, e := range sel {
 		idx[e.name] = e
-		nodes[i].Name = e.name
-	}
-	for i, e := range sel {
-		for _, d := range e.st.Requires {
-			if _, in := idx[d]; in {
-				nodes[i].Requires = append(nodes[i].Requires, d)
-			}
-		}
-		for _, d := range e.st.After {
-			if _, in := idx[d]; in {
-				nodes[i].After = append(nodes[i].After, d)
-			}
-		}
 	}
 	levels := [][]string{}
-	if plan, err := Resolve(nodes); err == nil {
+	if plan, err := sortDeps(graphOf(sel)); err == nil {
 		levels = plan.Levels
 	} else { // cannot happen for a validated config; stop in reverse load order
 		for _, e := range sel {

@@ -436,3 +436,31 @@ func TestScheduleServiceRunsOnTheGroupClock(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestBootOrderIsWhatBootDoes: BootOrder is the order Boot and Init start
+// the services in, computed once: the loaded, enabled services of each
+// phase, a dependency outside the phase ordering nothing.
+func TestBootOrderIsWhatBootDoes(t *testing.T) {
+	r := testRegistry()
+	r.MustRegister(Define("clock", nothing, struct{}{}, WithType(Core), WithRequires("time"), WithAfter("hello")))
+	out := &syncBuffer{}
+	m := NewManager(quietGroup(), r, WithOutput(out))
+	defer m.Close(context.Background())
+	if err := m.LoadAll(t.Context(), false); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Unload(t.Context(), "network"); err != nil {
+		t.Fatal(err)
+	}
+	bo, err := m.BootOrder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(bo.Core, bo.Others, bo.Levels) != "[time clock] [hello world] [[time] [clock] [hello world]]" {
+		t.Errorf("BootOrder = %+v", bo)
+	}
+	m.Boot(t.Context()) // time does not start: network is not loaded
+	if want := "[ Booting ] Order: --> " + strings.Join(bo.Core, " --> "); !slices.Contains(out.Lines(), want) {
+		t.Errorf("Boot printed %q, want the line %q", out.Lines(), want)
+	}
+}

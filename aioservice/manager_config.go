@@ -235,27 +235,21 @@ func (m *Manager) validate(c *Config) error {
 		}
 	}
 	// Cycles, over every defined service with its effective dependencies.
-	var nodes []Node
+	var nodes []depNode
 	for _, n := range m.names(c) {
 		svc, _ := m.definition(n, c)
-		req, after := svc.requires, svc.after
+		node := depNode{Name: n, Requires: svc.requires, After: svc.after}
 		if e, ok := c.Entry(n); ok {
 			if e.Requires != nil {
-				req = e.Requires
+				node.Requires = e.Requires
 			}
 			if e.After != nil {
-				after = e.After
+				node.After = e.After
 			}
 		}
-		var r []string
-		for _, d := range req {
-			if defined(d) {
-				r = append(r, d)
-			}
-		}
-		nodes = append(nodes, Node{Name: n, Requires: r, After: after})
+		nodes = append(nodes, node)
 	}
-	if _, err := Resolve(nodes); err != nil {
+	if _, err := sortDeps(within(nodes)); err != nil {
 		var ce *CycleError
 		if errors.As(err, &ce) {
 			for _, cy := range ce.Cycles {
