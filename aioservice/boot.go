@@ -390,8 +390,10 @@ func (m *Manager) Stop(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Close stops the services (see Stop) and closes the scheduler the manager
-// created, if any.
+// Close stops the services (see Stop), closes the scheduler the manager
+// created, if any, and takes the manager out of the group: its watches
+// end and status no longer asks it for service headers, so a closed
+// manager can be collected while the group lives on.
 func (m *Manager) Close(ctx context.Context) error {
 	m.mu.Lock()
 	m.closed = true
@@ -413,7 +415,7 @@ func (m *Manager) Close(ctx context.Context) error {
 	if owned != nil {
 		owned.Close()
 	}
-	managers.CompareAndDelete(m.g, m)
+	m.unextendOnce.Do(m.unextend) // the group's status forgets the manager
 	return err
 }
 

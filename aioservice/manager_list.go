@@ -145,15 +145,25 @@ func (m *Manager) WriteLoadStatus(w io.Writer, names ...string) error {
 }
 
 // ExtendStatus adds the service header to the status of a service's main
-// task (aioctl prints it in debug mode, and says "failed" for its errors).
+// task (aioctl prints it in debug mode, and says "failed" for its errors),
+// and names the function a service's task runs (main or child) as it was
+// given to Define or AddChild.
 func (m *Manager) ExtendStatus(st *aioctl.TaskStatus, debug bool) {
-	name, ok := strings.CutSuffix(st.Name, Suffix)
-	if !ok {
+	name, _, _ := strings.Cut(st.Name, ".")
+	if !strings.HasPrefix(st.Name, TaskName(name)) {
 		return
 	}
+	t, _ := m.g.Get(st.Name)
 	m.mu.Lock()
 	e := m.entries[name]
-	if e == nil || e.task == nil || e.task.Name() != st.Name {
+	if e == nil || e.task == nil {
+		m.mu.Unlock()
+		return
+	}
+	if fn, ok := e.funcs[t]; ok && t != nil && st.Func != "" {
+		st.Func = fn // the service's function, not the wrapper (context.go)
+	}
+	if e.task.Name() != st.Name {
 		m.mu.Unlock()
 		return
 	}

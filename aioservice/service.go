@@ -236,7 +236,9 @@ type impl interface {
 	decodeArgs(patch json.RawMessage) (any, error)
 	argsJSON(args any) json.RawMessage
 	load(ctx context.Context, args any) error
-	add(g *aioctl.Group, args any, opts []aioctl.Option) (*aioctl.Task, error)
+	// add adds the main task of the service named name of m; it returns
+	// the task and the name of the function it runs.
+	add(m *Manager, name string, args any, opts []aioctl.Option) (*aioctl.Task, string, error)
 }
 
 type typed[A, R any] struct {
@@ -290,6 +292,7 @@ func (t *typed[A, R]) load(ctx context.Context, args any) error {
 	return t.onLoad(ctx, args.(A))
 }
 
-func (t *typed[A, R]) add(g *aioctl.Group, args any, opts []aioctl.Option) (*aioctl.Task, error) {
-	return aioctl.Add(g, t.run, args.(A), opts...)
+func (t *typed[A, R]) add(m *Manager, name string, args any, opts []aioctl.Option) (*aioctl.Task, string, error) {
+	task, err := aioctl.Add(m.g, inService(m, name, t.run), args.(A), opts...)
+	return task, funcName(t.run), err
 }

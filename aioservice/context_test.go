@@ -1,0 +1,102 @@
+package aioservice
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/aiotools-go/aiotools/aioctl"
+)
+
+// TestContextKnowsItsManager: a service's task, main or child, finds its
+// own manager and service through its context, whatever other managers
+// share the group (the last one made, one closed since).
+func TestContextKnowsItsManager(t *testing.T) {
+	type found struct {
+		m    *Manager
+		name string
+		ok   bool
+	}
+	got := make(chan found, 2)
+	child := func(ctx context.Context, _ struct{}) (string, error) {
+		m, name, ok := FromContext(ctx)
+		got <- found{m, name, ok}
+		return "", nil
+	}
+	r1 := NewRegistry()
+	r1.MustRegister(Define("one", func(ctx context.Context, _ struct{}) (string, error) {
+		m, name, ok := FromContext(ctx)
+		got <- found{m, name, ok}
+		if _, err := AddChild(ctx, "child", child, struct{}{}); err != nil {
+			return "", err
+		}
+		<-ctx.Done()
+		return "", nil
+	}, struct{}{}))
+	r2 := NewRegistry()
+	r2.MustRegister(Define("two", nothing, struct{}{}))
+	g := quietGroup()
+	m1 := NewManager(g, r1)
+	defer m1.Close(context.Background())
+	closed := NewManager(g, r2)
+	closed.Close(t.Context())
+	m2 := NewManager(g, r2) // the group's last manager
+	defer m2.Close(context.Background())
+	if err := m1.LoadAll(t.Context(), false); err != nil {
+		t.Fatal(err)
+	}
+	if err := m1.Init(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range []string{"one.service", "one.service.child"} {
+		if f := <-got; f.m != m1 || f.name != "one" || !f.ok {
+			t.Fatalf("FromContext in %s = %p %q %v, want its manager %p and \"one\"", task, f.m, f.name, f.ok, m1)
+		}
+	}
+}
+
+func parentTask(ctx context.Context, _ struct{}) (string, error) {
+	if _, err := AddChild(ctx, "kid", kidTask, struct{}{}); err != nil {
+		return "", err
+	}
+	<-ctx.Done()
+	return "", nil
+}
+
+func kidTask(ctx context.Context, _ struct{}) (string, error) {
+	<-ctx.Done()
+	return "", nil
+}
+
+// TestStatusShowsTheServiceFunction: debug status names the function a
+// service's task runs, the one given to Define or AddChild ("Task: …").
+func TestStatusShowsTheServiceFunction(t *testing.T) {
+	r := NewRegistry()
+	r.MustRegister(Define("p", parentTask, struct{}{}))
+	g := quietGroup()
+	kid := make(chan struct{})
+	defer g.Watch(func(ev aioctl.Event) {
+		if ev.Name == "p.service.kid" && ev.To == aioctl.Running {
+			close(kid)
+		}
+	})()
+	m := NewManager(g, r)
+	defer m.Close(context.Background())
+	if err := m.LoadAll(t.Context(), false); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Init(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	<-kid
+	sts, err := g.Snapshot(aioctl.SnapshotOptions{Debug: true}, "p.service*")
+	if err != nil || len(sts) != 2 {
+		t.Fatalf("Snapshot = %v, %v", sts, err)
+	}
+	want := map[string]string{"p.service": "aioservice.parentTask", "p.service.kid": "aioservice.kidTask"}
+	for _, st := range sts {
+		if !strings.HasSuffix(st.Func, want[st.Name]) {
+			t.Errorf("%s: Func = %q, want …%s", st.Name, st.Func, want[st.Name])
+		}
+	}
+}
