@@ -2,6 +2,8 @@ package aioservice
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -98,5 +100,55 @@ func TestStatusShowsTheServiceFunction(t *testing.T) {
 		if !strings.HasSuffix(st.Func, want[st.Name]) {
 			t.Errorf("%s: Func = %q, want …%s", st.Name, st.Func, want[st.Name])
 		}
+	}
+}
+
+func TestChildrenAndContext(t *testing.T) {
+	r := NewRegistry()
+	childRunning := make(chan struct{})
+	r.MustRegister(Define("parent", func(ctx context.Context, _ struct{}) (string, error) {
+		m, name, ok := FromContext(ctx)
+		if !ok || name != "parent" || m == nil {
+			return "", fmt.Errorf("FromContext = %v %q %v", m, name, ok)
+		}
+		if _, err := AddChild(ctx, "blink", func(ctx context.Context, _ int) (int, error) {
+			if _, n, ok := FromContext(ctx); !ok || n != "parent" {
+				return 0, errors.New("child does not know its service")
+			}
+			close(childRunning)
+			<-ctx.Done()
+			return 0, ctx.Err()
+		}, 1); err != nil {
+			return "", err
+		}
+		if _, err := AddChild(ctx, "blink", func(ctx context.Context, _ int) (int, error) { return 0, nil }, 1); err == nil {
+			return "", errors.New("a second running child of the same name was accepted")
+		}
+		<-ctx.Done()
+		return "", ctx.Err()
+	}, struct{}{}))
+	g := quietGroup()
+	m := NewManager(g, r)
+	if err := m.LoadAll(t.Context(), false); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Init(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	<-childRunning
+	if _, ok := g.Get("parent.service.blink"); !ok {
+		t.Fatalf("tasks = %v", g.Names())
+	}
+	if _, _, ok := FromContext(t.Context()); ok {
+		t.Error("FromContext outside a service reported one")
+	}
+	if _, err := AddChild(t.Context(), "x", nothing, struct{}{}); err == nil {
+		t.Error("AddChild outside a service succeeded")
+	}
+	if err := m.Unload(t.Context(), "parent"); err != nil {
+		t.Fatal(err)
+	}
+	if n := g.Names(); len(n) != 0 {
+		t.Errorf("after Unload the group has %v", n)
 	}
 }
