@@ -197,12 +197,12 @@ func TestStopInReverseOrder(t *testing.T) {
 			deps = append(deps, WithRequires(s.dep))
 		}
 		name := s.name
-		deps = append(deps, WithOnStop(func(helloArgs) int {
+		deps = append(deps, WithTaskOptions(aioctl.WithOnStop(func(helloArgs) int {
 			mu.Lock()
 			stopped = append(stopped, name)
 			mu.Unlock()
 			return 0
-		}))
+		})))
 		r.MustRegister(Define(name, waitCtx, helloArgs{}, deps...))
 	}
 	out := &syncBuffer{}

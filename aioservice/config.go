@@ -87,11 +87,8 @@ func (r *RestartConfig) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Validate checks the values as aioctl.RestartPolicy.Validate does.
-func (r RestartConfig) Validate() error { return r.Policy().Validate() }
-
-// Policy returns the restart policy.
-func (r RestartConfig) Policy() aioctl.RestartPolicy {
+// policy returns the restart policy.
+func (r RestartConfig) policy() aioctl.RestartPolicy {
 	return aioctl.RestartPolicy{Mode: r.Mode, Delay: time.Duration(r.Delay), Factor: r.Factor,
 		MaxDelay: time.Duration(r.MaxDelay), Jitter: r.Jitter, ResetAfter: time.Duration(r.ResetAfter),
 		Budget: r.Budget, Window: time.Duration(r.Window)}

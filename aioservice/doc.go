@@ -135,7 +135,8 @@
 // NewWatcher(...).Service(args) is the watcher service: every N seconds
 // (on the group's clock) it restarts the tasks in error unless they opted
 // out (WithoutWatcherRestart, or WatcherArgs.Exclude), counts errors per
-// task and error type (Show, Report), and after max_errors runs its action
+// task and error type (the stats line of its debug status, and Report),
+// and after max_errors runs its action
 // (by default: log and exit 1, for a supervisor to restart the program).
 // Tasks on a schedule (schedule.service, or any task an aioschedule
 // Scheduler runs) are left to their schedule: one that ends in error runs

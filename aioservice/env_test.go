@@ -14,8 +14,8 @@ func TestEnvExpansion(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, ".env"), []byte("# comment\nexport PIN=9\nNAME=\"from \\\"dotenv\\\"\"\nINFO='single quoted'\nSHADOWED=dotenv\n"), 0o644)
 	os.WriteFile(path, []byte(`{"hello": {"args": {"pin": ${PIN}, "name": "${NAME} & ${SHADOWED}, $${LITERAL}", "sleep": "${SLEEP}"}, "info": "${INFO}"}}`), 0o644)
 	env := map[string]string{"SHADOWED": "environment\nline", "SLEEP": "1m"}
-	f := NewConfigFile(path, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
-	c, err := f.Read()
+	f := newConfigFile(path, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	c, err := f.read()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func TestDotEnvErrors(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "services.config")
 	os.WriteFile(filepath.Join(dir, ".env"), []byte("A=1\nnot a line\n"), 0o644)
-	_, err := NewConfigFile(path, noEnv).Read()
+	_, err := newConfigFile(path, noEnv).read()
 	if err == nil || !strings.Contains(err.Error(), ".env:2: want NAME=VALUE") {
 		t.Errorf("err = %v", err)
 	}

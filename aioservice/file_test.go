@@ -24,7 +24,7 @@ func TestStaleTempFilesRemovedAtStart(t *testing.T) {
 		writeFile(t, filepath.Join(dir, n), "half")
 	}
 	m := NewManager(quietGroup(), testRegistry(), WithConfigFile(path), WithEnv(noEnv))
-	if err := m.ReloadConfig(); err != nil {
+	if err := m.reloadConfig(); err != nil {
 		t.Fatal(err)
 	}
 	ents, _ := os.ReadDir(dir)

@@ -85,7 +85,7 @@ type Scheduler interface {
 type Manager struct {
 	g      *aioctl.Group
 	reg    *Registry
-	file   *ConfigFile
+	file   *configFile
 	out    io.Writer
 	sched  Scheduler
 	owned  *aioschedule.Scheduler
@@ -137,7 +137,7 @@ type ManagerOption func(*Manager)
 
 // WithConfigFile makes the manager read (and edit) the config file at path.
 func WithConfigFile(path string) ManagerOption {
-	return func(m *Manager) { m.file = NewConfigFile(path, nil) }
+	return func(m *Manager) { m.file = newConfigFile(path, nil) }
 }
 
 // WithEnv sets how the config file's ${VAR} are looked up before the
@@ -176,12 +176,6 @@ func NewManager(g *aioctl.Group, reg *Registry, opts ...ManagerOption) *Manager 
 	m.unwatchDel = g.Watch(m.onDelete)
 	return m
 }
-
-// Group returns the manager's group.
-func (m *Manager) Group() *aioctl.Group { return m.g }
-
-// ConfigFile returns the manager's config file, or nil.
-func (m *Manager) ConfigFile() *ConfigFile { return m.file }
 
 // printf prints one line of boot output, escaped for the terminal: the
 // arguments (service info, sources, errors, results) are untrusted.

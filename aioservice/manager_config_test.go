@@ -145,7 +145,7 @@ func TestConcurrentEdits(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	c, err := NewConfigFile(path, noEnv).Read()
+	c, err := newConfigFile(path, noEnv).read()
 	if err != nil {
 		t.Fatal(err)
 	}

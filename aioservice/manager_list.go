@@ -134,16 +134,6 @@ func (m *Manager) LoadStatus(names ...string) []string {
 	return out
 }
 
-// WriteLoadStatus prints LoadStatus, one line each.
-func (m *Manager) WriteLoadStatus(w io.Writer, names ...string) error {
-	var b strings.Builder
-	for _, l := range m.LoadStatus(names...) {
-		b.WriteString(l + "\n")
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
 // ExtendStatus adds the service header to the status of a service's main
 // task (aioctl prints it in debug mode, and says "failed" for its errors),
 // and names the function a service's task runs (main or child) as it was

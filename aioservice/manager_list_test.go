@@ -25,7 +25,7 @@ func TestLoadStatusAndTraceback(t *testing.T) {
 	}
 	for _, bad := range []*Service{Define("hello.service", nothing, struct{}{}), Define("x", nothing, struct{}{}, WithType("daemon")), Define("hello", nothing, struct{}{})} {
 		if err := r.Register(bad); err == nil {
-			t.Errorf("Register(%q, %q) succeeded", bad.Name(), bad.Type())
+			t.Errorf("Register(%q, %q) succeeded", bad.name, bad.typ)
 		}
 	}
 	out := &syncBuffer{}
@@ -35,7 +35,7 @@ func TestLoadStatusAndTraceback(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "dofail.service: panic: runtime error: integer divide by zero") {
 		t.Errorf("LoadAll = %v", err)
 	}
-	src := func(n string) string { s, _ := r.Get(n); return s.Source() }
+	src := func(n string) string { s, _ := r.get(n); return s.source }
 	want := []string{
 		"[ OK ] Service: hello.service from " + src("hello") + " loaded",
 		"[ OK ] Service: world.service from " + src("world") + " loaded",

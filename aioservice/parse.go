@@ -68,7 +68,7 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 		if _, dup := c.byName[f.key]; dup {
 			return nil, p.errAt(f.keyOff, f.key, "service is configured twice", nil)
 		}
-		if !ValidName(f.key) {
+		if !validName(f.key) {
 			msg := "invalid service name (letters, digits, '_' and '-')"
 			if strings.HasSuffix(f.key, Suffix) {
 				msg = "write the service name without " + Suffix
@@ -176,7 +176,7 @@ func (p *parser) entryField(e *Entry, g jfield, inKw bool) error {
 			"jitter": &r.Jitter, "reset_after": &r.ResetAfter, "budget": &r.Budget, "window": &r.Window}); err != nil {
 			return err
 		}
-		if err := r.Validate(); err != nil {
+		if err := r.policy().Validate(); err != nil {
 			return p.policyError(g, field, err)
 		}
 		e.Restart = &r
@@ -203,7 +203,7 @@ func (p *parser) entryField(e *Entry, g jfield, inKw bool) error {
 		}
 		switch key {
 		case "type":
-			if !Type(s).Valid() {
+			if !Type(s).valid() {
 				return p.errAt(g.valOff, field, "unknown type "+strconv.Quote(s)+" (want core.service, runtime.service or schedule.service)", nil)
 			}
 			e.Type = Type(s)

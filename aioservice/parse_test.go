@@ -84,7 +84,7 @@ func TestConfigErrorsHavePositions(t *testing.T) {
 				t.Fatal(err)
 			}
 			m := NewManager(quietGroup(), testRegistry(), WithEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }), WithConfigFile(path))
-			err := m.ReloadConfig()
+			err := m.reloadConfig()
 			var ce *ConfigError
 			if !errors.As(err, &ce) {
 				t.Fatalf("err = %v, want a *ConfigError", err)
