@@ -130,22 +130,12 @@ func Args[A any](t *Task) (A, bool) {
 	return zero, false
 }
 
-// SetArgs replaces the task's arguments; they take effect at its next
-// start. It fails when the task's arguments are not of type A.
-func SetArgs[A any](t *Task, args A) error {
-	if h, ok := t.r.(interface{ setArgsAny(any) bool }); ok && h.setArgsAny(args) {
-		return nil
-	}
-	return &TaskError{Task: t.name, Err: &ArgError{Msg: "arguments are not of type " + typeName(args)}}
-}
-
 // runner is a task's typed half: its function, arguments and callbacks
 // behind an interface, so that Task and Group need no type parameters.
 type runner interface {
 	call(ctx context.Context) (any, error)
 	stopped() (any, bool)
 	failed(err error) (any, bool)
-	argsJSON() ([]byte, error)
 	argsDisplay() ([]byte, error)
 	mergeArgs(patch []byte) error
 	funcName() string
@@ -186,19 +176,8 @@ func (r *typedRunner[A, R]) failed(err error) (any, bool) {
 
 func (r *typedRunner[A, R]) argsAny() any { return r.current() }
 
-func (r *typedRunner[A, R]) setArgsAny(v any) bool {
-	a, ok := v.(A)
-	if ok {
-		r.mu.Lock()
-		r.args = a
-		r.mu.Unlock()
-	}
-	return ok
-}
-
-func (r *typedRunner[A, R]) argsJSON() ([]byte, error) { return json.Marshal(r.current()) }
-
-// argsDisplay is argsJSON with durations as Go duration strings, for status.
+// argsDisplay is the arguments as JSON with durations as Go duration
+// strings (MarshalArgs), for status.
 func (r *typedRunner[A, R]) argsDisplay() ([]byte, error) { return MarshalArgs(r.current()) }
 
 // mergeArgs decodes patch over a deep copy of the current arguments, so a

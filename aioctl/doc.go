@@ -45,7 +45,23 @@
 //
 // Higher layers add to a status through StatusExtender (schedules,
 // services) and LogSource (a task's log lines), so this package imports
-// neither.
+// neither. AddStatusExtender returns the function that removes the
+// extender again, which a closing layer calls.
+//
+// # Names
+//
+// A method that reads is named for what it returns, one that changes
+// something for the change: Debug reports debug mode, SetDebug sets it and
+// ToggleDebug flips it (the seed's debug()); Names lists every task, Active
+// the running ones (the seed's tasks()). Two log settings read alike and
+// are different things: WithLogger and SetLogger choose the slog logger
+// that tasks write to (Logger(ctx) inside a task), WithLogSource and
+// SetLogSource the log (an aiolog Ring) whose lines status reads back:
+//
+//	ring := aiolog.New(256 << 10)
+//	g := aioctl.NewGroup(
+//		aioctl.WithLogger(slog.New(ring.Handler(nil))), // tasks write here
+//		aioctl.WithLogSource(ring))                     // status reads here
 //
 // # Portability
 //

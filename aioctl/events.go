@@ -1,10 +1,6 @@
 package aioctl
 
-import (
-	"context"
-	"sync"
-	"time"
-)
+import "time"
 
 // Cause says why a task changed state.
 type Cause uint8
@@ -45,9 +41,6 @@ type Event struct {
 	To    State     `json:"to"`
 	Cause Cause     `json:"cause"`
 	Time  time.Time `json:"time"`
-	// Dropped counts the events this subscriber missed before this one
-	// because its channel was full.
-	Dropped uint64 `json:"dropped,omitempty"`
 }
 
 type watcher struct {
@@ -83,42 +76,6 @@ func (g *Group) Watch(fn func(Event)) (cancel func()) {
 		}
 		g.watchers.Store(&next)
 	}
-}
-
-// Subscribe delivers the group's state changes on a channel with room for
-// buf events, until ctx ends (then the channel is closed). A subscriber
-// that falls behind loses events rather than slowing the tasks; the next
-// event it gets says how many it lost in Dropped.
-func (g *Group) Subscribe(ctx context.Context, buf int) <-chan Event {
-	ch := make(chan Event, buf)
-	var (
-		mu      sync.Mutex // orders sends before the close
-		dropped uint64
-		closed  bool
-	)
-	cancel := g.Watch(func(e Event) {
-		mu.Lock()
-		defer mu.Unlock()
-		if closed {
-			return
-		}
-		e.Dropped = dropped
-		select {
-		case ch <- e:
-			dropped = 0
-		default:
-			dropped++
-		}
-	})
-	go func() {
-		<-ctx.Done()
-		cancel()
-		mu.Lock()
-		closed = true
-		close(ch)
-		mu.Unlock()
-	}()
-	return ch
 }
 
 func (g *Group) emit(t *Task, from, to State, cause Cause, at time.Time) {

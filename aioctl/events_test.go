@@ -47,34 +47,6 @@ func TestWatchSeesEveryTransitionInOrder(t *testing.T) {
 	}
 }
 
-func TestSubscribeCountsDroppedEventsAndCloses(t *testing.T) {
-	g, _ := newTestGroup(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	ch := g.Subscribe(ctx, 1)
-	for i := 0; i < 5; i++ { // each Add then finish: 2 events, 10 in all
-		wd := stateWaiter(t, g, "answer", Done)
-		if i > 0 {
-			wd = stateWaiter(t, g, "answer_"+itoa(i), Done)
-		}
-		MustAdd(g, answer, i)
-		wd()
-	}
-	first := <-ch
-	if first.Name != "answer" || first.To != Running || first.Dropped != 0 {
-		t.Fatalf("first event %+v", first)
-	}
-	wd := stateWaiter(t, g, "answer_5", Done)
-	MustAdd(g, answer, 5)
-	wd()
-	next := <-ch
-	if next.Dropped != 9 {
-		t.Fatalf("next event says %d dropped, want 9", next.Dropped)
-	}
-	cancel()
-	for range ch { // drains and ends: the channel is closed
-	}
-}
-
 func TestPanickingWatcherDoesNotCrash(t *testing.T) {
 	g, _ := newTestGroup(t)
 	g.Watch(func(Event) { panic("watcher bug") })
@@ -83,5 +55,30 @@ func TestPanickingWatcherDoesNotCrash(t *testing.T) {
 	w()
 	if tk := mustGet(t, g, "answer"); tk.Result() != 2 {
 		t.Fatalf("result %v", tk.Result())
+	}
+}
+
+func TestStopEventsArriveInOrder(t *testing.T) {
+	for i := 0; i < 50; i++ {
+		g, _ := newTestGroup(t)
+		var mu sync.Mutex
+		var seen []State
+		g.Watch(func(ev Event) {
+			mu.Lock()
+			seen = append(seen, ev.To)
+			mu.Unlock()
+		})
+		wr := stateWaiter(t, g, "block", Running)
+		MustAdd(g, block, struct{}{})
+		wr()
+		if _, err := g.Stop(context.Background(), "block"); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		got := append([]State(nil), seen...)
+		mu.Unlock()
+		if len(got) != 3 || got[0] != Running || got[1] != Stopping || got[2] != Stopped {
+			t.Fatalf("run %d: events %v, want running, stopping, stopped", i, got)
+		}
 	}
 }

@@ -47,7 +47,7 @@ type Group struct {
 	order     []*Task
 	suffix    map[string]int
 	log       LogSource
-	extenders []StatusExtender
+	extenders []*extender // copied on write: Snapshot reads them unlocked
 
 	watchers atomic.Pointer[[]*watcher]
 	wmu      sync.Mutex // serialises changes to watchers
@@ -71,11 +71,14 @@ func WithDefaultStopTimeout(d time.Duration) GroupOption {
 	return func(g *Group) { g.stopTimeout = d }
 }
 
-// WithLogger sets the logger tasks log to (see Logger); default slog.Default().
+// WithLogger sets the slog logger tasks write to (see Logger); default
+// slog.Default(). It is where lines go; WithLogSource is where status
+// reads them back.
 func WithLogger(l *slog.Logger) GroupOption { return func(g *Group) { g.logger.Store(l) } }
 
-// WithLog attaches a log whose lines status shows under each task.
-func WithLog(src LogSource) GroupOption { return func(g *Group) { g.log = src } }
+// WithLogSource attaches the log whose lines status shows under each task
+// (an aiolog Ring, usually the one behind WithLogger's handler).
+func WithLogSource(src LogSource) GroupOption { return func(g *Group) { g.log = src } }
 
 // WithRand sets the source of restart jitter: a function returning values
 // in [0,1). Tests pass a fixed one.
@@ -112,26 +115,57 @@ func (g *Group) Logger() *slog.Logger {
 	return slog.Default()
 }
 
-// SetLogger replaces the logger tasks log to.
+// SetLogger replaces the slog logger tasks write to.
 func (g *Group) SetLogger(l *slog.Logger) { g.logger.Store(l) }
 
-// SetLog attaches (or, with nil, detaches) the log that status shows under
-// each task, as the seed's set_log.
-func (g *Group) SetLog(src LogSource) {
+// SetLogSource attaches (or, with nil, detaches) the log whose lines
+// status shows under each task, as the seed's set_log.
+func (g *Group) SetLogSource(src LogSource) {
 	g.mu.Lock()
 	g.log = src
 	g.mu.Unlock()
 }
 
-// AddStatusExtender registers e to fill in its part of every task status.
-func (g *Group) AddStatusExtender(e StatusExtender) {
+// AddStatusExtender registers e to fill in its part of every task status,
+// until the returned function is called (as Watch's cancel): a layer that
+// closes (aioschedule's Scheduler.Close) calls it, so that the group neither
+// keeps the closed layer alive nor asks it about tasks. A snapshot already
+// under way may still call e once; later ones do not. Removing is
+// idempotent, and an extender added twice is removed once per call.
+func (g *Group) AddStatusExtender(e StatusExtender) (remove func()) {
+	r := &extender{e}
 	g.mu.Lock()
-	g.extenders = append(g.extenders, e)
+	g.extenders = append(g.extenders, r)
 	g.mu.Unlock()
+	return func() {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		// A new slice, never an edit in place: Snapshot reads the old one
+		// without the lock.
+		var next []*extender
+		for _, x := range g.extenders {
+			if x != r {
+				next = append(next, x)
+			}
+		}
+		g.extenders = next
+	}
 }
 
-// Debug toggles debug mode (more detail in status) and returns the new mode.
-func (g *Group) Debug() bool {
+// extender is one registration of a StatusExtender; its address tells two
+// registrations of the same extender apart.
+type extender struct{ StatusExtender }
+
+// Debug reports whether debug mode (more detail in status) is on.
+func (g *Group) Debug() bool { return g.debug.Load() }
+
+// SetDebug turns debug mode on or off.
+func (g *Group) SetDebug(on bool) { g.debug.Store(on) }
+
+// ToggleDebug flips debug mode and returns the new mode, as the seed's
+// debug(). It is one atomic step, so two clients toggling at once leave
+// the mode where it started rather than both setting the same value.
+func (g *Group) ToggleDebug() bool {
 	for {
 		old := g.debug.Load()
 		if g.debug.CompareAndSwap(old, !old) {
@@ -139,12 +173,6 @@ func (g *Group) Debug() bool {
 		}
 	}
 }
-
-// SetDebug sets debug mode.
-func (g *Group) SetDebug(on bool) { g.debug.Store(on) }
-
-// IsDebug reports whether debug mode is on.
-func (g *Group) IsDebug() bool { return g.debug.Load() }
 
 func (g *Group) random() float64 { return g.rand() }
 
@@ -189,7 +217,8 @@ func (g *Group) Get(name string) (*Task, bool) {
 	return t, ok
 }
 
-// Names returns the names of all tasks, in the order they were added.
+// Names returns the names of all tasks, whatever their state, in the
+// order they were added; Active returns only the running ones.
 func (g *Group) Names() []string {
 	g.mu.RLock()
 	defer g.mu.RUnlock()
@@ -200,9 +229,10 @@ func (g *Group) Names() []string {
 	return names
 }
 
-// Tasks returns the tasks whose goroutine is running (running, waiting to
-// restart or stopping), like the seed's tasks().
-func (g *Group) Tasks() []*Task {
+// Active returns the tasks whose goroutine is running (running, waiting
+// to restart or stopping: State.Active), in the order they were added,
+// like the seed's tasks(); Names lists every task.
+func (g *Group) Active() []*Task {
 	g.mu.RLock()
 	all := append([]*Task(nil), g.order...)
 	g.mu.RUnlock()
@@ -418,7 +448,7 @@ func (g *Group) SetArgsJSON(patch []byte, patterns ...string) ([]string, error) 
 // or stopping (the seed's gather(*tasks())), or until ctx ends.
 func (g *Group) Wait(ctx context.Context) error {
 	for {
-		active := g.Tasks()
+		active := g.Active()
 		if len(active) == 0 {
 			return nil
 		}
@@ -438,31 +468,4 @@ func (g *Group) Wait(ctx context.Context) error {
 func (g *Group) Close(ctx context.Context) error {
 	_, err := g.Stop(ctx)
 	return err
-}
-
-// Results returns the result of each matching task (all when no pattern
-// is given), as the seed's result(): what the function returned, or what
-// its on-stop or on-error callback returned; nil for a task without one.
-func (g *Group) Results(patterns ...string) (map[string]any, error) {
-	ts, err := g.Find(patterns...)
-	out := make(map[string]any, len(ts))
-	for _, t := range ts {
-		out[t.name] = t.Result()
-	}
-	return out, err
-}
-
-// Tracebacks returns, for each matching task whose last run failed, its
-// error and (after a panic) its stack, as the seed's traceback().
-func (g *Group) Tracebacks(patterns ...string) (map[string]string, error) {
-	ts, err := g.Find(patterns...)
-	out := make(map[string]string)
-	for _, t := range ts {
-		e := t.Err()
-		if e == nil {
-			continue
-		}
-		out[t.name] = traceback(e)
-	}
-	return out, err
 }

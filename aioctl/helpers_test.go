@@ -2,6 +2,8 @@ package aioctl
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"testing"
@@ -73,3 +75,16 @@ func block(ctx context.Context, _ struct{}) (string, error) {
 	<-ctx.Done()
 	return "cancelled", ctx.Err()
 }
+
+func answer(_ context.Context, n int) (int, error) { return n * 2, nil }
+
+func fail(_ context.Context, msg string) (int, error) { return 0, errors.New(msg) }
+
+func crash(_ context.Context, _ struct{}) (int, error) {
+	var m map[string]int
+	//lint:ignore SA5000 the task panics on purpose
+	m["x"] = 1
+	return 0, nil
+}
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }

@@ -56,10 +56,10 @@ func dot(s State, color bool) string {
 	return c + "●" + colorReset
 }
 
-// FormatDuration prints a duration as the seed's status does: under a
+// formatDuration prints a duration as the seed's status does: under a
 // minute "N s", under a day "HH:MM:SS", otherwise "N days, HH:MM:SS".
 // A negative duration is printed as its absolute value.
-func FormatDuration(d time.Duration) string {
+func formatDuration(d time.Duration) string {
 	if d < 0 {
 		d = -d
 	}
@@ -76,13 +76,13 @@ func FormatDuration(d time.Duration) string {
 	return hms
 }
 
-// FormatNextIn prints the time until a planned event: FormatDuration for
+// FormatNextIn prints the time until a planned event: formatDuration for
 // the future, "the past by …" when it is overdue.
 func FormatNextIn(d time.Duration) string {
 	if d < 0 {
-		return "the past by " + FormatDuration(-d)
+		return "the past by " + formatDuration(-d)
 	}
-	return FormatDuration(d)
+	return formatDuration(d)
 }
 
 func two(n int64) string {
@@ -116,7 +116,7 @@ func Render(w io.Writer, sts []TaskStatus, opt RenderOptions) error {
 
 func (o RenderOptions) date(t time.Time) string { return t.In(o.Location).Format(DateLayout) }
 
-func (o RenderOptions) ago(t time.Time) string { return FormatDuration(o.Now.Sub(t)) + " ago" }
+func (o RenderOptions) ago(t time.Time) string { return formatDuration(o.Now.Sub(t)) + " ago" }
 
 // stateText is the part of the header after "status: ".
 func stateText(st *TaskStatus, o RenderOptions) string {
@@ -187,14 +187,18 @@ func renderOne(b *strings.Builder, st *TaskStatus, o RenderOptions) {
 		}
 		b.WriteString(branch + "schedule: last @ " + last + " " + next + "\n")
 		if o.Debug {
-			b.WriteString(branch + "schedule opts: " + esc(s.Opts) + " (skipped: " + strconv.Itoa(s.Skipped) +
+			b.WriteString(branch + "schedule opts: " + esc(s.Opts))
+			if s.Paused {
+				b.WriteString(" (unscheduled by stop)")
+			}
+			b.WriteString(" (skipped: " + strconv.Itoa(s.Skipped) +
 				", missed: " + strconv.Itoa(s.Missed) + ")\n")
 		}
 	}
 	if o.Debug {
 		b.WriteString("    Task: " + esc(st.Func) + " (group " + esc(st.Group) + ")\n")
 		if st.State != Running && st.State != Scheduled && !st.Ended.IsZero() {
-			b.WriteString(branch + "runtime: " + FormatDuration(st.Runtime) + "\n")
+			b.WriteString(branch + "runtime: " + formatDuration(st.Runtime) + "\n")
 		}
 		if len(st.Args) > 0 {
 			b.WriteString(branch + "args: " + esc(string(termsafe.JSON(st.Args))) + "\n")
@@ -248,7 +252,7 @@ func renderServiceHeader(b *strings.Builder, st *TaskStatus, o RenderOptions, d 
 // pattern is given) to w, in the group's debug mode.
 func (g *Group) WriteStatus(w io.Writer, color bool, patterns ...string) error {
 	sts, err := g.Status(patterns...)
-	if rerr := Render(w, sts, RenderOptions{Debug: g.IsDebug(), Color: color, Now: g.clock.Now()}); rerr != nil {
+	if rerr := Render(w, sts, RenderOptions{Debug: g.Debug(), Color: color, Now: g.clock.Now()}); rerr != nil {
 		return rerr
 	}
 	return err

@@ -26,8 +26,8 @@ func TestFormatDuration(t *testing.T) {
 		{-37 * time.Second, "37 s"},
 	}
 	for _, c := range cases {
-		if got := FormatDuration(c.d); got != c.want {
-			t.Errorf("FormatDuration(%v) = %q, want %q", c.d, got, c.want)
+		if got := formatDuration(c.d); got != c.want {
+			t.Errorf("formatDuration(%v) = %q, want %q", c.d, got, c.want)
 		}
 	}
 	if got := FormatNextIn(-3 * time.Second); got != "the past by 3 s" {
@@ -70,7 +70,7 @@ func (fakeExtender) ExtendStatus(st *TaskStatus, debug bool) {
 func statusFixture(t *testing.T, debug, color bool) string {
 	t.Helper()
 	g, fc := newTestGroup(t, WithGroupName("demo"),
-		WithLog(fakeLog{"hello_task": {"2015-01-01 00:00:20 [pyb] [INFO] [hello_task] LED 3 toggled!"}}))
+		WithLogSource(fakeLog{"hello_task": {"2015-01-01 00:00:20 [pyb] [INFO] [hello_task] LED 3 toggled!"}}))
 	g.AddStatusExtender(fakeExtender{})
 	type pinArgs struct {
 		Pin   int    `json:"pin"`

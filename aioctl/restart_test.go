@@ -246,3 +246,24 @@ func mustGet(t *testing.T, g *Group, name string) *Task {
 	}
 	return tk
 }
+
+func TestGaveUpCountsRestartsInWindowAfterStableRuns(t *testing.T) {
+	g, fc := newTestGroup(t)
+	gate := make(chan struct{})
+	p := RestartPolicy{Mode: OnFailure, Delay: time.Second, Factor: 1, Budget: 1, Window: time.Hour, ResetAfter: time.Minute}
+	MustAdd(g, failingTask(gate), struct{}{}, WithName("s"), WithRestart(p))
+	w := stateWaiter(t, g, "s", Restarting)
+	gate <- struct{}{}
+	w()
+	wr := stateWaiter(t, g, "s", Running)
+	fc.WaitTimers(1, nil)
+	fc.Advance(time.Second)
+	wr()
+	fc.Advance(2 * time.Minute) // a stable run: the backoff resets, the budget does not
+	wg := stateWaiter(t, g, "s", GaveUp)
+	gate <- struct{}{}
+	wg()
+	if st, _ := g.Status("s"); st[0].Restarts != 1 {
+		t.Fatalf("gave up after %d restarts, want 1", st[0].Restarts)
+	}
+}

@@ -42,18 +42,27 @@ type TaskStatus struct {
 	Log []string `json:"log,omitempty"`
 }
 
-// ScheduleInfo is what a scheduler shows in a task's status.
+// ScheduleInfo is a task's schedule as a scheduler shows it: the schedule
+// part of a task's status, and (with the task and its spec) an entry of
+// aioschedule's List, so that status, the schedule list and the dashboard
+// read one shape. It is defined here, below aioschedule, because status
+// holds it.
 type ScheduleInfo struct {
 	// Last is the last start by the schedule (zero: none yet).
 	Last time.Time `json:"last"`
-	// Next is the next planned start (zero: none).
+	// Next is the next planned start, jitter included (zero: none).
 	Next time.Time `json:"next"`
-	// Opts describes the schedule, for debug status.
+	// Opts describes the schedule as text ("start_in=5s repeat=10s"), for
+	// debug status.
 	Opts string `json:"opts,omitempty"`
 	// Skipped counts runs that were due while the task was still running.
 	Skipped int `json:"skipped"`
-	// Missed counts runs lost to a clock jump or sleep.
+	// Missed counts runs lost to a clock jump or a sleeping machine.
 	Missed int `json:"missed,omitempty"`
+	// Paused: a user stopped the task, which unscheduled it; the schedule
+	// resumes, with its timing, when the task is started again. Debug
+	// status prints it as "(unscheduled by stop)" after Opts.
+	Paused bool `json:"paused,omitempty"`
 }
 
 // ServiceInfo is what a service layer shows in its task's debug status,
@@ -83,7 +92,7 @@ type SnapshotOptions struct {
 // Status returns a snapshot of the matching tasks (all when no pattern is
 // given), in the group's order, in the group's debug mode.
 func (g *Group) Status(patterns ...string) ([]TaskStatus, error) {
-	return g.Snapshot(SnapshotOptions{Debug: g.IsDebug()}, patterns...)
+	return g.Snapshot(SnapshotOptions{Debug: g.Debug()}, patterns...)
 }
 
 // Snapshot returns a snapshot of the matching tasks with the given options.

@@ -80,7 +80,7 @@ func FromContext(ctx context.Context) *Task {
 // returns slog.Default().
 func Logger(ctx context.Context) *slog.Logger {
 	if t := FromContext(ctx); t != nil {
-		return t.Logger()
+		return t.g.Logger().With(TaskKey, t.name)
 	}
 	return slog.Default()
 }
@@ -90,9 +90,6 @@ func (t *Task) Name() string { return t.name }
 
 // Group returns the task's group.
 func (t *Task) Group() *Group { return t.g }
-
-// Logger returns the group's logger with the task's name attached.
-func (t *Task) Logger() *slog.Logger { return t.g.Logger().With(TaskKey, t.name) }
 
 // State returns the task's state.
 func (t *Task) State() State {
@@ -117,22 +114,6 @@ func (t *Task) Err() error {
 	return t.err
 }
 
-// Since returns when the task's current or last run started (zero if it
-// never ran).
-func (t *Task) Since() time.Time {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.since
-}
-
-// Ended returns when the task's last run ended (zero while the first run
-// goes on, or if it never ran).
-func (t *Task) Ended() time.Time {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.ended
-}
-
 // Done returns a channel closed when the goroutine of the task's current
 // (or last) start returns, after all its restarts; nil if the task never started.
 func (t *Task) Done() <-chan struct{} {
@@ -140,12 +121,6 @@ func (t *Task) Done() <-chan struct{} {
 	defer t.mu.Unlock()
 	return t.done
 }
-
-// ArgsJSON returns the task's arguments encoded by encoding/json, for
-// programs that decode them the same way: a time.Duration is a number of
-// nanoseconds there. To edit arguments, start from what status shows
-// (TaskStatus.Args, or MarshalArgs), where durations read "5s".
-func (t *Task) ArgsJSON() ([]byte, error) { return t.r.argsJSON() }
 
 // SetArgsJSON merges the fields of a JSON object into the task's
 // arguments; they take effect at its next start. Unknown fields, wrong types

@@ -23,6 +23,10 @@
 //	log := slog.New(ring.Handler(nil))
 //	log.Info("LED 3 toggled!", aiolog.TaskKey, "hello_task")
 //
+// The level words of a line are DEBUG, INFO, WARN, ERROR and CRIT
+// (LevelCrit, above slog.LevelError): LevelName prints them and ParseLevel
+// reads them back, in any case.
+//
 // Lines are escaped for the terminal when they are stored (see Escape):
 // control characters, escape sequences, NUL and invalid UTF-8 never reach a
 // reader raw.
@@ -53,6 +57,9 @@
 // (Stats.CopyDropped) and reported to the writer as "-- N lines not
 // echoed --" once it takes lines again. TinyGo builds write copies in
 // the logging goroutine unless WithCopyQueue says otherwise.
+// A Line read back marshals to the log verb's JSON form
+// ({"seq":…,"time":…,"level":"INFO","task":…,"text":…}, see Line).
+//
 // TaskLog(task, n) returns a task's last lines for aioctl's status.
 //
 // The package uses only the Go 1.23 standard library and, apart from

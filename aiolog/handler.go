@@ -3,11 +3,7 @@ package aiolog
 import (
 	"context"
 	"log/slog"
-	"math"
-	"strconv"
-	"sync/atomic"
 	"time"
-	"unicode/utf8"
 )
 
 // HandlerOptions configures a Handler. The zero value is valid.
@@ -27,7 +23,8 @@ type HandlerOptions struct {
 }
 
 // Handler is a slog.Handler that stores each record as one line in a Ring,
-// in the seed's format:
+// by default in the seed's text format (text_handler.go; HandlerOptions.JSON
+// gives JSON objects, json_handler.go):
 //
 //	2015-01-01 00:00:19 [pyb] [INFO] [hello_task] LED 3 toggled! led=3
 //
@@ -112,50 +109,24 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 	return &h2
 }
 
-var levelNames = [...]string{"DEBUG", "INFO", "WARN", "ERROR", "CRIT"}
-
-// LevelName returns the name the handler prints for l: DEBUG below INFO,
-// INFO below WARN, WARN below ERROR, ERROR below CRIT, else CRIT.
-func LevelName(l slog.Level) string {
-	switch {
-	case l < slog.LevelInfo:
-		return levelNames[0]
-	case l < slog.LevelWarn:
-		return levelNames[1]
-	case l < slog.LevelError:
-		return levelNames[2]
-	case l < LevelCrit:
-		return levelNames[3]
-	}
-	return levelNames[4]
-}
-
-// handle formats rec into b and stores it in the ring, returning b.
+// handle formats rec into b and stores it in the ring, returning b. The
+// text and JSON forms share the order of work; the pieces they differ in
+// are in text_handler.go and json_handler.go.
 func (h *Handler) handle(rec slog.Record, b []byte) []byte {
 	ts := rec.Time
 	if h.r.fixedTS || ts.IsZero() {
 		ts = h.r.now()
 	}
 	if h.json {
-		b = append(b, `{"time":"`...)
-		b = ts.In(h.loc).AppendFormat(b, time.RFC3339Nano)
-		b = append(b, `","logger":`...)
-		b = appendJSONString(b, h.name)
-		b = append(b, `,"level":"`...)
-		b = append(b, LevelName(rec.Level)...)
-		b = append(b, '"')
+		b = h.appendJSONHead(b, ts, rec.Level)
 	} else {
-		b = h.stamps.append(b, ts, h.loc)
-		b = append(b, h.namePart...)
-		b = append(b, LevelName(rec.Level)...)
-		b = append(b, "] "...)
+		b = h.appendTextHead(b, ts, rec.Level)
 	}
 	// The message and attributes are formatted in one pass; the task, found
 	// on the way, is then moved in front of the message.
 	msgAt := len(b)
 	if h.json {
-		b = append(b, `,"msg":`...)
-		b = appendJSONString(b, rec.Message)
+		b = appendJSONMsg(b, rec.Message)
 	} else {
 		b = appendEscaped(b, rec.Message)
 	}
@@ -180,17 +151,9 @@ func (h *Handler) handle(rec slog.Record, b []byte) []byte {
 	if hasTask {
 		tAt := len(b)
 		if h.json {
-			b = append(b, `,"task":"`...)
-			toff = len(b) - tAt
-			b = appendJSONValueText(b, task)
-			tlen = len(b) - tAt - toff
-			b = append(b, '"')
+			b, toff, tlen = appendJSONTask(b, task)
 		} else {
-			b = append(b, '[')
-			toff = 1
-			b = appendTextValueRaw(b, task)
-			tlen = len(b) - tAt - 1
-			b = append(b, "] "...)
+			b, toff, tlen = appendTextTask(b, task)
 		}
 		b = moveBack(b, msgAt, tAt)
 		toff += msgAt
@@ -240,256 +203,7 @@ func (h *Handler) appendAttr(b []byte, prefix string, a slog.Attr) []byte {
 		}
 	}
 	if h.json {
-		b = append(b, ',', '"')
-		b = appendJSONBody(b, prefix)
-		b = appendJSONBody(b, a.Key)
-		b = append(b, '"', ':')
-		return appendJSONValue(b, v)
+		return appendJSONAttr(b, prefix, a.Key, v)
 	}
-	b = append(b, ' ')
-	if prefix != "" {
-		b = appendEscaped(b, prefix)
-	}
-	b = appendEscaped(b, a.Key)
-	b = append(b, '=')
-	return appendTextValue(b, v)
-}
-
-// stampCache keeps the last formatted second, shared by a handler and
-// those derived from it.
-type stampCache struct{ p atomic.Pointer[stamp] }
-
-type stamp struct {
-	sec  int64
-	loc  *time.Location
-	text [19]byte
-}
-
-// append appends t in loc as "YYYY-MM-DD HH:MM:SS", reusing the text of the
-// last second formatted.
-func (c *stampCache) append(b []byte, t time.Time, loc *time.Location) []byte {
-	sec := t.Unix()
-	if s := c.p.Load(); s != nil && s.sec == sec && s.loc == loc {
-		return append(b, s.text[:]...)
-	}
-	s := &stamp{sec: sec, loc: loc}
-	appendStamp(s.text[:0], t, loc)
-	c.p.Store(s)
-	return append(b, s.text[:]...)
-}
-
-// appendStamp appends t in loc as "YYYY-MM-DD HH:MM:SS".
-func appendStamp(b []byte, t time.Time, loc *time.Location) []byte {
-	if loc != nil {
-		t = t.In(loc)
-	}
-	y, mo, d := t.Date()
-	hh, mm, ss := t.Clock()
-	if y < 0 || y > 9999 {
-		y = 0
-	}
-	return append(b,
-		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
-		byte('0'+int(mo)/10), byte('0'+int(mo)%10), '-',
-		byte('0'+d/10), byte('0'+d%10), ' ',
-		byte('0'+hh/10), byte('0'+hh%10), ':',
-		byte('0'+mm/10), byte('0'+mm%10), ':',
-		byte('0'+ss/10), byte('0'+ss%10))
-}
-
-// needsQuote reports whether a text value must be quoted.
-func needsQuote(s string) bool {
-	if s == "" {
-		return true
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c >= 0x7f || c == '=' || c == '"' {
-			return true
-		}
-	}
-	return false
-}
-
-// appendTextValueRaw appends v for the task bracket: a string escaped but
-// not quoted, any other value as appendTextValue does.
-func appendTextValueRaw(b []byte, v slog.Value) []byte {
-	if v.Kind() == slog.KindString {
-		return appendEscaped(b, v.String())
-	}
-	return appendTextValue(b, v)
-}
-
-func appendTextValue(b []byte, v slog.Value) []byte {
-	switch v.Kind() {
-	case slog.KindString:
-		s := v.String()
-		if needsQuote(s) {
-			return strconv.AppendQuote(b, s)
-		}
-		return append(b, s...)
-	case slog.KindInt64:
-		return strconv.AppendInt(b, v.Int64(), 10)
-	case slog.KindUint64:
-		return strconv.AppendUint(b, v.Uint64(), 10)
-	case slog.KindFloat64:
-		return strconv.AppendFloat(b, v.Float64(), 'g', -1, 64)
-	case slog.KindBool:
-		return strconv.AppendBool(b, v.Bool())
-	case slog.KindDuration:
-		return appendDuration(b, v.Duration())
-	case slog.KindTime:
-		return v.Time().AppendFormat(b, time.RFC3339Nano)
-	}
-	s := anyString(v.Any())
-	if needsQuote(s) {
-		return strconv.AppendQuote(b, s)
-	}
-	return append(b, s...)
-}
-
-func appendJSONValueText(b []byte, v slog.Value) []byte {
-	if v.Kind() == slog.KindString {
-		return appendJSONBody(b, v.String())
-	}
-	return appendJSONBody(b, string(appendTextValue(nil, v)))
-}
-
-func appendJSONValue(b []byte, v slog.Value) []byte {
-	switch v.Kind() {
-	case slog.KindString:
-		return appendJSONString(b, v.String())
-	case slog.KindInt64:
-		return strconv.AppendInt(b, v.Int64(), 10)
-	case slog.KindUint64:
-		return strconv.AppendUint(b, v.Uint64(), 10)
-	case slog.KindFloat64:
-		f := v.Float64()
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			b = append(b, '"')
-			b = strconv.AppendFloat(b, f, 'g', -1, 64)
-			return append(b, '"')
-		}
-		return strconv.AppendFloat(b, f, 'g', -1, 64)
-	case slog.KindBool:
-		return strconv.AppendBool(b, v.Bool())
-	case slog.KindDuration:
-		return strconv.AppendInt(b, int64(v.Duration()), 10)
-	case slog.KindTime:
-		b = append(b, '"')
-		b = v.Time().AppendFormat(b, time.RFC3339Nano)
-		return append(b, '"')
-	}
-	return appendJSONString(b, anyString(v.Any()))
-}
-
-// appendJSONString appends s as a JSON string, escaped for JSON and for the
-// terminal.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	b = appendJSONBody(b, s)
-	return append(b, '"')
-}
-
-func appendJSONBody(b []byte, s string) []byte {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {
-			j := i + 1
-			for j < len(s) && s[j] >= 0x20 && s[j] < 0x7f && s[j] != '"' && s[j] != '\\' {
-				j++
-			}
-			b = append(b, s[i:j]...)
-			i = j
-			continue
-		}
-		if c < utf8.RuneSelf {
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = appendU(b, rune(c))
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			b = append(b, `\ufffd`...)
-		case unsafeRune(r) || r == 0x2028 || r == 0x2029:
-			b = appendU(b, r)
-		default:
-			b = append(b, s[i:i+n]...)
-		}
-		i += n
-	}
-	return b
-}
-
-// appendDuration appends d as time.Duration.String does, without allocating.
-func appendDuration(b []byte, d time.Duration) []byte {
-	var a [32]byte
-	return append(b, formatDuration(a[:0], d)...)
-}
-
-func formatDuration(b []byte, d time.Duration) []byte {
-	if d == 0 {
-		return append(b, '0', 's')
-	}
-	u := uint64(d)
-	if d < 0 {
-		b = append(b, '-')
-		u = -u
-	}
-	if u < uint64(time.Second) {
-		var unit string
-		var div uint64
-		switch {
-		case u < uint64(time.Microsecond):
-			b = strconv.AppendUint(b, u, 10)
-			return append(b, 'n', 's')
-		case u < uint64(time.Millisecond):
-			unit, div = "µs", 1e3
-		default:
-			unit, div = "ms", 1e6
-		}
-		b = appendFrac(b, u, div)
-		return append(b, unit...)
-	}
-	h := u / uint64(time.Hour)
-	u -= h * uint64(time.Hour)
-	m := u / uint64(time.Minute)
-	u -= m * uint64(time.Minute)
-	if h > 0 {
-		b = strconv.AppendUint(b, h, 10)
-		b = append(b, 'h')
-	}
-	if h > 0 || m > 0 {
-		b = strconv.AppendUint(b, m, 10)
-		b = append(b, 'm')
-	}
-	b = appendFrac(b, u, 1e9)
-	return append(b, 's')
-}
-
-// appendFrac appends u/div with the fraction's trailing zeros removed.
-func appendFrac(b []byte, u, div uint64) []byte {
-	b = strconv.AppendUint(b, u/div, 10)
-	f := u % div
-	if f == 0 {
-		return b
-	}
-	b = append(b, '.')
-	for div /= 10; div > 0 && f > 0; div /= 10 {
-		b = append(b, byte('0'+f/div))
-		f %= div
-	}
-	return b
+	return appendTextAttr(b, prefix, a.Key, v)
 }

@@ -2,8 +2,6 @@ package aiolog
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"log/slog"
 	"strings"
 	"testing"
@@ -13,39 +11,6 @@ import (
 func newLogger(opts *HandlerOptions) (*Ring, *slog.Logger) {
 	r := New(4096, WithClock(func() time.Time { return t0 }), WithLocation(time.UTC))
 	return r, slog.New(r.Handler(opts))
-}
-
-func TestHandlerGolden(t *testing.T) {
-	r, log := newLogger(&HandlerOptions{Level: slog.LevelDebug})
-	log.Info("LED 3 toggled!", TaskKey, "hello_task")
-	log.Debug("starting")
-	log.Warn("slow", TaskKey, "net", "took", 1500*time.Millisecond, "retries", 3)
-	log.Error("failed", "err", errors.New("boom: no route"), "ok", false, "ratio", 0.25)
-	log.Log(context.Background(), LevelCrit, "meltdown", "core", uint64(7))
-	log.With(TaskKey, "srv").WithGroup("req").Info("done", "path", "/x", "n", -2,
-		slog.Group("user", "id", 42, "name", "a b"))
-	log.With("a", "x=y").Info("", "empty", "", "tm", t0)
-	log.Info("hostile \x1b[31mred\x1b[0m\x00 \xff\xfe end\nnext", TaskKey, "t\x1b")
-	want := []string{
-		"2015-01-01 00:00:19 [pyb] [INFO] [hello_task] LED 3 toggled!",
-		"2015-01-01 00:00:19 [pyb] [DEBUG] starting",
-		"2015-01-01 00:00:19 [pyb] [WARN] [net] slow took=1.5s retries=3",
-		`2015-01-01 00:00:19 [pyb] [ERROR] failed err="boom: no route" ok=false ratio=0.25`,
-		"2015-01-01 00:00:19 [pyb] [CRIT] meltdown core=7",
-		`2015-01-01 00:00:19 [pyb] [INFO] [srv] done req.path=/x req.n=-2 req.user.id=42 req.user.name="a b"`,
-		`2015-01-01 00:00:19 [pyb] [INFO]  a="x=y" empty="" tm=2015-01-01T00:00:19Z`,
-		`2015-01-01 00:00:19 [pyb] [INFO] [t\x1b] hostile \x1b[31mred\x1b[0m\x00 \xff\xfe end\nnext`,
-	}
-	got := texts(t, r, Query{})
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Fatalf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-	if tl := r.TaskLog("srv", 0); len(tl) != 1 || tl[0] != want[5] {
-		t.Fatalf("TaskLog = %q", tl)
-	}
-	if tl := r.TaskLog("t\x1b", 0); len(tl) != 1 {
-		t.Fatalf("TaskLog(hostile) = %q", tl)
-	}
 }
 
 func TestHandlerNameLocationLevel(t *testing.T) {
@@ -70,35 +35,6 @@ func TestHandlerRecordTime(t *testing.T) {
 	h.Handle(context.Background(), rec)
 	if got := texts(t, r, Query{}); got[0] != "2015-01-01 01:00:19 [pyb] [INFO] m" {
 		t.Fatalf("got %q", got)
-	}
-}
-
-func TestHandlerJSON(t *testing.T) {
-	r, log := newLogger(&HandlerOptions{JSON: true})
-	log.With("k", 1).WithGroup("g").Info("hi \x1b \xff\"q\"", TaskKey, "job", "f", 1.5, "d", time.Second, "u", "\u202e")
-	log.Info("plain", TaskKey, "job")
-	got := texts(t, r, Query{})
-	want := `{"time":"2015-01-01T00:00:19Z","logger":"pyb","level":"INFO","msg":"hi \u001b \ufffd\"q\"","k":1,"g.task":"job","g.f":1.5,"g.d":1000000000,"g.u":"\u202e"}`
-	if got[0] != want {
-		t.Fatalf("got  %s\nwant %s", got[0], want)
-	}
-	for _, l := range got {
-		var m map[string]any
-		if err := json.Unmarshal([]byte(l), &m); err != nil {
-			t.Fatalf("%s: %v", l, err)
-		}
-	}
-	if tl := r.TaskLog("job", 0); len(tl) != 1 || !strings.Contains(tl[0], `"task":"job","msg":"plain"`) {
-		t.Fatalf("TaskLog = %q", tl)
-	}
-}
-
-func TestDurationFormat(t *testing.T) {
-	for _, d := range []time.Duration{0, 1, 999, 1500, time.Millisecond, 1500 * time.Microsecond,
-		time.Second, 90 * time.Minute, -2*time.Hour - 3*time.Millisecond, 1<<63 - 1, -1 << 63} {
-		if got := string(appendDuration(nil, d)); got != d.String() {
-			t.Errorf("%d: got %q want %q", int64(d), got, d.String())
-		}
 	}
 }
 

@@ -10,9 +10,6 @@ import (
 	"unicode/utf8"
 )
 
-// LevelCrit is the CRIT level, above slog.LevelError.
-const LevelCrit = slog.LevelError + 4
-
 // TaskKey is the attribute key whose value names the task a line belongs
 // to. The handler prints it as the bracket before the message.
 const TaskKey = "task"

@@ -24,7 +24,7 @@ func mustLoad(t *testing.T, name string) *time.Location {
 // runs returns the next n runs of spec after from, formatted in loc.
 func runs(t *testing.T, spec Spec, from time.Time, n int, loc *time.Location) []string {
 	t.Helper()
-	ts, err := Next(spec, from, n)
+	ts, err := spec.NextRuns(from, n)
 	if err != nil {
 		t.Fatalf("%+v: %v", spec, err)
 	}
@@ -156,7 +156,7 @@ func TestCronAgreesWithRobfigInUTC(t *testing.T) {
 func TestNeverMatchingIsRefusedQuickly(t *testing.T) {
 	for _, expr := range []string{"0 0 31 2 *", "0 0 30 2 *", "0 0 31 4 *", "0 0 30,31 2 *", "* * 31 2,4,6,9,11 *"} {
 		start := time.Now()
-		_, err := Next(Spec{Cron: expr}, time.Now(), 5)
+		_, err := (Spec{Cron: expr}).NextRuns(time.Now(), 5)
 		if err == nil || !strings.Contains(err.Error(), "cron: never matches") {
 			t.Errorf("%s: got %v", expr, err)
 		}
@@ -234,7 +234,7 @@ func TestCronRefusesEmpty(t *testing.T) {
 	if err := (Spec{Cron: "  "}).Validate(); err == nil || !strings.Contains(err.Error(), "cron: empty") {
 		t.Errorf("blank Spec.Cron: %v", err)
 	}
-	if _, err := Next(Spec{Cron: " "}, time.Now(), 1); err == nil {
+	if _, err := (Spec{Cron: " "}).NextRuns(time.Now(), 1); err == nil {
 		t.Error("Next ran a blank cron")
 	}
 }

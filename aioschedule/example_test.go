@@ -13,9 +13,9 @@ import (
 )
 
 // Preview the next runs of a cron spec, as `systemd-analyze calendar` does.
-func ExampleNext() {
+func ExampleSpec_NextRuns() {
 	from := time.Date(2025, 3, 8, 12, 0, 0, 0, time.UTC)
-	runs, err := aioschedule.Next(aioschedule.Spec{Cron: "30 2 * * *", TZ: "America/New_York"}, from, 3)
+	runs, err := aioschedule.Spec{Cron: "30 2 * * *", TZ: "America/New_York"}.NextRuns(from, 3)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -95,7 +95,7 @@ func FuzzSpecJSON(f *testing.F) {
 			t.Fatalf("round trip of %+v via %s: %+v, %v", s, out, back, err)
 		}
 		from := time.Date(2025, 3, 9, 1, 0, 0, 0, time.UTC)
-		runs, err := Next(s, from, 5)
+		runs, err := s.NextRuns(from, 5)
 		if err != nil {
 			t.Fatal(err)
 		}

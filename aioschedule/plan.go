@@ -208,20 +208,19 @@ func (p *plan) advance(slot, now time.Time, maxCount int) (last time.Time, n int
 	return last, n, next, ok
 }
 
-// Next returns the next n planned runs of spec after from, as a preview
-// (systemd-analyze calendar style): the runs a schedule added at from
-// would make, without jitter. StartIn counts from from.
-func Next(spec Spec, from time.Time, n int) ([]time.Time, error) {
-	return nextRuns(spec, from, from, n)
-}
-
-func nextRuns(spec Spec, start, from time.Time, n int) ([]time.Time, error) {
-	p, err := compile(spec)
+// NextRuns returns the next n runs s plans after from, as a preview
+// (systemd-analyze calendar style): the runs a schedule of s added at from
+// would make, without jitter. A StartIn counts from from, also with
+// FromStart (the preview has no scheduler whose start it could count from).
+// A spec that does not validate gives its SpecError; a spec that never runs
+// again gives fewer than n runs.
+func (s Spec) NextRuns(from time.Time, n int) ([]time.Time, error) {
+	p, err := compile(s)
 	if err != nil {
 		return nil, err
 	}
 	var out []time.Time
-	slot, ok := p.first(start, from)
+	slot, ok := p.first(from, from)
 	for ; ok && len(out) < n; slot, ok = p.after(slot) {
 		out = append(out, slot)
 	}

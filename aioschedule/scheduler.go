@@ -2,11 +2,9 @@ package aioschedule
 
 import (
 	"container/heap"
-	"context"
 	"errors"
 	"log/slog"
 	"math/rand"
-	"sort"
 	"strconv"
 	"sync"
 	"time"
@@ -65,23 +63,6 @@ func WithMaxSleep(d time.Duration) Option { return func(s *Scheduler) { s.maxSle
 // does for one), instead of unscheduling the task until it is started.
 func WithKeepOnStop(keep bool) Option { return func(s *Scheduler) { s.keep = keep } }
 
-// Entry is one schedule, as List returns it.
-type Entry struct {
-	Task string `json:"task"`
-	Spec Spec   `json:"spec"`
-	// Last is the last start by the schedule (zero: none yet).
-	Last time.Time `json:"last"`
-	// Next is the next planned start, jitter included (zero: none).
-	Next time.Time `json:"next"`
-	// Skipped counts runs that were due while the task was still running.
-	Skipped int `json:"skipped"`
-	// Missed counts runs lost to a clock jump or a sleeping machine.
-	Missed int `json:"missed"`
-	// Paused: a user stopped the task; the schedule resumes, with its
-	// timing, when the task is started again.
-	Paused bool `json:"paused,omitempty"`
-}
-
 // Stats are the scheduler's counters since New.
 type Stats struct {
 	// Wakeups counts the times the scheduler's timer fired.
@@ -92,21 +73,6 @@ type Stats struct {
 	// Runs counts starts by the scheduler; Skipped and Missed count runs
 	// not started because the task was running or the run was missed.
 	Runs, Skipped, Missed uint64
-}
-
-type entry struct {
-	task   *aioctl.Task
-	spec   Spec
-	plan   *plan
-	slot   time.Time // the next planned run
-	fireAt time.Time // slot plus jitter
-	due    bool      // slot was already due when (re)scheduled: run at once
-	last   time.Time
-	paused bool
-	over   bool // no more runs
-	index  int  // in the heap; -1 when not in it
-
-	skipped, missed int
 }
 
 // Scheduler starts the tasks of a group on their schedules. It sleeps on
@@ -122,6 +88,7 @@ type Scheduler struct {
 	keep      bool
 	start     time.Time
 	unwatch   func()
+	unextend  func() // removes the scheduler's status extender
 
 	mu      sync.Mutex
 	entries map[string]*entry
@@ -153,7 +120,7 @@ func New(g *aioctl.Group, opts ...Option) *Scheduler {
 	}
 	s.start = s.clock.Now()
 	s.unwatch = g.Watch(s.onEvent)
-	g.AddStatusExtender(s)
+	s.unextend = g.AddStatusExtender(s)
 	return s
 }
 
@@ -231,13 +198,6 @@ func (s *Scheduler) Unschedule(task string) error {
 	return nil
 }
 
-// Next returns the next n planned runs of spec after from, without jitter,
-// as a schedule added at from would make them; a FromStart StartIn counts
-// from the scheduler's start.
-func (s *Scheduler) Next(spec Spec, from time.Time, n int) ([]time.Time, error) {
-	return nextRuns(spec, s.start, from, n)
-}
-
 // List returns the schedules, in task name order.
 func (s *Scheduler) List() []Entry {
 	s.mu.Lock()
@@ -250,18 +210,6 @@ func (s *Scheduler) List() []Entry {
 	return out
 }
 
-func sortEntries(es []Entry) {
-	sort.Slice(es, func(i, j int) bool { return es[i].Task < es[j].Task })
-}
-
-func (e *entry) export(name string) Entry {
-	out := Entry{Task: name, Spec: e.spec, Last: e.last, Skipped: e.skipped, Missed: e.missed, Paused: e.paused}
-	if !e.paused && !e.over {
-		out.Next = e.fireAt
-	}
-	return out
-}
-
 // Stats returns the scheduler's counters.
 func (s *Scheduler) Stats() Stats {
 	s.mu.Lock()
@@ -270,7 +218,8 @@ func (s *Scheduler) Stats() Stats {
 }
 
 // Close unschedules everything, stops the scheduler's goroutine and waits
-// for it. It is idempotent; Schedule fails after it.
+// for it, and leaves the group: it stops watching its events and adding
+// schedule lines to its status. It is idempotent; Schedule fails after it.
 func (s *Scheduler) Close() {
 	s.mu.Lock()
 	if s.closed {
@@ -282,6 +231,7 @@ func (s *Scheduler) Close() {
 	close(s.quit)
 	s.mu.Unlock()
 	s.unwatch()
+	s.unextend()
 	s.wg.Wait()
 	s.mu.Lock()
 	for name, e := range s.entries {
@@ -301,11 +251,7 @@ func (s *Scheduler) ExtendStatus(st *aioctl.TaskStatus, debug bool) {
 		return
 	}
 	x := e.export(st.Name)
-	opts := e.spec.String()
-	if e.paused {
-		opts += " (unscheduled by stop)"
-	}
-	st.Schedule = &aioctl.ScheduleInfo{Last: x.Last, Next: x.Next, Opts: opts, Skipped: x.Skipped, Missed: x.Missed}
+	st.Schedule = &x.ScheduleInfo
 }
 
 // onEvent applies the seed's rules: a user's stop unschedules the task
@@ -393,196 +339,4 @@ func (s *Scheduler) removeLocked(e *entry) {
 			s.kickLocked()
 		}
 	}
-}
-
-// setFireAt draws the jitter of the run planned at e.slot.
-func (e *entry) setFireAt(rnd func() float64) {
-	e.fireAt = e.slot
-	if j := e.spec.Jitter; j > 0 {
-		e.fireAt = e.slot.Add(time.Duration(rnd() * float64(j)))
-	}
-}
-
-// kickLocked starts the goroutine, or tells it to re-arm its timer.
-func (s *Scheduler) kickLocked() {
-	if s.closed {
-		return
-	}
-	if !s.running {
-		if len(s.h) == 0 {
-			return
-		}
-		s.running = true
-		s.wg.Add(1)
-		go s.loop()
-		return
-	}
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
-}
-
-type firing struct {
-	e    *entry
-	name string
-}
-
-// loop is the scheduler's goroutine: it sleeps until the earliest run is
-// due, starts the due tasks, and returns when nothing is scheduled.
-func (s *Scheduler) loop() {
-	defer s.wg.Done()
-	var (
-		tm    clock.Timer
-		fired bool
-		due   []firing
-	)
-	defer func() {
-		if tm != nil {
-			tm.Stop()
-		}
-	}()
-	for {
-		s.mu.Lock()
-		if s.closed || len(s.h) == 0 {
-			s.running = false
-			s.mu.Unlock()
-			return
-		}
-		now := s.clock.Now()
-		due = s.collectLocked(now, due[:0])
-		if fired {
-			s.stats.Wakeups++
-			if len(due) == 0 {
-				s.stats.IdleWakeups++
-			}
-		}
-		fired = false
-		var wait time.Duration
-		if len(due) == 0 {
-			wait = s.h[0].fireAt.Sub(now)
-		}
-		s.mu.Unlock()
-		if len(due) > 0 {
-			s.trigger(now, due)
-			continue
-		}
-		if s.maxSleep > 0 && wait > s.maxSleep {
-			wait = s.maxSleep
-		}
-		if tm == nil {
-			tm = s.clock.NewTimer(wait)
-		} else {
-			tm.Reset(wait)
-		}
-		select {
-		case <-tm.C():
-			fired = true
-		case <-s.wake:
-		case <-s.quit:
-			s.mu.Lock()
-			s.running = false
-			s.mu.Unlock()
-			return
-		}
-	}
-}
-
-// collectLocked pops the entries due at now, decides for each whether it
-// runs (late runs are missed unless caught up), plans its next run and
-// puts it back.
-func (s *Scheduler) collectLocked(now time.Time, due []firing) []firing {
-	for len(s.h) > 0 && !s.h[0].fireAt.After(now) {
-		e := s.h[0]
-		last, n, next, ok := e.plan.advance(e.slot, now, maxMissCount)
-		late := !e.due && now.Sub(last) > s.tolerance+e.spec.Jitter
-		run, missed := true, n-1
-		if e.due {
-			missed = 0 // added or resumed after its time: runs at once
-		} else if late && !e.spec.CatchUp {
-			run, missed = false, n
-		}
-		e.due = false
-		if missed > 0 {
-			e.missed += missed
-			s.stats.Missed += uint64(missed)
-			s.log().LogAttrs(context.Background(), slog.LevelWarn, "schedule: missed runs",
-				slog.String(aioctl.TaskKey, e.task.Name()), slog.Int("missed", missed),
-				slog.Bool("caught_up", late && run), slog.Time("planned", last))
-		}
-		if run {
-			due = append(due, firing{e: e, name: e.task.Name()})
-		}
-		if !ok {
-			e.over = true
-			heap.Pop(&s.h)
-			continue
-		}
-		// Re-plan in place: the entry stays at the top and sinks to its place.
-		e.slot = next
-		e.setFireAt(s.rand)
-		heap.Fix(&s.h, 0)
-	}
-	return due
-}
-
-// trigger starts the due tasks (with no lock held: starting a task runs
-// the group's watchers) and records the outcome.
-func (s *Scheduler) trigger(now time.Time, due []firing) {
-	for i := range due {
-		f := &due[i]
-		// A user's stop, an Unschedule or a delete may have come since the
-		// batch was collected: a run of a schedule that is gone is dropped.
-		s.mu.Lock()
-		current := !s.closed && !f.e.paused && s.entries[f.name] == f.e
-		s.mu.Unlock()
-		if !current {
-			f.e = nil
-			continue
-		}
-		started, err := f.e.task.Trigger()
-		s.mu.Lock()
-		if started {
-			f.e.last = now
-			s.stats.Runs++
-		} else {
-			f.e.skipped++
-			s.stats.Skipped++
-		}
-		s.mu.Unlock()
-		if !started {
-			msg := "schedule: run skipped, task still running"
-			if err != nil {
-				msg = "schedule: run skipped: " + err.Error()
-			}
-			s.log().LogAttrs(context.Background(), slog.LevelInfo, msg, slog.String(aioctl.TaskKey, f.name))
-		}
-		f.e = nil
-	}
-}
-
-// entryHeap orders entries by fireAt.
-type entryHeap []*entry
-
-func (h entryHeap) Len() int           { return len(h) }
-func (h entryHeap) Less(i, j int) bool { return h[i].fireAt.Before(h[j].fireAt) }
-func (h entryHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].index = i
-	h[j].index = j
-}
-
-func (h *entryHeap) Push(x any) {
-	e := x.(*entry)
-	e.index = len(*h)
-	*h = append(*h, e)
-}
-
-func (h *entryHeap) Pop() any {
-	old := *h
-	e := old[len(old)-1]
-	old[len(old)-1] = nil
-	e.index = -1
-	*h = old[:len(old)-1]
-	return e
 }

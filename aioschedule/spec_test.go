@@ -174,3 +174,39 @@ func TestSpecString(t *testing.T) {
 		}
 	}
 }
+
+// NextRuns is the one preview of a spec: the runs a schedule added at from
+// plans, which the scheduler's first planned run confirms.
+func TestSpecNextRuns(t *testing.T) {
+	for _, c := range []struct {
+		spec Spec
+		want []time.Duration // after t0
+	}{
+		{Spec{StartIn: 5 * time.Second, Repeat: 10 * time.Second}, []time.Duration{5 * time.Second, 15 * time.Second, 25 * time.Second}},
+		{Spec{Cron: "*/20 * * * *", TZ: "UTC"}, []time.Duration{20 * time.Minute, 40 * time.Minute, time.Hour}},
+		{Spec{At: "00:30", TZ: "UTC"}, []time.Duration{30 * time.Minute}},
+	} {
+		got, err := c.spec.NextRuns(t0, 3)
+		if err != nil {
+			t.Fatalf("%v: %v", c.spec, err)
+		}
+		if len(got) != len(c.want) {
+			t.Fatalf("%v: %v, want %d runs", c.spec, got, len(c.want))
+		}
+		for i, d := range c.want {
+			if !got[i].Equal(t0.Add(d)) {
+				t.Errorf("%v: run %d at %v, want %v", c.spec, i, got[i], t0.Add(d))
+			}
+		}
+		e := newEnv(t)
+		if _, err := Add(e.s, counter(make(chan time.Time, 1), e.clk), struct{}{}, c.spec, aioctl.WithName("p")); err != nil {
+			t.Fatal(err)
+		}
+		if l := e.s.List(); len(l) != 1 || !l[0].Next.Equal(got[0]) {
+			t.Errorf("%v: scheduler plans %+v, preview %v", c.spec, l, got[0])
+		}
+	}
+	if _, err := (Spec{Cron: "61 * * * *"}).NextRuns(t0, 1); !errors.Is(err, ErrBadSpec) {
+		t.Errorf("bad cron: err %v, want ErrBadSpec", err)
+	}
+}

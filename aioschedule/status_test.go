@@ -2,6 +2,8 @@ package aioschedule
 
 import (
 	"context"
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -79,4 +81,59 @@ func golden(t *testing.T, what, got, want string) {
 	if got != want {
 		t.Errorf("%s: got\n%s\nwant\n%s", what, got, want)
 	}
+}
+
+// The schedule list and the status read one shape, aioctl.ScheduleInfo: a
+// List entry carries exactly the schedule part of the task's status, also
+// when a user's stop paused it, and its JSON has the same fields.
+func TestEntryIsTheStatusShape(t *testing.T) {
+	e := newEnv(t)
+	noop := func(ctx context.Context, _ struct{}) (int, error) { return 0, nil }
+	if _, err := Add(e.s, noop, struct{}{}, Spec{StartIn: 5 * time.Second, Repeat: 10 * time.Second}, aioctl.WithName("world")); err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string, paused bool) {
+		t.Helper()
+		sts, err := e.g.Snapshot(aioctl.SnapshotOptions{}, "world")
+		if err != nil || sts[0].Schedule == nil {
+			t.Fatalf("%s: status %+v, %v", what, sts, err)
+		}
+		x := e.entry("world")
+		var info aioctl.ScheduleInfo = x.ScheduleInfo
+		if info != *sts[0].Schedule {
+			t.Errorf("%s: list %+v, status %+v", what, info, *sts[0].Schedule)
+		}
+		if x.Paused != paused || x.Opts != "start_in=5s repeat=10s" {
+			t.Errorf("%s: paused %v opts %q", what, x.Paused, x.Opts)
+		}
+		lj, err := json.Marshal(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sj, _ := json.Marshal(sts[0].Schedule)
+		var l, s map[string]any
+		if err := json.Unmarshal(lj, &l); err != nil {
+			t.Fatal(err)
+		}
+		_ = json.Unmarshal(sj, &s)
+		for k, v := range s {
+			if !reflect.DeepEqual(l[k], v) {
+				t.Errorf("%s: list JSON %s=%v, status JSON %v", what, k, l[k], v)
+			}
+		}
+		if l["task"] != "world" || l["spec"] == nil || len(l) != len(s)+2 {
+			t.Errorf("%s: list JSON %s, status JSON %s", what, lj, sj)
+		}
+		var back Entry
+		err = json.Unmarshal(lj, &back)
+		if err != nil || back.Task != x.Task || back.Spec != x.Spec || !back.Last.Equal(x.Last) || !back.Next.Equal(x.Next) ||
+			back.Opts != x.Opts || back.Skipped != x.Skipped || back.Missed != x.Missed || back.Paused != x.Paused {
+			t.Errorf("%s: round trip of %s: %+v, %v", what, lj, back, err)
+		}
+	}
+	check("scheduled", false)
+	if _, err := e.g.Stop(context.Background(), "world"); err != nil {
+		t.Fatal(err)
+	}
+	check("stopped", true)
 }

@@ -56,7 +56,7 @@ type hostileProgram struct {
 func newHostileProgram(t *testing.T, h string) *hostileProgram {
 	t.Helper()
 	p := &hostileProgram{ring: aiolog.New(64 << 10), out: &strings.Builder{}}
-	p.g = aioctl.NewGroup(aioctl.WithGroupName(h), aioctl.WithLog(p.ring), aioctl.WithLogger(slog.New(p.ring.Handler(nil))),
+	p.g = aioctl.NewGroup(aioctl.WithGroupName(h), aioctl.WithLogSource(p.ring), aioctl.WithLogger(slog.New(p.ring.Handler(nil))),
 		aioctl.WithDefaultStopTimeout(2*time.Second))
 	logged := make(chan struct{}, 1)
 	wait := func(ctx context.Context, a hostileArgs) (string, error) {

@@ -42,7 +42,7 @@ type program struct {
 func newProgram(t *testing.T) *program {
 	t.Helper()
 	p := &program{ring: aiolog.New(64 << 10), ticks: make(chan struct{}, 100)}
-	p.g = aioctl.NewGroup(aioctl.WithGroupName("test"), aioctl.WithLog(p.ring),
+	p.g = aioctl.NewGroup(aioctl.WithGroupName("test"), aioctl.WithLogSource(p.ring),
 		aioctl.WithLogger(slog.New(p.ring.Handler(nil))), aioctl.WithDefaultStopTimeout(2*time.Second))
 	blink := func(ctx context.Context, a blinkArgs) (int, error) {
 		aioctl.Logger(ctx).Info("LED toggled", "pin", a.Pin)

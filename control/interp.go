@@ -1,8 +1,10 @@
 package control
 
+// The interpreter: Exec and Stream run a call that parse.go built, and
+// make what comes back safe for a terminal.
+
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -74,24 +76,6 @@ const (
 
 // Event is one item of a stream (api.Event).
 type Event = api.Event
-
-// call is one parsed command, with what runs it.
-type call struct {
-	verb  *Verb
-	impl  impl
-	args  []string
-	flags map[string]string
-	opt   Options
-}
-
-func (c *call) streams() bool { return c.verb.Streams(c.flags) }
-
-func (c *call) flag(name string) (string, bool) {
-	v, ok := c.flags[name]
-	return v, ok
-}
-
-func (c *call) has(name string) bool { _, ok := c.flags[name]; return ok }
 
 // Exec runs one command given as words (as Split returns them).
 //
@@ -196,85 +180,6 @@ func safeError(err error) error {
 	}
 	e := asError(err)
 	return &Error{Code: e.Code, Message: termsafe.String(e.Message)}
-}
-
-// parse checks the command against the table (api.Parse: the verb, the
-// flags, the number of arguments, the names), then the values only the
-// verb's impl knows, then that the program has the component: everything
-// is checked before anything is done.
-func (in *Interp) parse(argv []string) (*call, error) {
-	ac, err := api.Parse(argv)
-	if err != nil {
-		return nil, err
-	}
-	im, ok := impls[ac.Verb.Name]
-	if !ok {
-		return nil, errorf(CodeInternal, ac.Verb.Name+": no run function for this verb in this program")
-	}
-	c := &call{verb: &ac.Verb, impl: im, args: ac.Args, flags: ac.Flags}
-	if im.check != nil {
-		if err := im.check(c); err != nil {
-			return nil, err
-		}
-	}
-	if !in.has(c.verb.Needs) {
-		return nil, errorf(CodeNotAvailable, c.verb.Name+": this program has no "+c.verb.Needs.String()+" attached to its control interpreter")
-	}
-	return c, nil
-}
-
-// MaxNameBytes is the longest task or service name (or pattern) accepted.
-const MaxNameBytes = api.MaxNameBytes
-
-// ParseLine splits a command line into words for Exec (api.ParseLine).
-func ParseLine(line string) ([]string, error) { return api.ParseLine(line) }
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}
-
-// Verbs returns the verb table: the allow-list of everything the control
-// plane can do, in a stable order (api.Verbs).
-func Verbs() []Verb { return api.Verbs() }
-
-// LookupVerb returns the verb with this full name ("status", "set args").
-func LookupVerb(name string) (Verb, bool) { return api.LookupVerb(name) }
-
-// marshalData encodes data for the wire, with DEL, C1 and bidi controls
-// escaped as \uNNNN (encoding/json escapes only the bytes below 0x20):
-// every JSON answer is safe to print on a terminal as it is.
-func marshalData(v any) (json.RawMessage, error) {
-	if v == nil {
-		return nil, nil
-	}
-	return marshalSafe(v)
-}
-
-// marshalSafe is json.Marshal with DEL, C1 and bidi controls escaped.
-func marshalSafe(v any) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	return termsafe.JSON(b), nil
-}
-
-// check parses argv as Exec or Stream would, without running it.
-func (in *Interp) check(argv []string, stream bool) error {
-	c, err := in.parse(argv)
-	if err != nil {
-		return err
-	}
-	if s := c.streams(); s != stream {
-		if s {
-			return errorf(CodeStreamOnly, c.verb.Name+" streams its output: use the stream endpoint")
-		}
-		return errorf(CodeNotStream, c.verb.Name+" does not stream: use the exec endpoint")
-	}
-	return nil
 }
 
 // run calls the verb, turning a panic in it (a bug in a component) into

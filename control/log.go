@@ -3,7 +3,6 @@ package control
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -11,33 +10,6 @@ import (
 	"github.com/aiotools-go/aiotools/aiolog"
 	"github.com/aiotools-go/aiotools/control/api"
 )
-
-// LogLine is one line of the log verb's JSON result.
-type LogLine struct {
-	Seq   uint64    `json:"seq,omitempty"`
-	Time  time.Time `json:"time"`
-	Level string    `json:"level,omitempty"`
-	Task  string    `json:"task,omitempty"`
-	Text  string    `json:"text"`
-	// Lost is not zero for a notice that Lost lines were overwritten.
-	Lost uint64 `json:"lost,omitempty"`
-}
-
-func parseLevel(s string) (slog.Level, bool) {
-	switch strings.ToUpper(s) {
-	case "DEBUG":
-		return slog.LevelDebug, true
-	case "INFO":
-		return slog.LevelInfo, true
-	case "WARN", "WARNING":
-		return slog.LevelWarn, true
-	case "ERROR":
-		return slog.LevelError, true
-	case "CRIT", "CRITICAL":
-		return aiolog.LevelCrit, true
-	}
-	return 0, false
-}
 
 // parseWhen reads a point in time: a duration ago ("10m", "1h30m"), a
 // local "YYYY-MM-DD HH:MM:SS" (or just the date) or RFC 3339.
@@ -83,8 +55,8 @@ func logQuery(c *call, now time.Time) (aiolog.Query, error) {
 		q.Task = v
 	}
 	if v, ok := c.flag("level"); ok {
-		l, ok := parseLevel(v)
-		if !ok {
+		l, err := aiolog.ParseLevel(v)
+		if err != nil {
 			return q, bad("level", "want DEBUG, INFO, WARN, ERROR or CRIT, got "+strconv.Quote(truncate(v, 20)))
 		}
 		q.MinLevel = l
@@ -119,13 +91,6 @@ func logQuery(c *call, now time.Time) (aiolog.Query, error) {
 	return q, nil
 }
 
-func toLogLine(l aiolog.Line) LogLine {
-	if l.Lost != 0 {
-		return LogLine{Text: l.Text, Lost: l.Lost}
-	}
-	return LogLine{Seq: l.Seq, Time: l.Time, Level: aiolog.LevelName(l.Level), Task: l.Task, Text: l.Text}
-}
-
 func runLog(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	q, err := logQuery(c, in.c.Group.Clock().Now())
 	if err != nil {
@@ -136,11 +101,9 @@ func runLog(ctx context.Context, in *Interp, c *call) (*Result, error) {
 		return nil, errorf(CodeBadArgument, "log: "+err.Error())
 	}
 	if c.opt.JSON {
-		out := make([]LogLine, len(lines))
-		for i, l := range lines {
-			out[i] = toLogLine(l)
-		}
-		return &Result{Data: out}, nil
+		// aiolog.Line's own JSON is the wire form: level as its word, and a
+		// lost-lines notice as time, text and lost only.
+		return &Result{Data: lines}, nil
 	}
 	var b strings.Builder
 	for _, l := range lines {

@@ -149,7 +149,7 @@ func systemctlExit(sts []aioctl.TaskStatus, err error) int {
 
 func runStatus(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	g := in.c.Group
-	debug := c.has("debug") || g.IsDebug()
+	debug := c.has("debug") || g.Debug()
 	n := 0
 	if v, ok := c.flag("lines"); ok {
 		n, _ = strconv.Atoi(v)
@@ -256,7 +256,7 @@ func runDebug(ctx context.Context, in *Interp, c *call) (*Result, error) {
 		on = c.args[0] == "on"
 		g.SetDebug(on)
 	} else {
-		on = g.Debug()
+		on = g.ToggleDebug()
 	}
 	word := "off"
 	if on {

@@ -57,3 +57,10 @@ func (in *Interp) has(c Component) bool {
 	}
 	return false
 }
+
+// Verbs returns the verb table: the allow-list of everything the control
+// plane can do, in a stable order (api.Verbs).
+func Verbs() []Verb { return api.Verbs() }
+
+// LookupVerb returns the verb with this full name ("status", "set args").
+func LookupVerb(name string) (Verb, bool) { return api.LookupVerb(name) }

@@ -1,6 +1,11 @@
 package control
 
-import "github.com/aiotools-go/aiotools/control/api"
+import (
+	"encoding/json"
+
+	"github.com/aiotools-go/aiotools/control/api"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
+)
 
 // Request is the body of POST /v1/exec and POST /v1/stream (api.Request).
 type Request = api.Request
@@ -24,4 +29,23 @@ func encodeResult(r *Result) ([]byte, error) {
 		b = append(append(append(b[:len(b)-1], `,"data":`...), data...), '}')
 	}
 	return append(b, '\n'), nil
+}
+
+// marshalData encodes data for the wire, with DEL, C1 and bidi controls
+// escaped as \uNNNN (encoding/json escapes only the bytes below 0x20):
+// every JSON answer is safe to print on a terminal as it is.
+func marshalData(v any) (json.RawMessage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	return marshalSafe(v)
+}
+
+// marshalSafe is json.Marshal with DEL, C1 and bidi controls escaped.
+func marshalSafe(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return termsafe.JSON(b), nil
 }

@@ -66,7 +66,7 @@ type program struct {
 func startProgram(t *testing.T, cfg control.Config) *program {
 	t.Helper()
 	p := &program{ring: aiolog.New(64 << 10), ticks: make(chan struct{}, 100)}
-	p.g = aioctl.NewGroup(aioctl.WithLog(p.ring), aioctl.WithLogger(slog.New(p.ring.Handler(nil))))
+	p.g = aioctl.NewGroup(aioctl.WithLogSource(p.ring), aioctl.WithLogger(slog.New(p.ring.Handler(nil))))
 	blink := func(ctx context.Context, a pinArgs) (int, error) {
 		aioctl.Logger(ctx).Info("LED toggled", "pin", a.Pin)
 		select {
@@ -128,7 +128,11 @@ func runBin(t *testing.T, bin string, env []string, args ...string) outcome {
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Env = append(os.Environ(), env...)
+	// The socket search must see only what the test made: a program the
+	// user runs meanwhile (its socket under ~/.local/state) is not the
+	// test's. A test's env may set these again (later entries win).
+	isolated := []string{"XDG_STATE_HOME=" + t.TempDir(), "HOME=" + t.TempDir()}
+	cmd.Env = append(append(os.Environ(), isolated...), env...)
 	var so, se bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &so, &se
 	err := cmd.Run()

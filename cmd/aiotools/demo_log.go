@@ -15,7 +15,7 @@ func init() {
 		d.ring = aiolog.New(demoLogBudget)
 		d.logger = slog.New(d.ring.Handler(&aiolog.HandlerOptions{Level: slog.LevelDebug}))
 		d.group.SetLogger(d.logger)
-		d.group.SetLog(d.ring) // status shows each task's last lines
+		d.group.SetLogSource(d.ring) // status shows each task's last lines
 		d.help = append(d.help,
 			"every task logs into a 64 KiB RAM ring; status shows each task's last lines",
 			"follow the log instead:  go run ./cmd/aiotools demo -follow LED   (tail -F | grep LED)")

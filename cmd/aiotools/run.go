@@ -54,7 +54,7 @@ func runServices(ctx context.Context, cfg runConfig) error {
 	defer lock.Release() // a no-op once the server has it
 	ring := aiolog.New(cfg.LogBudget, aiolog.WithCopy(slog.LevelInfo, echo))
 	logger := slog.New(ring.Handler(nil))
-	g := aioctl.NewGroup(aioctl.WithGroupName(cfg.Name), aioctl.WithLogger(logger), aioctl.WithLog(ring))
+	g := aioctl.NewGroup(aioctl.WithGroupName(cfg.Name), aioctl.WithLogger(logger), aioctl.WithLogSource(ring))
 	sched := aioschedule.New(g, aioschedule.WithLogger(logger))
 
 	reg := aioservice.NewRegistry()

@@ -57,6 +57,9 @@ type ScheduleInfo struct {
 	Skipped int `json:"skipped"`
 	// Missed counts runs lost to a clock jump or sleep.
 	Missed int `json:"missed,omitempty"`
+	// Paused is set while the schedule is off because a user stopped the
+	// task (a start puts it back on, keeping its timing).
+	Paused bool `json:"paused,omitempty"`
 }
 
 // ServiceInfo is what a service shows in its task's debug status.

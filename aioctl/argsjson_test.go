@@ -2,6 +2,7 @@ package aioctl
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -79,12 +80,71 @@ func TestStatusShowsDurationsAsStrings(t *testing.T) {
 	if a, _ := Args[args](tk); a.Sleep != 5*time.Second || a.Every[0] != time.Minute || a.Pin != 2 {
 		t.Fatalf("round trip gave %+v", a)
 	}
-	// ArgsJSON stays plain encoding/json (nanoseconds), for programs that
-	// decode it with encoding/json; MarshalArgs is what status shows.
-	if b, _ := tk.ArgsJSON(); string(b) != `{"pin":2,"sleep":5000000000,"Every":[60000000000]}` {
-		t.Fatalf("ArgsJSON %s", b)
+	// Args stays the plain value (encoding/json gives nanoseconds), for
+	// programs that decode it with encoding/json; MarshalArgs is what
+	// status shows.
+	if b := plainArgsJSON[args](t, tk); string(b) != `{"pin":2,"sleep":5000000000,"Every":[60000000000]}` {
+		t.Fatalf("encoding/json of Args %s", b)
 	}
 	if b, _ := MarshalArgs(args{Sleep: time.Second}); string(b) != `{"Every":null,"pin":0,"sleep":"1s"}` {
 		t.Fatalf("MarshalArgs %s", b)
 	}
+}
+
+func TestSetArgsJSONRejectsBadInputAndChangesNothing(t *testing.T) {
+	g, _ := newTestGroup(t)
+	type args struct {
+		Pin  int               `json:"pin"`
+		Tags map[string]string `json:"tags"`
+	}
+	tk := MustAdd(g, func(ctx context.Context, a args) (int, error) { return a.Pin, nil },
+		args{Pin: 2, Tags: map[string]string{"a": "1"}}, WithName("t"), Deferred())
+	cases := []struct {
+		patch, field string
+	}{
+		{`{"pni": 3}`, "pni"},
+		{`{"pin": "three"}`, "pin"},
+		{`{"pin": 3`, ""},
+		{`{"tags": {"b": 2}}`, "tags"},
+		{`{"pin": 1} {"pin": 2}`, ""},
+	}
+	for _, c := range cases {
+		err := tk.SetArgsJSON([]byte(c.patch))
+		var ae *ArgError
+		if !errors.Is(err, ErrBadArgs) || !errors.As(err, &ae) {
+			t.Fatalf("patch %s: err = %v, want ErrBadArgs", c.patch, err)
+		}
+		if c.field != "" && ae.Field != c.field {
+			t.Errorf("patch %s: field %q, want %q (%v)", c.patch, ae.Field, c.field, err)
+		}
+		a, _ := Args[args](tk)
+		if a.Pin != 2 || len(a.Tags) != 1 || a.Tags["a"] != "1" {
+			t.Fatalf("patch %s changed args to %+v", c.patch, a)
+		}
+	}
+	if err := tk.SetArgsJSON([]byte(`{"tags": {"b": "2"}}`)); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := Args[args](tk)
+	if a.Pin != 2 || a.Tags["a"] != "1" || a.Tags["b"] != "2" {
+		t.Fatalf("merge gave %+v", a)
+	}
+	if b := plainArgsJSON[args](t, tk); string(b) != `{"pin":2,"tags":{"a":"1","b":"2"}}` {
+		t.Fatalf("encoding/json of Args = %s", b)
+	}
+}
+
+// plainArgsJSON is a task's arguments encoded by encoding/json, as a
+// program that decodes them the same way reads them.
+func plainArgsJSON[A any](t *testing.T, tk *Task) []byte {
+	t.Helper()
+	a, ok := Args[A](tk)
+	if !ok {
+		t.Fatalf("task %s does not take these arguments", tk.Name())
+	}
+	b, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -68,31 +67,6 @@ func TestRateLimitTableBounded(t *testing.T) {
 	if n := len(r.limit.tasks); n > maxLimitedTasks {
 		t.Fatalf("%d tasks in the table", n)
 	}
-}
-
-// TestMemStatsBounded writes 100 times the budget and checks through the Go
-// heap that the ring's memory did not grow.
-func TestMemStatsBounded(t *testing.T) {
-	const budget = 256 << 10
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	r := New(budget)
-	log := slog.New(r.Handler(nil))
-	msg := strings.Repeat("m", 900)
-	for written := 0; written < 100*budget; written += 1000 {
-		log.Info(msg, TaskKey, "mem", "n", written)
-	}
-	runtime.GC()
-	runtime.ReadMemStats(&after)
-	grown := int64(after.HeapAlloc) - int64(before.HeapAlloc)
-	if grown > budget+64<<10 {
-		t.Fatalf("heap grew by %d bytes for a %d-byte ring", grown, budget)
-	}
-	if st := r.Stats(); st.Used > budget || st.Evicted == 0 {
-		t.Fatalf("stats %+v", st)
-	}
-	runtime.KeepAlive(r)
 }
 
 // TestRateLimitCopy checks that the "suppressed" line, at WARN, reaches the
