@@ -414,6 +414,6 @@ func (m *Manager) Close(ctx context.Context) error {
 	if owned != nil {
 		owned.Close()
 	}
-	m.unextendOnce.Do(m.unextend) // the group's status forgets the manager
+	m.unextend() // the group's status forgets the manager (idempotent)
 	return err
 }

@@ -152,3 +152,27 @@ func TestChildrenAndContext(t *testing.T) {
 		t.Errorf("after Unload the group has %v", n)
 	}
 }
+
+// TestCloseLeavesTheGroupStatus: a closed manager is out of the group's
+// status: its service headers (and it) are not kept by the group.
+func TestCloseLeavesTheGroupStatus(t *testing.T) {
+	g := quietGroup()
+	m := NewManager(g, testRegistry())
+	if err := m.Load(t.Context(), "hello", false); err != nil {
+		t.Fatal(err)
+	}
+	header := func() *aioctl.ServiceInfo {
+		sts, err := g.Snapshot(aioctl.SnapshotOptions{Debug: true}, "hello.service")
+		if err != nil || len(sts) != 1 {
+			t.Fatalf("Snapshot = %v, %v", sts, err)
+		}
+		return sts[0].Service
+	}
+	if header() == nil {
+		t.Fatal("no service header while the manager is open")
+	}
+	m.Close(t.Context())
+	if si := header(); si != nil {
+		t.Errorf("the closed manager still adds its header: %+v", si)
+	}
+}

@@ -109,10 +109,9 @@ type Manager struct {
 	// unwatchDel ends the group watch that forgets a service whose main
 	// task was deleted.
 	unwatchDel func()
-	// unextend removes the manager from the group's status extenders;
-	// Close calls it once.
-	unextend     func()
-	unextendOnce sync.Once
+	// unextend removes the manager from the group's status extenders
+	// (Close).
+	unextend func()
 }
 
 type entry struct {
@@ -168,11 +167,7 @@ func NewManager(g *aioctl.Group, reg *Registry, opts ...ManagerOption) *Manager 
 	if m.file != nil && m.lookup != nil {
 		m.file.lookup = m.lookup
 	}
-	g.AddStatusExtender(m)
-	// house1's aioctl change makes AddStatusExtender return its remove
-	// function; once merged, this line becomes:
-	//	m.unextend = g.AddStatusExtender(m)
-	m.unextend = func() {}
+	m.unextend = g.AddStatusExtender(m)
 	m.unwatchDel = g.Watch(m.onDelete)
 	return m
 }
