@@ -78,7 +78,7 @@ func AddChild[A, R any](ctx context.Context, child string, fn aioctl.Func[A, R],
 }
 
 // setFunc records (fn != "") or forgets the function the task t of the
-// service named name runs, for ExtendStatus.
+// service named name runs, for extendStatus.
 func (m *Manager) setFunc(name string, t *aioctl.Task, fn string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -167,7 +167,7 @@ func NewManager(g *aioctl.Group, reg *Registry, opts ...ManagerOption) *Manager 
 	if m.file != nil && m.lookup != nil {
 		m.file.lookup = m.lookup
 	}
-	m.unextend = g.AddStatusExtender(m)
+	m.unextend = g.AddStatusExtender(statusExtension{m})
 	m.unwatchDel = g.Watch(m.onDelete)
 	return m
 }

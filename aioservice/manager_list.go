@@ -134,11 +134,20 @@ func (m *Manager) LoadStatus(names ...string) []string {
 	return out
 }
 
+// statusExtension is the manager as the group's aioctl.StatusExtender,
+// a type of its own so that ExtendStatus, which only the group calls, is
+// not part of the Manager's API.
+type statusExtension struct{ m *Manager }
+
 // ExtendStatus adds the service header to the status of a service's main
 // task (aioctl prints it in debug mode, and says "failed" for its errors),
 // and names the function a service's task runs (main or child) as it was
 // given to Define or AddChild.
-func (m *Manager) ExtendStatus(st *aioctl.TaskStatus, debug bool) {
+func (x statusExtension) ExtendStatus(st *aioctl.TaskStatus, debug bool) {
+	x.m.extendStatus(st, debug)
+}
+
+func (m *Manager) extendStatus(st *aioctl.TaskStatus, debug bool) {
 	name, _, _ := strings.Cut(st.Name, ".")
 	if !strings.HasPrefix(st.Name, TaskName(name)) {
 		return
