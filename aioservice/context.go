@@ -15,7 +15,11 @@ import (
 // context, and only there: the manager wraps each task's function (main
 // and children) so that its ctx carries them, as the constructor's ctx
 // does. So there is no package-level table of managers, and two managers
-// on one group each find their own.
+// on one group each find their own. aioctl offers no way to give a task's
+// context a value at Add; the wrapper is the way that needs nothing of it.
+// Its one cost, status naming the wrapper instead of the function the user
+// gave, is undone by the manager: it records that function's name per task
+// (entry.funcs) and puts it back in its status extension (extendStatus).
 
 type svcKey struct{}
 
