@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/aiotools-go/aiotools/aioctl"
@@ -51,11 +50,47 @@ type outcome struct {
 	lines  []string // printed by the boot loop, so that lines never interleave
 }
 
-func (m *Manager) up(ctx context.Context, core bool) error {
-	m.mu.Lock()
-	if !core {
-		m.inited = true
+// BootOrder is the order Boot and Init start services in.
+type BootOrder struct {
+	// Core lists the core services Boot starts, each after the services
+	// it depends on.
+	Core []string `json:"core"`
+	// Others lists the runtime and schedule services Init starts.
+	Others []string `json:"others"`
+	// Levels groups Core, then Others, into steps: a service depends on
+	// none of its own step or a later one, so those of a step start
+	// together.
+	Levels [][]string `json:"levels"`
+}
+
+// BootOrder returns the order Boot and Init would start the services in
+// now: the loaded, enabled services, core services first. As in Boot, a
+// dependency on a service outside a phase (of the other phase, disabled,
+// not loaded) orders nothing. A dependency cycle is a *CycleError.
+// Boot follows this order; the control verb "boot order" shows it.
+func (m *Manager) BootOrder() (BootOrder, error) {
+	bo := BootOrder{Core: []string{}, Others: []string{}, Levels: [][]string{}}
+	for _, core := range []bool{true, false} {
+		m.mu.Lock()
+		sel := m.phaseLocked(core)
+		m.mu.Unlock()
+		plan, err := sortDeps(graphOf(sel))
+		if err != nil {
+			return BootOrder{}, err
+		}
+		if core {
+			bo.Core = plan.Order
+		} else {
+			bo.Others = plan.Order
+		}
+		bo.Levels = append(bo.Levels, plan.Levels...)
 	}
+	return bo, nil
+}
+
+// phaseLocked returns the services Boot (core) or Init (!core) starts:
+// the loaded, enabled ones of the phase, in load order. m.mu is held.
+func (m *Manager) phaseLocked(core bool) []*entry {
 	var sel []*entry
 	for _, n := range m.order {
 		e := m.entries[n]
@@ -63,6 +98,25 @@ func (m *Manager) up(ctx context.Context, core bool) error {
 			sel = append(sel, e)
 		}
 	}
+	return sel
+}
+
+// graphOf returns the dependency graph of the services in sel, with only
+// the dependencies inside sel.
+func graphOf(sel []*entry) []depNode {
+	nodes := make([]depNode, len(sel))
+	for i, e := range sel {
+		nodes[i] = depNode{Name: e.name, Requires: e.st.Requires, After: e.st.After}
+	}
+	return within(nodes)
+}
+
+func (m *Manager) up(ctx context.Context, core bool) error {
+	m.mu.Lock()
+	if !core {
+		m.inited = true
+	}
+	sel := m.phaseLocked(core)
 	m.mu.Unlock()
 	if len(sel) == 0 {
 		return nil
@@ -71,24 +125,22 @@ func (m *Manager) up(ctx context.Context, core bool) error {
 	for i, e := range sel {
 		idx[e.name] = i
 	}
-	nodes := make([]Node, len(sel))
+	nodes := graphOf(sel)
+	// A service that requires one outside the phase starts only if that
+	// one is up already.
 	blocked := make([]string, len(sel))
 	for i, e := range sel {
-		nodes[i].Name = e.name
 		for _, d := range e.st.Requires {
 			if _, in := idx[d]; in {
-				nodes[i].Requires = append(nodes[i].Requires, d)
-			} else if ok, why := m.ready(d); !ok && blocked[i] == "" {
-				blocked[i] = "requires " + TaskName(d) + ", which " + why
+				continue
 			}
-		}
-		for _, d := range e.st.After {
-			if _, in := idx[d]; in {
-				nodes[i].After = append(nodes[i].After, d)
+			if ok, why := m.ready(d); !ok {
+				blocked[i] = "requires " + TaskName(d) + ", which " + why
+				break
 			}
 		}
 	}
-	plan, err := Resolve(nodes)
+	plan, err := sortDeps(nodes)
 	if err != nil {
 		m.printf("[ ERROR ] Services not started: %v", err)
 		return err
@@ -301,25 +353,11 @@ func (m *Manager) Stop(ctx context.Context) error {
 	sched := m.sched
 	m.mu.Unlock()
 	idx := make(map[string]*entry, len(sel))
-	nodes := make([]Node, len(sel))
-	for i, e := range sel {
+	for _, e := range sel {
 		idx[e.name] = e
-		nodes[i].Name = e.name
-	}
-	for i, e := range sel {
-		for _, d := range e.st.Requires {
-			if _, in := idx[d]; in {
-				nodes[i].Requires = append(nodes[i].Requires, d)
-			}
-		}
-		for _, d := range e.st.After {
-			if _, in := idx[d]; in {
-				nodes[i].After = append(nodes[i].After, d)
-			}
-		}
 	}
 	levels := [][]string{}
-	if plan, err := Resolve(nodes); err == nil {
+	if plan, err := sortDeps(graphOf(sel)); err == nil {
 		levels = plan.Levels
 	} else { // cannot happen for a validated config; stop in reverse load order
 		for _, e := range sel {
@@ -351,8 +389,10 @@ func (m *Manager) Stop(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Close stops the services (see Stop) and closes the scheduler the manager
-// created, if any.
+// Close stops the services (see Stop), closes the scheduler the manager
+// created, if any, and takes the manager out of the group: its watches
+// end and status no longer asks it for service headers, so a closed
+// manager can be collected while the group lives on.
 func (m *Manager) Close(ctx context.Context) error {
 	m.mu.Lock()
 	m.closed = true
@@ -374,120 +414,6 @@ func (m *Manager) Close(ctx context.Context) error {
 	if owned != nil {
 		owned.Close()
 	}
-	managers.CompareAndDelete(m.g, m)
+	m.unextend() // the group's status forgets the manager (idempotent)
 	return err
-}
-
-// wait records that the service named name did not start because a
-// service it requires was not up, and watches the group (once) so that it
-// starts late when that service comes up.
-func (m *Manager) wait(name string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.closed {
-		return
-	}
-	if m.waiting == nil {
-		m.waiting = map[string]bool{}
-	}
-	m.waiting[name] = true
-	if m.unwatch == nil {
-		m.unwatch = m.g.Watch(m.onEvent)
-	}
-}
-
-// onEvent starts late the services waiting for the service whose main
-// task came up: a core service that ended Done, another that is Running.
-// It runs on the goroutine that changed the state, so it only picks the
-// candidates; the starts happen on a goroutine of their own.
-func (m *Manager) onEvent(ev aioctl.Event) {
-	if ev.To != aioctl.Done && ev.To != aioctl.Running {
-		return
-	}
-	name, ok := strings.CutSuffix(ev.Name, Suffix)
-	if !ok {
-		return
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	dep := m.entries[name]
-	if m.closed || len(m.waiting) == 0 || dep == nil || dep.task != ev.Task ||
-		(dep.st.Type == Core) != (ev.To == aioctl.Done) {
-		return
-	}
-	var cands []string
-	for _, n := range m.order {
-		if e := m.entries[n]; m.waiting[n] && slices.Contains(e.st.Requires, name) {
-			cands = append(cands, n)
-		}
-	}
-	if len(cands) == 0 {
-		return
-	}
-	m.late.Add(1)
-	go func() {
-		defer m.late.Done()
-		for _, n := range cands {
-			m.startLate(n, name)
-		}
-	}()
-}
-
-// startLate starts the waiting service named name, now that the service
-// up is up, if every service it requires is up and nobody started it.
-func (m *Manager) startLate(name, up string) {
-	m.mu.Lock()
-	e := m.entries[name]
-	m.mu.Unlock()
-	if e == nil || e.task == nil {
-		return
-	}
-	for _, d := range e.st.Requires {
-		if ok, why := m.ready(d); !ok {
-			// Still blocked by another: it starts when that one is up.
-			m.mu.Lock()
-			if m.waiting[name] && m.entries[name] == e {
-				e.note = "not started: requires " + TaskName(d) + ", which " + why
-			}
-			m.mu.Unlock()
-			return
-		}
-	}
-	m.mu.Lock()
-	if !m.waiting[name] || m.entries[name] != e || m.closed {
-		m.mu.Unlock()
-		return
-	}
-	delete(m.waiting, name)
-	m.mu.Unlock()
-	tn := TaskName(name)
-	note := "started late, when " + TaskName(up) + " came up"
-	var err error
-	switch {
-	case e.st.Type == Schedule && e.sched:
-		m.setNote(e, "")
-		return // scheduled since by hand
-	case e.st.Type == Schedule:
-		var s Scheduler
-		if s, err = m.scheduler(); err == nil {
-			err = s.Schedule(tn, *e.st.spec)
-		}
-		if err == nil {
-			m.mu.Lock()
-			e.sched = true
-			m.mu.Unlock()
-		}
-	case e.task.State() != aioctl.Scheduled:
-		m.setNote(e, "")
-		return // started since by hand
-	default:
-		_, err = e.task.Start()
-	}
-	if err != nil {
-		m.setNote(e, "not started late: "+err.Error())
-		m.printf("[ ERROR ] %s not started late: %v", tn, err)
-		return
-	}
-	m.setNote(e, note)
-	m.printf("[ OK ] Starting %s late: %s is up", tn, TaskName(up))
 }

@@ -197,12 +197,12 @@ func TestStopInReverseOrder(t *testing.T) {
 			deps = append(deps, WithRequires(s.dep))
 		}
 		name := s.name
-		deps = append(deps, WithOnStop(func(helloArgs) int {
+		deps = append(deps, WithTaskOptions(aioctl.WithOnStop(func(helloArgs) int {
 			mu.Lock()
 			stopped = append(stopped, name)
 			mu.Unlock()
 			return 0
-		}))
+		})))
 		r.MustRegister(Define(name, waitCtx, helloArgs{}, deps...))
 	}
 	out := &syncBuffer{}
@@ -228,177 +228,6 @@ func TestStopInReverseOrder(t *testing.T) {
 		if st, _ := g.Get(n); st.State() != aioctl.Stopped {
 			t.Errorf("%s is %v after Stop", n, st.State())
 		}
-	}
-}
-
-func TestLoadStatusAndTraceback(t *testing.T) {
-	r := testRegistry()
-	r.MustRegister(Define("dofail", nothing, struct{}{}, WithSource("services/dofail.go"),
-		WithOnLoad(func(ctx context.Context, _ struct{}) error {
-			var zero int
-			_ = 1 / zero
-			return nil
-		})))
-	r.MustRegister(Define("broken", nothing, struct{}{}, WithSource("services/broken.go"),
-		WithOnLoad(func(ctx context.Context, _ struct{}) error { return fmt.Errorf("no sensor on pin %d", 4) })))
-	err := r.Register(Define("mismatch", nothing, struct{}{}, WithOnLoad(func(ctx context.Context, _ helloArgs) error { return nil })))
-	if err == nil || err.Error() != `aioservice: service "mismatch": WithOnLoad callback is func(context.Context, aioservice.helloArgs) error, want func(context.Context, struct {}) error` {
-		t.Errorf("Register(mismatched OnLoad) = %v", err)
-	}
-	for _, bad := range []*Service{Define("hello.service", nothing, struct{}{}), Define("x", nothing, struct{}{}, WithType("daemon")), Define("hello", nothing, struct{}{})} {
-		if err := r.Register(bad); err == nil {
-			t.Errorf("Register(%q, %q) succeeded", bad.Name(), bad.Type())
-		}
-	}
-	out := &syncBuffer{}
-	g := quietGroup()
-	m := NewManager(g, r, WithOutput(out))
-	err = m.LoadAll(t.Context(), false)
-	if err == nil || !strings.Contains(err.Error(), "dofail.service: panic: runtime error: integer divide by zero") {
-		t.Errorf("LoadAll = %v", err)
-	}
-	src := func(n string) string { s, _ := r.Get(n); return s.Source() }
-	want := []string{
-		"[ OK ] Service: hello.service from " + src("hello") + " loaded",
-		"[ OK ] Service: world.service from " + src("world") + " loaded",
-		"[ OK ] Service: network.service from " + src("network") + " loaded",
-		"[ OK ] Service: time.service from " + src("time") + " loaded",
-		"[ ERROR ] Service: dofail.service from services/dofail.go not loaded: Error: panic: runtime error: integer divide by zero",
-		"[ ERROR ] Service: broken.service from services/broken.go not loaded: Error: no sensor on pin 4",
-	}
-	if got := out.Lines(); !slices.Equal(got, want) {
-		t.Errorf("printed:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-	if got := m.LoadStatus(); !slices.Equal(got, want) {
-		t.Errorf("LoadStatus:\n%s", strings.Join(got, "\n"))
-	}
-	if got := m.LoadStatus("dofail.service", "hel*"); len(got) != 2 || got[0] != want[0] || got[1] != want[4] {
-		t.Errorf("LoadStatus(patterns) = %q", got)
-	}
-	if !strings.HasPrefix(src("hello"), "aioservice/helpers_test.go:") {
-		t.Errorf("source = %q, want the file and line of Define", src("hello"))
-	}
-	tb, err := m.Traceback("dofail")
-	if err != nil || !strings.HasPrefix(tb, "panic: runtime error: integer divide by zero\ngoroutine ") || !strings.Contains(tb, "TestLoadStatusAndTraceback") {
-		t.Errorf("traceback = %q, %v", tb, err)
-	}
-	if tb, _ := m.Traceback("hello"); tb != "" {
-		t.Errorf("traceback of a loaded service = %q", tb)
-	}
-	if _, err := m.Traceback("nope"); !errors.Is(err, ErrNotLoaded) {
-		t.Errorf("Traceback(nope) = %v", err)
-	}
-	if got := g.Names(); !slices.Equal(got, []string{"hello.service", "world.service", "network.service", "time.service"}) {
-		t.Errorf("tasks = %v", got)
-	}
-	if err := m.Load(t.Context(), "hello", false); !errors.Is(err, ErrAlreadyLoaded) {
-		t.Errorf("second Load = %v", err)
-	}
-	if err := m.Load(t.Context(), "nope", false); !errors.Is(err, ErrUnknownService) {
-		t.Errorf("Load(nope) = %v", err)
-	}
-	if err := m.Unload(t.Context(), "hello"); err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := g.Get("hello.service"); ok {
-		t.Error("Unload left the task")
-	}
-	if err := m.Load(t.Context(), "hello", false); err != nil {
-		t.Errorf("Load after Unload = %v", err)
-	}
-	// A failed service can be loaded again once fixed; here it fails again.
-	if err := m.Load(t.Context(), "broken", false); err == nil {
-		t.Error("loading broken again succeeded")
-	}
-}
-
-func TestLoadUsesConfigOnlyWhenAsked(t *testing.T) {
-	dir := t.TempDir()
-	path := dir + "/services.config"
-	writeFile(t, path, `{"hello": {"args": {"pin": 9}, "restart": {"mode": "on-failure"}}, "network": {"enabled": false}}`)
-	g := quietGroup()
-	m := NewManager(g, testRegistry(), WithConfigFile(path))
-	if err := m.Load(t.Context(), "hello", true); err != nil {
-		t.Fatal(err)
-	}
-	task, _ := g.Get("hello.service")
-	if a, _ := aioctl.Args[helloArgs](task); a.Pin != 9 || a.Sleep != Duration(5*time.Second) {
-		t.Errorf("args with config = %+v, want pin 9 and the default sleep", a)
-	}
-	sts, _ := g.Status("hello.service")
-	if sts[0].Restart != aioctl.OnFailure {
-		t.Errorf("restart = %v", sts[0].Restart)
-	}
-	m.Unload(t.Context(), "hello")
-	if err := m.Load(t.Context(), "hello", false); err != nil {
-		t.Fatal(err)
-	}
-	task, _ = g.Get("hello.service")
-	if a, _ := aioctl.Args[helloArgs](task); a.Pin != 2 {
-		t.Errorf("args without config = %+v, want the defaults", a)
-	}
-	m.Unload(t.Context(), "hello")
-	if err := m.LoadAll(t.Context(), true); err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := g.Get("network.service"); ok {
-		t.Error("LoadAll with the config loaded a disabled service")
-	}
-	if err := m.LoadAll(t.Context(), false); err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := g.Get("network.service"); !ok {
-		t.Error("LoadAll without the config skipped a service")
-	}
-}
-
-func TestChildrenAndContext(t *testing.T) {
-	r := NewRegistry()
-	childRunning := make(chan struct{})
-	r.MustRegister(Define("parent", func(ctx context.Context, _ struct{}) (string, error) {
-		m, name, ok := FromContext(ctx)
-		if !ok || name != "parent" || m == nil {
-			return "", fmt.Errorf("FromContext = %v %q %v", m, name, ok)
-		}
-		if _, err := AddChild(ctx, "blink", func(ctx context.Context, _ int) (int, error) {
-			if _, n, ok := FromContext(ctx); !ok || n != "parent" {
-				return 0, errors.New("child does not know its service")
-			}
-			close(childRunning)
-			<-ctx.Done()
-			return 0, ctx.Err()
-		}, 1); err != nil {
-			return "", err
-		}
-		if _, err := AddChild(ctx, "blink", func(ctx context.Context, _ int) (int, error) { return 0, nil }, 1); err == nil {
-			return "", errors.New("a second running child of the same name was accepted")
-		}
-		<-ctx.Done()
-		return "", ctx.Err()
-	}, struct{}{}))
-	g := quietGroup()
-	m := NewManager(g, r)
-	if err := m.LoadAll(t.Context(), false); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Init(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	<-childRunning
-	if _, ok := g.Get("parent.service.blink"); !ok {
-		t.Fatalf("tasks = %v", g.Names())
-	}
-	if _, _, ok := FromContext(t.Context()); ok {
-		t.Error("FromContext outside a service reported one")
-	}
-	if _, err := AddChild(t.Context(), "x", nothing, struct{}{}); err == nil {
-		t.Error("AddChild outside a service succeeded")
-	}
-	if err := m.Unload(t.Context(), "parent"); err != nil {
-		t.Fatal(err)
-	}
-	if n := g.Names(); len(n) != 0 {
-		t.Errorf("after Unload the group has %v", n)
 	}
 }
 
@@ -435,4 +264,71 @@ func TestScheduleServiceRunsOnTheGroupClock(t *testing.T) {
 	if err := m.Close(t.Context()); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestBootOrderIsWhatBootDoes: BootOrder is the order Boot and Init start
+// the services in, computed once: the loaded, enabled services of each
+// phase, a dependency outside the phase ordering nothing.
+func TestBootOrderIsWhatBootDoes(t *testing.T) {
+	r := testRegistry()
+	r.MustRegister(Define("clock", nothing, struct{}{}, WithType(Core), WithRequires("time"), WithAfter("hello")))
+	out := &syncBuffer{}
+	m := NewManager(quietGroup(), r, WithOutput(out))
+	defer m.Close(context.Background())
+	if err := m.LoadAll(t.Context(), false); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Unload(t.Context(), "network"); err != nil {
+		t.Fatal(err)
+	}
+	bo, err := m.BootOrder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(bo.Core, bo.Others, bo.Levels) != "[time clock] [hello world] [[time] [clock] [hello world]]" {
+		t.Errorf("BootOrder = %+v", bo)
+	}
+	m.Boot(t.Context()) // time does not start: network is not loaded
+	if want := "[ Booting ] Order: --> " + strings.Join(bo.Core, " --> "); !slices.Contains(out.Lines(), want) {
+		t.Errorf("Boot printed %q, want the line %q", out.Lines(), want)
+	}
+}
+
+// List and Boot may run at once (a status query while booting): the
+// notes Boot writes are read under the manager's lock.
+func TestListWhileBooting(t *testing.T) {
+	r := NewRegistry()
+	r.MustRegister(Define("network", func(ctx context.Context, _ struct{}) (string, error) {
+		return "", errors.New("no link")
+	}, struct{}{}, WithType(Core)))
+	for i := range 20 {
+		r.MustRegister(Define(fmt.Sprintf("dep%d", i), nothing, struct{}{}, WithType(Core), WithRequires("network")))
+	}
+	m := NewManager(quietGroup(), r)
+	if err := m.LoadAll(t.Context(), false); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	listed := make(chan struct{})
+	go func() {
+		defer close(listed)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				m.List()
+			}
+		}
+	}()
+	m.Boot(t.Context())
+	m.Init(t.Context())
+	close(stop)
+	<-listed
+	for _, in := range m.List() {
+		if strings.HasPrefix(in.Name, "dep") && !strings.Contains(in.Note, "requires network.service, which failed") {
+			t.Errorf("%s: note %q", in.Name, in.Note)
+		}
+	}
+	m.Close(t.Context())
 }

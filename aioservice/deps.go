@@ -5,16 +5,21 @@ import (
 	"strings"
 )
 
-// Node is one service in a dependency graph: its name, the services it
+// This file is the dependency graph of services: the order Boot starts
+// them in (Kahn's algorithm) and the cycles that forbid one (Tarjan's).
+// It is internal: users see its answers through Manager.BootOrder, and
+// its errors, *MissingError and *CycleError, through Boot and the config.
+
+// depNode is one service in a dependency graph: its name, the services it
 // requires (they must exist) and those it starts after (ignored when absent).
-type Node struct {
+type depNode struct {
 	Name     string
 	Requires []string
 	After    []string
 }
 
-// Plan is a dependency order.
-type Plan struct {
+// depPlan is a dependency order.
+type depPlan struct {
 	// Order lists every node after all of its dependencies, ties in input order.
 	Order []string
 	// Levels groups Order: the dependencies of a node in Levels[i] are all
@@ -62,11 +67,34 @@ func (e *CycleError) Error() string {
 	return b.String()
 }
 
-// Resolve returns the dependency order of nodes by Kahn's algorithm, in
+// within returns nodes with only the dependencies on nodes of the set:
+// a service outside it (booted in another phase, not loaded, disabled,
+// not defined) orders nothing. It edits nodes in place.
+func within(nodes []depNode) []depNode {
+	in := make(map[string]bool, len(nodes))
+	for _, n := range nodes {
+		in[n.Name] = true
+	}
+	keep := func(ds []string) []string {
+		var out []string
+		for _, d := range ds {
+			if in[d] {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
+	for i := range nodes {
+		nodes[i].Requires, nodes[i].After = keep(nodes[i].Requires), keep(nodes[i].After)
+	}
+	return nodes
+}
+
+// sortDeps returns the dependency order of nodes by Kahn's algorithm, in
 // time linear in the number of nodes and edges. A required node that is
 // not in nodes is a *MissingError; an "after" node that is not there is
 // ignored; a cycle is a *CycleError naming every member.
-func Resolve(nodes []Node) (*Plan, error) {
+func sortDeps(nodes []depNode) (*depPlan, error) {
 	n := len(nodes)
 	index := make(map[string]int32, n)
 	for i := range nodes {
@@ -142,7 +170,7 @@ func Resolve(nodes []Node) (*Plan, error) {
 	if len(order) < n {
 		return nil, findCycles(nodes, index, indeg)
 	}
-	p := &Plan{Order: make([]string, n), Levels: make([][]string, len(bounds))}
+	p := &depPlan{Order: make([]string, n), Levels: make([][]string, len(bounds))}
 	for i, u := range order {
 		p.Order[i] = nodes[u].Name
 	}
@@ -156,7 +184,7 @@ func Resolve(nodes []Node) (*Plan, error) {
 
 // findCycles reports the strongly connected components (Tarjan's
 // algorithm, iterative) among the nodes Kahn's algorithm could not order.
-func findCycles(nodes []Node, index map[string]int32, indeg []int32) error {
+func findCycles(nodes []depNode, index map[string]int32, indeg []int32) error {
 	n := len(nodes)
 	left := func(i int32) bool { return indeg[i] > 0 }
 	deps := func(i int32) []int32 {

@@ -8,15 +8,15 @@ import (
 	"testing"
 )
 
-func TestResolveOrderAndLevels(t *testing.T) {
-	nodes := []Node{
+func TestSortDepsOrderAndLevels(t *testing.T) {
+	nodes := []depNode{
 		{Name: "time", Requires: []string{"network"}},
 		{Name: "app", Requires: []string{"time", "db"}},
 		{Name: "network"},
 		{Name: "db", After: []string{"network", "absent"}},
 		{Name: "lone"},
 	}
-	p, err := Resolve(nodes)
+	p, err := sortDeps(nodes)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,13 +37,13 @@ func TestResolveOrderAndLevels(t *testing.T) {
 	}
 }
 
-func TestResolveRingOf20(t *testing.T) {
-	var nodes []Node
+func TestSortDepsRingOf20(t *testing.T) {
+	var nodes []depNode
 	for i := range 20 {
-		nodes = append(nodes, Node{Name: fmt.Sprintf("s%02d", i), Requires: []string{fmt.Sprintf("s%02d", (i+1)%20)}})
+		nodes = append(nodes, depNode{Name: fmt.Sprintf("s%02d", i), Requires: []string{fmt.Sprintf("s%02d", (i+1)%20)}})
 	}
-	nodes = append(nodes, Node{Name: "outside", Requires: []string{"s05"}}) // blocked by the ring, not part of it
-	_, err := Resolve(nodes)
+	nodes = append(nodes, depNode{Name: "outside", Requires: []string{"s05"}}) // blocked by the ring, not part of it
+	_, err := sortDeps(nodes)
 	var ce *CycleError
 	if !errors.As(err, &ce) {
 		t.Fatalf("err = %v, want a *CycleError", err)
@@ -65,8 +65,8 @@ func TestResolveRingOf20(t *testing.T) {
 	}
 }
 
-func TestResolveSelfLoopAndTwoCycles(t *testing.T) {
-	_, err := Resolve([]Node{
+func TestSortDepsSelfLoopAndTwoCycles(t *testing.T) {
+	_, err := sortDeps([]depNode{
 		{Name: "a", Requires: []string{"a"}},
 		{Name: "b", After: []string{"c"}}, {Name: "c", Requires: []string{"b"}},
 		{Name: "d"},
@@ -80,9 +80,9 @@ func TestResolveSelfLoopAndTwoCycles(t *testing.T) {
 	}
 }
 
-func TestResolveComplexSCCNamesAllMembers(t *testing.T) {
+func TestSortDepsComplexSCCNamesAllMembers(t *testing.T) {
 	// a->b->a and b->c->b: one strongly connected set {a,b,c}.
-	_, err := Resolve([]Node{
+	_, err := sortDeps([]depNode{
 		{Name: "a", Requires: []string{"b"}},
 		{Name: "b", Requires: []string{"a", "c"}},
 		{Name: "c", Requires: []string{"b"}},
@@ -96,8 +96,8 @@ func TestResolveComplexSCCNamesAllMembers(t *testing.T) {
 	}
 }
 
-func TestResolveMissing(t *testing.T) {
-	_, err := Resolve([]Node{{Name: "time", Requires: []string{"network"}}})
+func TestSortDepsMissing(t *testing.T) {
+	_, err := sortDeps([]depNode{{Name: "time", Requires: []string{"network"}}})
 	var me *MissingError
 	if !errors.As(err, &me) || me.Service != "time" || me.Missing != "network" {
 		t.Fatalf("err = %v", err)
@@ -108,8 +108,8 @@ func TestResolveMissing(t *testing.T) {
 }
 
 // graph returns n services with about k dependencies each, on earlier ones.
-func graph(n, k int) []Node {
-	nodes := make([]Node, n)
+func graph(n, k int) []depNode {
+	nodes := make([]depNode, n)
 	seed := uint64(1)
 	for i := range nodes {
 		nodes[i].Name = fmt.Sprintf("svc%06d", i)
@@ -130,7 +130,7 @@ func BenchmarkBootOrder(b *testing.B) {
 		b.Run(fmt.Sprintf("services=%d/edges=%d", n, 5*(n-1)), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := Resolve(nodes); err != nil {
+				if _, err := sortDeps(nodes); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -28,8 +28,8 @@
 //	defer m.Close(context.Background())
 //
 // The verbs of the seed are its methods: List, LoadStatus, Load, LoadAll,
-// Unload, Init, Boot, Configure, PatchConfig, Enable, Disable, GetConfig,
-// Traceback.
+// Unload, Init, Boot, BootOrder, Configure, PatchConfig, Enable, Disable,
+// GetConfig, Traceback.
 // They keep the service table, the group and the scheduler in agreement:
 // every loaded service has exactly one main task in the group, an
 // unloaded one none; List's "enabled" is the config's, at once after an
@@ -113,11 +113,17 @@
 //
 // # Dependencies
 //
-// requires and after are resolved by Resolve, a topological sort (Kahn's
-// algorithm) that names every member of a cycle. Boot starts a core
-// service when all it requires is up, runs independent ones in parallel,
-// and does not start one whose dependency failed (it says why); Stop
-// stops them in reverse order. A service that Boot or Init did not start
+// requires and after are resolved by a topological sort (Kahn's
+// algorithm) that names every member of a cycle (*CycleError). The
+// manager owns the order: BootOrder returns it (the loaded, enabled
+// services, core first, a dependency outside a phase ordering nothing),
+// Boot and Init follow it, and the control verb "boot order" shows it.
+//
+//	bo, err := m.BootOrder() // {Core: [network time], Others: [hello], Levels: [[network] [time] [hello]]}
+//
+// Boot starts a core service when all it requires is up, runs
+// independent ones in parallel, and does not start one whose dependency
+// failed (it says why); Stop stops them in reverse order. A service that Boot or Init did not start
 // for that reason starts late, without another Boot, once every service
 // it requires is up: when the failed core service is started again (by
 // hand or by the watcher) and ends Done, or a runtime service is Running.
@@ -129,7 +135,8 @@
 // NewWatcher(...).Service(args) is the watcher service: every N seconds
 // (on the group's clock) it restarts the tasks in error unless they opted
 // out (WithoutWatcherRestart, or WatcherArgs.Exclude), counts errors per
-// task and error type (Show, Report), and after max_errors runs its action
+// task and error type (the stats line of its debug status, and Report),
+// and after max_errors runs its action
 // (by default: log and exit 1, for a supervisor to restart the program).
 // Tasks on a schedule (schedule.service, or any task an aioschedule
 // Scheduler runs) are left to their schedule: one that ends in error runs

@@ -39,7 +39,7 @@ func TestConfigDurationsFollowTheOneRule(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "services.config")
 			writeFile(t, path, text)
 			m := NewManager(quietGroup(), durationRegistry(), WithConfigFile(path))
-			err := m.ReloadConfig()
+			err := m.reloadConfig()
 			var ce *ConfigError
 			if !errors.As(err, &ce) {
 				t.Fatalf("err = %v, want a *ConfigError", err)
@@ -85,8 +85,9 @@ func TestConfigTimeDurationArgsAreSeconds(t *testing.T) {
 	if a.Every != 3*time.Second || a.In.Max != 90*time.Second || a.Pin != 2 {
 		t.Errorf("args = %+v, want every 3s, max 1m30s, pin 2", a)
 	}
-	svc, _ := durationRegistry().Get("blink")
-	def := string(svc.DefaultArgs())
+	svc, _ := durationRegistry().get("blink")
+	args, _ := svc.impl.decodeArgs(nil)
+	def := string(svc.impl.argsJSON(args))
 	if def != `{"every":"1m0s","in":{"max":"0s"},"pin":2}` {
 		t.Errorf("default args shown as %s", def)
 	}

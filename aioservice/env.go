@@ -1,57 +1,15 @@
 package aioservice
 
+// This file expands ${VAR} in the config text (recording where each
+// substitution went, for positions) and reads the .env file.
+
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 )
-
-// seg records one substitution: original bytes [origStart, origEnd)
-// became expanded bytes [outStart, outEnd).
-type seg struct{ origStart, origEnd, outStart, outEnd int }
-
-// offsetMap maps offsets in expanded text back to the original text.
-type offsetMap []seg
-
-// orig maps the offset of a byte in the expanded text to the original.
-func (m offsetMap) orig(off int) int {
-	i := sort.Search(len(m), func(i int) bool { return m[i].outStart > off }) - 1
-	if i < 0 {
-		return off
-	}
-	s := m[i]
-	if off < s.outEnd {
-		return s.origStart
-	}
-	return off - s.outEnd + s.origEnd
-}
-
-// origEnd maps an end offset (one past a byte) to the original.
-func (m offsetMap) origEnd(off int) int {
-	if off == 0 {
-		return 0
-	}
-	i := sort.Search(len(m), func(i int) bool { return m[i].outStart >= off }) - 1
-	if i < 0 {
-		return off
-	}
-	s := m[i]
-	if off <= s.outEnd {
-		return s.origEnd
-	}
-	return off - s.outEnd + s.origEnd
-}
-
-// inVar reports whether the byte at offset off of the expanded text came
-// from a ${VAR} (not from the original text, nor from a "$${" escape).
-func (m offsetMap) inVar(off int) bool {
-	i := sort.Search(len(m), func(i int) bool { return m[i].outStart > off }) - 1
-	// A variable's original text is at least "${X}"; the escape is "$${".
-	return i >= 0 && off < m[i].outEnd && m[i].origEnd-m[i].origStart > 3
-}
 
 // expandEnv replaces ${VAR} with lookup(VAR). Inside a JSON string the
 // value is escaped as JSON string text; outside one it is inserted as is

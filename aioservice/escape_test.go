@@ -44,7 +44,7 @@ func TestServiceOutputIsEscaped(t *testing.T) {
 		m.WriteList(&list)
 		check("services list", list.String(), 3)
 		var ls strings.Builder
-		m.WriteLoadStatus(&ls)
+		ls.WriteString(strings.Join(m.LoadStatus(), "\n") + "\n")
 		check("load status", ls.String(), 3)
 		m.Close(ctx)
 		g.Close(ctx)

@@ -65,23 +65,32 @@ func Example() {
 	// hello.service result: 3
 }
 
-// Resolve orders services so that each comes after what it depends on,
-// and names every member of a cycle.
-func ExampleResolve() {
-	plan, _ := aioservice.Resolve([]aioservice.Node{
-		{Name: "time", Requires: []string{"network"}},
-		{Name: "network"},
-		{Name: "hello", After: []string{"time"}},
-	})
-	fmt.Println(plan.Order)
-	_, err := aioservice.Resolve([]aioservice.Node{
-		{Name: "a", Requires: []string{"b"}},
-		{Name: "b", Requires: []string{"c"}},
-		{Name: "c", Requires: []string{"a"}},
-	})
-	fmt.Println(err)
+// BootOrder is the order Boot and Init start the loaded services in: each
+// after what it depends on, those of a step together. A dependency cycle
+// starts nothing and names every member.
+func ExampleManager_BootOrder() {
+	reg := aioservice.NewRegistry()
+	reg.MustRegister(aioservice.Define("time", clockSync, struct{}{},
+		aioservice.WithType(aioservice.Core), aioservice.WithRequires("network")))
+	reg.MustRegister(aioservice.Define("network", network, struct{}{}, aioservice.WithType(aioservice.Core)))
+	reg.MustRegister(aioservice.Define("hello", hello, HelloArgs{}, aioservice.WithAfter("time")))
+	m := aioservice.NewManager(aioctl.NewGroup(), reg)
+	defer m.Close(context.Background())
+	m.LoadAll(context.Background(), false)
+	bo, _ := m.BootOrder()
+	fmt.Println(bo.Core, bo.Others, bo.Levels)
+
+	reg = aioservice.NewRegistry()
+	for _, ab := range [][2]string{{"a", "b"}, {"b", "c"}, {"c", "a"}} {
+		reg.MustRegister(aioservice.Define(ab[0], clockSync, struct{}{},
+			aioservice.WithType(aioservice.Core), aioservice.WithRequires(ab[1])))
+	}
+	m = aioservice.NewManager(aioctl.NewGroup(), reg)
+	defer m.Close(context.Background())
+	m.LoadAll(context.Background(), false)
+	fmt.Println(m.Boot(context.Background()))
 	// Output:
-	// [network time hello]
+	// [network time] [hello] [[network] [time] [hello]]
 	// dependency cycle: a -> b -> c -> a
 }
 

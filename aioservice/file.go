@@ -30,7 +30,7 @@ func (e *WriteError) Unwrap() error { return e.Err }
 // Is makes errors.Is(err, ErrConfigWrite) true.
 func (e *WriteError) Is(target error) bool { return target == ErrConfigWrite }
 
-// ConfigFile is a config file on disk. Reads expand ${VAR} from the
+// configFile is a config file on disk. Reads expand ${VAR} from the
 // environment and from a ".env" file in the same directory (the
 // environment wins). Edits are serialised by a mutex, validated before
 // anything is written, and written atomically: a temporary file in the
@@ -40,7 +40,7 @@ func (e *WriteError) Is(target error) bool { return target == ErrConfigWrite }
 // refused, not replaced. The first read removes the temporary files a
 // writer killed mid-write left next to the file
 // (".services.config.tmp-" and digits; nothing else).
-type ConfigFile struct {
+type configFile struct {
 	path   string
 	lookup func(string) (string, bool)
 
@@ -54,24 +54,21 @@ type ConfigFile struct {
 	writeTmp func(f *os.File, data []byte) error
 }
 
-// NewConfigFile returns the config file at path. lookup reads environment
+// newConfigFile returns the config file at path. lookup reads environment
 // variables (nil: os.LookupEnv).
-func NewConfigFile(path string, lookup func(string) (string, bool)) *ConfigFile {
+func newConfigFile(path string, lookup func(string) (string, bool)) *configFile {
 	if lookup == nil {
 		lookup = os.LookupEnv
 	}
-	return &ConfigFile{path: path, lookup: lookup, rename: os.Rename, writeTmp: writeAll}
+	return &configFile{path: path, lookup: lookup, rename: os.Rename, writeTmp: writeAll}
 }
 
-// Path returns the file's path.
-func (f *ConfigFile) Path() string { return f.path }
-
-// Read reads and parses the file. A file that does not exist is an empty
+// read reads and parses the file. A file that does not exist is an empty
 // config.
-func (f *ConfigFile) Read() (*Config, error) {
+func (f *configFile) read() (*Config, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.read()
+	return f.readLocked()
 }
 
 func writeAll(f *os.File, data []byte) error {
@@ -81,7 +78,7 @@ func writeAll(f *os.File, data []byte) error {
 
 // target is the file that edits replace: the config, or the file its
 // symbolic link names (the link is kept).
-func (f *ConfigFile) target() string {
+func (f *configFile) target() string {
 	if p, err := filepath.EvalSymlinks(f.path); err == nil {
 		return p
 	}
@@ -96,7 +93,7 @@ func tmpPrefix(target string) string { return "." + filepath.Base(target) + ".tm
 // and renaming it over the config left behind: only names of exactly
 // that form (".services.config.tmp-" and digits), regular files. Best
 // effort: a file it cannot remove is left.
-func (f *ConfigFile) sweep() {
+func (f *configFile) sweep() {
 	target := f.target()
 	dir := filepath.Dir(target)
 	ents, err := os.ReadDir(dir)
@@ -113,7 +110,8 @@ func (f *ConfigFile) sweep() {
 	}
 }
 
-func (f *ConfigFile) read() (*Config, error) {
+// readLocked is read with f.mu held.
+func (f *configFile) readLocked() (*Config, error) {
 	if !f.swept { // at start: the first time the config is loaded
 		f.swept = true
 		f.sweep()
@@ -128,7 +126,7 @@ func (f *ConfigFile) read() (*Config, error) {
 	return f.parse(data)
 }
 
-func (f *ConfigFile) parse(data []byte) (*Config, error) {
+func (f *configFile) parse(data []byte) (*Config, error) {
 	env, err := readDotEnv(filepath.Join(filepath.Dir(f.path), ".env"))
 	if err != nil {
 		return nil, &ConfigError{File: f.path, Msg: "reading .env: " + err.Error(), Err: err}
@@ -146,10 +144,10 @@ func (f *ConfigFile) parse(data []byte) (*Config, error) {
 // edit reads the file, lets change compute its new text, parses and
 // validates that, and writes it atomically. Nothing is written when any
 // step fails.
-func (f *ConfigFile) edit(change func(c *Config) ([]byte, error), validate func(*Config) error) (*Config, error) {
+func (f *configFile) edit(change func(c *Config) ([]byte, error), validate func(*Config) error) (*Config, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	cur, err := f.read()
+	cur, err := f.readLocked()
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +185,7 @@ func sameProblem(a, b error) bool {
 
 // write replaces the file atomically with data. Every failure is a
 // *WriteError, and leaves the old file and no temporary file.
-func (f *ConfigFile) write(data []byte) (err error) {
+func (f *configFile) write(data []byte) (err error) {
 	target := f.target()
 	if target == f.path {
 		if to, lerr := os.Readlink(f.path); lerr == nil {

@@ -2,7 +2,6 @@ package aioservice
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -25,7 +24,7 @@ func TestStaleTempFilesRemovedAtStart(t *testing.T) {
 		writeFile(t, filepath.Join(dir, n), "half")
 	}
 	m := NewManager(quietGroup(), testRegistry(), WithConfigFile(path), WithEnv(noEnv))
-	if err := m.ReloadConfig(); err != nil {
+	if err := m.reloadConfig(); err != nil {
 		t.Fatal(err)
 	}
 	ents, _ := os.ReadDir(dir)
@@ -68,57 +67,6 @@ func TestReadOnlyConfigRefused(t *testing.T) {
 	}
 }
 
-// bigConfig is a config text of at least n bytes, one entry a line.
-func bigConfig(n int) []byte {
-	var b strings.Builder
-	b.WriteString("{\n")
-	for i := 0; b.Len() < n; i++ {
-		if i > 0 {
-			b.WriteString(",\n")
-		}
-		fmt.Fprintf(&b, `  "s%d": {"enabled": true, "args": {"pin": %d, "name": "service number %d"}, "requires": ["s0"]}`, i, i%40, i)
-	}
-	b.WriteString("\n}\n")
-	return []byte(b.String())
-}
-
-// Parsing is linear in the size of the file: the work the parser does to
-// place entries (lines and columns) grows like the file, not like its
-// square. Counted, not timed.
-func TestParseConfigIsLinear(t *testing.T) {
-	work := func(n int) int {
-		p, err := parseCounting(bigConfig(n))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	w1, w4 := work(1<<20), work(4<<20)
-	if w4 > 5*w1 {
-		t.Errorf("work for 1 MB: %d, for 4 MB: %d (%.1f×): not linear", w1, w4, float64(w4)/float64(w1))
-	}
-}
-
-func BenchmarkParseConfig10MB(b *testing.B) {
-	data := bigConfig(10 << 20)
-	b.SetBytes(int64(len(data)))
-	for b.Loop() {
-		if _, err := ParseConfig("big.config", data, nil); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// parseCounting parses data and returns the bytes the parser examined to
-// compute positions.
-func parseCounting(data []byte) (int, error) {
-	c, err := ParseConfig("big.config", data, nil)
-	if err != nil {
-		return 0, err
-	}
-	return c.p.work, nil
-}
-
 // A full disk while writing the config is a *WriteError naming the file
 // and the cause; the old file stays, and no temporary file is left.
 func TestFullDiskIsAWriteError(t *testing.T) {
@@ -147,14 +95,96 @@ func TestFullDiskIsAWriteError(t *testing.T) {
 	}
 }
 
-// Old Mac line ends (a lone carriage return) end a .env line too: a
-// value never holds a raw carriage return (found by FuzzDotEnv).
-func TestDotEnvCarriageReturns(t *testing.T) {
-	vars, err := parseDotEnv(".env", []byte("A=1\rB=2\r\nC=3\n"))
-	if err != nil || vars["A"] != "1" || vars["B"] != "2" || vars["C"] != "3" || len(vars) != 3 {
-		t.Errorf("vars = %q, %v", vars, err)
+// Editing a config file that is a symbolic link replaces the file it
+// names and keeps the link.
+func TestEditKeepsASymlinkedConfig(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.config")
+	writeFile(t, real, `{}`)
+	link := filepath.Join(dir, "services.config")
+	if err := os.Symlink("real.config", link); err != nil {
+		t.Skip(err)
 	}
-	if _, err := parseDotEnv(".env", []byte("A=1\r\nbad\n")); err == nil || !strings.Contains(err.Error(), ".env:2:") {
-		t.Errorf("err = %v, want line 2", err)
+	m := NewManager(quietGroup(), testRegistry(), WithConfigFile(link), WithEnv(noEnv))
+	if err := m.Disable("hello"); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced by a file (%v)", err)
+	}
+	if b, _ := os.ReadFile(real); !strings.Contains(string(b), `"enabled": false`) {
+		t.Errorf("the linked file = %s", b)
+	}
+}
+
+// Editing a config file that is a symbolic link to a missing file fails,
+// naming both, and leaves the link alone (rather than replacing it with a
+// new file).
+func TestEditRefusesADanglingSymlinkedConfig(t *testing.T) {
+	dir := t.TempDir()
+	link := filepath.Join(dir, "services.config")
+	if err := os.Symlink("typo.config", link); err != nil {
+		t.Skip(err)
+	}
+	m := NewManager(quietGroup(), testRegistry(), WithConfigFile(link), WithEnv(noEnv))
+	err := m.Disable("hello")
+	if err == nil || !strings.Contains(err.Error(), link) || !strings.Contains(err.Error(), "typo.config") {
+		t.Fatalf("Disable = %v, want an error naming the link and its missing target", err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced by a file (%v)", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "typo.config")); err == nil {
+		t.Errorf("a target was created")
+	}
+}
+
+func TestNewFileIsCreated(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "services.config")
+	m := NewManager(quietGroup(), testRegistry(), WithConfigFile(path))
+	if err := m.Disable("hello"); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Enable("network"); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	if want := "{\n  \"hello\": {\"enabled\": false},\n  \"network\": {\"enabled\": true}\n}\n"; string(b) != want {
+		t.Errorf("file =\n%s", b)
+	}
+	if err := NewManager(quietGroup(), testRegistry()).Enable("hello"); !errors.Is(err, ErrNoConfigFile) {
+		t.Errorf("Enable without a file = %v", err)
+	}
+}
+
+func TestAtomicWriteFailedRenameKeepsOldFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "services.config")
+	old := `{"hello": {"enabled": true}}`
+	os.WriteFile(path, []byte(old), 0o644)
+	m := NewManager(quietGroup(), testRegistry(), WithConfigFile(path))
+	crash := errors.New("power cut")
+	var tmpSeen string
+	m.file.rename = func(from, to string) error {
+		b, _ := os.ReadFile(from)
+		tmpSeen = string(b)
+		return crash
+	}
+	if err := m.Disable("hello"); !errors.Is(err, crash) {
+		t.Fatalf("Disable = %v, want the rename error", err)
+	}
+	if !strings.Contains(tmpSeen, `"enabled": false`) {
+		t.Errorf("the temporary file held %q, want the new content", tmpSeen)
+	}
+	if b, _ := os.ReadFile(path); string(b) != old {
+		t.Errorf("file = %s, want the old content", b)
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 1 {
+		t.Errorf("dir holds %d files, want only the config (the temporary file is removed)", len(ents))
+	}
+	m.file.rename = os.Rename
+	if err := m.Disable("hello"); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -155,7 +155,7 @@ func FuzzConfigPatch(f *testing.F) {
 	dir := f.TempDir()
 	path := filepath.Join(dir, "services.config")
 	f.Fuzz(func(t *testing.T, doc, name, patch string) {
-		if !ValidName(name) {
+		if !validName(name) {
 			return
 		}
 		before, err := ParseConfig(path, []byte(doc), lookup)

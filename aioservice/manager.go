@@ -1,7 +1,6 @@
 package aioservice
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -86,7 +85,7 @@ type Scheduler interface {
 type Manager struct {
 	g      *aioctl.Group
 	reg    *Registry
-	file   *ConfigFile
+	file   *configFile
 	out    io.Writer
 	sched  Scheduler
 	owned  *aioschedule.Scheduler
@@ -110,6 +109,9 @@ type Manager struct {
 	// unwatchDel ends the group watch that forgets a service whose main
 	// task was deleted.
 	unwatchDel func()
+	// unextend removes the manager from the group's status extenders
+	// (Close).
+	unextend func()
 }
 
 type entry struct {
@@ -123,6 +125,10 @@ type entry struct {
 	note   string // why it did not start
 	source string
 	sched  bool // scheduled by the manager
+	// funcs names the function each task of the service (main, children)
+	// runs, for status: the group sees the wrapper that gives the task's
+	// context its service (see context.go).
+	funcs map[*aioctl.Task]string
 }
 
 // ManagerOption configures a Manager.
@@ -130,7 +136,7 @@ type ManagerOption func(*Manager)
 
 // WithConfigFile makes the manager read (and edit) the config file at path.
 func WithConfigFile(path string) ManagerOption {
-	return func(m *Manager) { m.file = NewConfigFile(path, nil) }
+	return func(m *Manager) { m.file = newConfigFile(path, nil) }
 }
 
 // WithEnv sets how the config file's ${VAR} are looked up before the
@@ -161,22 +167,10 @@ func NewManager(g *aioctl.Group, reg *Registry, opts ...ManagerOption) *Manager 
 	if m.file != nil && m.lookup != nil {
 		m.file.lookup = m.lookup
 	}
-	g.AddStatusExtender(m)
+	m.unextend = g.AddStatusExtender(statusExtension{m})
 	m.unwatchDel = g.Watch(m.onDelete)
-	managers.Store(g, m)
 	return m
 }
-
-// managers maps each group to the last manager made for it, so that a
-// service's task finds its manager from its context (FromContext) without
-// wrapping the task's function, whose name status shows.
-var managers sync.Map
-
-// Group returns the manager's group.
-func (m *Manager) Group() *aioctl.Group { return m.g }
-
-// ConfigFile returns the manager's config file, or nil.
-func (m *Manager) ConfigFile() *ConfigFile { return m.file }
 
 // printf prints one line of boot output, escaped for the terminal: the
 // arguments (service info, sources, errors, results) are untrusted.
@@ -184,66 +178,6 @@ func (m *Manager) printf(format string, args ...any) {
 	if m.out != nil {
 		io.WriteString(m.out, termsafe.String(fmt.Sprintf(format, args...))+"\n")
 	}
-}
-
-type svcKey struct{}
-
-type svcCtx struct {
-	m    *Manager
-	name string
-}
-
-func withService(ctx context.Context, m *Manager, name string) context.Context {
-	return context.WithValue(ctx, svcKey{}, svcCtx{m, name})
-}
-
-// FromContext returns the manager and the name of the service whose task
-// (main or child) or constructor got ctx; ok is false outside a service.
-func FromContext(ctx context.Context) (m *Manager, name string, ok bool) {
-	if c, ok := ctx.Value(svcKey{}).(svcCtx); ok {
-		return c.m, c.name, true
-	}
-	t := aioctl.FromContext(ctx)
-	if t == nil {
-		return nil, "", false
-	}
-	v, ok := managers.Load(t.Group())
-	if !ok {
-		return nil, "", false
-	}
-	m = v.(*Manager)
-	name, _, _ = strings.Cut(t.Name(), ".")
-	if !strings.HasPrefix(t.Name(), TaskName(name)) {
-		return nil, "", false
-	}
-	m.mu.Lock()
-	e := m.entries[name]
-	m.mu.Unlock()
-	if e == nil {
-		return nil, "", false
-	}
-	return m, name, true
-}
-
-// AddChild adds and starts a child task of the service whose main task
-// got ctx, named NAME.service.CHILD. A stopped or failed child of that name
-// is replaced; a running one is an error. Children are stopped and removed
-// with their service.
-func AddChild[A, R any](ctx context.Context, child string, fn aioctl.Func[A, R], args A, opts ...aioctl.Option) (*aioctl.Task, error) {
-	m, name, ok := FromContext(ctx)
-	if !ok {
-		return nil, errors.New("aioservice: AddChild outside a service's task")
-	}
-	tn := TaskName(name) + "." + child
-	if t, ok := m.g.Get(tn); ok {
-		if t.State().Active() {
-			return nil, &ServiceError{Service: name, Err: fmt.Errorf("child task %s is running", tn)}
-		}
-		if _, err := m.g.Delete(ctx, tn); err != nil {
-			return nil, err
-		}
-	}
-	return aioctl.Add(m.g, fn, args, append(opts, aioctl.WithName(tn))...)
 }
 
 // noWatch reports whether the task belongs to a service that opted out of

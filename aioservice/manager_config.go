@@ -11,9 +11,9 @@ import (
 	"github.com/aiotools-go/aiotools/aioschedule"
 )
 
-// ReloadConfig reads and validates the config file. A bad file is
+// reloadConfig reads and validates the config file. A bad file is
 // reported as a *ConfigError and the manager keeps the config it had.
-func (m *Manager) ReloadConfig() error {
+func (m *Manager) reloadConfig() error {
 	m.opMu.Lock()
 	defer m.opMu.Unlock()
 	return m.reloadLocked()
@@ -23,7 +23,7 @@ func (m *Manager) reloadLocked() error {
 	if m.file == nil {
 		return nil
 	}
-	c, err := m.file.Read()
+	c, err := m.file.read()
 	if err == nil {
 		err = m.validate(c)
 	}
@@ -45,7 +45,7 @@ func (m *Manager) config() *Config {
 // definition returns the service named name: registered, or declared as
 // an exec service in c.
 func (m *Manager) definition(name string, c *Config) (*Service, bool) {
-	if s, ok := m.reg.Get(name); ok {
+	if s, ok := m.reg.get(name); ok {
 		return s, true
 	}
 	if e, ok := c.Entry(name); ok && e.Exec != nil {
@@ -58,12 +58,12 @@ func (m *Manager) definition(name string, c *Config) (*Service, bool) {
 // order, then the config's exec services in file order.
 func (m *Manager) names(c *Config) []string {
 	var out []string
-	for _, s := range m.reg.Services() {
+	for _, s := range m.reg.all() {
 		out = append(out, s.name)
 	}
 	if c != nil {
 		for _, e := range c.Entries {
-			if _, ok := m.reg.Get(e.Name); !ok && e.Exec != nil {
+			if _, ok := m.reg.get(e.Name); !ok && e.Exec != nil {
 				out = append(out, e.Name)
 			}
 		}
@@ -96,7 +96,7 @@ type settings struct {
 func (m *Manager) resolve(svc *Service, c *Config, e *Entry) (settings, error) {
 	st := settings{
 		Enabled: !svc.disabled, Type: svc.typ, Info: svc.info, Docs: svc.docs,
-		Requires: svc.Requires(), After: svc.After(), Schedule: svc.schedule,
+		Requires: append([]string(nil), svc.requires...), After: append([]string(nil), svc.after...), Schedule: svc.schedule,
 		Restart: restartConfig(svc.restart), StopTimeout: Duration(svc.stopTimeout),
 	}
 	var patch json.RawMessage
@@ -145,7 +145,7 @@ func (m *Manager) resolve(svc *Service, c *Config, e *Entry) (settings, error) {
 	if st.After == nil {
 		st.After = []string{}
 	}
-	st.policy = st.Restart.Policy()
+	st.policy = st.Restart.policy()
 	st.taskStop = time.Duration(st.StopTimeout)
 	if st.Exec != nil {
 		st.taskStop = svc.stopTimeout // the kill delay plus a margin
@@ -200,14 +200,14 @@ func scheduleError(c *Config, e *Entry, err error) *ConfigError {
 // exist, and there is no dependency cycle.
 func (m *Manager) validate(c *Config) error {
 	defined := func(name string) bool {
-		if _, ok := m.reg.Get(name); ok {
+		if _, ok := m.reg.get(name); ok {
 			return true
 		}
 		e, ok := c.Entry(name)
 		return ok && e.Exec != nil
 	}
 	for _, e := range c.Entries {
-		_, registered := m.reg.Get(e.Name)
+		_, registered := m.reg.get(e.Name)
 		switch {
 		case registered && e.Exec != nil:
 			return c.p.errAt(e.off["exec"], e.Name+".exec", "the service is defined in code; \"exec\" declares a new service under a name of its own", nil)
@@ -235,27 +235,21 @@ func (m *Manager) validate(c *Config) error {
 		}
 	}
 	// Cycles, over every defined service with its effective dependencies.
-	var nodes []Node
+	var nodes []depNode
 	for _, n := range m.names(c) {
 		svc, _ := m.definition(n, c)
-		req, after := svc.requires, svc.after
+		node := depNode{Name: n, Requires: svc.requires, After: svc.after}
 		if e, ok := c.Entry(n); ok {
 			if e.Requires != nil {
-				req = e.Requires
+				node.Requires = e.Requires
 			}
 			if e.After != nil {
-				after = e.After
+				node.After = e.After
 			}
 		}
-		var r []string
-		for _, d := range req {
-			if defined(d) {
-				r = append(r, d)
-			}
-		}
-		nodes = append(nodes, Node{Name: n, Requires: r, After: after})
+		nodes = append(nodes, node)
 	}
-	if _, err := Resolve(nodes); err != nil {
+	if _, err := sortDeps(within(nodes)); err != nil {
 		var ce *CycleError
 		if errors.As(err, &ce) {
 			for _, cy := range ce.Cycles {
@@ -331,7 +325,7 @@ func (m *Manager) Configure(name string, ch ConfigChange) error {
 	m.opMu.Lock()
 	defer m.opMu.Unlock()
 	if len(sets) == 0 { // nothing to write (writing would empty the file)
-		c, err := m.file.Read()
+		c, err := m.file.read()
 		if err != nil {
 			return err
 		}
@@ -377,7 +371,7 @@ func (m *Manager) Configure(name string, ch ConfigChange) error {
 // its defaults with the values of the config file, as it is now, over them.
 func (m *Manager) GetConfig(name string) (json.RawMessage, error) {
 	if m.file != nil { // the file as it is now
-		if err := m.ReloadConfig(); err != nil {
+		if err := m.reloadConfig(); err != nil {
 			return nil, err
 		}
 	}

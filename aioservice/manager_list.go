@@ -134,26 +134,35 @@ func (m *Manager) LoadStatus(names ...string) []string {
 	return out
 }
 
-// WriteLoadStatus prints LoadStatus, one line each.
-func (m *Manager) WriteLoadStatus(w io.Writer, names ...string) error {
-	var b strings.Builder
-	for _, l := range m.LoadStatus(names...) {
-		b.WriteString(l + "\n")
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
+// statusExtension is the manager as the group's aioctl.StatusExtender,
+// a type of its own so that ExtendStatus, which only the group calls, is
+// not part of the Manager's API.
+type statusExtension struct{ m *Manager }
 
 // ExtendStatus adds the service header to the status of a service's main
-// task (aioctl prints it in debug mode, and says "failed" for its errors).
-func (m *Manager) ExtendStatus(st *aioctl.TaskStatus, debug bool) {
-	name, ok := strings.CutSuffix(st.Name, Suffix)
-	if !ok {
+// task (aioctl prints it in debug mode, and says "failed" for its errors),
+// and names the function a service's task runs (main or child) as it was
+// given to Define or AddChild.
+func (x statusExtension) ExtendStatus(st *aioctl.TaskStatus, debug bool) {
+	x.m.extendStatus(st, debug)
+}
+
+func (m *Manager) extendStatus(st *aioctl.TaskStatus, debug bool) {
+	name, _, _ := strings.Cut(st.Name, ".")
+	if !strings.HasPrefix(st.Name, TaskName(name)) {
 		return
 	}
+	t, _ := m.g.Get(st.Name)
 	m.mu.Lock()
 	e := m.entries[name]
-	if e == nil || e.task == nil || e.task.Name() != st.Name {
+	if e == nil || e.task == nil {
+		m.mu.Unlock()
+		return
+	}
+	if fn, ok := e.funcs[t]; ok && t != nil && st.Func != "" {
+		st.Func = fn // the service's function, not the wrapper (context.go)
+	}
+	if e.task.Name() != st.Name {
 		m.mu.Unlock()
 		return
 	}

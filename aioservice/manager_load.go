@@ -131,11 +131,11 @@ func (m *Manager) construct(ctx context.Context, e *entry) (err error) {
 	}
 	opts = append(opts, e.svc.taskOpts...)
 	opts = append(opts, aioctl.WithName(tn))
-	t, err := e.svc.impl.add(m.g, e.st.args, opts)
+	t, fn, err := e.svc.impl.add(m, e.name, e.st.args, opts)
 	if err != nil {
 		return err
 	}
-	e.task = t
+	e.task, e.funcs = t, map[*aioctl.Task]string{t: fn}
 	return nil
 }
 

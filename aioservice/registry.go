@@ -49,16 +49,16 @@ func (r *Registry) MustRegister(s *Service) {
 	}
 }
 
-// Get returns the service named name.
-func (r *Registry) Get(name string) (*Service, bool) {
+// get returns the service named name.
+func (r *Registry) get(name string) (*Service, bool) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	s, ok := r.services[name]
 	return s, ok
 }
 
-// Services returns the registered services in registration order.
-func (r *Registry) Services() []*Service {
+// all returns the registered services in registration order.
+func (r *Registry) all() []*Service {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	out := make([]*Service, len(r.order))

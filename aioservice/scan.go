@@ -11,6 +11,17 @@ import (
 // encoding/json has already checked: one pass per level, no allocation
 // per value, so a large file parses in time linear in its size.
 
+// jfield is one member of a JSON object (or element of an array, key
+// empty): its key, and where its key and its value are.
+type jfield struct {
+	key            string
+	keyOff, valOff int
+	valEnd         int
+	val            json.RawMessage
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
 // skipSpace returns the offset of the first non-space byte at or after i.
 func skipSpace(raw []byte, i int) int {
 	for i < len(raw) && isSpace(raw[i]) {

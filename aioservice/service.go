@@ -29,8 +29,8 @@ const (
 	Schedule Type = "schedule.service"
 )
 
-// Valid reports whether t is one of Core, Runtime and Schedule.
-func (t Type) Valid() bool { return t == Core || t == Runtime || t == Schedule }
+// valid reports whether t is one of Core, Runtime and Schedule.
+func (t Type) valid() bool { return t == Core || t == Runtime || t == Schedule }
 
 // Suffix is what a service's name is shown with, and the name of its main
 // task: "hello" runs as the task "hello.service".
@@ -38,9 +38,9 @@ const Suffix = ".service"
 
 var nameRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_-]*$`)
 
-// ValidName reports whether name can name a service: letters, digits, '_'
+// validName reports whether name can name a service: letters, digits, '_'
 // and '-' (not first), without the ".service" suffix.
-func ValidName(name string) bool { return nameRE.MatchString(name) }
+func validName(name string) bool { return nameRE.MatchString(name) }
 
 // TaskName returns the name of a service's main task: name + ".service".
 func TaskName(name string) string { return name + Suffix }
@@ -140,19 +140,10 @@ func WithoutWatcherRestart() Option { return func(s *Service) { s.noWatch = true
 func WithSource(src string) Option { return func(s *Service) { s.source = src } }
 
 // WithTaskOptions passes options to aioctl.Add when the main task is
-// created (for instance aioctl.WithOnStop / aioctl.WithOnError).
+// created: the main task's callbacks, for instance,
+// WithTaskOptions(aioctl.WithOnStop(f), aioctl.WithOnError(g)).
 func WithTaskOptions(opts ...aioctl.Option) Option {
 	return func(s *Service) { s.taskOpts = append(s.taskOpts, opts...) }
-}
-
-// WithOnStop sets the main task's on-stop callback (see aioctl.WithOnStop).
-func WithOnStop[A, R any](f func(args A) R) Option {
-	return WithTaskOptions(aioctl.WithOnStop(f))
-}
-
-// WithOnError sets the main task's on-error callback (see aioctl.WithOnError).
-func WithOnError[A, R any](f func(args A, err error) R) Option {
-	return WithTaskOptions(aioctl.WithOnError(f))
 }
 
 // WithOnLoad sets the service's constructor: it runs when the service is
@@ -189,10 +180,10 @@ func Define[A, R any](name string, run aioctl.Func[A, R], defaults A, opts ...Op
 		t.onLoad = f
 	}
 	s.impl = t
-	if !ValidName(name) {
+	if !validName(name) {
 		s.defErr = errors.Join(s.defErr, fmt.Errorf("invalid service name %q (letters, digits, '_' and '-')", name))
 	}
-	if !s.typ.Valid() {
+	if !s.typ.valid() {
 		s.defErr = errors.Join(s.defErr, fmt.Errorf("unknown service type %q (want core.service, runtime.service or schedule.service)", s.typ))
 	}
 	return s
@@ -203,54 +194,23 @@ func shortFile(file string) string {
 	return filepath.Join(filepath.Base(dir), base)
 }
 
-// Name returns the service's name (without ".service").
-func (s *Service) Name() string { return s.name }
-
-// Info returns the service's info line.
-func (s *Service) Info() string { return s.info }
-
-// Docs returns the service's docs URL.
-func (s *Service) Docs() string { return s.docs }
-
-// Type returns the service's type.
-func (s *Service) Type() Type { return s.typ }
-
-// Source returns where the service is defined.
-func (s *Service) Source() string { return s.source }
-
-// Requires returns the services this one requires (as defined in code).
-func (s *Service) Requires() []string { return append([]string(nil), s.requires...) }
-
-// After returns the services this one starts after (as defined in code).
-func (s *Service) After() []string { return append([]string(nil), s.after...) }
-
-// DefaultArgs returns the service's default arguments as JSON.
-func (s *Service) DefaultArgs() json.RawMessage { return s.impl.defaultsJSON() }
-
 // impl is a service's typed half, behind an interface so that Service,
 // Registry and Manager need no type parameters.
 type impl interface {
-	defaultsJSON() json.RawMessage
 	// decodeArgs returns the defaults with patch (a JSON object, or nil)
 	// decoded over a deep copy of them.
 	decodeArgs(patch json.RawMessage) (any, error)
 	argsJSON(args any) json.RawMessage
 	load(ctx context.Context, args any) error
-	add(g *aioctl.Group, args any, opts []aioctl.Option) (*aioctl.Task, error)
+	// add adds the main task of the service named name of m; it returns
+	// the task and the name of the function it runs.
+	add(m *Manager, name string, args any, opts []aioctl.Option) (*aioctl.Task, string, error)
 }
 
 type typed[A, R any] struct {
 	run      aioctl.Func[A, R]
 	defaults A
 	onLoad   func(context.Context, A) error
-}
-
-func (t *typed[A, R]) defaultsJSON() json.RawMessage {
-	b, err := aioctl.MarshalArgs(t.defaults)
-	if err != nil {
-		return json.RawMessage("null")
-	}
-	return b
 }
 
 func (t *typed[A, R]) decodeArgs(patch json.RawMessage) (any, error) {
@@ -290,6 +250,7 @@ func (t *typed[A, R]) load(ctx context.Context, args any) error {
 	return t.onLoad(ctx, args.(A))
 }
 
-func (t *typed[A, R]) add(g *aioctl.Group, args any, opts []aioctl.Option) (*aioctl.Task, error) {
-	return aioctl.Add(g, t.run, args.(A), opts...)
+func (t *typed[A, R]) add(m *Manager, name string, args any, opts []aioctl.Option) (*aioctl.Task, string, error) {
+	task, err := aioctl.Add(m.g, inService(m, name, t.run), args.(A), opts...)
+	return task, funcName(t.run), err
 }

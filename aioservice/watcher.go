@@ -98,16 +98,16 @@ func (w *Watcher) Service(defaults WatcherArgs, opts ...Option) *Service {
 		defaults.Every = Duration(30 * time.Second)
 	}
 	base := []Option{WithInfo("Watcher: restarts failed tasks and counts their errors"),
-		WithShow(w.Show), WithoutWatcherRestart()}
+		WithShow(w.show), WithoutWatcherRestart()}
 	if _, file, line, ok := runtime.Caller(1); ok {
 		base = append(base, WithSource(shortFile(file)+":"+strconv.Itoa(line)))
 	}
-	return Define("watcher", w.Run, defaults, append(base, opts...)...)
+	return Define("watcher", w.run, defaults, append(base, opts...)...)
 }
 
-// Run is the watcher's task function: it checks every a.Every on the
+// run is the watcher's task function: it checks every a.Every on the
 // group's clock until ctx is cancelled, and returns the error count.
-func (w *Watcher) Run(ctx context.Context, a WatcherArgs) (int, error) {
+func (w *Watcher) run(ctx context.Context, a WatcherArgs) (int, error) {
 	t := aioctl.FromContext(ctx)
 	if t == nil {
 		return 0, errors.New("watcher: not running as a task")
@@ -272,15 +272,15 @@ func (w *Watcher) Total() int {
 	return w.total
 }
 
-// Checks returns how many checks the watcher has made.
-func (w *Watcher) Checks() int {
+// checksDone returns how many checks the watcher has made.
+func (w *Watcher) checksDone() int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.checks
 }
 
-// Counts returns the error counts: task → error type → count.
-func (w *Watcher) Counts() map[string]map[string]int {
+// countsByType returns the error counts: task → error type → count.
+func (w *Watcher) countsByType() map[string]map[string]int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	out := make(map[string]map[string]int, len(w.counts))
@@ -302,9 +302,9 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// Show returns the stats line of the watcher's debug status:
-// ("Errors", "3 total; hello.service: Error x2; crash: panic x1").
-func (w *Watcher) Show() (title, text string) {
+// show returns the stats line of the watcher service's debug status
+// (WithShow): ("Errors", "3 total; hello.service: Error x2; crash: panic x1").
+func (w *Watcher) show() (title, text string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	parts := []string{fmt.Sprintf("%d total", w.total)}

@@ -65,7 +65,7 @@ loop:
 		fc.Advance(30 * time.Second)
 		fc.WaitTimers(1, done) // the check is over: the watcher re-armed
 	}
-	if n := w.Checks(); n != 5 {
+	if n := w.checksDone(); n != 5 {
 		t.Fatalf("the watcher made %d checks, want 5 (at 0 s, at 30 s in the crash loop, three after)", n)
 	}
 	task, _ := g.Get("crashy.service")
@@ -130,7 +130,7 @@ func TestWatcherLeavesTasksWithARestartPolicyToIt(t *testing.T) {
 	fc.WaitTimers(1, done)
 	fc.Advance(10 * time.Second)
 	fc.WaitTimers(1, done) // the check is over: the watcher re-armed
-	if n := w.Checks(); n != 2 {
+	if n := w.checksDone(); n != 2 {
 		t.Fatalf("the watcher made %d checks, want 2", n)
 	}
 	if st := task.State(); st != aioctl.Error {

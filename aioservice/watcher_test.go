@@ -77,7 +77,7 @@ func TestWatcherCountsRestartsAndActs(t *testing.T) {
 			t.Fatalf("error event for %s, want %s", got, n)
 		}
 	}
-	if title, text := w.Show(); title != "Errors" || text != "4 total; crash: panic x1; flaky: Error x1; optout.service: Error x1; skip: Error x1" {
+	if title, text := w.show(); title != "Errors" || text != "4 total; crash: panic x1; flaky: Error x1; optout.service: Error x1; skip: Error x1" {
 		t.Errorf("Show = %q, %q", title, text)
 	}
 
@@ -118,10 +118,10 @@ func TestWatcherCountsRestartsAndActs(t *testing.T) {
 	if len(acted) != 0 || w.Total() != 7 {
 		t.Errorf("the action ran again (%d) or the total is %d, want 7", len(acted), w.Total())
 	}
-	if w.Checks() != 4 {
-		t.Errorf("checks = %d, want 4", w.Checks())
+	if w.checksDone() != 4 {
+		t.Errorf("checks = %d, want 4", w.checksDone())
 	}
-	c := w.Counts()
+	c := w.countsByType()
 	if c["flaky"]["Error"] != 3 || c["crash"]["panic"] != 2 || c["skip"]["Error"] != 1 {
 		t.Errorf("counts = %v", c)
 	}
@@ -156,8 +156,8 @@ func TestWatcherCountsErrorsFromBeforeItStarted(t *testing.T) {
 	}
 	fc.Advance(30 * time.Second) // default Every
 	fc.WaitTimers(1, t.Context().Done())
-	if w.Total() != 1 || bad.State() != aioctl.Error || w.Checks() != 2 {
-		t.Errorf("total %d, state %v, checks %d: with restart off it must only count, once", w.Total(), bad.State(), w.Checks())
+	if w.Total() != 1 || bad.State() != aioctl.Error || w.checksDone() != 2 {
+		t.Errorf("total %d, state %v, checks %d: with restart off it must only count, once", w.Total(), bad.State(), w.checksDone())
 	}
 	m.Close(t.Context())
 }
@@ -240,7 +240,7 @@ func TestWatcherLeavesScheduledTasksToTheirSchedule(t *testing.T) {
 			if restarted := slices.Contains(got, "tick.service running user"); restarted != restartScheduled {
 				t.Errorf("events %v: tick.service restarted by the watcher: %v, want %v", got, restarted, restartScheduled)
 			}
-			if c := w.Counts()["tick.service"]["Error"]; c < 1 {
+			if c := w.countsByType()["tick.service"]["Error"]; c < 1 {
 				t.Errorf("tick.service errors counted: %d, want at least 1", c)
 			}
 			if restartScheduled {
@@ -252,7 +252,7 @@ func TestWatcherLeavesScheduledTasksToTheirSchedule(t *testing.T) {
 			<-tickErrs                   // its first failure
 			fc.Advance(95 * time.Second) // tick is due again: its schedule runs it
 			<-tickErrs
-			if c := w.Counts()["tick.service"]["Error"]; c != 2 {
+			if c := w.countsByType()["tick.service"]["Error"]; c != 2 {
 				t.Errorf("tick.service errors counted: %d, want 2", c)
 			}
 		})

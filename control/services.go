@@ -4,20 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/aiotools-go/aiotools/aioservice"
 	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
-
-// BootOrder is the result of boot order: the enabled services that did
-// not fail to load, in the order they boot, core services first; Levels groups those that boot in parallel.
-type BootOrder struct {
-	Core   []string   `json:"core"`
-	Others []string   `json:"others"`
-	Levels [][]string `json:"levels"`
-}
 
 // serviceName accepts "hello" and "hello.service".
 func serviceName(s string) string { return strings.TrimSuffix(s, aioservice.Suffix) }
@@ -214,66 +207,32 @@ func runServicesTraceback(ctx context.Context, in *Interp, c *call) (*Result, er
 	return &Result{Data: out, Text: b.String()}, err
 }
 
+// runBootOrder shows the order the manager boots in (Manager.BootOrder):
+// the core services, then the others, each phase's steps numbered.
 func runBootOrder(ctx context.Context, in *Interp, c *call) (*Result, error) {
-	var core, others []aioservice.Node
-	for _, i := range in.c.Services.List() {
-		if !i.Enabled || i.Load == aioservice.Failed {
-			continue // not booted
-		}
-		n := aioservice.Node{Name: i.Name, Requires: i.Requires, After: i.After}
-		if i.Type == aioservice.Core {
-			core = append(core, n)
-		} else {
-			others = append(others, n)
-		}
+	bo, err := in.c.Services.BootOrder()
+	if err != nil {
+		return nil, errorf(CodeBadArgument, "boot order: "+err.Error())
 	}
-	var res BootOrder
 	var b strings.Builder
+	levels := bo.Levels
 	for _, set := range []struct {
-		nodes []aioservice.Node
-		order *[]string
+		order []string
 		title string
-	}{{core, &res.Core, "core"}, {others, &res.Others, "others"}} {
-		nodes := restrict(set.nodes)
-		if len(nodes) == 0 {
-			*set.order = []string{}
+	}{{bo.Core, "core"}, {bo.Others, "others"}} {
+		if len(set.order) == 0 {
 			continue
 		}
-		plan, err := aioservice.Resolve(nodes)
-		if err != nil {
-			return nil, errorf(CodeBadArgument, "boot order: "+err.Error())
-		}
-		*set.order = plan.Order
-		res.Levels = append(res.Levels, plan.Levels...)
-		b.WriteString("[ Booting ] " + set.title + ": --> " + strings.Join(escAll(plan.Order), " --> ") + "\n")
-		for i, l := range plan.Levels {
-			b.WriteString("    ┗━► step " + strconv.Itoa(i+1) + ": " + strings.Join(escAll(l), ", ") + "\n")
+		b.WriteString("[ Booting ] " + set.title + ": --> " + strings.Join(escAll(set.order), " --> ") + "\n")
+		// The phase's steps come first in what is left of Levels: those
+		// holding its services (a step never mixes the phases).
+		for i := 0; len(levels) > 0 && slices.Contains(set.order, levels[0][0]); i++ {
+			b.WriteString("    ┗━► step " + strconv.Itoa(i+1) + ": " + strings.Join(escAll(levels[0]), ", ") + "\n")
+			levels = levels[1:]
 		}
 	}
-	if len(res.Core)+len(res.Others) == 0 {
+	if len(bo.Core)+len(bo.Others) == 0 {
 		b.WriteString("no enabled services\n")
 	}
-	return &Result{Data: res, Text: b.String()}, nil
-}
-
-// restrict drops dependencies on services outside the set (they are
-// booted in another phase, or are not enabled), as the manager's boot does.
-func restrict(nodes []aioservice.Node) []aioservice.Node {
-	in := map[string]bool{}
-	for _, n := range nodes {
-		in[n.Name] = true
-	}
-	keep := func(ds []string) []string {
-		var out []string
-		for _, d := range ds {
-			if in[d] {
-				out = append(out, d)
-			}
-		}
-		return out
-	}
-	for i := range nodes {
-		nodes[i].Requires, nodes[i].After = keep(nodes[i].Requires), keep(nodes[i].After)
-	}
-	return nodes
+	return &Result{Data: bo, Text: b.String()}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -230,5 +231,27 @@ func TestStartOfADeletedTaskIsNotFound(t *testing.T) {
 	_, err := task.Start() // what Group.Start does for a task it found just before the delete
 	if code := control.CodeOf(err); code != control.CodeNotFound {
 		t.Errorf("start of a deleted task: code %q (%v), want not_found", code, err)
+	}
+}
+
+// TestBootOrderVerbReadsTheManager: "boot order" shows the order the
+// manager boots in, so a service that is not loaded is not in it.
+func TestBootOrderVerbReadsTheManager(t *testing.T) {
+	p := newProgram(t)
+	m := withServices(t, p)
+	in, _ := control.NewInterp(control.Components{Group: p.g, Log: p.ring, Services: m})
+	if err := m.Unload(ctxT(t), "time"); err != nil {
+		t.Fatal(err)
+	}
+	r := in.ExecLine(ctxT(t), "boot order", control.Options{})
+	if r.Err != nil || !strings.Contains(r.Text, "[ Booting ] core: --> network\n") {
+		t.Errorf("boot order after unloading time: %q %v", r.Text, r.Err)
+	}
+	want, err := m.BootOrder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := in.ExecLine(ctxT(t), "boot order", control.Options{JSON: true}).Data; !reflect.DeepEqual(got, want) {
+		t.Errorf("boot order = %+v, want the manager's %+v", got, want)
 	}
 }

@@ -101,7 +101,7 @@ func TestServicesVerbs(t *testing.T) {
 		t.Errorf("a refused config changed the file: %q", r.Text)
 	}
 	r = run("boot order", true)
-	bo := r.Data.(control.BootOrder)
+	bo := r.Data.(aioservice.BootOrder)
 	if strings.Join(bo.Core, " ") != "network time" {
 		t.Errorf("boot order %+v", bo)
 	}
