@@ -102,3 +102,33 @@ func TestHelloFailsOnlyAfterItsFirstLoop(t *testing.T) {
 		t.Errorf("state %v after %v loops, want an error after the first loop", task.State(), task.Result())
 	}
 }
+
+// services list has a header row naming its columns, as systemctl's has.
+func TestServicesListHasAHeaderRow(t *testing.T) {
+	d := &demo{cfg: demoConfig{Out: &lockedBuffer{}}, group: aioctl.NewGroup(aioctl.WithLogger(slog.New(slog.DiscardHandler)))}
+	if err := setupServices(t.Context(), d); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		for i := len(d.cleanup) - 1; i >= 0; i-- {
+			d.cleanup[i](ctx)
+		}
+		d.group.Close(ctx)
+	}()
+	var b strings.Builder
+	if err := d.services.WriteList(&b); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(b.String(), "\n")
+	if got := strings.Fields(lines[0]); !slices.Equal(got, []string{"SERVICE", "TYPE", "ENABLED", "LOAD", "STATE", "DESCRIPTION"}) {
+		t.Fatalf("header row %q:\n%s", lines[0], b.String())
+	}
+	// The columns line up under their names.
+	for _, l := range lines[1:] {
+		if strings.HasPrefix(l, "hello.service") && strings.Index(l, "runtime.service") != strings.Index(lines[0], "TYPE") {
+			t.Errorf("TYPE is not above the type:\n%s", b.String())
+		}
+	}
+}

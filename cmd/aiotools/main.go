@@ -7,7 +7,6 @@
 package main
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -27,6 +26,7 @@ import (
 	"github.com/aiotools-go/aiotools/aioservice"
 	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/internal/termsafe"
+	"golang.org/x/term"
 )
 
 func main() {
@@ -97,7 +97,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			ctx, cancel = context.WithTimeout(ctx, *limit)
 			defer cancel()
 		}
-		cfg := demoConfig{Every: *every, Debug: *debug, Out: stdout, Color: isTerminal(stdout), Socket: *socket, Name: *name}
+		cfg := demoConfig{Every: *every, Debug: *debug, Out: stdout, Color: wantColor(stdout, os.Getenv), Size: terminalSize(stdout), Socket: *socket, Name: *name}
 		if *follow {
 			cfg.Follow, cfg.Grep = true, fs.Arg(0)
 		}
@@ -148,9 +148,15 @@ func checkDemoFlags(every, limit time.Duration, follow bool, args []string) erro
 
 // demoConfig is what the demo's command line sets.
 type demoConfig struct {
-	Every  time.Duration
-	Debug  bool
-	Color  bool
+	Every time.Duration
+	Debug bool
+	// Color paints the state dots (a terminal without $NO_COLOR).
+	Color bool
+	// Size is the terminal's size when Out is one (nil when it is not): each
+	// status round then redraws the screen in place, and the separator
+	// fits its width. Otherwise rounds follow one another, each after a
+	// header line.
+	Size   func() (width, height int, ok bool)
 	Follow bool   // follow the log instead of printing status
 	Grep   string // the follow filter
 	Socket string // control socket path ("" = the default for Name)
@@ -171,6 +177,8 @@ type demo struct {
 	services *aioservice.Manager
 	// lock is the control socket, taken before anything starts.
 	lock *control.SocketLock
+	// socket is the control socket's path, once the server listens.
+	socket string
 	// help collects the lines the banner prints ("try: …").
 	help []string
 	// cleanup runs in reverse order when the demo ends.
@@ -243,16 +251,14 @@ func runDemo(ctx context.Context, cfg demoConfig) error {
 	}
 	tick := time.NewTicker(cfg.Every)
 	defer tick.Stop()
-	var status bytes.Buffer
+	// On a terminal the first round waits a period, so that the banner
+	// above can be read before the status takes the screen.
+	wait := cfg.Size != nil
 	for {
-		// One write per status: the echo drops whole writes when stdout
-		// does not keep up, never half a status.
-		status.Reset()
-		status.WriteByte('\n')
-		if err := d.group.WriteStatus(&status, cfg.Color); err != nil {
-			fmt.Fprintln(&status, "status:", termsafe.Text(err.Error()))
+		if !wait {
+			d.printStatus(time.Now())
 		}
-		cfg.Out.Write(status.Bytes())
+		wait = false
 		select {
 		case <-ctx.Done():
 			fmt.Fprintln(cfg.Out, "\nstopping…")
@@ -271,11 +277,21 @@ func socketError(err error) error {
 	return err
 }
 
-func isTerminal(w io.Writer) bool {
+// wantColor says whether to paint the status: only on a terminal, and
+// not when $NO_COLOR is set to anything (https://no-color.org).
+func wantColor(w io.Writer, getenv func(string) string) bool {
+	return getenv("NO_COLOR") == "" && terminalSize(w) != nil
+}
+
+// terminalSize returns a function reading the size of w's terminal (it
+// may change between rounds), or nil when w is not a terminal.
+func terminalSize(w io.Writer) func() (width, height int, ok bool) {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
 	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return func() (int, int, bool) {
+		width, height, err := term.GetSize(int(f.Fd()))
+		return width, height, err == nil
+	}
 }

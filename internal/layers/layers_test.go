@@ -78,9 +78,10 @@ control/client    : STD control/api
 
 # The programs, the examples, and this test.
 cmd/aioctl        : STD control/api control/client control/sockdir internal/termsafe github.com/peterh/liner github.com/spf13/cobra golang.org/x/term
-cmd/aiotools      : STD clock aioctl aiolog aioschedule aioservice control control/api control/client internal/termsafe
+cmd/aiotools      : STD clock aioctl aiolog aioschedule aioservice control control/api control/client internal/termsafe golang.org/x/term
 examples/...      : STD clock aioctl aiolog aioschedule aioservice control control/api control/client
 internal/layers   : STD
+internal/tmuxtest : STD
 `
 
 // A reachRule says that none of the packages in from may link in any of
