@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -130,5 +131,29 @@ func TestServicesListHasAHeaderRow(t *testing.T) {
 		if strings.HasPrefix(l, "hello.service") && strings.Index(l, "runtime.service") != strings.Index(lines[0], "TYPE") {
 			t.Errorf("TYPE is not above the type:\n%s", b.String())
 		}
+	}
+}
+
+// In debug status every demo task and service names a function a reader
+// can find in the source (main.networkUp), never a closure's generated
+// name (main.demoServiceRegistry.coreStep.func9).
+func TestDemoTaskFunctionsHaveReadableNames(t *testing.T) {
+	out := runUntil(t, demoConfig{Every: 50 * time.Millisecond, Debug: true},
+		"● network.service", "● time.service", "networkUp (group demo)", "timeSync (group demo)", "blink (group demo)")
+	round := out[strings.LastIndex(out, steerHint):]
+	readable := regexp.MustCompile(`^    Task: [A-Za-z0-9_./()*-]+ \(group demo\)$`)
+	generated := regexp.MustCompile(`\.func\d+|\.gowrap\d+`)
+	n := 0
+	for _, l := range strings.Split(round, "\n") {
+		if !strings.HasPrefix(l, "    Task: ") {
+			continue
+		}
+		n++
+		if !readable.MatchString(l) || generated.MatchString(l) {
+			t.Errorf("not a readable function: %q", l)
+		}
+	}
+	if n < 10 {
+		t.Fatalf("%d Task: lines in the last round:\n%s", n, round)
 	}
 }
