@@ -233,7 +233,7 @@ func runBootOrder(ctx context.Context, in *Interp, c *call) (*Result, error) {
 		nodes []aioservice.Node
 		order *[]string
 		title string
-	}{{core, &res.Core, "core"}, {others, &res.Others, "others"}} {
+	}{{core, &res.Core, "[ Booting ] Order"}, {others, &res.Others, "[ Starting ] Order"}} { // as the boot prints them
 		nodes := restrict(set.nodes)
 		if len(nodes) == 0 {
 			*set.order = []string{}
@@ -245,7 +245,7 @@ func runBootOrder(ctx context.Context, in *Interp, c *call) (*Result, error) {
 		}
 		*set.order = plan.Order
 		res.Levels = append(res.Levels, plan.Levels...)
-		b.WriteString("[ Booting ] " + set.title + ": --> " + strings.Join(escAll(plan.Order), " --> ") + "\n")
+		b.WriteString(set.title + ": --> " + strings.Join(escAll(plan.Order), " --> ") + "\n")
 		for i, l := range plan.Levels {
 			b.WriteString("    ┗━► step " + strconv.Itoa(i+1) + ": " + strings.Join(escAll(l), ", ") + "\n")
 		}
