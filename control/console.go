@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/peterh/liner"
-
 	"github.com/aiotools-go/aiotools/internal/lineedit"
 )
 
@@ -68,7 +66,7 @@ func ConsoleStdio(ctx context.Context, w io.Writer, ip *Interp) error {
 
 // lineSource is where the console's lines come from: read asks for a
 // line after a prompt, and the answer (or io.EOF at the end, or
-// liner.ErrPromptAborted for a Ctrl-C) comes on lines; answered says it
+// lineedit.ErrAborted for a Ctrl-C) comes on lines; answered says it
 // was taken. A read while one is unanswered only prompts again where that
 // makes sense (a pipe), as a stream that ended by itself leaves one.
 type lineSource interface {
@@ -123,14 +121,14 @@ func (s *scanSource) close()                   { close(s.done) }
 // linerSource reads lines from the terminal with liner, one prompt per
 // read, in a goroutine of its own (liner's Prompt cannot be cancelled).
 type linerSource struct {
-	ln      *liner.State
+	ln      *lineedit.State
 	waiting bool // a prompt is on the terminal, unanswered
 	ask     chan string
 	out     chan lineResult
 	done    chan struct{}
 }
 
-func newLinerSource(ln *liner.State, w io.Writer) *linerSource {
+func newLinerSource(ln *lineedit.State, w io.Writer) *linerSource {
 	s := &linerSource{ln: ln, ask: make(chan string, 1), out: make(chan lineResult), done: make(chan struct{})}
 	go func() {
 		for {
@@ -189,7 +187,7 @@ func console(ctx context.Context, src lineSource, w io.Writer, ip *Interp) error
 			src.answered()
 		}
 		switch {
-		case errors.Is(r.err, liner.ErrPromptAborted):
+		case errors.Is(r.err, lineedit.ErrAborted):
 			continue // Ctrl-C clears the line
 		case r.err == io.EOF:
 			io.WriteString(w, "\n")
@@ -235,7 +233,7 @@ func console(ctx context.Context, src lineSource, w io.Writer, ip *Interp) error
 			got = true
 		case r = <-src.lines():
 			src.answered()
-			more = r.err == nil || errors.Is(r.err, liner.ErrPromptAborted)
+			more = r.err == nil || errors.Is(r.err, lineedit.ErrAborted)
 		case <-ctx.Done():
 			more = false
 		}

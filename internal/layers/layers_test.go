@@ -74,7 +74,7 @@ aioservice        : STD clock aioctl aioschedule internal/termsafe golang.org/x/
 control/api       : STD
 control/sockdir   : STD
 internal/lineedit : STD control/api github.com/peterh/liner golang.org/x/term
-control           : STD clock aioctl aiolog aioschedule aioservice control/api control/sockdir internal/lineedit internal/termsafe github.com/peterh/liner
+control           : STD clock aioctl aiolog aioschedule aioservice control/api control/sockdir internal/lineedit internal/termsafe
 control/client    : STD control/api
 
 # The programs, the examples, and this test.

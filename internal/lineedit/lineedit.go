@@ -23,6 +23,12 @@ import (
 // Prompt is the prompt of the shell and the console.
 const Prompt = "aioctl> "
 
+// State is a liner on the terminal (see New).
+type State = liner.State
+
+// ErrAborted is what a State's Prompt returns when Ctrl-C aborts the line.
+var ErrAborted = liner.ErrPromptAborted
+
 // Names returns the names of a kind ("tasks", "services") to complete
 // with, nil when they cannot be had.
 type Names func(kind string) []string
