@@ -32,7 +32,7 @@ func runWithStdin(t *testing.T, dir, input string, args ...string) string {
 // demo --console with a pipe as stdin runs the piped commands, prints
 // their answers (no status rounds) and stops when the input ends.
 func TestDemoConsoleFromAPipe(t *testing.T) {
-	out := runWithStdin(t, t.TempDir(), "status blink\nstop blink\nservices list\nstop nosuch\n",
+	out := runWithStdin(t, t.TempDir(), "status blink\nstop blink\nservices list\nstop nosuch\nservices traceback dofail\n",
 		"demo", "--console", "-socket", privateSocket(t))
 	for _, want := range []string{
 		`console: aioctl's verbs`,
@@ -49,6 +49,11 @@ func TestDemoConsoleFromAPipe(t *testing.T) {
 	}
 	if strings.Contains(out, steerHint) {
 		t.Errorf("status rounds printed with the console:\n%s", out)
+	}
+	// dofail's traceback starts at the panic site, its constructor.
+	_, tb, _ := strings.Cut(out, "● dofail.service: panic: runtime error: integer divide by zero\n")
+	if lines := strings.Split(tb, "\n"); len(lines) < 2 || !strings.Contains(lines[0], "goroutine ") || !strings.Contains(lines[1], ".failToLoad(") {
+		t.Errorf("services traceback does not start at the panic site:\n%s", out)
 	}
 }
 
