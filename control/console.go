@@ -28,10 +28,10 @@ const ConsolePrompt = lineedit.Prompt
 //		return nil, control.Console(ctx, os.Stdin, os.Stdout, ip)
 //	}, struct{}{}, aioctl.WithName("console"))
 //
-// ConsoleStdio is Console on the program's own stdin, with line editing
-// when it is a terminal.
+// ConsoleStdio runs the console on the program's own stdin: with line
+// editing on a terminal, without prompts from a pipe.
 func Console(ctx context.Context, r io.Reader, w io.Writer, ip *Interp) error {
-	src := newScanSource(r, w)
+	src := newScanSource(r, w, true)
 	defer src.close()
 	return console(ctx, src, w, ip)
 }
@@ -41,7 +41,8 @@ func Console(ctx context.Context, r io.Reader, w io.Writer, ip *Interp) error {
 // keys, history for the session, Tab completion of verbs, flags and task
 // and service names, Ctrl-C clears the line, Ctrl-D leaves) and a stream
 // (follow, log -f) runs until Enter or Ctrl-C; otherwise it is Console
-// reading os.Stdin. Answers go to w; when w has a Flush(context.Context)
+// reading os.Stdin without prompts (as sh reads a script: the answers
+// alone are the output). Answers go to w; when w has a Flush(context.Context)
 // error method (an aiolog.QueueWriter in front of stdout), it runs before
 // each prompt, so that a prompt never comes before the answer above it.
 //
@@ -50,7 +51,9 @@ func Console(ctx context.Context, r io.Reader, w io.Writer, ip *Interp) error {
 // with the program.
 func ConsoleStdio(ctx context.Context, w io.Writer, ip *Interp) error {
 	if !lineedit.IsTerminal() {
-		return Console(ctx, os.Stdin, w, ip)
+		src := newScanSource(os.Stdin, w, false)
+		defer src.close()
+		return console(ctx, src, w, ip)
 	}
 	names := func(kind string) []string {
 		nctx, cancel := context.WithTimeout(ctx, 2*time.Second)
@@ -82,15 +85,17 @@ type lineResult struct {
 }
 
 // scanSource reads lines from a reader as they come, whether asked or
-// not (a line entered during a stream ends it); read writes the prompt.
+// not (a line entered during a stream ends it); read writes the prompt,
+// if prompts are wanted.
 type scanSource struct {
-	w    io.Writer
-	out  chan lineResult
-	done chan struct{}
+	w       io.Writer
+	prompts bool
+	out     chan lineResult
+	done    chan struct{}
 }
 
-func newScanSource(r io.Reader, w io.Writer) *scanSource {
-	s := &scanSource{w: w, out: make(chan lineResult), done: make(chan struct{})}
+func newScanSource(r io.Reader, w io.Writer, prompts bool) *scanSource {
+	s := &scanSource{w: w, prompts: prompts, out: make(chan lineResult), done: make(chan struct{})}
 	go func() {
 		sc := bufio.NewScanner(r)
 		sc.Buffer(make([]byte, 4096), MaxLineBytes+1)
@@ -113,7 +118,12 @@ func newScanSource(r io.Reader, w io.Writer) *scanSource {
 	return s
 }
 
-func (s *scanSource) read(prompt string)       { io.WriteString(s.w, prompt) }
+func (s *scanSource) read(prompt string) {
+	if s.prompts {
+		io.WriteString(s.w, prompt)
+	}
+}
+
 func (s *scanSource) lines() <-chan lineResult { return s.out }
 func (s *scanSource) answered()                {}
 func (s *scanSource) close()                   { close(s.done) }

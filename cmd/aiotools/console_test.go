@@ -50,6 +50,9 @@ func TestDemoConsoleFromAPipe(t *testing.T) {
 	if strings.Contains(out, steerHint) {
 		t.Errorf("status rounds printed with the console:\n%s", out)
 	}
+	if strings.Contains(out, "aioctl>") {
+		t.Errorf("prompts printed for a pipe:\n%s", out)
+	}
 	// dofail's traceback starts at the panic site, its constructor.
 	_, tb, _ := strings.Cut(out, "● dofail.service: panic: runtime error: integer divide by zero\n")
 	if lines := strings.Split(tb, "\n"); len(lines) < 2 || !strings.Contains(lines[0], "goroutine ") || !strings.Contains(lines[1], ".failToLoad(") {
