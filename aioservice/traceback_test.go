@@ -12,6 +12,7 @@ import (
 // panickyLoad is a constructor that panics: the panic site.
 func panickyLoad(context.Context, helloArgs) error {
 	var m map[string]int
+	//lint:ignore SA5000 the constructor panics on purpose
 	m["boom"]++
 	return nil
 }
