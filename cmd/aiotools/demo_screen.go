@@ -79,11 +79,12 @@ func statusRound(header, status string, color bool, width, height int) string {
 	if n := len(lines); n > 0 && lines[n-1] == "" {
 		lines = lines[:n-1]
 	}
+	// Rows are kept for the count of the lines left out (as wide as it
+	// can be), unless the last line fits.
+	reserve := rowsOf(fmt.Sprintf(moreLinesOf, len(lines)), width)
 	for i, l := range lines {
 		r := rowsOf(strings.TrimSuffix(l, "\n"), width)
-		// Keep the last row for the count of the lines left out, unless
-		// this is the last line.
-		if r > rows || (i < len(lines)-1 && r >= rows) {
+		if last := i == len(lines)-1; (last && r > rows) || (!last && r+reserve > rows) {
 			fmt.Fprintf(&b, moreLinesOf, len(lines)-i)
 			return b.String()
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -149,4 +150,43 @@ func privateSocket(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return filepath.Join(dir, "demo.sock")
+}
+
+// A round on a terminal never takes more rows than the terminal has (the
+// header and the count of the lines left out included), and keeps the
+// status's lines whole and in order.
+func FuzzStatusRoundFits(f *testing.F) {
+	f.Add("● blink: status: running since 2026-11-30 17:20:20; 0 s ago\n<---->\n", uint8(80), uint8(24))
+	f.Add(strings.Repeat("a line that is long enough to wrap on a narrow terminal\n", 50), uint8(20), uint8(10))
+	f.Add("", uint8(1), uint8(2))
+	f.Add("x\n\n\ny", uint8(200), uint8(3))
+	f.Fuzz(func(t *testing.T, status string, w, h uint8) {
+		if !utf8.ValidString(status) || strings.ContainsAny(status, "\x1b\r\t") {
+			t.Skip() // Render escapes every control character of a status
+		}
+		const header = "aiotools demo · 2026-11-30 17:20:21 · 13 tasks · aioctl status / aioctl shell to steer"
+		width, height := int(w)+1, int(h)+1
+		need := rowsOf(header, width) + rowsOf(fmt.Sprintf(moreLinesOf, strings.Count(status, "\n")+1), width)
+		if height < need {
+			t.Skip() // no room for the header and the count: nothing fits
+		}
+		round := statusRound(header, status, false, width, height)
+		body, ok := strings.CutPrefix(round, cursorHome+clearToEnd+header+"\n")
+		if !ok {
+			t.Fatalf("round %q does not start with the header", round)
+		}
+		rows := rowsOf(header, width)
+		for _, l := range strings.SplitAfter(body, "\n") {
+			if l != "" {
+				rows += rowsOf(strings.TrimSuffix(l, "\n"), width)
+			}
+		}
+		if rows > height {
+			t.Fatalf("%d rows on a %dx%d terminal:\n%s", rows, width, height, round)
+		}
+		kept, _, _ := strings.Cut(body, "… ")
+		if !strings.HasPrefix(status, kept) {
+			t.Fatalf("the round's status %q is not the start of %q", kept, status)
+		}
+	})
 }
