@@ -89,6 +89,13 @@ func (e *PanicError) Unwrap() error {
 	return nil
 }
 
+// NewPanicError records a recovered panic: its value, and the stack of
+// the goroutine trimmed to start at the panic site (without the frames of
+// the recover and of the runtime's panic), as a task's traceback does.
+// Call it in the deferred function that recovered v; packages that run
+// user code outside a task (a service's constructor) use it.
+func NewPanicError(v any) *PanicError { return newPanicError(v) }
+
 func newPanicError(v any) *PanicError {
 	buf := make([]byte, 8<<10)
 	n := runtime.Stack(buf, false)

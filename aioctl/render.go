@@ -26,6 +26,10 @@ type RenderOptions struct {
 	Now time.Time
 	// Location is the zone dates are printed in; nil means time.Local.
 	Location *time.Location
+	// Width is the width in columns of the separator line after a task's
+	// log lines, "<" and ">" included, so that it fits a terminal of that
+	// width; 0 (or less than 3) prints Separator, the seed's 80 dashes.
+	Width int
 }
 
 const (
@@ -112,6 +116,15 @@ func Render(w io.Writer, sts []TaskStatus, opt RenderOptions) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// separator is the line after a task's log lines: Separator, or one
+// Width columns wide.
+func (o RenderOptions) separator() string {
+	if o.Width < 3 {
+		return Separator
+	}
+	return "<" + strings.Repeat("-", o.Width-2) + ">"
 }
 
 func (o RenderOptions) date(t time.Time) string { return t.In(o.Location).Format(DateLayout) }
@@ -214,7 +227,7 @@ func renderOne(b *strings.Builder, st *TaskStatus, o RenderOptions) {
 		for _, l := range st.Log {
 			b.WriteString(esc(l) + "\n")
 		}
-		b.WriteString(Separator + "\n")
+		b.WriteString(o.separator() + "\n")
 	}
 }
 

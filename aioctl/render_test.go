@@ -261,3 +261,25 @@ func TestSnapshotJSONFieldNames(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The separator after a task's log lines fits a terminal of Width
+// columns; without a Width it is the seed's 80 dashes.
+func TestRenderSeparatorWidth(t *testing.T) {
+	sts := []TaskStatus{{Name: "blink", State: Done, Log: []string{"a line"}}}
+	for _, tc := range []struct {
+		width int
+		want  string
+	}{
+		{0, "<" + strings.Repeat("-", 80) + ">"},
+		{40, "<" + strings.Repeat("-", 38) + ">"},
+		{132, "<" + strings.Repeat("-", 130) + ">"},
+	} {
+		var b strings.Builder
+		if err := Render(&b, sts, RenderOptions{Width: tc.width, Location: time.UTC}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(b.String(), "a line\n"+tc.want+"\n") {
+			t.Errorf("width %d: %q, want the separator %q", tc.width, b.String(), tc.want)
+		}
+	}
+}

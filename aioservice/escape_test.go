@@ -42,7 +42,7 @@ func TestServiceOutputIsEscaped(t *testing.T) {
 		check("boot output", out.String(), -1)
 		var list strings.Builder
 		m.WriteList(&list)
-		check("services list", list.String(), 3)
+		check("services list", list.String(), 4) // the header row and 3 services
 		var ls strings.Builder
 		ls.WriteString(strings.Join(m.LoadStatus(), "\n") + "\n")
 		check("load status", ls.String(), 3)

@@ -80,10 +80,11 @@ func (e *entry) info() Info {
 	return in
 }
 
-// WriteList prints one line per defined service:
+// WriteList prints a header row, then one line per defined service:
 // "hello.service  runtime.service  enabled  loaded  running  Hello runner".
 func (m *Manager) WriteList(w io.Writer) error {
 	var b strings.Builder
+	b.WriteString(fmt.Sprintf("%-22s %-17s %-9s %-11s %-10s %s", "SERVICE", "TYPE", "ENABLED", "LOAD", "STATE", "DESCRIPTION") + "\n")
 	for _, in := range m.List() {
 		en := "disabled"
 		if in.Enabled {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 
 	"github.com/aiotools-go/aiotools/aioctl"
 )
@@ -110,7 +109,7 @@ func describe(err error) string {
 func (m *Manager) construct(ctx context.Context, e *entry) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			pe := &aioctl.PanicError{Value: v, Stack: string(debug.Stack())}
+			pe := aioctl.NewPanicError(v) // the stack from the panic site
 			err = pe
 			e.trace = pe.Error() + "\n" + pe.Stack
 		}

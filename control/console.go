@@ -3,13 +3,18 @@ package control
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
+	"time"
+
+	"github.com/aiotools-go/aiotools/internal/lineedit"
 )
 
 // ConsolePrompt is the prompt Console prints.
-const ConsolePrompt = "aioctl> "
+const ConsolePrompt = lineedit.Prompt
 
 // Console is the in-program console (the seed's aiorepl task): it reads
 // command lines from r, runs them with ip and writes the answers to w,
@@ -22,48 +27,185 @@ const ConsolePrompt = "aioctl> "
 //	aioctl.Add(g, func(ctx context.Context, _ struct{}) (any, error) {
 //		return nil, control.Console(ctx, os.Stdin, os.Stdout, ip)
 //	}, struct{}{}, aioctl.WithName("console"))
+//
+// ConsoleStdio runs the console on the program's own stdin: with line
+// editing on a terminal, without prompts from a pipe.
 func Console(ctx context.Context, r io.Reader, w io.Writer, ip *Interp) error {
-	lines := make(chan string)
-	done := make(chan struct{})
-	defer close(done)
-	readErr := make(chan error, 1)
+	src := newScanSource(r, w, true)
+	defer src.close()
+	return console(ctx, src, w, ip)
+}
+
+// ConsoleStdio runs the console on the program's own stdin. When stdin
+// and stdout are terminals it edits lines as `aioctl shell` does (the same
+// keys, history for the session, Tab completion of verbs, flags and task
+// and service names, Ctrl-C clears the line, Ctrl-D leaves) and a stream
+// (follow, log -f) runs until Enter or Ctrl-C; otherwise it is Console
+// reading os.Stdin without prompts (as sh reads a script: the answers
+// alone are the output). Answers go to w; when w has a Flush(context.Context)
+// error method (an aiolog.QueueWriter in front of stdout), it runs before
+// each prompt, so that a prompt never comes before the answer above it.
+//
+// On a terminal, the line being read when ctx ends is abandoned: the
+// terminal gets its mode back at once, and the goroutine reading it ends
+// with the program.
+func ConsoleStdio(ctx context.Context, w io.Writer, ip *Interp) error {
+	if !lineedit.IsTerminal() {
+		src := newScanSource(os.Stdin, w, false)
+		defer src.close()
+		return console(ctx, src, w, ip)
+	}
+	names := func(kind string) []string {
+		nctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		res := ip.Exec(nctx, []string{"names", kind}, Options{})
+		names, _ := res.Data.([]string)
+		return names
+	}
+	src := newLinerSource(lineedit.New(names), w)
+	defer src.close()
+	return console(ctx, src, w, ip)
+}
+
+// lineSource is where the console's lines come from: read asks for a
+// line after a prompt, and the answer (or io.EOF at the end, or
+// lineedit.ErrAborted for a Ctrl-C) comes on lines; answered says it
+// was taken. A read while one is unanswered only prompts again where that
+// makes sense (a pipe), as a stream that ended by itself leaves one.
+type lineSource interface {
+	read(prompt string)
+	lines() <-chan lineResult
+	answered()
+	close()
+}
+
+type lineResult struct {
+	line string
+	err  error
+}
+
+// scanSource reads lines from a reader as they come, whether asked or
+// not (a line entered during a stream ends it); read writes the prompt,
+// if prompts are wanted.
+type scanSource struct {
+	w       io.Writer
+	prompts bool
+	out     chan lineResult
+	done    chan struct{}
+}
+
+func newScanSource(r io.Reader, w io.Writer, prompts bool) *scanSource {
+	s := &scanSource{w: w, prompts: prompts, out: make(chan lineResult), done: make(chan struct{})}
 	go func() {
-		defer close(lines)
 		sc := bufio.NewScanner(r)
 		sc.Buffer(make([]byte, 4096), MaxLineBytes+1)
 		for sc.Scan() {
 			select {
-			case lines <- sc.Text():
-			case <-done:
+			case s.out <- lineResult{line: sc.Text()}:
+			case <-s.done:
 				return
 			}
 		}
-		readErr <- sc.Err()
+		err := sc.Err()
+		if err == nil {
+			err = io.EOF
+		}
+		select {
+		case s.out <- lineResult{err: err}:
+		case <-s.done:
+		}
 	}()
-	next := func() (string, bool, error) {
+	return s
+}
+
+func (s *scanSource) read(prompt string) {
+	if s.prompts {
+		io.WriteString(s.w, prompt)
+	}
+}
+
+func (s *scanSource) lines() <-chan lineResult { return s.out }
+func (s *scanSource) answered()                {}
+func (s *scanSource) close()                   { close(s.done) }
+
+// linerSource reads lines from the terminal with liner, one prompt per
+// read, in a goroutine of its own (liner's Prompt cannot be cancelled).
+type linerSource struct {
+	ln      *lineedit.State
+	waiting bool // a prompt is on the terminal, unanswered
+	ask     chan string
+	out     chan lineResult
+	done    chan struct{}
+}
+
+func newLinerSource(ln *lineedit.State, w io.Writer) *linerSource {
+	s := &linerSource{ln: ln, ask: make(chan string, 1), out: make(chan lineResult), done: make(chan struct{})}
+	go func() {
+		for {
+			var prompt string
+			select {
+			case prompt = <-s.ask:
+			case <-s.done:
+				return
+			}
+			flush(w)
+			line, err := ln.Prompt(prompt)
+			if err == nil && strings.TrimSpace(line) != "" {
+				ln.AppendHistory(line)
+			}
+			select {
+			case s.out <- lineResult{line, err}:
+			case <-s.done:
+				return
+			}
+		}
+	}()
+	return s
+}
+
+func (s *linerSource) lines() <-chan lineResult { return s.out }
+func (s *linerSource) answered()                { s.waiting = false }
+
+func (s *linerSource) read(prompt string) {
+	if !s.waiting {
+		s.waiting = true
+		s.ask <- prompt
+	}
+}
+func (s *linerSource) close() { close(s.done); s.ln.Close() }
+
+// flush waits (a second at most) for a queue in front of the terminal to
+// write what it holds.
+func flush(w io.Writer) {
+	if f, ok := w.(interface{ Flush(context.Context) error }); ok {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_ = f.Flush(ctx)
+	}
+}
+
+// console runs the lines of src with ip, writing the answers to w.
+func console(ctx context.Context, src lineSource, w io.Writer, ip *Interp) error {
+	for {
+		src.read(ConsolePrompt)
+		var r lineResult
 		select {
 		case <-ctx.Done():
-			return "", false, nil
-		case l, ok := <-lines:
-			if !ok {
-				select {
-				case err := <-readErr:
-					return "", false, err
-				default:
-					return "", false, nil
-				}
-			}
-			return l, true, nil
-		}
-	}
-	for {
-		io.WriteString(w, ConsolePrompt)
-		line, ok, err := next()
-		if !ok {
 			io.WriteString(w, "\n")
-			return err
+			return nil
+		case r = <-src.lines():
+			src.answered()
 		}
-		line = strings.TrimSpace(line)
+		switch {
+		case errors.Is(r.err, lineedit.ErrAborted):
+			continue // Ctrl-C clears the line
+		case r.err == io.EOF:
+			io.WriteString(w, "\n")
+			return nil
+		case r.err != nil:
+			return r.err
+		}
+		line := strings.TrimSpace(r.line)
 		switch line {
 		case "":
 			continue
@@ -83,7 +225,8 @@ func Console(ctx context.Context, r io.Reader, w io.Writer, ip *Interp) error {
 			}
 			continue
 		}
-		// A stream runs until the next line (or the end of ctx or r).
+		// A stream runs until the next line (or Ctrl-C, or the end of ctx
+		// or of the input).
 		sctx, cancel := context.WithCancel(ctx)
 		serr := make(chan error, 1)
 		go func() {
@@ -93,11 +236,14 @@ func Console(ctx context.Context, r io.Reader, w io.Writer, ip *Interp) error {
 			})
 		}()
 		io.WriteString(w, "(following: press Enter to stop)\n")
+		src.read("")
 		more, got := true, false
 		select {
 		case err = <-serr:
 			got = true
-		case _, more = <-lines:
+		case r = <-src.lines():
+			src.answered()
+			more = r.err == nil || errors.Is(r.err, lineedit.ErrAborted)
 		case <-ctx.Done():
 			more = false
 		}

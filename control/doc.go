@@ -86,5 +86,11 @@
 // # The console
 //
 // Console runs the interpreter on a reader and a writer (stdin and
-// stdout in a program), as the seed's aiorepl task did.
+// stdout in a program), as the seed's aiorepl task did. ConsoleStdio runs
+// it on the program's own stdin: when stdin and stdout are terminals, with
+// aioctl shell's line editing and completion (internal/lineedit: Tab
+// completes verbs, flags and task and service names, Up/Down history,
+// Ctrl-C clears the line and stops a follow, Ctrl-D leaves); from a pipe,
+// without prompts. `aiotools demo -console` and `aiotools run -console`
+// use it.
 package control

@@ -219,11 +219,11 @@ func runBootOrder(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	for _, set := range []struct {
 		order []string
 		title string
-	}{{bo.Core, "core"}, {bo.Others, "others"}} {
+	}{{bo.Core, "[ Booting ] Order"}, {bo.Others, "[ Starting ] Order"}} { // as the boot prints them
 		if len(set.order) == 0 {
 			continue
 		}
-		b.WriteString("[ Booting ] " + set.title + ": --> " + strings.Join(escAll(set.order), " --> ") + "\n")
+		b.WriteString(set.title + ": --> " + strings.Join(escAll(set.order), " --> ") + "\n")
 		// The phase's steps come first in what is left of Levels: those
 		// holding its services (a step never mixes the phases).
 		for i := 0; len(levels) > 0 && slices.Contains(set.order, levels[0][0]); i++ {

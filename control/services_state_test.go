@@ -244,7 +244,7 @@ func TestBootOrderVerbReadsTheManager(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := in.ExecLine(ctxT(t), "boot order", control.Options{})
-	if r.Err != nil || !strings.Contains(r.Text, "[ Booting ] core: --> network\n") {
+	if r.Err != nil || !strings.Contains(r.Text, "[ Booting ] Order: --> network\n") {
 		t.Errorf("boot order after unloading time: %q %v", r.Text, r.Err)
 	}
 	want, err := m.BootOrder()

@@ -105,7 +105,7 @@ func TestServicesVerbs(t *testing.T) {
 	if strings.Join(bo.Core, " ") != "network time" {
 		t.Errorf("boot order %+v", bo)
 	}
-	if r := run("boot order", false); !strings.Contains(r.Text, "[ Booting ] core: --> network --> time") {
+	if r := run("boot order", false); !strings.HasPrefix(r.Text, "[ Booting ] Order: --> network --> time\n") { // the seed's line
 		t.Errorf("boot order text %q", r.Text)
 	}
 	if r := run("services unload hello", false); r.Err != nil || r.Text != "unloaded: hello\n" {

@@ -181,7 +181,7 @@ func TestAioctlBinary(t *testing.T) {
 		{[]string{"services", "get-config", "svc"}, "svc.service: {", "", 0},
 		{[]string{"services", "traceback"}, "no traceback", "", 0},
 		{[]string{"services", "enable", "svc"}, "", "not_available", 1}, // no config file
-		{[]string{"boot", "order"}, "[ Booting ] others: --> svc", "", 0},
+		{[]string{"boot", "order"}, "[ Starting ] Order: --> svc", "", 0},
 		{[]string{"stop", "../etc/passwd"}, "", "bad_argument", 1},
 		{[]string{"stop"}, "", "requires at least 1 arg", 1},
 		{[]string{"frobnicate"}, "", "unknown command", 1},

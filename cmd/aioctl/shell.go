@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -18,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aiotools-go/aiotools/control/api"
+	"github.com/aiotools-go/aiotools/internal/lineedit"
 	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
@@ -46,7 +46,8 @@ func defaultHistory() string {
 	return ""
 }
 
-// completer completes verbs, flags and task or service names.
+// completer fetches task and service names from the program for
+// lineedit's completion, and keeps them for 2 s.
 type completer struct {
 	a     *app
 	mu    sync.Mutex
@@ -74,70 +75,6 @@ func (c *completer) names(kind string) []string {
 	return names
 }
 
-// firstWords are the words a command can start with: the verbs' and the
-// shell's own (exit, quit).
-func firstWords() []string {
-	out := append(api.FirstWords(), "exit", "quit")
-	sort.Strings(out)
-	return out
-}
-
-func (c *completer) complete(line string, pos int) (head string, completions []string, tail string) {
-	if pos > len(line) {
-		pos = len(line)
-	}
-	before, tail := line[:pos], line[pos:]
-	start := strings.LastIndexAny(before, " \t") + 1
-	head, word := before[:start], before[start:]
-	words := strings.Fields(head)
-	var cands []string
-	switch {
-	case len(words) == 0:
-		cands = firstWords()
-	case len(words) == 1 && subVerbs(words[0]) != nil:
-		cands = subVerbs(words[0])
-	default:
-		v, ok := api.LookupVerb(strings.Join(words[:min(2, len(words))], " "))
-		if !ok {
-			v, ok = api.LookupVerb(words[0])
-		}
-		if !ok {
-			return head, nil, tail
-		}
-		if strings.HasPrefix(word, "-") {
-			for _, f := range v.Flags {
-				cands = append(cands, "--"+f.Name)
-			}
-			break
-		}
-		switch kind := v.Names.Kind(); {
-		case v.Names == api.VerbNames:
-			cands = firstWords()
-		case kind != "":
-			cands = c.names(kind)
-		}
-		if v.TrailingFlag != "" {
-			cands = append(cands, v.TrailingFlag)
-		}
-	}
-	for _, s := range cands {
-		if strings.HasPrefix(s, word) {
-			completions = append(completions, s+" ")
-		}
-	}
-	return head, completions, tail
-}
-
-func subVerbs(first string) []string {
-	var subs []string
-	for _, v := range api.Verbs() {
-		if f, s, ok := strings.Cut(v.Name, " "); ok && f == first {
-			subs = append(subs, s)
-		}
-	}
-	return subs
-}
-
 func (a *app) shell() error {
 	cl, err := a.client()
 	if err != nil {
@@ -152,12 +89,10 @@ func (a *app) shell() error {
 		return fmt.Errorf("cannot reach the program: %w", err)
 	}
 
-	ln := liner.NewLiner()
-	defer ln.Close()
-	ln.SetCtrlCAborts(true)
-	ln.SetTabCompletionStyle(liner.TabPrints)
+	// The line editing and completion are the in-program console's too.
 	comp := &completer{a: a, cache: map[string][]string{}, when: map[string]time.Time{}}
-	ln.SetWordCompleter(comp.complete)
+	ln := lineedit.New(comp.names)
+	defer ln.Close()
 	if a.history != "" {
 		if f, err := os.Open(a.history); err == nil {
 			ln.ReadHistory(f)

@@ -26,6 +26,8 @@ func init() {
 		if err != nil {
 			return err
 		}
+		d.socket = srv.SocketPath()
+		d.interp = srv.Interp()
 		d.help = append(d.help,
 			"control socket: "+srv.SocketPath(),
 			"  aioctl --socket "+srv.SocketPath()+" status   (or: aioctl shell, aioctl log -f, aioctl stop blink)")

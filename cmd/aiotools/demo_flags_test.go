@@ -17,6 +17,7 @@ func TestDemoRejectsBadFlagValues(t *testing.T) {
 		{[]string{"-for", "-1s"}, "-for"},
 		{[]string{"stray"}, `"stray"`},
 		{[]string{"-follow", "a", "b"}, `"b"`},
+		{[]string{"-follow", "-console"}, "-console"},
 	} {
 		var out, errOut strings.Builder
 		var err error

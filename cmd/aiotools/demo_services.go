@@ -80,17 +80,39 @@ func worldService(ctx context.Context, a WorldServiceArgs) (string, error) {
 	return "hello " + a.Who, nil
 }
 
-// coreStep is a core service that takes a moment and reports a result.
-func coreStep(msg string, d time.Duration) aioctl.Func[struct{}, string] {
-	return func(ctx context.Context, _ struct{}) (string, error) {
-		aioctl.Logger(ctx).Info("starting")
-		select {
-		case <-ctx.Done():
-			return "", ctx.Err()
-		case <-time.After(d):
-		}
-		return msg, nil
+// coreStep is what a core service does: it takes a moment and reports a
+// result. Each core service is a named function calling it, so that status
+// shows a readable function (main.networkUp, not a closure's
+// main.demoServiceRegistry.coreStep.func9).
+func coreStep(ctx context.Context, msg string, d time.Duration) (string, error) {
+	aioctl.Logger(ctx).Info("starting")
+	select {
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case <-time.After(d):
 	}
+	return msg, nil
+}
+
+// networkUp brings up the simulated WLAN (the network core service).
+func networkUp(ctx context.Context, _ struct{}) (string, error) {
+	return coreStep(ctx, "WLAN: ENABLED", 300*time.Millisecond)
+}
+
+// timeSync syncs the clock (the time core service, after network).
+func timeSync(ctx context.Context, _ struct{}) (string, error) {
+	return coreStep(ctx, "NTP: clock synced", 200*time.Millisecond)
+}
+
+// neverRuns is the dofail service's function: its constructor fails first.
+func neverRuns(ctx context.Context, _ struct{}) (string, error) { return coreStep(ctx, "", 0) }
+
+// failToLoad is dofail's constructor: it panics, so the load fails and
+// keeps the stack (services traceback).
+func failToLoad(ctx context.Context, _ struct{}) error {
+	zero := 0
+	_ = 1 / zero
+	return nil
 }
 
 // demoServiceRegistry defines the seed's example services.
@@ -103,17 +125,12 @@ func demoServiceRegistry() *aioservice.Registry {
 	r.MustRegister(aioservice.Define("world", worldService, WorldServiceArgs{Who: "world"},
 		aioservice.WithType(aioservice.Schedule), aioservice.WithInfo("World example scheduled service"),
 		aioservice.WithSchedule(`{"start_in": 20, "repeat": 90}`), aioservice.WithDocs(docs)))
-	r.MustRegister(aioservice.Define("network", coreStep("WLAN: ENABLED", 300*time.Millisecond), struct{}{},
+	r.MustRegister(aioservice.Define("network", networkUp, struct{}{},
 		aioservice.WithType(aioservice.Core), aioservice.WithInfo("Network (simulated WLAN)")))
-	r.MustRegister(aioservice.Define("time", coreStep("NTP: clock synced", 200*time.Millisecond), struct{}{},
+	r.MustRegister(aioservice.Define("time", timeSync, struct{}{},
 		aioservice.WithType(aioservice.Core), aioservice.WithInfo("Time sync"), aioservice.WithRequires("network")))
-	r.MustRegister(aioservice.Define("dofail", coreStep("", 0), struct{}{},
-		aioservice.WithInfo("A service whose constructor fails"),
-		aioservice.WithOnLoad(func(ctx context.Context, _ struct{}) error {
-			zero := 0
-			_ = 1 / zero // panics: the load fails and keeps the stack (traceback)
-			return nil
-		})))
+	r.MustRegister(aioservice.Define("dofail", neverRuns, struct{}{},
+		aioservice.WithInfo("A service whose constructor fails"), aioservice.WithOnLoad(failToLoad)))
 	r.MustRegister(aioservice.NewWatcher().Service(aioservice.WatcherArgs{Every: aioservice.Duration(30 * time.Second), Restart: true}))
 	return r
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -100,5 +101,59 @@ func TestHelloFailsOnlyAfterItsFirstLoop(t *testing.T) {
 	<-task.Done()
 	if task.State() != aioctl.Error || task.Result() != int64(1) {
 		t.Errorf("state %v after %v loops, want an error after the first loop", task.State(), task.Result())
+	}
+}
+
+// services list has a header row naming its columns, as systemctl's has.
+func TestServicesListHasAHeaderRow(t *testing.T) {
+	d := &demo{cfg: demoConfig{Out: &lockedBuffer{}}, group: aioctl.NewGroup(aioctl.WithLogger(slog.New(slog.DiscardHandler)))}
+	if err := setupServices(t.Context(), d); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		for i := len(d.cleanup) - 1; i >= 0; i-- {
+			d.cleanup[i](ctx)
+		}
+		d.group.Close(ctx)
+	}()
+	var b strings.Builder
+	if err := d.services.WriteList(&b); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(b.String(), "\n")
+	if got := strings.Fields(lines[0]); !slices.Equal(got, []string{"SERVICE", "TYPE", "ENABLED", "LOAD", "STATE", "DESCRIPTION"}) {
+		t.Fatalf("header row %q:\n%s", lines[0], b.String())
+	}
+	// The columns line up under their names.
+	for _, l := range lines[1:] {
+		if strings.HasPrefix(l, "hello.service") && strings.Index(l, "runtime.service") != strings.Index(lines[0], "TYPE") {
+			t.Errorf("TYPE is not above the type:\n%s", b.String())
+		}
+	}
+}
+
+// In debug status every demo task and service names a function a reader
+// can find in the source (main.networkUp), never a closure's generated
+// name (main.demoServiceRegistry.coreStep.func9).
+func TestDemoTaskFunctionsHaveReadableNames(t *testing.T) {
+	out := runUntil(t, demoConfig{Every: 50 * time.Millisecond, Debug: true},
+		"● network.service", "● time.service", "networkUp (group demo)", "timeSync (group demo)", "blink (group demo)")
+	round := out[strings.LastIndex(out, steerHint):]
+	readable := regexp.MustCompile(`^    Task: [A-Za-z0-9_./()*-]+ \(group demo\)$`)
+	generated := regexp.MustCompile(`\.func\d+|\.gowrap\d+`)
+	n := 0
+	for _, l := range strings.Split(round, "\n") {
+		if !strings.HasPrefix(l, "    Task: ") {
+			continue
+		}
+		n++
+		if !readable.MatchString(l) || generated.MatchString(l) {
+			t.Errorf("not a readable function: %q", l)
+		}
+	}
+	if n < 10 {
+		t.Fatalf("%d Task: lines in the last round:\n%s", n, round)
 	}
 }

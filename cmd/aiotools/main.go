@@ -7,7 +7,6 @@
 package main
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -27,6 +26,7 @@ import (
 	"github.com/aiotools-go/aiotools/aioservice"
 	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/internal/termsafe"
+	"golang.org/x/term"
 )
 
 func main() {
@@ -49,15 +49,21 @@ func main() {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprint(w, `usage: aiotools demo [-every 5s] [-for 0] [-debug] [-follow [GREP]] [-socket PATH] [-name aiotools-demo]
-       aiotools run [-c services.config] [-socket PATH] [-name aiotools] [-log-budget BYTES]
+	fmt.Fprint(w, `usage: aiotools demo [-every 5s] [-for 0] [-debug] [-follow [GREP] | -console] [-socket PATH] [-name aiotools-demo]
+       aiotools run [-c services.config] [-console] [-socket PATH] [-name aiotools] [-log-budget BYTES]
 
   demo   run the example tasks and print their status every few seconds
          until Ctrl-C (or until -for has passed); -follow prints the log
-         as it is written instead (tail -F, filtered by GREP)
+         as it is written instead (tail -F, filtered by GREP); -console
+         reads commands from stdin instead (the in-program console)
   run    run the services a config file declares (exec services, schedules,
          the watcher) with a RAM log echoed to stdout and a control socket,
-         until SIGINT or SIGTERM
+         until SIGINT or SIGTERM; -console reads commands from stdin
+         (and echoes no log: the console's log and log -f show it)
+
+  The console (-console) takes aioctl's verbs, with line editing and
+  completion as in aioctl shell when stdin is a terminal; "exit", Ctrl-D
+  or the end of the input stops the program.
 
   Both open a control socket for aioctl: -socket PATH (default $AIOTOOLS_SOCKET,
   else NAME.sock in $XDG_RUNTIME_DIR/aiotools or a private directory of yours);
@@ -80,13 +86,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 		follow := fs.Bool("follow", false, "instead of status, follow the log (tail -F), filtered by an optional grep pattern argument")
 		socket := fs.String("socket", os.Getenv("AIOTOOLS_SOCKET"), "control socket path (env AIOTOOLS_SOCKET; default: NAME.sock under $XDG_RUNTIME_DIR or a private directory)")
 		name := fs.String("name", "aiotools-demo", "program name, used in the default socket path")
+		console := fs.Bool("console", false, "instead of status, read commands from stdin (the in-program console)")
 		if err := fs.Parse(args[1:]); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil // -h: the usage is printed, which is not a failure
 			}
 			return err
 		}
-		if err := checkDemoFlags(*every, *limit, *follow, fs.Args()); err != nil {
+		if err := checkDemoFlags(*every, *limit, *follow, *console, fs.Args()); err != nil {
 			fs.Usage()
 			return err
 		}
@@ -97,7 +104,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			ctx, cancel = context.WithTimeout(ctx, *limit)
 			defer cancel()
 		}
-		cfg := demoConfig{Every: *every, Debug: *debug, Out: stdout, Color: isTerminal(stdout), Socket: *socket, Name: *name}
+		cfg := demoConfig{Every: *every, Debug: *debug, Out: stdout, Color: wantColor(stdout, os.Getenv), Size: terminalSize(stdout), Socket: *socket, Name: *name, Console: *console}
 		if *follow {
 			cfg.Follow, cfg.Grep = true, fs.Arg(0)
 		}
@@ -109,6 +116,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		socket := fs.String("socket", os.Getenv("AIOTOOLS_SOCKET"), "control socket path (env AIOTOOLS_SOCKET; default: NAME.sock under $XDG_RUNTIME_DIR or a private directory)")
 		name := fs.String("name", "aiotools", "program name, used in the default socket path")
 		budget := fs.Int("log-budget", 256<<10, "bytes of RAM log")
+		console := fs.Bool("console", false, "read commands from stdin (the in-program console) and echo no log")
 		if err := fs.Parse(args[1:]); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil
@@ -119,7 +127,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		defer stop()
 		given := false // -c named a file, which must then exist
 		fs.Visit(func(f *flag.Flag) { given = given || f.Name == "c" })
-		return runServices(ctx, runConfig{Config: *config, Default: !given, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout})
+		return runServices(ctx, runConfig{Config: *config, Default: !given, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout, Console: *console})
 	case "help", "-h", "--help":
 		usage(stdout)
 		return nil
@@ -132,8 +140,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 // usage errors naming the flag: a status period of 0 or less (which would
 // make time.NewTicker panic), a negative -for, and arguments other than
 // -follow's one grep pattern.
-func checkDemoFlags(every, limit time.Duration, follow bool, args []string) error {
+func checkDemoFlags(every, limit time.Duration, follow, console bool, args []string) error {
 	switch {
+	case follow && console:
+		return errors.New("demo: -follow and -console: choose one (the console's log -f follows the log)")
 	case every <= 0:
 		return fmt.Errorf("demo: -every %v: the status period must be more than 0", every)
 	case limit < 0:
@@ -148,14 +158,22 @@ func checkDemoFlags(every, limit time.Duration, follow bool, args []string) erro
 
 // demoConfig is what the demo's command line sets.
 type demoConfig struct {
-	Every  time.Duration
-	Debug  bool
-	Color  bool
+	Every time.Duration
+	Debug bool
+	// Color paints the state dots (a terminal without $NO_COLOR).
+	Color bool
+	// Size is the terminal's size when Out is one (nil when it is not): each
+	// status round then redraws the screen in place, and the separator
+	// fits its width. Otherwise rounds follow one another, each after a
+	// header line.
+	Size   func() (width, height int, ok bool)
 	Follow bool   // follow the log instead of printing status
 	Grep   string // the follow filter
-	Socket string // control socket path ("" = the default for Name)
-	Name   string // program name in the default socket path ("" = aiotools-demo)
-	Out    io.Writer
+	// Console reads commands from stdin instead of printing status.
+	Console bool
+	Socket  string // control socket path ("" = the default for Name)
+	Name    string // program name in the default socket path ("" = aiotools-demo)
+	Out     io.Writer
 }
 
 // demo is the state the demo's parts share. Each part lives in a file of
@@ -171,6 +189,10 @@ type demo struct {
 	services *aioservice.Manager
 	// lock is the control socket, taken before anything starts.
 	lock *control.SocketLock
+	// socket is the control socket's path, once the server listens.
+	socket string
+	// interp runs the console's commands, once the server is there.
+	interp *control.Interp
 	// help collects the lines the banner prints ("try: …").
 	help []string
 	// cleanup runs in reverse order when the demo ends.
@@ -237,22 +259,27 @@ func runDemo(ctx context.Context, cfg demoConfig) error {
 		}
 		return err
 	}
+	if cfg.Console {
+		for _, h := range d.help {
+			fmt.Fprintln(cfg.Out, "  "+h)
+		}
+		fmt.Fprintln(cfg.Out, consoleBanner("aiotools demo"))
+		return control.ConsoleStdio(ctx, cfg.Out, d.interp)
+	}
 	fmt.Fprintln(cfg.Out, "aiotools demo: status every", cfg.Every, "- Ctrl-C stops it")
 	for _, h := range d.help {
 		fmt.Fprintln(cfg.Out, "  "+h)
 	}
 	tick := time.NewTicker(cfg.Every)
 	defer tick.Stop()
-	var status bytes.Buffer
+	// On a terminal the first round waits a period, so that the banner
+	// above can be read before the status takes the screen.
+	wait := cfg.Size != nil
 	for {
-		// One write per status: the echo drops whole writes when stdout
-		// does not keep up, never half a status.
-		status.Reset()
-		status.WriteByte('\n')
-		if err := d.group.WriteStatus(&status, cfg.Color); err != nil {
-			fmt.Fprintln(&status, "status:", termsafe.Text(err.Error()))
+		if !wait {
+			d.printStatus(time.Now())
 		}
-		cfg.Out.Write(status.Bytes())
+		wait = false
 		select {
 		case <-ctx.Done():
 			fmt.Fprintln(cfg.Out, "\nstopping…")
@@ -260,6 +287,11 @@ func runDemo(ctx context.Context, cfg demoConfig) error {
 		case <-tick.C:
 		}
 	}
+}
+
+// consoleBanner is the line that introduces the in-program console.
+func consoleBanner(program string) string {
+	return program + `: console: aioctl's verbs ("help" lists them: status, stop blink, log -f LED); "exit" or Ctrl-D stops the program`
 }
 
 // socketError adds to an error about a taken control socket how to
@@ -271,11 +303,21 @@ func socketError(err error) error {
 	return err
 }
 
-func isTerminal(w io.Writer) bool {
+// wantColor says whether to paint the status: only on a terminal, and
+// not when $NO_COLOR is set to anything (https://no-color.org).
+func wantColor(w io.Writer, getenv func(string) string) bool {
+	return getenv("NO_COLOR") == "" && terminalSize(w) != nil
+}
+
+// terminalSize returns a function reading the size of w's terminal (it
+// may change between rounds), or nil when w is not a terminal.
+func terminalSize(w io.Writer) func() (width, height int, ok bool) {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
 	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return func() (int, int, bool) {
+		width, height, err := term.GetSize(int(f.Fd()))
+		return width, height, err == nil
+	}
 }

@@ -32,6 +32,7 @@ type watchWriter struct {
 	mu    sync.Mutex
 	buf   bytes.Buffer
 	want  []string
+	until func(out string) bool // and until this says yes, when set
 	ready chan struct{}
 	done  bool
 }
@@ -41,7 +42,7 @@ func (w *watchWriter) Write(p []byte) (int, error) {
 	defer w.mu.Unlock()
 	w.buf.Write(p)
 	if !w.done {
-		all := true
+		all := w.until == nil || w.until(w.buf.String())
 		for _, s := range w.want {
 			if !strings.Contains(w.buf.String(), s) {
 				all = false
@@ -63,7 +64,14 @@ func (w *watchWriter) String() string {
 
 func runUntil(t *testing.T, cfg demoConfig, want ...string) string {
 	t.Helper()
-	w := &watchWriter{want: want, ready: make(chan struct{})}
+	return runUntilFunc(t, cfg, nil, want...)
+}
+
+// runUntilFunc runs the demo until its output holds every wanted string
+// and, when until is given, until says yes; it returns the output.
+func runUntilFunc(t *testing.T, cfg demoConfig, until func(string) bool, want ...string) string {
+	t.Helper()
+	w := &watchWriter{want: want, until: until, ready: make(chan struct{})}
 	cfg.Out = w
 	// A private control socket, so a demo running on the machine is no obstacle.
 	old := demoControlSocket

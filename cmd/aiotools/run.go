@@ -26,6 +26,9 @@ type runConfig struct {
 	Name      string // program name in the default socket path
 	LogBudget int    // bytes of RAM log
 	Out       io.Writer
+	// Console reads commands from stdin (the in-program console); the log
+	// is then not echoed to Out, where it would run into the prompt.
+	Console bool
 }
 
 // runServices runs the services a config file declares (exec services,
@@ -52,7 +55,11 @@ func runServices(ctx context.Context, cfg runConfig) error {
 		return socketError(err)
 	}
 	defer lock.Release() // a no-op once the server has it
-	ring := aiolog.New(cfg.LogBudget, aiolog.WithCopy(slog.LevelInfo, echo))
+	var ringOpts []aiolog.Option
+	if !cfg.Console {
+		ringOpts = append(ringOpts, aiolog.WithCopy(slog.LevelInfo, echo))
+	}
+	ring := aiolog.New(cfg.LogBudget, ringOpts...)
 	logger := slog.New(ring.Handler(nil))
 	g := aioctl.NewGroup(aioctl.WithGroupName(cfg.Name), aioctl.WithLogger(logger), aioctl.WithLogSource(ring))
 	sched := aioschedule.New(g, aioschedule.WithLogger(logger))
@@ -93,7 +100,14 @@ func runServices(ctx context.Context, cfg runConfig) error {
 	}
 	fmt.Fprintf(cfg.Out, "aiotools run: %s; control socket %s (aioctl --socket %s status)\n",
 		cfg.Config, srv.SocketPath(), srv.SocketPath())
-	<-ctx.Done()
+	if cfg.Console {
+		fmt.Fprintln(cfg.Out, consoleBanner("aiotools run"))
+		if err := control.ConsoleStdio(ctx, cfg.Out, srv.Interp()); err != nil {
+			fmt.Fprintln(cfg.Out, "console:", termsafe.Text(err.Error()))
+		}
+	} else {
+		<-ctx.Done()
+	}
 	fmt.Fprintln(cfg.Out, "stopping…")
 	srv.Close()
 	stop()

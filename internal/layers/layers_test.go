@@ -73,14 +73,16 @@ aioschedule       : CORE clock aioctl github.com/robfig/cron/v3
 aioservice        : STD clock aioctl aioschedule internal/termsafe golang.org/x/sys
 control/api       : STD
 control/sockdir   : STD
-control           : STD clock aioctl aiolog aioschedule aioservice control/api control/sockdir internal/termsafe
+internal/lineedit : STD control/api github.com/peterh/liner golang.org/x/term
+control           : STD clock aioctl aiolog aioschedule aioservice control/api control/sockdir internal/lineedit internal/termsafe
 control/client    : STD control/api
 
 # The programs, the examples, and this test.
-cmd/aioctl        : STD control/api control/client control/sockdir internal/termsafe github.com/peterh/liner github.com/spf13/cobra golang.org/x/term
-cmd/aiotools      : STD clock aioctl aiolog aioschedule aioservice control control/api control/client internal/termsafe
+cmd/aioctl        : STD control/api control/client control/sockdir internal/lineedit internal/termsafe github.com/peterh/liner github.com/spf13/cobra golang.org/x/term
+cmd/aiotools      : STD clock aioctl aiolog aioschedule aioservice control control/api control/client internal/termsafe golang.org/x/term
 examples/...      : STD clock aioctl aiolog aioschedule aioservice control control/api control/client
 internal/layers   : STD
+internal/tmuxtest : STD
 `
 
 // A reachRule says that none of the packages in from may link in any of
