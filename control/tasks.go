@@ -151,10 +151,19 @@ func runStatus(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	g := in.c.Group
 	debug := c.has("debug") || g.Debug()
 	n := 0
-	if v, ok := c.flag("lines"); ok {
+	v, noLines := c.flag("lines")
+	if noLines {
 		n, _ = strconv.Atoi(v)
+		noLines = n == 0
 	}
 	sts, err := g.Snapshot(aioctl.SnapshotOptions{Debug: debug, LogLines: n}, c.args...)
+	if noLines { // -n 0: no lines (the snapshot's 0 is its default of 10)
+		for i := range sts {
+			if sts[i].Log != nil {
+				sts[i].Log = []string{}
+			}
+		}
+	}
 	res := &Result{Exit: ExitOK}
 	if len(c.args) > 0 {
 		res.Exit = systemctlExit(sts, err)
@@ -173,9 +182,15 @@ func runIsActive(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	sts, err := in.c.Group.Snapshot(aioctl.SnapshotOptions{LogLines: 0}, c.args...)
 	res := &Result{Exit: systemctlExit(sts, err)}
 	out := make([]ActiveData, len(sts))
+	// One name asked: its word alone, for scripts. More, or a pattern:
+	// "NAME: word" per task, as systemctl prints several units.
+	named := len(c.args) > 1 || len(sts) > 1 || len(c.args) == 1 && strings.Contains(c.args[0], "*")
 	var b strings.Builder
 	for i := range sts {
 		out[i] = ActiveData{Name: sts[i].Name, State: sts[i].State, Active: activeWord(sts[i].State)}
+		if named {
+			b.WriteString(esc(sts[i].Name) + ": ")
+		}
 		b.WriteString(out[i].Active + "\n")
 	}
 	res.Data, res.Text = out, b.String()
@@ -221,7 +236,7 @@ func runResult(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	var b strings.Builder
 	for i := range sts {
 		st := &sts[i]
-		raw, jerr := json.Marshal(st.Result)
+		raw, jerr := marshalPlain(st.Result)
 		if jerr != nil {
 			raw = json.RawMessage("null")
 		}

@@ -14,6 +14,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -21,6 +22,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -61,10 +63,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	if err := root.Execute(); err != nil {
-		fmt.Fprintln(stderr, "aioctl:", termsafe.Text(err.Error()))
-		if a.exit == 0 {
-			a.exit = api.ExitFailure
-		}
+		a.fail(err)
 	}
 	if a.cl != nil {
 		a.cl.Close()
@@ -105,10 +104,27 @@ Beyond loopback the program speaks TLS: give --cacert (or --tls).
 		return nil
 	}
 
+	// A flag error (unknown flag, a value that does not parse) is a usage
+	// error: exit 2 with the verb's usage line.
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &cliError{api.CodeBadArgument, err.Error() + "\nusage: " + c.UseLine()}
+	})
+	// Unknown verbs reach the root (or a group) as arguments: a usage
+	// error with the table's did-you-mean, not cobra's help and exit 0.
+	root.Args = cobra.ArbitraryArgs
+	root.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
+		}
+		return unknownVerb(args)
+	}
+
 	// cobra's own commands (help) win over verbs of the same name; the
 	// shell sends those to the program. cobra adds its help command only
 	// to a root with subcommands: the shell first.
 	root.AddCommand(a.shellCommand())
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(completionCommand())
 	root.InitDefaultHelpCmd()
 	own := map[string]bool{}
 	for _, c := range root.Commands() {
@@ -124,7 +140,10 @@ Beyond loopback the program speaks TLS: give --cacert (or --tls).
 		if len(words) == 2 {
 			g := groups[words[0]]
 			if g == nil {
-				g = &cobra.Command{Use: words[0], Short: words[0] + " verbs"}
+				g = &cobra.Command{Use: words[0] + " VERB", Short: words[0] + " verbs", Args: cobra.ArbitraryArgs,
+					RunE: func(cmd *cobra.Command, args []string) error {
+						return unknownVerb(append([]string{cmd.Name()}, args...))
+					}}
 				groups[words[0]] = g
 				root.AddCommand(g)
 			}
@@ -183,25 +202,32 @@ func (a *app) verbCommand(v api.Verb) *cobra.Command {
 		Short:  v.Summary,
 		Hidden: v.Hidden,
 	}
+	cmd.Long = v.Summary + "."
 	if len(v.ExitCodes) > 0 {
-		cmd.Long = v.Summary + ".\nExit status: " + exitCodes(v.ExitCodes) + "; 1 another error."
+		cmd.Long += "\nExit status: " + exitCodes(v.ExitCodes) + "; 1 another error."
 	}
-	if v.MaxArgs >= 0 && !v.RawTail {
-		max := v.MaxArgs
-		if v.TrailingFlag != "" {
-			max++ // the flag given as the last word
+	cmd.Example = examples(v)
+	max := v.MaxArgs
+	if max >= 0 && v.TrailingFlag != "" {
+		max++ // the flag given as the last word
+	}
+	if v.RawTail {
+		max = -1 // the shell may have split the JSON
+	}
+	cmd.Args = func(_ *cobra.Command, args []string) error {
+		if n := len(args); n < v.MinArgs || max >= 0 && n > max {
+			return &cliError{api.CodeBadArgument, v.Name + ": " + countText(v.MinArgs, v.MaxArgs, n) + "\nusage: aioctl " + v.Usage()}
 		}
-		cmd.Args = cobra.RangeArgs(v.MinArgs, max)
-	} else {
-		cmd.Args = cobra.MinimumNArgs(v.MinArgs)
+		return nil
 	}
-	vals := map[string]*string{}
+	vals := map[string]*typedValue{}
 	bools := map[string]*bool{}
 	for _, f := range v.Flags {
 		if f.Value == "" {
 			bools[f.Name] = cmd.Flags().BoolP(f.Name, f.Short, false, f.Usage)
 		} else {
-			vals[f.Name] = cmd.Flags().StringP(f.Name, f.Short, "", f.Usage)
+			vals[f.Name] = &typedValue{kind: f.Type()}
+			cmd.Flags().VarP(vals[f.Name], f.Name, f.Short, f.Usage)
 		}
 	}
 	if kind := v.Names.Kind(); kind != "" {
@@ -229,8 +255,8 @@ func (a *app) verbCommand(v api.Verb) *cobra.Command {
 					set[f.Name] = "true"
 				}
 			} else {
-				argv = append(argv, "--"+f.Name+"="+*vals[f.Name])
-				set[f.Name] = *vals[f.Name]
+				argv = append(argv, "--"+f.Name+"="+vals[f.Name].s)
+				set[f.Name] = vals[f.Name].s
 			}
 		}
 		stream := v.Streams(set)
@@ -257,7 +283,7 @@ func (a *app) client() (*client.Client, error) {
 	}
 	opt := client.Options{Socket: a.socket, Addr: a.addr, Token: a.token}
 	if a.socket != "" && a.addr != "" {
-		return nil, errors.New("give --socket or --addr, not both")
+		return nil, &cliError{api.CodeBadArgument, "give --socket or --addr, not both"}
 	}
 	if opt.Addr != "" {
 		if opt.Token == "" {
@@ -274,13 +300,13 @@ func (a *app) client() (*client.Client, error) {
 	if opt.Socket == "" && opt.Addr == "" {
 		p, err := sockdir.Find()
 		if err != nil {
-			return nil, err
+			return nil, &cliError{api.CodeNoProgram, err.Error()}
 		}
 		opt.Socket = p
 	}
 	cl, err := client.New(opt)
 	if err != nil {
-		return nil, err
+		return nil, &cliError{api.CodeBadArgument, err.Error()}
 	}
 	a.cl = cl
 	return cl, nil
@@ -306,16 +332,112 @@ func (a *app) exec(argv []string) error {
 	if resp == nil {
 		return err
 	}
-	a.print(resp)
-	a.exit = resp.Exit
-	if resp.Error != nil {
-		fmt.Fprintf(a.stderr, "aioctl: %s (%s)\n", termsafe.String(resp.Error.Message), termsafe.String(string(resp.Error.Code)))
-		if a.exit == 0 {
-			a.exit = api.ExitFailure
-		}
-	}
+	a.exit = a.answer(resp, "aioctl: %[2]s (%[1]s)\n")
 	return nil
 }
+
+// answer prints an answer, its error on stderr (errf formats code and
+// message), or with -o json the whole answer, error and all, on stdout;
+// it returns the exit status.
+func (a *app) answer(resp *api.Response, errf string) int {
+	exit := resp.Exit
+	if resp.Error != nil && exit == 0 {
+		exit = api.ExitFor(resp.Error.Code)
+		resp.Exit = exit
+	}
+	if a.output == "json" && resp.Error != nil {
+		a.printJSON(resp)
+		return exit
+	}
+	a.print(resp)
+	if resp.Error != nil {
+		fmt.Fprintf(a.stderr, errf, termsafe.String(string(resp.Error.Code)), termsafe.String(resp.Error.Message))
+	}
+	return exit
+}
+
+// fail reports an error of aioctl itself or of the transport: on stderr,
+// or with -o json as an answer on stdout, with its code; the exit status
+// is the code's (2 for a usage error).
+func (a *app) fail(err error) {
+	code := api.CodeInternal
+	var ce *cliError
+	var ae *api.Error
+	switch {
+	case errors.As(err, &ce):
+		code = ce.code
+	case errors.As(err, &ae):
+		code = ae.Code
+	case errors.Is(err, client.ErrNoProgram):
+		code = api.CodeNoProgram
+	}
+	if a.exit == 0 {
+		a.exit = api.ExitFor(code)
+	}
+	if a.output == "json" {
+		a.printJSON(&api.Response{Exit: a.exit, Error: &api.Error{Code: code, Message: err.Error()}})
+		return
+	}
+	fmt.Fprintln(a.stderr, "aioctl:", termsafe.Text(err.Error()))
+}
+
+// cliError is an error aioctl finds itself (a usage error, no program to
+// talk to), with the code the program would give it.
+type cliError struct {
+	code api.Code
+	msg  string
+}
+
+func (e *cliError) Error() string { return e.msg }
+
+// unknownVerb is the usage error for words that start no verb, with the
+// table's did-you-mean.
+func unknownVerb(words []string) error {
+	_, _, err := api.Find(words)
+	var ae *api.Error
+	if errors.As(err, &ae) {
+		return &cliError{ae.Code, ae.Message}
+	}
+	return &cliError{api.CodeUnknownVerb, "unknown verb " + strconv.Quote(strings.Join(words, " "))}
+}
+
+// countText says how many arguments a verb takes and how many it got.
+func countText(min, max, n int) string {
+	want := fmt.Sprintf("takes %d to %d arguments", min, max)
+	switch {
+	case max < 0:
+		want = fmt.Sprintf("takes at least %d argument%s", min, plural(min))
+	case min == max:
+		want = fmt.Sprintf("takes %d argument%s", min, plural(min))
+	}
+	return fmt.Sprintf("%s, got %d", want, n)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// examples renders a verb's examples for its help.
+func examples(v api.Verb) string {
+	var lines []string
+	for _, e := range v.Examples {
+		lines = append(lines, "  aioctl "+e)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// typedValue is a flag's value, kept as the string typed (the program
+// checks it), shown in help with the flag's type: "-n, --lines int".
+type typedValue struct {
+	s, kind string
+}
+
+func (v *typedValue) String() string     { return v.s }
+func (v *typedValue) Set(s string) error { v.s = s; return nil }
+func (v *typedValue) Type() string       { return v.kind }
 
 // print prints an answer. Nothing from the server reaches the terminal
 // raw, whatever the server sends: text is escaped as the server escapes it
@@ -325,15 +447,15 @@ func (a *app) print(resp *api.Response) {
 	if a.output == "json" {
 		if len(resp.Data) == 0 {
 			if resp.Error != nil {
-				b, _ := json.MarshalIndent(resp, "", "  ")
-				fmt.Fprintln(a.stdout, string(termsafe.JSON(b)))
+				a.printJSON(resp)
 			}
 			return
 		}
+		dec := json.NewDecoder(bytes.NewReader(resp.Data))
+		dec.UseNumber() // big numbers stay exact
 		var v any
-		if json.Unmarshal(resp.Data, &v) == nil {
-			b, _ := json.MarshalIndent(v, "", "  ")
-			fmt.Fprintln(a.stdout, string(termsafe.JSON(b)))
+		if dec.Decode(&v) == nil {
+			a.printJSON(v)
 			return
 		}
 		fmt.Fprintln(a.stdout, termsafe.Text(string(resp.Data)))
@@ -346,6 +468,28 @@ func (a *app) print(resp *api.Response) {
 	io.WriteString(a.stdout, termsafe.Text(resp.Text))
 }
 
+// printJSON prints v as indented JSON, not HTML-escaped (">&2" stays so,
+// it is read in a terminal or by a script), with DEL, C1 and bidi controls
+// escaped.
+func (a *app) printJSON(v any) {
+	a.stdout.Write(termsafe.JSON(marshalJSON(v, "  ")))
+}
+
+// marshalJSON encodes v without HTML escaping, indented by indent (none
+// when ""), with a newline after it.
+func marshalJSON(v any, indent string) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if indent != "" {
+		enc.SetIndent("", indent)
+	}
+	if err := enc.Encode(v); err != nil {
+		return []byte("null\n")
+	}
+	return buf.Bytes()
+}
+
 // stream runs follow / log -f until Ctrl-C.
 func (a *app) stream(argv []string) error {
 	cl, err := a.client()
@@ -354,16 +498,19 @@ func (a *app) stream(argv []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return cl.Stream(ctx, argv, func(e api.Event) error {
+	err = cl.Stream(ctx, argv, func(e api.Event) error {
 		if a.output == "json" {
-			b, err := json.Marshal(e)
-			if err != nil {
-				return err
-			}
-			_, err = a.stdout.Write(append(termsafe.JSON(b), '\n'))
+			_, err := a.stdout.Write(termsafe.JSON(marshalJSON(e, "")))
 			return err
 		}
 		_, err := io.WriteString(a.stdout, termsafe.String(e.Text)+"\n")
 		return err
 	})
+	if errors.Is(err, client.ErrProgramStopped) {
+		// The end of a follow, as tail -f's end when its file goes: said,
+		// and not a failure.
+		fmt.Fprintln(a.stderr, "aioctl:", termsafe.String(err.Error()))
+		return nil
+	}
+	return err
 }

@@ -109,3 +109,23 @@ func TestTableHelpers(t *testing.T) {
 		t.Error("Options.Output")
 	}
 }
+
+func TestSuggest(t *testing.T) {
+	names := []string{"blink", "blank", "answer", "hello", "hello_1", "list", "status", "start"}
+	for _, c := range []struct {
+		word string
+		want string
+	}{
+		{"blnk", "blank blink"},
+		{"blinkk", "blink"},
+		{"lst", "list"},
+		{"stats", "status"},
+		{"frobnicate", ""},
+		{"hel", "hello hello_1"},
+		{"blink", ""},
+	} {
+		if got := strings.Join(api.Suggest(c.word, names), " "); got != c.want {
+			t.Errorf("Suggest(%q) = %q, want %q", c.word, got, c.want)
+		}
+	}
+}

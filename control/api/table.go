@@ -1,6 +1,7 @@
 package api
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -176,11 +177,43 @@ func find(argv []string) (*Verb, []string, error) {
 	}
 	if subs := verbGroups[w]; len(subs) > 0 {
 		if len(argv) > 1 {
-			return nil, nil, NewError(CodeUnknownVerb, "unknown verb "+strconv.Quote(w+" "+argv[1])+": "+w+" takes one of: "+strings.Join(subs, ", "))
+			return nil, nil, NewError(CodeUnknownVerb, "unknown verb "+strconv.Quote(truncate(w+" "+argv[1], 60))+":"+
+				orTakes(SuggestVerb(w+" "+argv[1]), w+" takes one of: "+strings.Join(subs, ", ")))
 		}
 		return nil, nil, NewError(CodeBadArgument, w+" needs one of: "+strings.Join(subs, ", "))
 	}
-	return nil, nil, NewError(CodeUnknownVerb, "unknown verb "+strconv.Quote(truncate(w, 40))+": try help")
+	return nil, nil, NewError(CodeUnknownVerb, "unknown verb "+strconv.Quote(truncate(w, 40))+":"+orTakes(SuggestVerb(w), "try help"))
+}
+
+// SuggestVerb is " did you mean "status"?" for a mistyped verb (one word,
+// or two for the verbs of a group: "services lst"), or "" when no verb
+// is close.
+func SuggestVerb(typed string) string {
+	var names []string
+	first, _, two := strings.Cut(typed, " ")
+	for i := range table {
+		v := &table[i]
+		if v.Hidden {
+			continue
+		}
+		f, _, group := strings.Cut(v.Name, " ")
+		switch {
+		case two && group && f == first:
+			names = append(names, v.Name)
+		case !two && !group:
+			names = append(names, v.Name)
+		case !two && group && !slices.Contains(names, f):
+			names = append(names, f)
+		}
+	}
+	return DidYouMean(Suggest(typed, names), strconv.Quote)
+}
+
+func orTakes(suggestion, otherwise string) string {
+	if suggestion != "" {
+		return suggestion
+	}
+	return " " + otherwise
 }
 
 // truncate returns s cut to n bytes with "…" after it when it is longer,
