@@ -315,7 +315,13 @@ func runHelp(ctx context.Context, in *Interp, c *call) (*Result, error) {
 			if f.Value != "" {
 				s += " " + f.Value
 			}
-			b.WriteString(s + "\n      " + f.Usage + "\n")
+			b.WriteString(s + " (" + f.Type() + ")\n      " + f.Usage + "\n")
+		}
+		if len(v.Examples) > 0 {
+			b.WriteString("examples:\n")
+			for _, e := range v.Examples {
+				b.WriteString("  " + e + "\n")
+			}
 		}
 		if !in.has(v.Needs) {
 			b.WriteString("  (not available: this program has no " + v.Needs.String() + ")\n")

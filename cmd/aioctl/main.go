@@ -134,6 +134,10 @@ Beyond loopback the program speaks TLS: give --cacert (or --tls).
 	for _, v := range api.Verbs() {
 		words := v.Words()
 		if len(words) == 1 && own[words[0]] {
+			// The CLI's own command (help) does the verb here: it
+			// teaches it as the table does.
+			c, _, _ := root.Find(words)
+			c.Short, c.Long, c.Example = v.Summary, v.Summary+".", examples(v)
 			continue
 		}
 		parent := root

@@ -129,3 +129,28 @@ func TestSuggest(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryVerbHasExamples: help teaches each visible verb with at least
+// two examples that use it (issue 12 item 13).
+func TestEveryVerbHasExamples(t *testing.T) {
+	for _, v := range api.Verbs() {
+		if v.Hidden {
+			continue
+		}
+		if len(v.Examples) < 2 {
+			t.Errorf("%s: %d examples, want 2", v.Name, len(v.Examples))
+		}
+		for _, e := range v.Examples {
+			line, _, _ := strings.Cut(e, "#")
+			argv, err := api.Split(strings.TrimPrefix(strings.TrimSpace(line), "-o json "))
+			if err != nil {
+				t.Errorf("%s: example %q: %v", v.Name, e, err)
+				continue
+			}
+			c, err := api.Parse(argv)
+			if err != nil || c.Verb.Name != v.Name {
+				t.Errorf("%s: example %q does not parse as %s: %v", v.Name, e, v.Name, err)
+			}
+		}
+	}
+}
