@@ -197,13 +197,24 @@ func runIsActive(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	return res, oneLine(err)
 }
 
+// orNothing is none, or "" when err says why nothing was done (a pattern
+// that matched no task): the error alone is said then, as systemctl does.
+func orNothing(err error, none string) string {
+	if err != nil {
+		return ""
+	}
+	return none
+}
+
 func namesResult(verb string, names []string, none string) *Result {
 	if names == nil {
 		names = []string{}
 	}
 	r := &Result{Data: NamesData{Names: names}}
 	if len(names) == 0 {
-		r.Text = none + "\n"
+		if none != "" {
+			r.Text = none + "\n"
+		}
 	} else {
 		r.Text = verb + ": " + strings.Join(escAll(names), ", ") + "\n"
 	}
@@ -212,22 +223,22 @@ func namesResult(verb string, names []string, none string) *Result {
 
 func runStart(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	names, err := in.c.Group.Start(c.args...)
-	return namesResult("started", names, "nothing started (already running)"), oneLine(err)
+	return namesResult("started", names, orNothing(err, "nothing started (already running)")), oneLine(err)
 }
 
 func runStop(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	names, err := in.c.Group.Stop(ctx, c.args...)
-	return namesResult("stopped", names, "nothing stopped"), oneLine(err)
+	return namesResult("stopped", names, orNothing(err, "nothing stopped")), oneLine(err)
 }
 
 func runRestart(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	names, err := in.c.Group.Restart(ctx, c.args...)
-	return namesResult("restarted", names, "nothing restarted"), oneLine(err)
+	return namesResult("restarted", names, orNothing(err, "nothing restarted")), oneLine(err)
 }
 
 func runDelete(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	names, err := in.c.Group.Delete(ctx, c.args...)
-	return namesResult("deleted", names, "nothing deleted"), oneLine(err)
+	return namesResult("deleted", names, orNothing(err, "nothing deleted")), oneLine(err)
 }
 
 func runResult(ctx context.Context, in *Interp, c *call) (*Result, error) {

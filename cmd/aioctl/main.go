@@ -48,6 +48,7 @@ type app struct {
 	output              string
 	noColor             bool
 	history             string
+	interactive         bool // the shell reads a terminal
 
 	stdin          io.Reader
 	stdout, stderr io.Writer
