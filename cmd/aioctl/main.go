@@ -9,8 +9,10 @@
 //	aioctl shell                       # interactive shell with history and completion
 //	aioctl --addr 10.0.0.2:7070 --token "$TOKEN" status
 //
-// status and is-active exit as systemctl does: 0 when every named task
-// runs, 3 when one does not, 4 when a name matches no task.
+// It exits as systemctl does: 0 done, 1 failed, 2 a usage error (with a
+// did-you-mean for a mistyped verb or task name), 4 a name or pattern that
+// matched nothing; status and is-active 3 when a named task does not run.
+// With -o json, errors are JSON on stdout as well.
 package main
 
 import (
@@ -83,7 +85,12 @@ Without --socket or --addr it uses $AIOCTL_SOCKET, or the one socket found in
 With --addr and no --token or $AIOCTL_TOKEN it reads the token from the
 program's token file (NAME.token beside its socket, in those directories).
 Beyond loopback the program speaks TLS: give --cacert (or --tls).
-` + exitHelp(),
+
+Exit status, as systemctl's: 0 done, 1 failed, 2 a usage error (unknown
+verb, bad argument: with a did-you-mean), 4 a name or pattern matched no
+task or service.
+` + exitHelp() + `With -o json an error is JSON on stdout too: {"ok": false, "exit": N,
+"error": {"code": "not_found", "message": "…"}}.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
@@ -209,7 +216,7 @@ func (a *app) verbCommand(v api.Verb) *cobra.Command {
 	}
 	cmd.Long = v.Summary + "."
 	if len(v.ExitCodes) > 0 {
-		cmd.Long += "\nExit status: " + exitCodes(v.ExitCodes) + "; 1 another error."
+		cmd.Long += "\nExit status: " + exitCodes(v.ExitCodes) + "; 1 another error, 2 a usage error."
 	}
 	cmd.Example = examples(v)
 	max := v.MaxArgs
