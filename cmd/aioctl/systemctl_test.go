@@ -234,16 +234,39 @@ func TestBashCompletionWithoutBashCompletionPackage(t *testing.T) {
 		t.Skip("no bash")
 	}
 	bin := buildAioctl(t)
+	p := startProgram(t, control.Config{})
 	dir := filepath.Dir(bin)
+	// complete prints what bash offers for the words (the last one being
+	// completed), as pressing Tab would.
 	script := `source <(aioctl completion bash)
-COMP_WORDS=(aioctl sta); COMP_CWORD=1; COMP_LINE="aioctl sta"; COMP_POINT=${#COMP_LINE}
-__start_aioctl aioctl sta aioctl
-echo "${COMPREPLY[@]}"`
+compopt() { :; } # outside a real completion bash refuses it; the tmux part below is real
+complete() {
+	COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+	__start_aioctl aioctl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+	echo "${COMPREPLY[*]}"
+}
+complete aioctl sta
+complete aioctl stop bl
+complete aioctl services get-`
 	cmd := exec.Command(bash, "--norc", "--noprofile", "-c", script)
-	cmd.Env = append(os.Environ(), "PATH="+dir+":"+os.Getenv("PATH"), "AIOCTL_SOCKET="+filepath.Join(dir, "none.sock"))
+	cmd.Env = append(os.Environ(), "PATH="+dir+":"+os.Getenv("PATH"), "AIOCTL_SOCKET="+p.sock)
 	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "start") || !strings.Contains(string(out), "status") {
-		t.Errorf("bash completion of \"sta\": %v\n%s", err, out)
+	if err != nil || string(out) != "start status\nblink\nget-config\n" {
+		t.Errorf("bash completion: %v\n%s", err, out)
+	}
+	// The same at a real bash prompt, Tab pressed.
+	if tmux, err := exec.LookPath("tmux"); err == nil {
+		rc := filepath.Join(t.TempDir(), "rc")
+		os.WriteFile(rc, []byte("PS1='$ '\nsource <(aioctl completion bash)\n"), 0o600)
+		s := newTmux(t, tmux, 120, 20, "env PATH="+dir+":"+os.Getenv("PATH")+" AIOCTL_SOCKET="+p.sock+" "+bash+" --noprofile --rcfile "+rc)
+		s.waitPrompt("$")
+		s.literal("aioctl stop bl")
+		s.keys("Tab")
+		s.waitPrompt("$ aioctl stop blink")
+		s.keys("C-u")
+		s.literal("aioctl services get-")
+		s.keys("Tab")
+		s.waitPrompt("$ aioctl services get-config")
 	}
 	for _, sh := range []string{"zsh", "fish"} {
 		o := runBin(t, bin, nil, "completion", sh)
