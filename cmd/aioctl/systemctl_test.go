@@ -226,9 +226,10 @@ func TestHelpTeaches(t *testing.T) {
 	}
 }
 
-// TestBashCompletionWithoutBashCompletionPackage (item 13): the bash
-// script works in a bare bash (no bash-completion package loaded).
-func TestBashCompletionWithoutBashCompletionPackage(t *testing.T) {
+// TestShellCompletion (item 13): the bash script works in a bare bash (no
+// bash-completion package loaded); zsh's and fish's complete names too
+// (checked where those shells are installed).
+func TestShellCompletion(t *testing.T) {
 	bash, err := exec.LookPath("bash")
 	if err != nil {
 		t.Skip("no bash")
@@ -255,10 +256,11 @@ complete aioctl services get-`
 		t.Errorf("bash completion: %v\n%s", err, out)
 	}
 	// The same at a real bash prompt, Tab pressed.
+	env := "env PATH=" + dir + ":" + os.Getenv("PATH") + " AIOCTL_SOCKET=" + p.sock + " "
 	if tmux, err := exec.LookPath("tmux"); err == nil {
 		rc := filepath.Join(t.TempDir(), "rc")
 		os.WriteFile(rc, []byte("PS1='$ '\nsource <(aioctl completion bash)\n"), 0o600)
-		s := newTmux(t, tmux, 120, 20, "env PATH="+dir+":"+os.Getenv("PATH")+" AIOCTL_SOCKET="+p.sock+" "+bash+" --noprofile --rcfile "+rc)
+		s := newTmux(t, tmux, 120, 20, env+bash+" --noprofile --rcfile "+rc)
 		s.waitPrompt("$")
 		s.literal("aioctl stop bl")
 		s.keys("Tab")
@@ -273,18 +275,33 @@ complete aioctl services get-`
 		if o.exit != 0 || !strings.Contains(o.stdout, "aioctl") {
 			t.Errorf("completion %s: exit %d %q", sh, o.exit, o.stderr)
 		}
-		if p, err := exec.LookPath(sh); err == nil {
-			// The script at least parses.
-			flag := "-n"
-			if sh == "fish" {
-				flag = "--no-execute"
-			}
-			f := filepath.Join(t.TempDir(), "c."+sh)
-			os.WriteFile(f, []byte(o.stdout), 0o600)
-			if out, err := exec.Command(p, flag, f).CombinedOutput(); err != nil {
-				t.Errorf("%s cannot read its completion script: %v\n%s", sh, err, out)
-			}
+		path, err := exec.LookPath(sh)
+		if err != nil {
+			continue // not installed: the script is at least made
 		}
+		script := filepath.Join(t.TempDir(), "c."+sh)
+		os.WriteFile(script, []byte(o.stdout), 0o600)
+		if sh == "fish" {
+			// fish says what it would offer for a command line.
+			cmd := exec.Command(path, "--no-config", "-c", "source "+script+"; complete -C 'aioctl stop bl'")
+			cmd.Env = append(os.Environ(), "PATH="+dir+":"+os.Getenv("PATH"), "AIOCTL_SOCKET="+p.sock)
+			if out, err := cmd.CombinedOutput(); err != nil || strings.TrimSpace(string(out)) != "blink" {
+				t.Errorf("fish completion of \"aioctl stop bl\": %v\n%s", err, out)
+			}
+			continue
+		}
+		// zsh, as a user sets it up (compinit, then the script), Tab pressed.
+		tmux, err := exec.LookPath("tmux")
+		if err != nil {
+			continue
+		}
+		rc := t.TempDir()
+		os.WriteFile(filepath.Join(rc, ".zshrc"), []byte("PS1='$ '\nautoload -U compinit; compinit -u\nsource "+script+"\n"), 0o600)
+		s := newTmux(t, tmux, 120, 20, env+"ZDOTDIR="+rc+" "+path)
+		s.waitPrompt("$")
+		s.literal("aioctl stop bl")
+		s.keys("Tab")
+		s.waitPrompt("$ aioctl stop blink")
 	}
 }
 
