@@ -124,7 +124,12 @@ task or service.
 		if len(args) == 0 {
 			return cmd.Help()
 		}
-		return unknownVerb(args)
+		err := unknownVerb(args)
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 && !strings.Contains(err.Error(), "did you mean") {
+			// Not close to a verb: maybe to one of aioctl's own commands (shell).
+			return &cliError{api.CodeUnknownVerb, "unknown command " + strconv.Quote(args[0]) + ":" + api.DidYouMean(s, strconv.Quote)}
+		}
+		return err
 	}
 
 	// cobra's own commands (help) win over verbs of the same name; the

@@ -80,6 +80,7 @@ func TestExitCodesAsSystemctl(t *testing.T) {
 		{[]string{"services"}, "", "services needs one of: config,", 2},
 		{[]string{"frobnicate"}, "", "unknown", 2},
 		{[]string{"stats"}, "", `did you mean "status"?`, 2},
+		{[]string{"shel"}, "", `did you mean "shell"?`, 2},
 		{[]string{"stop", "blnk"}, "", "did you mean blink?", 4},
 		{[]string{"status", "blink", "blnk"}, "● blink", "did you mean blink?", 4},
 		{[]string{"log", "-t", "blnk"}, "", `no task "blnk": did you mean blink?`, 4},
