@@ -1,6 +1,7 @@
 package aioctl
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -77,36 +78,42 @@ func WithOnError[A, R any](f func(args A, err error) R) Option {
 // is non-nil only for a callback whose types do not match fn's, or a
 // restart policy that RestartPolicy.Validate refuses.
 func Add[A, R any](g *Group, fn Func[A, R], args A, opts ...Option) (*Task, error) {
+	c, r, err := newRunner(fn, args, opts)
+	if err != nil {
+		return nil, err
+	}
+	return g.addStarted(c, r), nil
+}
+
+// newRunner applies the options and checks them against fn's types: the
+// part of Add that Register does once for a kind.
+func newRunner[A, R any](fn Func[A, R], args A, opts []Option) (taskConfig, *typedRunner[A, R], error) {
 	var c taskConfig
 	for _, o := range opts {
 		c = o.apply(c)
 	}
 	if err := c.restart.Validate(); err != nil {
-		return nil, err
+		return c, nil, err
 	}
 	r := &typedRunner[A, R]{fn: fn, args: args}
 	if c.onStop != nil {
 		f, ok := c.onStop.(func(A) R)
 		if !ok {
-			return nil, errors.New("aioctl: WithOnStop callback is " + typeName(c.onStop) + ", want func(" + typeName(*new(A)) + ") " + typeName(*new(R)))
+			return c, nil, errors.New("aioctl: WithOnStop callback is " + typeName(c.onStop) + ", want func(" + typeName(*new(A)) + ") " + typeName(*new(R)))
 		}
 		r.stopCB = f
 	}
 	if c.onError != nil {
 		f, ok := c.onError.(func(A, error) R)
 		if !ok {
-			return nil, errors.New("aioctl: WithOnError callback is " + typeName(c.onError) + ", want func(" + typeName(*new(A)) + ", error) " + typeName(*new(R)))
+			return c, nil, errors.New("aioctl: WithOnError callback is " + typeName(c.onError) + ", want func(" + typeName(*new(A)) + ", error) " + typeName(*new(R)))
 		}
 		r.errCB = f
 	}
 	if c.name == "" {
 		c.name = funcName(fn)
 	}
-	t := g.add(c, r)
-	if !c.deferred {
-		t.start(CauseUser)
-	}
-	return t, nil
+	return c, r, nil
 }
 
 // MustAdd is Add for callers whose callbacks are known to match; it panics on
@@ -133,20 +140,24 @@ func Args[A any](t *Task) (A, bool) {
 // runner is a task's typed half: its function, arguments and callbacks
 // behind an interface, so that Task and Group need no type parameters.
 type runner interface {
+	apply()
 	call(ctx context.Context) (any, error)
 	stopped() (any, bool)
 	failed(err error) (any, bool)
-	argsDisplay() ([]byte, error)
+	argsDisplay() (running, pending []byte, err error)
 	mergeArgs(patch []byte) error
+	clone(patch []byte) (runner, error)
 	funcName() string
 }
 
 type typedRunner[A, R any] struct {
-	mu     sync.Mutex
-	fn     Func[A, R]
-	args   A
-	stopCB func(A) R
-	errCB  func(A, error) R
+	mu      sync.Mutex
+	fn      Func[A, R]
+	args    A // what the next run gets
+	applied A // what the current (or last) run got
+	ran     bool
+	stopCB  func(A) R
+	errCB   func(A, error) R
 }
 
 func (r *typedRunner[A, R]) current() A {
@@ -155,8 +166,20 @@ func (r *typedRunner[A, R]) current() A {
 	return r.args
 }
 
+// apply takes the arguments the next run gets as those of the run about
+// to start: a start calls it before it reports Running, so that status
+// never shows the previous run's arguments for the new run.
+func (r *typedRunner[A, R]) apply() {
+	r.mu.Lock()
+	r.applied, r.ran = r.args, true
+	r.mu.Unlock()
+}
+
 func (r *typedRunner[A, R]) call(ctx context.Context) (any, error) {
-	res, err := r.fn(ctx, r.current())
+	r.mu.Lock()
+	a := r.applied
+	r.mu.Unlock()
+	res, err := r.fn(ctx, a)
 	return res, err
 }
 
@@ -176,29 +199,79 @@ func (r *typedRunner[A, R]) failed(err error) (any, bool) {
 
 func (r *typedRunner[A, R]) argsAny() any { return r.current() }
 
-// argsDisplay is the arguments as JSON with durations as Go duration
-// strings (MarshalArgs), for status.
-func (r *typedRunner[A, R]) argsDisplay() ([]byte, error) { return MarshalArgs(r.current()) }
+// argsDisplay is the arguments the current (or last) run got and, when
+// they differ, the ones the next run gets, as JSON with durations as Go
+// duration strings (MarshalArgs), for status. Before the first run,
+// running is the stored arguments and pending is nil.
+func (r *typedRunner[A, R]) argsDisplay() (running, pending []byte, err error) {
+	r.mu.Lock()
+	next, applied, ran := r.args, r.applied, r.ran
+	r.mu.Unlock()
+	nb, err := MarshalArgs(next)
+	if err != nil || !ran {
+		return nb, nil, err
+	}
+	ab, err := MarshalArgs(applied)
+	if err != nil {
+		return nb, nil, nil
+	}
+	if string(ab) == string(nb) {
+		return ab, nil, nil
+	}
+	return ab, nb, nil
+}
 
 // mergeArgs decodes patch over a deep copy of the current arguments, so a
 // patch that names some fields keeps the others, and a bad patch changes
 // nothing. A time.Duration field follows the Duration rule.
 func (r *typedRunner[A, R]) mergeArgs(patch []byte) error {
-	cur, err := json.Marshal(r.current())
+	if len(bytes.TrimSpace(patch)) == 0 {
+		return &ArgError{Msg: "no JSON given"}
+	}
+	next, err := r.merged(patch)
 	if err != nil {
-		return &ArgError{Msg: "current arguments cannot be encoded as JSON: " + err.Error()}
-	}
-	var next A
-	if err := json.Unmarshal(cur, &next); err != nil {
-		return &ArgError{Msg: "current arguments cannot be decoded from JSON: " + err.Error()}
-	}
-	if err := UnmarshalArgs(patch, &next); err != nil {
 		return err
 	}
 	r.mu.Lock()
 	r.args = next
 	r.mu.Unlock()
 	return nil
+}
+
+// merged is the current arguments with patch decoded over a deep copy of
+// them (the current arguments themselves when patch is empty). Arguments
+// that are a struct or a map take a JSON object; others (a number, a
+// string, a list) take a JSON value of their type, which replaces them.
+func (r *typedRunner[A, R]) merged(patch []byte) (A, error) {
+	cur := r.current()
+	if len(bytes.TrimSpace(patch)) == 0 {
+		return cur, nil
+	}
+	var next A
+	if k := argsKind(reflect.TypeOf(cur)); (k == reflect.Struct || k == reflect.Map) && bytes.TrimSpace(patch)[0] != '{' {
+		return next, &ArgError{Msg: "the arguments are a JSON object: want one like " + exampleObject(cur) + ", got " + jsonKindOf(patch)}
+	}
+	b, err := json.Marshal(cur)
+	if err != nil {
+		return next, &ArgError{Msg: "current arguments cannot be encoded as JSON: " + err.Error()}
+	}
+	if err := json.Unmarshal(b, &next); err != nil {
+		return next, &ArgError{Msg: "current arguments cannot be decoded from JSON: " + err.Error()}
+	}
+	if err := UnmarshalArgs(patch, &next); err != nil {
+		return next, err
+	}
+	return next, nil
+}
+
+// clone is a runner of the same function and callbacks whose arguments
+// are these merged with patch.
+func (r *typedRunner[A, R]) clone(patch []byte) (runner, error) {
+	args, err := r.merged(patch)
+	if err != nil {
+		return nil, err
+	}
+	return &typedRunner[A, R]{fn: r.fn, args: args, stopCB: r.stopCB, errCB: r.errCB}, nil
 }
 
 // funcName is the function's full name, without the "-fm" Go gives a

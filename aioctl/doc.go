@@ -12,6 +12,27 @@
 //	g.Start("blink")                // runs again with the new arguments
 //	g.WriteStatus(os.Stdout, false) // ● blink: status: running since …
 //
+// # Tasks at run time
+//
+// The seed's REPL could add a second blink with other arguments next to a
+// running one; Go cannot name a function at run time, so a group offers
+// two ways. Clone copies a task: the same function, callbacks, restart
+// policy and stop timeout, with the arguments its next start would get
+// merged with a JSON patch (as SetArgsJSON merges), named after the name
+// the source was added with and de-duplicated (blink → blink_1). Register
+// offers a function under a kind name with default arguments and options;
+// AddKind starts a task of it with a patch merged over the defaults, and
+// Kinds lists the kinds with their argument fields and defaults. The
+// registry belongs to the group (Register(aioctl.Default(), …) for the
+// default group's); there is no global one.
+//
+// Arguments that are a struct or a map take a JSON object that merges
+// into them; others (a number, a string, a list) take a JSON value of
+// their type, which replaces them. A running task's debug status shows
+// the arguments its run got (TaskStatus.Args) and, when they were set
+// since, the ones its next start or restart gets (PendingArgs, rendered
+// "args (after restart)").
+//
 // # States
 //
 // A task is Scheduled (added, not run yet), Running, Done (returned nil),

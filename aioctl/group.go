@@ -48,6 +48,7 @@ type Group struct {
 	suffix    map[string]int
 	log       LogSource
 	extenders []*extender // copied on write: Snapshot reads them unlocked
+	kinds     map[string]*kindEntry
 
 	watchers atomic.Pointer[[]*watcher]
 	wmu      sync.Mutex // serialises changes to watchers
@@ -180,6 +181,7 @@ func (g *Group) add(c taskConfig, r runner) *Task {
 	t := &Task{
 		g:           g,
 		r:           r,
+		cfg:         c,
 		stopTimeout: c.stopTimeout,
 	}
 	t.base = taskContext{Context: g.parent, t: t}
@@ -191,6 +193,15 @@ func (g *Group) add(c taskConfig, r runner) *Task {
 	g.tasks[t.name] = t
 	g.order = append(g.order, t)
 	g.mu.Unlock()
+	return t
+}
+
+// addStarted adds the task and starts it, unless the config defers it.
+func (g *Group) addStarted(c taskConfig, r runner) *Task {
+	t := g.add(c, r)
+	if !c.deferred {
+		t.start(CauseUser)
+	}
 	return t
 }
 

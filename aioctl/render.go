@@ -203,6 +203,9 @@ func renderOne(b *strings.Builder, st *TaskStatus, o RenderOptions) {
 		if len(st.Args) > 0 {
 			b.WriteString(branch + "args: " + esc(string(termsafe.JSON(st.Args))) + "\n")
 		}
+		if len(st.PendingArgs) > 0 {
+			b.WriteString(branch + "args (after restart): " + esc(string(termsafe.JSON(st.PendingArgs))) + "\n")
+		}
 		if st.Traceback != "" {
 			b.WriteString(branch + "traceback: " + strings.ReplaceAll(termsafe.Text(strings.TrimRight(st.Traceback, "\n")), "\n", "\n        ") + "\n")
 		}

@@ -35,9 +35,14 @@ type TaskStatus struct {
 	// Args holds the task's arguments as JSON (debug snapshots only), with
 	// time.Duration values as duration strings ("5s"), which SetArgsJSON
 	// takes back.
-	Args     json.RawMessage `json:"args,omitempty"`
-	Schedule *ScheduleInfo   `json:"schedule,omitempty"`
-	Service  *ServiceInfo    `json:"service,omitempty"`
+	// A running task shows the arguments its run got; the ones a later
+	// start gets, when SetArgsJSON changed them since, are PendingArgs.
+	Args json.RawMessage `json:"args,omitempty"`
+	// PendingArgs are arguments set while the task runs, used from its
+	// next start or restart (debug snapshots of active tasks only).
+	PendingArgs json.RawMessage `json:"pending_args,omitempty"`
+	Schedule    *ScheduleInfo   `json:"schedule,omitempty"`
+	Service     *ServiceInfo    `json:"service,omitempty"`
 	// Log holds the task's last log lines, when the group has a log.
 	Log []string `json:"log,omitempty"`
 }
@@ -156,8 +161,15 @@ func (t *Task) snapshot(st *TaskStatus, now time.Time, debug bool) {
 	}
 	if debug {
 		st.Func = t.r.funcName()
-		if b, e := t.r.argsDisplay(); e == nil {
+		if b, pending, e := t.r.argsDisplay(); e == nil {
 			st.Args = b
+			if pending != nil {
+				if st.State.Active() {
+					st.PendingArgs = pending
+				} else { // what its next start gets
+					st.Args = pending
+				}
+			}
 		}
 	}
 }

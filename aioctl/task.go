@@ -19,6 +19,7 @@ type Task struct {
 	g           *Group
 	name        string
 	r           runner
+	cfg         taskConfig    // as Add got it (the name before de-duplication): Clone reuses it
 	rs          *restartState // nil when the policy is Never
 	stopTimeout time.Duration
 	base        taskContext // the parent of each run's context; carries the task
@@ -178,6 +179,7 @@ func (t *Task) start(cause Cause) (bool, error) {
 	t.cancel, t.done = cancel, done
 	t.state, t.since, t.unresponsive = Running, now, false
 	t.result, t.resultSet, t.err = nil, false, nil
+	t.r.apply()
 	t.mu.Unlock()
 	t.g.emit(t, prev, Running, cause, now)
 	go t.loop(ctx, cancel, done)
@@ -336,6 +338,7 @@ func (t *Task) waitRestart(ctx context.Context, delay time.Duration) bool {
 		prev := t.state
 		t.state, t.since = Running, now
 		t.result, t.resultSet, t.err = nil, false, nil
+		t.r.apply()
 		t.mu.Unlock()
 		t.g.emit(t, prev, Running, CauseRestart, now)
 		return true

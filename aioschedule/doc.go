@@ -82,6 +82,10 @@
 //	    ┗━► schedule: last @ 2015-01-01 00:12:39 --> next in 37 s @ 2015-01-01 00:13:21
 //
 // and, in debug mode, "┗━► schedule opts: <Spec.String()> (skipped: N, missed: N)".
+// List returns every schedule; NextRuns the next n runs of one (the
+// control verb "schedule next NAME N"); Spec.NextRuns previews a spec
+// that is not scheduled. Schedule replaces a task's schedule only once
+// the new spec has compiled, so a bad spec leaves the old one running.
 //
 // The package uses only the Go 1.23 standard library and the pure-Go
 // github.com/robfig/cron/v3 field parser, so it builds under TinyGo.

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/aioschedule"
 	"github.com/aiotools-go/aiotools/control/api"
 )
 
@@ -51,7 +52,9 @@ func CodeOf(err error) Code {
 	switch {
 	case errors.Is(err, aioctl.ErrNotFound), errors.Is(err, aioctl.ErrDeleted):
 		return CodeNotFound // ErrDeleted: a start that raced a delete
-	case errors.Is(err, aioctl.ErrBadArgs):
+	case errors.Is(err, aioctl.ErrUnknownKind), errors.Is(err, aioschedule.ErrNotScheduled):
+		return CodeNotFound
+	case errors.Is(err, aioctl.ErrBadArgs), errors.Is(err, aioschedule.ErrBadSpec):
 		return CodeBadArgument
 	case errors.Is(err, aioctl.ErrStopTimeout), errors.Is(err, context.DeadlineExceeded):
 		return CodeTimeout

@@ -75,6 +75,11 @@ func newHostileProgram(t *testing.T, h string) *hostileProgram {
 		aioctl.MustAdd(p.g, func(ctx context.Context, a hostileArgs) (int, error) { panic(a.Text) }, hostileArgs{h}, aioctl.WithName("panic")),
 	)
 	aioctl.MustAdd(p.g, wait, hostileArgs{h}, aioctl.WithName("running"))
+	for _, k := range []string{"kind", h} { // help add lists the kinds and their defaults
+		if err := aioctl.Register(p.g, k, wait, hostileArgs{h}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	<-logged
 	for _, tk := range ended {
 		<-tk.Done()
@@ -144,7 +149,11 @@ var hostileLines = map[string][]string{
 	"log":                 {"log", "log LOGMARK", "log -f --lines 5"},
 	"follow":              {"follow --lines 5"},
 	"schedule list":       {"schedule list"},
-	"schedule next":       {"schedule next"},
+	"schedule next":       {"schedule next", "schedule next sched* 3"},
+	"schedule set":        {`schedule set running {"start_in": 5}`},
+	"schedule rm":         {"schedule rm running"},
+	"clone":               {"clone running", `clone running {"text": "y"}`},
+	"add":                 {"add kind", "help add"},
 	"services list":       {"services list"},
 	"services status":     {"services status"},
 	"services load":       {"services load loadfail", "services load all"},

@@ -55,6 +55,15 @@ func TestParseLineRawJSON(t *testing.T) {
 		`set args`:          {"set", "args"},
 		`status blink  -d`:  {"status", "blink", "-d"},
 		`nosuch {"a": "b"}`: {"nosuch", `{a:`, `b}`},
+		// An optional JSON argument (clone SRC [NAME] [JSON]) and flags
+		// after a fixed one (schedule set NAME JSON --save).
+		`clone blink {"sleep": 6}`:                                {"clone", "blink", `{"sleep": 6}`},
+		`clone blink led2 {"pin": 3, "sleep": "2s"}`:              {"clone", "blink", "led2", `{"pin": 3, "sleep": "2s"}`},
+		`clone blink led2`:                                        {"clone", "blink", "led2"},
+		`add blink '{"pin": 3}'`:                                  {"add", "blink", `{"pin": 3}`},
+		`schedule set world {"start_in": 5, "repeat": 10} --save`: {"schedule", "set", "world", `{"start_in": 5, "repeat": 10}`, "--save"},
+		`schedule set world '{"cron": "*/5 * * * *"}' --save`:     {"schedule", "set", "world", `{"cron": "*/5 * * * *"}`, "--save"},
+		`set args blink {"name": "--save"}`:                       {"set", "args", "blink", `{"name": "--save"}`},
 	}
 	for line, want := range cases {
 		got, err := control.ParseLine(line)
@@ -67,7 +76,7 @@ func TestParseLineRawJSON(t *testing.T) {
 // FuzzParseLine: no input makes the parser or the interpreter panic; what
 // Split accepts survives a Quote round trip; every failure has a code.
 func FuzzParseLine(f *testing.F) {
-	for _, s := range []string{"status", "stop hello*", `set args blink {"pin": 3}`, `log -E "a|b" -n 5`, "help set args",
+	for _, s := range []string{"status", "stop hello*", `set args blink {"pin": 3}`, `clone blink x {"a": 1} --y`, `schedule set w {"repeat": 1} --save`, `log -E "a|b" -n 5`, "help set args",
 		`log 'x`, `a\`, "status blink debug", "is-active ../x", "follow --level ERROR", "debug on"} {
 		f.Add(s)
 	}

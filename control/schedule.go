@@ -2,6 +2,8 @@ package control
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"sort"
 	"strconv"
 	"strings"
@@ -85,19 +87,66 @@ func runScheduleList(ctx context.Context, in *Interp, c *call) (*Result, error) 
 	return &Result{Data: out, Text: b.String()}, notFound(c.args, names, "schedule")
 }
 
+// checkScheduleNext checks schedule next's [NAME] [N]: one argument that
+// is a number is N.
+func checkScheduleNext(c *call) error {
+	n := ""
+	switch {
+	case len(c.args) == 2:
+		n = c.args[1]
+	case len(c.args) == 1 && isDigits(c.args[0]):
+		n = c.args[0]
+	}
+	if n == "" {
+		return nil
+	}
+	if v, err := strconv.Atoi(n); err != nil || v < 1 || v > 1000 {
+		return errorf(CodeBadArgument, c.verb.Name+": want a count from 1 to 1000, got "+strconv.Quote(truncate(n, 40)))
+	}
+	return nil
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
 func runScheduleNext(ctx context.Context, in *Interp, c *call) (*Result, error) {
-	n := 10
-	if len(c.args) == 1 {
+	n, task := 10, ""
+	switch {
+	case len(c.args) == 2:
+		task = c.args[0]
+		n, _ = strconv.Atoi(c.args[1])
+	case len(c.args) == 1 && isDigits(c.args[0]):
 		n, _ = strconv.Atoi(c.args[0])
+	case len(c.args) == 1:
+		task = c.args[0]
 	}
 	now := in.c.Group.Clock().Now()
 	var runs []NextRun
-	for _, e := range in.c.Scheduler.List() {
-		if !e.Next.IsZero() {
-			runs = append(runs, NextRun{Task: e.Task, At: e.Next})
+	if task != "" {
+		ats, err := in.c.Scheduler.NextRuns(task, n)
+		if err != nil {
+			if _, ok := in.c.Group.Get(task); !ok {
+				err = &aioctl.NotFoundError{Pattern: task}
+			}
+			return nil, oneLine(err)
 		}
+		for _, at := range ats {
+			runs = append(runs, NextRun{Task: task, At: at})
+		}
+	} else {
+		for _, e := range in.c.Scheduler.List() {
+			if !e.Next.IsZero() {
+				runs = append(runs, NextRun{Task: e.Task, At: e.Next})
+			}
+		}
+		sort.SliceStable(runs, func(i, j int) bool { return runs[i].At.Before(runs[j].At) })
 	}
-	sort.SliceStable(runs, func(i, j int) bool { return runs[i].At.Before(runs[j].At) })
 	if len(runs) > n {
 		runs = runs[:n]
 	}
@@ -112,4 +161,110 @@ func runScheduleNext(ctx context.Context, in *Interp, c *call) (*Result, error) 
 		b.WriteString("no planned runs\n")
 	}
 	return &Result{Data: runs, Text: b.String()}, nil
+}
+
+// ScheduleSetData is the result of schedule set: the task's schedule as
+// schedule list shows it, and whether services.config was written.
+type ScheduleSetData struct {
+	aioschedule.Entry
+	Saved bool `json:"saved,omitempty"`
+}
+
+// serviceOfTask is the service whose main task is task, for --save; an
+// error when the task is not a service's or the program has no services.
+func (in *Interp) serviceOfTask(verb, task string) (string, error) {
+	if in.c.Services == nil {
+		return "", errorf(CodeNotAvailable, verb+" --save: this program has no services (and no services.config)")
+	}
+	name := serviceName(task)
+	if name != task {
+		for _, n := range in.serviceNames() {
+			if n == name {
+				return name, nil
+			}
+		}
+	}
+	return "", errorf(CodeBadArgument, verb+" --save: "+strconv.Quote(task)+" is not a service's task (NAME.service): only services have a config entry")
+}
+
+func runScheduleSet(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	task, raw := c.args[0], []byte(strings.TrimSpace(c.args[1]))
+	// Everything is checked before anything changes: the spec, the task,
+	// the service to save to; then the config file (which refuses a change
+	// that would make it invalid), then the scheduler.
+	var spec aioschedule.Spec
+	if err := json.Unmarshal(raw, &spec); err != nil {
+		return nil, errorf(CodeBadArgument, c.verb.Name+": "+err.Error())
+	}
+	if err := spec.Validate(); err != nil {
+		return nil, errorf(CodeBadArgument, c.verb.Name+": "+err.Error())
+	}
+	if _, ok := in.c.Group.Get(task); !ok {
+		return nil, oneLine(&aioctl.NotFoundError{Pattern: task})
+	}
+	saved := false
+	if c.has("save") {
+		svc, err := in.serviceOfTask(c.verb.Name, task)
+		if err != nil {
+			return nil, err
+		}
+		if err := in.c.Services.PatchConfig(svc, []byte(`{"schedule": `+string(raw)+`}`)); err != nil {
+			return nil, serviceErr(err)
+		}
+		saved = true
+	}
+	if err := in.c.Scheduler.Schedule(task, spec); err != nil {
+		return nil, oneLine(err)
+	}
+	d := ScheduleSetData{Saved: saved}
+	for _, e := range in.c.Scheduler.List() {
+		if e.Task == task {
+			d.Entry = e
+		}
+	}
+	text := "scheduled " + esc(task) + ": " + esc(d.Spec.String())
+	if !d.Next.IsZero() {
+		text += "; next in " + aioctl.FormatNextIn(d.Next.Sub(in.c.Group.Clock().Now())) + " @ " + d.Next.In(time.Local).Format(aioctl.DateLayout)
+	}
+	if saved {
+		text += " (saved to services.config)"
+	}
+	return &Result{Data: d, Text: text + "\n"}, nil
+}
+
+func runScheduleRm(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	var names, removed []string
+	for _, e := range in.c.Scheduler.List() {
+		names = append(names, e.Task)
+	}
+	save := c.has("save")
+	var targets []string
+	for _, n := range names {
+		if !matchAny(c.args, n) {
+			continue
+		}
+		if save { // checked for all before anything changes
+			if _, err := in.serviceOfTask(c.verb.Name, n); err != nil {
+				return nil, err
+			}
+		}
+		targets = append(targets, n)
+	}
+	var errs []error
+	for _, n := range targets {
+		if save {
+			svc, _ := in.serviceOfTask(c.verb.Name, n)
+			if err := in.c.Services.PatchConfig(svc, []byte(`{"schedule": null}`)); err != nil {
+				errs = append(errs, serviceErr(err))
+				continue
+			}
+		}
+		if err := in.c.Scheduler.Unschedule(n); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		removed = append(removed, n)
+	}
+	errs = append(errs, notFound(c.args, names, "schedule"))
+	return namesResult("unscheduled", removed, "nothing unscheduled"), oneLine(errors.Join(errs...))
 }

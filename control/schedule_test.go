@@ -47,7 +47,7 @@ func TestScheduleVerbs(t *testing.T) {
 	if len(runs) != 1 || runs[0].Task != "world" {
 		t.Errorf("schedule next %+v", runs)
 	}
-	for _, bad := range []string{"schedule next 0", "schedule next x", "schedule next 1 2", "schedule list ../x"} {
+	for _, bad := range []string{"schedule next 0", "schedule next world x", "schedule next world 0", "schedule next world 1 2", "schedule list ../x"} {
 		if r := in.ExecLine(ctx, bad, control.Options{}); r.Err == nil || r.Err.Code != control.CodeBadArgument {
 			t.Errorf("%s: %v", bad, r.Err)
 		}

@@ -15,6 +15,8 @@ var impls = map[string]impl{
 	"traceback": {run: runTraceback},
 	"debug":     {check: checkOnOff, run: runDebug},
 	"set args":  {run: runSetArgs},
+	"clone":     {run: runClone},
+	"add":       {run: runAdd},
 
 	// Log (aiolog).
 	"log":    {check: checkLogFlags, run: runLog, stream: streamLog},
@@ -22,7 +24,9 @@ var impls = map[string]impl{
 
 	// Schedules (aioschedule).
 	"schedule list": {run: runScheduleList},
-	"schedule next": {check: checkIntArg, run: runScheduleNext},
+	"schedule next": {check: checkScheduleNext, run: runScheduleNext},
+	"schedule set":  {run: runScheduleSet},
+	"schedule rm":   {run: runScheduleRm},
 
 	// Services (aioservice).
 	"services list":       {run: runServicesList},
@@ -39,4 +43,10 @@ var impls = map[string]impl{
 	// The interpreter itself.
 	"help":  {run: runHelp},
 	"names": {check: checkNamesKind, run: runNames},
+}
+
+// helps add to a verb's help what only the program knows (help add: the
+// kinds it registered). Apart from impls, which runHelp reads.
+var helps = map[string]func(in *Interp) string{
+	"add": kindsHelp,
 }

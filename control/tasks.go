@@ -98,22 +98,12 @@ func checkOnOff(c *call) error {
 	return nil
 }
 
-func checkIntArg(c *call) error {
-	if len(c.args) == 1 {
-		n, err := strconv.Atoi(c.args[0])
-		if err != nil || n < 1 || n > 1000 {
-			return errorf(CodeBadArgument, c.verb.Name+": want a count from 1 to 1000, got "+strconv.Quote(truncate(c.args[0], 40)))
-		}
-	}
-	return nil
-}
-
 func checkNamesKind(c *call) error {
 	if len(c.args) == 1 {
 		switch c.args[0] {
-		case "tasks", "services", "verbs":
+		case "tasks", "services", "verbs", "kinds":
 		default:
-			return errorf(CodeBadArgument, "names: want tasks, services or verbs, got "+strconv.Quote(truncate(c.args[0], 40)))
+			return errorf(CodeBadArgument, "names: want tasks, services, verbs or kinds, got "+strconv.Quote(truncate(c.args[0], 40)))
 		}
 	}
 	return nil
@@ -293,8 +283,8 @@ func runDebug(ctx context.Context, in *Interp, c *call) (*Result, error) {
 
 func runSetArgs(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	patch := []byte(c.args[1])
-	if !json.Valid(patch) || strings.TrimSpace(c.args[1])[0] != '{' {
-		return nil, errorf(CodeBadArgument, `set args: want a JSON object like {"sleep": "3s"}, got `+strconv.Quote(truncate(c.args[1], 60)))
+	if !json.Valid(patch) {
+		return nil, errorf(CodeBadArgument, `set args: want JSON: an object like {"sleep": "3s"} for arguments that are a struct, a value like 5 or "text" for others; got `+strconv.Quote(truncate(c.args[1], 60)))
 	}
 	names, err := in.c.Group.SetArgsJSON(patch, c.args[0])
 	r := namesResult("args set (used at the next start) for", names, "no arguments changed")
@@ -333,6 +323,9 @@ func runHelp(ctx context.Context, in *Interp, c *call) (*Result, error) {
 			for _, e := range v.Examples {
 				b.WriteString("  " + e + "\n")
 			}
+		}
+		if h := helps[v.Name]; h != nil {
+			b.WriteString(h(in))
 		}
 		if !in.has(v.Needs) {
 			b.WriteString("  (not available: this program has no " + v.Needs.String() + ")\n")
@@ -374,6 +367,10 @@ func runNames(ctx context.Context, in *Interp, c *call) (*Result, error) {
 		names = in.c.Group.Names()
 	case "services":
 		names = in.serviceNames()
+	case "kinds":
+		for _, k := range in.c.Group.Kinds() {
+			names = append(names, k.Name)
+		}
 	case "verbs":
 		for _, v := range api.Verbs() {
 			if !v.Hidden {

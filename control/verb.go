@@ -26,6 +26,7 @@ const (
 	TaskNames    = api.TaskNames
 	ServiceNames = api.ServiceNames
 	VerbNames    = api.VerbNames
+	KindNames    = api.KindNames
 )
 
 // Flag is an option of a verb (api.Flag).

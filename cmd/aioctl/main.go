@@ -277,10 +277,7 @@ func (a *app) verbCommand(v api.Verb) *cobra.Command {
 			}
 		}
 		stream := v.Streams(set)
-		if v.RawTail && len(args) > v.MinArgs {
-			// The shell split the JSON: join it again.
-			args = append(args[:v.MinArgs-1:v.MinArgs-1], strings.Join(args[v.MinArgs-1:], " "))
-		}
+		args = v.JoinJSON(args) // the shell split the JSON: join it again
 		if len(args) > 0 {
 			argv = append(argv, "--")
 			argv = append(argv, args...)

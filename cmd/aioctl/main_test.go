@@ -212,6 +212,15 @@ func TestAioctlBinary(t *testing.T) {
 	if o := runBin(t, bin, nil, append(sock, "log", "-n", "1", "-t", "blink")...); !strings.Contains(o.stdout, "pin=6") {
 		t.Errorf("set args through the CLI did not reach the task: %q", o.stdout)
 	}
+	// clone's optional NAME and JSON, the JSON split by the shell.
+	for _, c := range [][]string{{"clone", "blink", `{"pin":`, `7}`}, {"clone", "blink", "led", `{"pin":`, `8}`}} {
+		if o := runBin(t, bin, nil, append(sock, c...)...); o.exit != 0 || !strings.Contains(o.stdout, "cloned blink as ") {
+			t.Errorf("aioctl %q: exit %d %q %q", c, o.exit, o.stdout, o.stderr)
+		}
+	}
+	if o := runBin(t, bin, nil, append(sock, "status", "led", "--debug")...); !strings.Contains(o.stdout, `args: {"pin":8}`) {
+		t.Errorf("the clone's arguments: %q", o.stdout)
+	}
 
 	// JSON for every verb kind, with the same exit codes.
 	o := runBin(t, bin, nil, append(sock, "-o", "json", "status", "blink", "answer")...)

@@ -61,6 +61,17 @@ func init() {
 		aioctl.MustAdd(g, answer, 21)
 		aioctl.MustAdd(g, divide, 0, aioctl.WithName("dofail"))
 		aioctl.MustAdd(g, crash, struct{}{})
-		return nil
+		return registerKinds(g)
 	})
+}
+
+// registerKinds offers the demo's functions to `add KIND [NAME] [JSON]`
+// (`help add` lists them); `clone` needs no registration.
+func registerKinds(g *aioctl.Group) error {
+	return errors.Join(
+		aioctl.Register(g, "blink", blink, BlinkArgs{Pin: 2, Sleep: 2 * time.Second},
+			aioctl.WithOnStop(func(a BlinkArgs) int { return -a.Pin })),
+		aioctl.Register(g, "answer", answer, 21),
+		aioctl.Register(g, "divide", divide, 0),
+		aioctl.Register(g, "crash", crash, struct{}{}))
 }

@@ -87,7 +87,7 @@ func TestTableHelpers(t *testing.T) {
 	if v, rest, err := api.Find([]string{"set", "args", "b", "{}"}); err != nil || v.Name != "set args" || !slices.Equal(rest, []string{"b", "{}"}) {
 		t.Errorf("Find(set args b {}) = %v %q %v", v, rest, err)
 	}
-	if subs := api.SubVerbs("schedule"); !slices.Equal(subs, []string{"list", "next"}) {
+	if subs := api.SubVerbs("schedule"); !slices.Equal(subs, []string{"list", "next", "rm", "set"}) {
 		t.Errorf("SubVerbs(schedule) = %q", subs)
 	}
 	if api.SubVerbs("status") != nil {
@@ -151,6 +151,28 @@ func TestEveryVerbHasExamples(t *testing.T) {
 			if err != nil || c.Verb.Name != v.Name {
 				t.Errorf("%s: example %q does not parse as %s: %v", v.Name, e, v.Name, err)
 			}
+		}
+	}
+}
+
+func TestJoinJSONJoinsWhatAShellSplit(t *testing.T) {
+	cases := []struct {
+		verb string
+		args []string
+		want []string
+	}{
+		{"set args", []string{"blink", `{"pin":`, `3}`}, []string{"blink", `{"pin": 3}`}},
+		{"set args", []string{"blink", `{"pin":3}`}, []string{"blink", `{"pin":3}`}},
+		{"clone", []string{"blink", `{"sleep":`, `6}`}, []string{"blink", `{"sleep": 6}`}},
+		{"clone", []string{"blink", "led", `{"pin":`, `3}`}, []string{"blink", "led", `{"pin": 3}`}},
+		{"clone", []string{"blink", "led"}, []string{"blink", "led"}},
+		{"add", []string{"blink"}, []string{"blink"}},
+		{"status", []string{"a", "b"}, []string{"a", "b"}},
+	}
+	for _, c := range cases {
+		v, _ := api.LookupVerb(c.verb)
+		if got := v.JoinJSON(slices.Clone(c.args)); !slices.Equal(got, c.want) {
+			t.Errorf("%s %q: JoinJSON = %q, want %q", c.verb, c.args, got, c.want)
 		}
 	}
 }

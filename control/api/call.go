@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -47,7 +48,7 @@ func Parse(argv []string) (*Call, error) {
 	c := &Call{Verb: *v, Flags: map[string]string{}}
 	for i := 0; i < len(rest); i++ {
 		a := rest[i]
-		raw := v.RawTail && len(c.Args) >= v.MinArgs-1 // the JSON argument: taken as it is
+		raw := v.rawAt(len(c.Args)) // the JSON argument: taken as it is
 		if a == "--" && !raw {
 			c.Args = append(c.Args, rest[i+1:]...)
 			break
@@ -87,16 +88,58 @@ func Parse(argv []string) (*Call, error) {
 		return nil, NewError(CodeBadArgument, v.Name+": "+countText(v, n)+"; usage: "+v.Usage())
 	}
 	for i, a := range c.Args {
-		if v.RawTail && i == len(c.Args)-1 && i >= v.MinArgs-1 {
-			break
+		if v.RawTail && i == len(c.Args)-1 && (v.MinArgs == v.MaxArgs && i == v.MinArgs-1 ||
+			v.MaxArgs > v.MinArgs && i >= v.MinArgs && json.Valid([]byte(a))) {
+			break // the JSON argument
 		}
-		if v.Names == TaskNames || v.Names == ServiceNames {
+		if v.Names == TaskNames || v.Names == ServiceNames || v.Names == KindNames {
 			if err := CheckName(a); err != nil {
 				return nil, NewError(CodeBadArgument, v.Name+": argument "+strconv.Itoa(i+1)+": "+err.Error())
 			}
 		}
 	}
 	return c, nil
+}
+
+// JoinJSON joins the words of a RawTail verb's JSON argument that a
+// shell split ("set args blink {"pin": 3}" typed unquoted reaches a CLI
+// as {pin: and 3}) back into one argument, as ParseLine does for a line;
+// args are the words after the verb's name, without flags. The JSON is
+// the last required argument and everything after it, or, when it is
+// optional (clone SRC [NAME] [JSON]), the first word after the required
+// ones that starts with { or [ and everything after it.
+func (v *Verb) JoinJSON(args []string) []string {
+	if !v.RawTail {
+		return args
+	}
+	at := v.MinArgs - 1
+	if v.MaxArgs > v.MinArgs {
+		at = -1
+		for i := v.MinArgs; i < len(args); i++ {
+			if a := args[i]; a != "" && (a[0] == '{' || a[0] == '[') {
+				at = i
+				break
+			}
+		}
+	}
+	if at < 0 || at >= len(args)-1 {
+		return args
+	}
+	return append(args[:at:at], strings.Join(args[at:], " "))
+}
+
+// rawAt reports whether the argument at index i (flags not counted) of a
+// RawTail verb is taken as it is: the JSON argument of a verb with a fixed
+// number of arguments (flags may follow it), or any argument after the
+// required ones of a verb whose JSON is optional.
+func (v *Verb) rawAt(i int) bool {
+	if !v.RawTail {
+		return false
+	}
+	if v.MaxArgs > v.MinArgs {
+		return i >= v.MinArgs
+	}
+	return i == v.MinArgs-1
 }
 
 func countText(v *Verb, n int) string {

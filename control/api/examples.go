@@ -43,6 +43,14 @@ var examples = map[string][]string{
 		"debug                   # toggle debug mode (more detail in status)",
 		"debug off               # turn it off",
 	},
+	"clone": {
+		`clone blink '{"sleep": 6}'      # a second blink, blink_1, sleeping 6 s`,
+		`clone blink led2 '{"pin": 3}'   # named led2, on pin 3`,
+	},
+	"add": {
+		"add blink               # a task of the registered function blink, its defaults",
+		`add blink led2 '{"pin": 3}'     # named led2, pin 3 (help add lists the kinds)`,
+	},
 	"set args": {
 		`set args blink '{"sleep": 6}'   # blink sleeps 6 s per round after its next start`,
 		`set args 'led*' '{"pin": 3}'    # pin 3 for every task named led…`,
@@ -63,6 +71,15 @@ var examples = map[string][]string{
 	"schedule next": {
 		"schedule next           # the next 10 planned runs",
 		"schedule next 3         # the next 3",
+		"schedule next world 5   # the next 5 runs of world's schedule",
+	},
+	"schedule set": {
+		`schedule set blink '{"start_in": 5, "repeat": 10}'          # in 5 s, then every 10 s`,
+		`schedule set sync '{"cron": "*/5 * * * *", "tz": "Europe/Berlin"}' --save   # kept in services.config`,
+	},
+	"schedule rm": {
+		"schedule rm blink       # blink runs on no schedule any more",
+		"schedule rm sync --save # and sync's schedule leaves services.config",
 	},
 	"services list": {
 		"services list           # the registered services and their load state",

@@ -35,7 +35,7 @@ func render(c *api.Call) []string {
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"status", "status -n 3 hello* debug", "stop a b", `set args blink {"pin": -3}`,
 		"log -f -E a|b", "log --lines=5 -- -x", "follow --level ERROR x", "services config s {}", "help set args",
-		"services", "debug on off", "schedule next 5", "names verbs", "status --debug=x", "boot order -- x"} {
+		"services", "debug on off", "schedule next 5", `clone b n {"a": 1}`, `schedule set w {"start_in": 5} --save`, "add k -- -x", "schedule next w 3", "names verbs", "status --debug=x", "boot order -- x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 )
@@ -148,14 +149,44 @@ func ParseLine(line string) ([]string, error) {
 	}
 	words := len(argv) - len(rest)
 	at := words + v.MinArgs - 1 // index of the JSON argument
+	if v.MaxArgs > v.MinArgs {
+		// Optional JSON (clone SRC [NAME] [JSON]): the first word after
+		// the required ones that starts an object or a list.
+		at = -1
+		for i := words + v.MinArgs; i < len(toks); i++ {
+			if t := toks[i].text; t != "" && (t[0] == '{' || t[0] == '[') {
+				at = i
+				break
+			}
+		}
+		if at < 0 {
+			return argv, nil
+		}
+	}
 	if at >= len(toks) {
 		return argv, nil
 	}
-	tail := strings.TrimSpace(line[toks[at].start:])
-	if sub, err := split(tail); err == nil && len(sub) == 1 && (tail[0] == '\'' || tail[0] == '"') {
-		tail = sub[0].text
+	// Flags of the verb after the JSON ("schedule set NAME {…} --save")
+	// stay words of their own when the text before them is the JSON.
+	end := len(toks)
+	for end-1 > at && strings.HasPrefix(toks[end-1].text, "-") && v.Flag(strings.TrimLeft(strings.SplitN(toks[end-1].text, "=", 2)[0], "-"), strings.HasPrefix(toks[end-1].text, "--")) != nil {
+		end--
 	}
-	return append(argv[:at:at], tail), nil
+	var tail string
+	for ; ; end = len(toks) {
+		stop := len(line)
+		if end < len(toks) {
+			stop = toks[end].start
+		}
+		tail = strings.TrimSpace(line[toks[at].start:stop])
+		if sub, err := split(tail); err == nil && len(sub) == 1 && (tail[0] == '\'' || tail[0] == '"') {
+			tail = sub[0].text
+		}
+		if end == len(toks) || json.Valid([]byte(tail)) {
+			break
+		}
+	}
+	return append(append(argv[:at:at], tail), argv[end:]...), nil
 }
 
 func isCtl(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }

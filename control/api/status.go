@@ -38,9 +38,12 @@ type TaskStatus struct {
 	// Func is the task's function, for debug status.
 	Func string `json:"func,omitempty"`
 	// Args holds the task's arguments as JSON (debug status only).
-	Args     json.RawMessage `json:"args,omitempty"`
-	Schedule *ScheduleInfo   `json:"schedule,omitempty"`
-	Service  *ServiceInfo    `json:"service,omitempty"`
+	Args json.RawMessage `json:"args,omitempty"`
+	// PendingArgs are arguments set while the task runs, used from its
+	// next start (debug status of active tasks only).
+	PendingArgs json.RawMessage `json:"pending_args,omitempty"`
+	Schedule    *ScheduleInfo   `json:"schedule,omitempty"`
+	Service     *ServiceInfo    `json:"service,omitempty"`
 	// Log holds the task's last log lines, when the program has a log.
 	Log []string `json:"log,omitempty"`
 }

@@ -31,8 +31,13 @@ var table = []Verb{
 		MaxArgs: -1, Names: TaskNames},
 	{Name: "debug", ArgsUsage: "[on|off]", Summary: "toggle (or set) debug mode: more detail in status",
 		MaxArgs: 1},
-	{Name: "set args", ArgsUsage: "PATTERN JSON", Summary: "merge a JSON object into the tasks' arguments (used at the next start)",
+	{Name: "set args", ArgsUsage: "PATTERN JSON", Summary: "merge a JSON object into the tasks' arguments, or set arguments that are not a struct (set args answer 5); used at the next start",
 		MinArgs: 2, MaxArgs: 2, Names: TaskNames, RawTail: true},
+	// New tasks at run time (the seed's aioctl.add at the REPL).
+	{Name: "clone", ArgsUsage: "SRC [NAME] [JSON]", Summary: `start a new task running SRC's function with SRC's arguments merged with JSON (clone blink '{"sleep": 6}' starts blink_1)`,
+		MinArgs: 1, MaxArgs: 3, Names: TaskNames, RawTail: true},
+	{Name: "add", ArgsUsage: "KIND [NAME] [JSON]", Summary: `start a task of a function the program registered, its defaults merged with JSON (add blink led2 '{"pin": 3}'; help add lists the kinds)`,
+		MinArgs: 1, MaxArgs: 3, Names: KindNames, RawTail: true},
 
 	// Log (aiolog).
 	{Name: "log", ArgsUsage: "[GREP]", Summary: "the ring log, oldest first, filtered (with -f: follow it)",
@@ -43,8 +48,12 @@ var table = []Verb{
 	// Schedules (aioschedule).
 	{Name: "schedule list", ArgsUsage: "[PATTERN...]", Summary: "the schedules: task, spec, last and next run, skipped and missed counts",
 		MaxArgs: -1, Names: TaskNames, Needs: NeedScheduler},
-	{Name: "schedule next", ArgsUsage: "[N]", Summary: "the next N planned runs (default 10), soonest first",
-		MaxArgs: 1, Needs: NeedScheduler},
+	{Name: "schedule next", ArgsUsage: "[NAME] [N]", Summary: "the next N planned runs (default 10), soonest first; with NAME, the next N runs of that task's schedule",
+		MaxArgs: 2, Names: TaskNames, Needs: NeedScheduler},
+	{Name: "schedule set", ArgsUsage: "NAME JSON", Summary: `add or replace a task's schedule, with the config's keys ({"start_in": 5, "repeat": 10}, {"cron": "*/5 * * * *", "tz": "Europe/Berlin"}); checked before anything changes`,
+		MinArgs: 2, MaxArgs: 2, Names: TaskNames, RawTail: true, Needs: NeedScheduler, Flags: saveFlag},
+	{Name: "schedule rm", ArgsUsage: "PATTERN...", Summary: "remove the schedules of the matching tasks (the tasks stay as they are); --save also deletes a service's from services.config",
+		MinArgs: 1, MaxArgs: -1, Names: TaskNames, Needs: NeedScheduler, Flags: saveFlag},
 
 	// Services (aioservice).
 	{Name: "services list", Summary: "the registered services, enabled or not, and their load state",
@@ -71,9 +80,13 @@ var table = []Verb{
 	// The interpreter itself.
 	{Name: "help", ArgsUsage: "[VERB]", Summary: "list the verbs, or show one verb's usage",
 		MaxArgs: 2, Names: VerbNames},
-	{Name: "names", ArgsUsage: "[tasks|services|verbs]", Summary: "names for completion",
+	{Name: "names", ArgsUsage: "[tasks|services|verbs|kinds]", Summary: "names for completion",
 		MaxArgs: 1, Hidden: true},
 }
+
+// saveFlag is the flag of schedule set and rm that also writes the
+// change to a service's entry in services.config.
+var saveFlag = []Flag{{Name: "save", Usage: "for a service's task: also write the change to services.config (kwargs.schedule)"}}
 
 func logFlags(withTail bool) []Flag {
 	f := []Flag{

@@ -40,10 +40,13 @@ const (
 	ServiceNames
 	// VerbNames: verb names (help); completed from the table, not checked.
 	VerbNames
+	// KindNames: the first argument is a kind of task the program
+	// registered (add); checked as a name.
+	KindNames
 )
 
 // Kind is the word the "names" verb takes for k: "tasks", "services",
-// "verbs", or "" for NoNames.
+// "verbs", "kinds", or "" for NoNames.
 func (k NameKind) Kind() string {
 	switch k {
 	case TaskNames:
@@ -52,6 +55,8 @@ func (k NameKind) Kind() string {
 		return "services"
 	case VerbNames:
 		return "verbs"
+	case KindNames:
+		return "kinds"
 	}
 	return ""
 }
@@ -114,7 +119,9 @@ type Verb struct {
 	Needs Component `json:"-"`
 	// Names says what the arguments name (checked, and completed by the shell).
 	Names NameKind `json:"names"`
-	// RawTail: the last argument is JSON, taken whole by ParseLine.
+	// RawTail: the last argument is JSON, taken whole by ParseLine. When
+	// MaxArgs > MinArgs it is optional ("clone SRC [NAME] [JSON]"): the
+	// first argument after the required ones that starts with { or [.
 	RawTail bool `json:"raw_tail,omitempty"`
 	// Stream: the verb streams (always, or with its StreamFlag).
 	Stream bool `json:"stream,omitempty"`
