@@ -32,15 +32,20 @@
 // colour sequences stay), and every JSON answer of the server, stream
 // events included, writes DEL, C1 and bidi controls as \u escapes (valid
 // JSON, the same decoded value; encoding/json already escapes the bytes
-// below 0x20). The aioctl CLI escapes what it prints again, so even a
+// below 0x20; it does not HTML-escape: ">&2" is sent as it is, not as
+// "\u003e\u0026"). The aioctl CLI escapes what it prints again, so even a
 // hostile server cannot reach the terminal.
 //
 // Errors are *Error with a stable Code (unknown_verb, bad_argument,
 // not_found, not_available, unauthorized, too_large, load_failed, …);
 // internal is kept for bugs: a service whose constructor fails or panics
-// is load_failed, a start that races a delete is not_found. status and
-// is-active give systemctl's exit codes in Result.Exit: 0 all running, 3
-// one is not, 4 a name matched no task. The wire types (Request,
+// is load_failed, a start that races a delete is not_found. A not_found
+// message ends with the names close to the one typed ("did you mean
+// blink?"). Result.Exit is systemctl's exit code (api.ExitFor): 2 for
+// unknown_verb and bad_argument, 4 for not_found, 1 for other errors;
+// status and is-active give 3 when a named task is not running. is-active
+// prints the state alone for one name, "NAME: state" per task for several
+// names or a pattern. A --lines (-n) of 0 means no log lines. The wire types (Request,
 // Response, Error, Code, Event, Options, Verb) are aliases of those of
 // control/api, and SocketDirs, CheckSocketDir, TokenPath and
 // ReadTokenFile are those of control/sockdir, so that clients link

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/aiolog"
@@ -119,11 +120,43 @@ func (in *Interp) exec(ctx context.Context, argv []string, opt Options) *Result 
 	res.Verb = c.verb.Name
 	if err != nil {
 		res.Err = asError(err)
+		if res.Err.Code == CodeNotFound {
+			res.Err = &Error{Code: CodeNotFound, Message: res.Err.Message + in.didYouMean(c)}
+		}
 		if res.Exit == 0 {
-			res.Exit = ExitFailure
+			res.Exit = api.ExitFor(res.Err.Code)
 		}
 	}
 	return res
+}
+
+// didYouMean is the names close to the arguments of c that name no task
+// (or service), for a not_found message: ": did you mean blink?", or
+// "; blnk: did you mean blink?; …" for several; "" when none is close.
+func (in *Interp) didYouMean(c *call) string {
+	var names []string
+	switch c.verb.Names {
+	case api.TaskNames:
+		names = in.c.Group.Names()
+	case api.ServiceNames:
+		names = in.serviceNames()
+	default:
+		return ""
+	}
+	var hints []string
+	for _, a := range c.args {
+		if s := api.DidYouMean(api.Suggest(a, names), esc); s != "" && !strings.Contains(a, "*") {
+			hints = append(hints, esc(a)+":"+s)
+		}
+	}
+	switch len(hints) {
+	case 0:
+		return ""
+	case 1:
+		_, s, _ := strings.Cut(hints[0], ":")
+		return ":" + s
+	}
+	return "; " + strings.Join(hints, "; ")
 }
 
 // ExecLine parses a command line with ParseLine and runs it.
@@ -136,7 +169,8 @@ func (in *Interp) ExecLine(ctx context.Context, line string, opt Options) *Resul
 }
 
 func fail(argv []string, err error) *Result {
-	r := &Result{Exit: ExitFailure, Err: asError(err)}
+	r := &Result{Err: asError(err)}
+	r.Exit = api.ExitFor(r.Err.Code)
 	if len(argv) > 0 {
 		r.Verb = argv[0]
 	}

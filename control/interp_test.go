@@ -130,7 +130,8 @@ func TestHelp(t *testing.T) {
 	if strings.Contains(r.Text, "names") {
 		t.Errorf("help lists a hidden verb")
 	}
-	if r := exec(t, p, "help set args", false); !strings.Contains(r.Text, "usage: set args PATTERN JSON") {
+	if r := exec(t, p, "help set args", false); !strings.Contains(r.Text, "usage: set args PATTERN JSON") ||
+		!strings.Contains(r.Text, "examples:\n  set args blink") {
 		t.Errorf("help set args: %q", r.Text)
 	}
 	if r := exec(t, p, "help services", false); !strings.Contains(r.Text, "services load") {

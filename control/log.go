@@ -3,6 +3,7 @@ package control
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -96,9 +97,15 @@ func runLog(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := in.checkLogTask(q.Task); err != nil {
+		return nil, err
+	}
 	lines, err := in.c.Log.Lines(q)
 	if err != nil {
 		return nil, errorf(CodeBadArgument, "log: "+err.Error())
+	}
+	if v, ok := c.flag("lines"); ok && v == "0" {
+		lines = nil // -n 0: no lines (the query's Tail 0 means all)
 	}
 	if c.opt.JSON {
 		// aiolog.Line's own JSON is the wire form: level as its word, and a
@@ -118,6 +125,9 @@ func streamLog(ctx context.Context, in *Interp, c *call, fn func(Event) error) e
 	if err != nil {
 		return err
 	}
+	if err := in.checkLogTask(q.Task); err != nil {
+		return err
+	}
 	return in.c.Log.Follow(ctx, q, func(l aiolog.Line) error {
 		ev := Event{Seq: l.Seq, Text: l.Text, Task: l.Task, Lost: l.Lost}
 		if l.Lost == 0 {
@@ -125,4 +135,28 @@ func streamLog(ctx context.Context, in *Interp, c *call, fn func(Event) error) e
 		}
 		return fn(ev)
 	})
+}
+
+// checkLogTask reports a --task that names no task and has no line in the
+// log (a deleted task's lines stay readable) as not_found, with the task
+// names close to it.
+func (in *Interp) checkLogTask(task string) error {
+	if task == "" {
+		return nil
+	}
+	names := in.c.Group.Names()
+	if slices.Contains(names, task) {
+		return nil
+	}
+	if lines, err := in.c.Log.Lines(aiolog.Query{Task: task, Tail: 1}); err == nil && len(lines) > 0 {
+		return nil
+	}
+	return errorf(CodeNotFound, "no task "+strconv.Quote(task)+":"+orSay(api.DidYouMean(api.Suggest(task, names), esc), " try status for the task names"))
+}
+
+func orSay(s, otherwise string) string {
+	if s != "" {
+		return s
+	}
+	return otherwise
 }

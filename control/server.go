@@ -395,5 +395,5 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func writeError(w http.ResponseWriter, e *Error) {
 	// Messages may quote what the client sent (a path, a header).
 	e = &Error{Code: e.Code, Message: termsafe.String(e.Message)}
-	writeJSON(w, e.HTTPStatus(), Response{OK: false, Exit: ExitFailure, Error: e})
+	writeJSON(w, e.HTTPStatus(), Response{OK: false, Exit: api.ExitFor(e.Code), Error: e})
 }

@@ -64,7 +64,7 @@ func TestSocketModesAndEveryVerbOverTheSocket(t *testing.T) {
 		{"help", "set args PATTERN JSON", 0, ""},
 		{"delete hello_1", "deleted: hello_1", 0, ""},
 		{"schedule list", "", 1, control.CodeNotAvailable},
-		{"frobnicate", "", 1, control.CodeUnknownVerb},
+		{"frobnicate", "", 2, control.CodeUnknownVerb},
 	}
 	for _, l := range lines {
 		resp, err := p.cl.ExecLine(ctx, l.line, control.Options{})

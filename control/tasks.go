@@ -141,10 +141,19 @@ func runStatus(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	g := in.c.Group
 	debug := c.has("debug") || g.Debug()
 	n := 0
-	if v, ok := c.flag("lines"); ok {
+	v, noLines := c.flag("lines")
+	if noLines {
 		n, _ = strconv.Atoi(v)
+		noLines = n == 0
 	}
 	sts, err := g.Snapshot(aioctl.SnapshotOptions{Debug: debug, LogLines: n}, c.args...)
+	if noLines { // -n 0: no lines (the snapshot's 0 is its default of 10)
+		for i := range sts {
+			if sts[i].Log != nil {
+				sts[i].Log = []string{}
+			}
+		}
+	}
 	res := &Result{Exit: ExitOK}
 	if len(c.args) > 0 {
 		res.Exit = systemctlExit(sts, err)
@@ -163,13 +172,28 @@ func runIsActive(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	sts, err := in.c.Group.Snapshot(aioctl.SnapshotOptions{LogLines: 0}, c.args...)
 	res := &Result{Exit: systemctlExit(sts, err)}
 	out := make([]ActiveData, len(sts))
+	// One name asked: its word alone, for scripts. More, or a pattern:
+	// "NAME: word" per task, as systemctl prints several units.
+	named := len(c.args) > 1 || len(sts) > 1 || len(c.args) == 1 && strings.Contains(c.args[0], "*")
 	var b strings.Builder
 	for i := range sts {
 		out[i] = ActiveData{Name: sts[i].Name, State: sts[i].State, Active: activeWord(sts[i].State)}
+		if named {
+			b.WriteString(esc(sts[i].Name) + ": ")
+		}
 		b.WriteString(out[i].Active + "\n")
 	}
 	res.Data, res.Text = out, b.String()
 	return res, oneLine(err)
+}
+
+// orNothing is none, or "" when err says why nothing was done (a pattern
+// that matched no task): the error alone is said then, as systemctl does.
+func orNothing(err error, none string) string {
+	if err != nil {
+		return ""
+	}
+	return none
 }
 
 func namesResult(verb string, names []string, none string) *Result {
@@ -178,7 +202,9 @@ func namesResult(verb string, names []string, none string) *Result {
 	}
 	r := &Result{Data: NamesData{Names: names}}
 	if len(names) == 0 {
-		r.Text = none + "\n"
+		if none != "" {
+			r.Text = none + "\n"
+		}
 	} else {
 		r.Text = verb + ": " + strings.Join(escAll(names), ", ") + "\n"
 	}
@@ -187,22 +213,22 @@ func namesResult(verb string, names []string, none string) *Result {
 
 func runStart(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	names, err := in.c.Group.Start(c.args...)
-	return namesResult("started", names, "nothing started (already running)"), oneLine(err)
+	return namesResult("started", names, orNothing(err, "nothing started (already running)")), oneLine(err)
 }
 
 func runStop(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	names, err := in.c.Group.Stop(ctx, c.args...)
-	return namesResult("stopped", names, "nothing stopped"), oneLine(err)
+	return namesResult("stopped", names, orNothing(err, "nothing stopped")), oneLine(err)
 }
 
 func runRestart(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	names, err := in.c.Group.Restart(ctx, c.args...)
-	return namesResult("restarted", names, "nothing restarted"), oneLine(err)
+	return namesResult("restarted", names, orNothing(err, "nothing restarted")), oneLine(err)
 }
 
 func runDelete(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	names, err := in.c.Group.Delete(ctx, c.args...)
-	return namesResult("deleted", names, "nothing deleted"), oneLine(err)
+	return namesResult("deleted", names, orNothing(err, "nothing deleted")), oneLine(err)
 }
 
 func runResult(ctx context.Context, in *Interp, c *call) (*Result, error) {
@@ -211,7 +237,7 @@ func runResult(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	var b strings.Builder
 	for i := range sts {
 		st := &sts[i]
-		raw, jerr := json.Marshal(st.Result)
+		raw, jerr := marshalPlain(st.Result)
 		if jerr != nil {
 			raw = json.RawMessage("null")
 		}
@@ -290,7 +316,13 @@ func runHelp(ctx context.Context, in *Interp, c *call) (*Result, error) {
 			if f.Value != "" {
 				s += " " + f.Value
 			}
-			b.WriteString(s + "\n      " + f.Usage + "\n")
+			b.WriteString(s + " (" + f.Type() + ")\n      " + f.Usage + "\n")
+		}
+		if len(v.Examples) > 0 {
+			b.WriteString("examples:\n")
+			for _, e := range v.Examples {
+				b.WriteString("  " + e + "\n")
+			}
 		}
 		if h := helps[v.Name]; h != nil {
 			b.WriteString(h(in))

@@ -60,7 +60,7 @@ func TestStatusTextAndExitCodes(t *testing.T) {
 		t.Errorf("partial status: text %q err %v", r.Text, r.Err)
 	}
 	r = exec(t, p, "is-active blink dofail answer", false)
-	if r.Text != "active\ninactive\nfailed\n" { // group order
+	if r.Text != "blink: active\nanswer: inactive\ndofail: failed\n" { // group order, named (several asked)
 		t.Errorf("is-active text %q", r.Text)
 	}
 }

@@ -1,6 +1,7 @@
 package control
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"github.com/aiotools-go/aiotools/control/api"
@@ -41,11 +42,25 @@ func marshalData(v any) (json.RawMessage, error) {
 	return marshalSafe(v)
 }
 
-// marshalSafe is json.Marshal with DEL, C1 and bidi controls escaped.
+// marshalSafe is json.Marshal without HTML escaping (a shell redirect
+// ">&2" stays as it is, not "\u003e\u0026": the answers are read by people
+// and scripts, never put in a web page raw) and with DEL, C1 and bidi
+// controls escaped.
 func marshalSafe(v any) ([]byte, error) {
-	b, err := json.Marshal(v)
+	b, err := marshalPlain(v)
 	if err != nil {
 		return nil, err
 	}
 	return termsafe.JSON(b), nil
+}
+
+// marshalPlain is json.Marshal without HTML escaping.
+func marshalPlain(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }

@@ -9,11 +9,14 @@
 //	aioctl shell                       # interactive shell with history and completion
 //	aioctl --addr 10.0.0.2:7070 --token "$TOKEN" status
 //
-// status and is-active exit as systemctl does: 0 when every named task
-// runs, 3 when one does not, 4 when a name matches no task.
+// It exits as systemctl does: 0 done, 1 failed, 2 a usage error (with a
+// did-you-mean for a mistyped verb or task name), 4 a name or pattern that
+// matched nothing; status and is-active 3 when a named task does not run.
+// With -o json, errors are JSON on stdout as well.
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -21,6 +24,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -46,6 +50,7 @@ type app struct {
 	output              string
 	noColor             bool
 	history             string
+	interactive         bool // the shell reads a terminal
 
 	stdin          io.Reader
 	stdout, stderr io.Writer
@@ -61,10 +66,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	if err := root.Execute(); err != nil {
-		fmt.Fprintln(stderr, "aioctl:", termsafe.Text(err.Error()))
-		if a.exit == 0 {
-			a.exit = api.ExitFailure
-		}
+		a.fail(err)
 	}
 	if a.cl != nil {
 		a.cl.Close()
@@ -83,7 +85,12 @@ Without --socket or --addr it uses $AIOCTL_SOCKET, or the one socket found in
 With --addr and no --token or $AIOCTL_TOKEN it reads the token from the
 program's token file (NAME.token beside its socket, in those directories).
 Beyond loopback the program speaks TLS: give --cacert (or --tls).
-` + exitHelp(),
+
+Exit status, as systemctl's: 0 done, 1 failed, 2 a usage error (unknown
+verb, bad argument: with a did-you-mean), 4 a name or pattern matched no
+task or service.
+` + exitHelp() + `With -o json an error is JSON on stdout too: {"ok": false, "exit": N,
+"error": {"code": "not_found", "message": "…"}}.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
@@ -105,10 +112,32 @@ Beyond loopback the program speaks TLS: give --cacert (or --tls).
 		return nil
 	}
 
+	// A flag error (unknown flag, a value that does not parse) is a usage
+	// error: exit 2 with the verb's usage line.
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &cliError{api.CodeBadArgument, err.Error() + "\nusage: " + c.UseLine()}
+	})
+	// Unknown verbs reach the root (or a group) as arguments: a usage
+	// error with the table's did-you-mean, not cobra's help and exit 0.
+	root.Args = cobra.ArbitraryArgs
+	root.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
+		}
+		err := unknownVerb(args)
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 && !strings.Contains(err.Error(), "did you mean") {
+			// Not close to a verb: maybe to one of aioctl's own commands (shell).
+			return &cliError{api.CodeUnknownVerb, "unknown command " + strconv.Quote(args[0]) + ":" + api.DidYouMean(s, strconv.Quote)}
+		}
+		return err
+	}
+
 	// cobra's own commands (help) win over verbs of the same name; the
 	// shell sends those to the program. cobra adds its help command only
 	// to a root with subcommands: the shell first.
 	root.AddCommand(a.shellCommand())
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(completionCommand())
 	root.InitDefaultHelpCmd()
 	own := map[string]bool{}
 	for _, c := range root.Commands() {
@@ -118,13 +147,20 @@ Beyond loopback the program speaks TLS: give --cacert (or --tls).
 	for _, v := range api.Verbs() {
 		words := v.Words()
 		if len(words) == 1 && own[words[0]] {
+			// The CLI's own command (help) does the verb here: it
+			// teaches it as the table does.
+			c, _, _ := root.Find(words)
+			c.Short, c.Long, c.Example = v.Summary, v.Summary+".", examples(v)
 			continue
 		}
 		parent := root
 		if len(words) == 2 {
 			g := groups[words[0]]
 			if g == nil {
-				g = &cobra.Command{Use: words[0], Short: words[0] + " verbs"}
+				g = &cobra.Command{Use: words[0] + " VERB", Short: words[0] + " verbs", Args: cobra.ArbitraryArgs,
+					RunE: func(cmd *cobra.Command, args []string) error {
+						return unknownVerb(append([]string{cmd.Name()}, args...))
+					}}
 				groups[words[0]] = g
 				root.AddCommand(g)
 			}
@@ -183,25 +219,32 @@ func (a *app) verbCommand(v api.Verb) *cobra.Command {
 		Short:  v.Summary,
 		Hidden: v.Hidden,
 	}
+	cmd.Long = v.Summary + "."
 	if len(v.ExitCodes) > 0 {
-		cmd.Long = v.Summary + ".\nExit status: " + exitCodes(v.ExitCodes) + "; 1 another error."
+		cmd.Long += "\nExit status: " + exitCodes(v.ExitCodes) + "; 1 another error, 2 a usage error."
 	}
-	if v.MaxArgs >= 0 && !v.RawTail {
-		max := v.MaxArgs
-		if v.TrailingFlag != "" {
-			max++ // the flag given as the last word
+	cmd.Example = examples(v)
+	max := v.MaxArgs
+	if max >= 0 && v.TrailingFlag != "" {
+		max++ // the flag given as the last word
+	}
+	if v.RawTail {
+		max = -1 // the shell may have split the JSON
+	}
+	cmd.Args = func(_ *cobra.Command, args []string) error {
+		if n := len(args); n < v.MinArgs || max >= 0 && n > max {
+			return &cliError{api.CodeBadArgument, v.Name + ": " + countText(v.MinArgs, v.MaxArgs, n) + "\nusage: aioctl " + v.Usage()}
 		}
-		cmd.Args = cobra.RangeArgs(v.MinArgs, max)
-	} else {
-		cmd.Args = cobra.MinimumNArgs(v.MinArgs)
+		return nil
 	}
-	vals := map[string]*string{}
+	vals := map[string]*typedValue{}
 	bools := map[string]*bool{}
 	for _, f := range v.Flags {
 		if f.Value == "" {
 			bools[f.Name] = cmd.Flags().BoolP(f.Name, f.Short, false, f.Usage)
 		} else {
-			vals[f.Name] = cmd.Flags().StringP(f.Name, f.Short, "", f.Usage)
+			vals[f.Name] = &typedValue{kind: f.Type()}
+			cmd.Flags().VarP(vals[f.Name], f.Name, f.Short, f.Usage)
 		}
 	}
 	if kind := v.Names.Kind(); kind != "" {
@@ -229,8 +272,8 @@ func (a *app) verbCommand(v api.Verb) *cobra.Command {
 					set[f.Name] = "true"
 				}
 			} else {
-				argv = append(argv, "--"+f.Name+"="+*vals[f.Name])
-				set[f.Name] = *vals[f.Name]
+				argv = append(argv, "--"+f.Name+"="+vals[f.Name].s)
+				set[f.Name] = vals[f.Name].s
 			}
 		}
 		stream := v.Streams(set)
@@ -254,7 +297,7 @@ func (a *app) client() (*client.Client, error) {
 	}
 	opt := client.Options{Socket: a.socket, Addr: a.addr, Token: a.token}
 	if a.socket != "" && a.addr != "" {
-		return nil, errors.New("give --socket or --addr, not both")
+		return nil, &cliError{api.CodeBadArgument, "give --socket or --addr, not both"}
 	}
 	if opt.Addr != "" {
 		if opt.Token == "" {
@@ -271,13 +314,13 @@ func (a *app) client() (*client.Client, error) {
 	if opt.Socket == "" && opt.Addr == "" {
 		p, err := sockdir.Find()
 		if err != nil {
-			return nil, err
+			return nil, &cliError{api.CodeNoProgram, err.Error()}
 		}
 		opt.Socket = p
 	}
 	cl, err := client.New(opt)
 	if err != nil {
-		return nil, err
+		return nil, &cliError{api.CodeBadArgument, err.Error()}
 	}
 	a.cl = cl
 	return cl, nil
@@ -303,16 +346,48 @@ func (a *app) exec(argv []string) error {
 	if resp == nil {
 		return err
 	}
-	a.print(resp)
-	a.exit = resp.Exit
-	if resp.Error != nil {
-		fmt.Fprintf(a.stderr, "aioctl: %s (%s)\n", termsafe.String(resp.Error.Message), termsafe.String(string(resp.Error.Code)))
-		if a.exit == 0 {
-			a.exit = api.ExitFailure
-		}
-	}
+	a.exit = a.answer(resp, "aioctl: %[2]s (%[1]s)\n")
 	return nil
 }
+
+// answer prints an answer, its error on stderr (errf formats code and
+// message), or with -o json the whole answer, error and all, on stdout;
+// it returns the exit status.
+func (a *app) answer(resp *api.Response, errf string) int {
+	exit := resp.Exit
+	if resp.Error != nil && exit == 0 {
+		exit = api.ExitFor(resp.Error.Code)
+		resp.Exit = exit
+	}
+	if a.output == "json" && resp.Error != nil {
+		a.printJSON(resp)
+		return exit
+	}
+	a.print(resp)
+	if resp.Error != nil {
+		fmt.Fprintf(a.stderr, errf, termsafe.String(string(resp.Error.Code)), termsafe.String(resp.Error.Message))
+	}
+	return exit
+}
+
+// examples renders a verb's examples for its help.
+func examples(v api.Verb) string {
+	var lines []string
+	for _, e := range v.Examples {
+		lines = append(lines, "  aioctl "+e)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// typedValue is a flag's value, kept as the string typed (the program
+// checks it), shown in help with the flag's type: "-n, --lines int".
+type typedValue struct {
+	s, kind string
+}
+
+func (v *typedValue) String() string     { return v.s }
+func (v *typedValue) Set(s string) error { v.s = s; return nil }
+func (v *typedValue) Type() string       { return v.kind }
 
 // print prints an answer. Nothing from the server reaches the terminal
 // raw, whatever the server sends: text is escaped as the server escapes it
@@ -322,15 +397,15 @@ func (a *app) print(resp *api.Response) {
 	if a.output == "json" {
 		if len(resp.Data) == 0 {
 			if resp.Error != nil {
-				b, _ := json.MarshalIndent(resp, "", "  ")
-				fmt.Fprintln(a.stdout, string(termsafe.JSON(b)))
+				a.printJSON(resp)
 			}
 			return
 		}
+		dec := json.NewDecoder(bytes.NewReader(resp.Data))
+		dec.UseNumber() // big numbers stay exact
 		var v any
-		if json.Unmarshal(resp.Data, &v) == nil {
-			b, _ := json.MarshalIndent(v, "", "  ")
-			fmt.Fprintln(a.stdout, string(termsafe.JSON(b)))
+		if dec.Decode(&v) == nil {
+			a.printJSON(v)
 			return
 		}
 		fmt.Fprintln(a.stdout, termsafe.Text(string(resp.Data)))
@@ -343,6 +418,28 @@ func (a *app) print(resp *api.Response) {
 	io.WriteString(a.stdout, termsafe.Text(resp.Text))
 }
 
+// printJSON prints v as indented JSON, not HTML-escaped (">&2" stays so,
+// it is read in a terminal or by a script), with DEL, C1 and bidi controls
+// escaped.
+func (a *app) printJSON(v any) {
+	a.stdout.Write(termsafe.JSON(marshalJSON(v, "  ")))
+}
+
+// marshalJSON encodes v without HTML escaping, indented by indent (none
+// when ""), with a newline after it.
+func marshalJSON(v any, indent string) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if indent != "" {
+		enc.SetIndent("", indent)
+	}
+	if err := enc.Encode(v); err != nil {
+		return []byte("null\n")
+	}
+	return buf.Bytes()
+}
+
 // stream runs follow / log -f until Ctrl-C.
 func (a *app) stream(argv []string) error {
 	cl, err := a.client()
@@ -351,16 +448,19 @@ func (a *app) stream(argv []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return cl.Stream(ctx, argv, func(e api.Event) error {
+	err = cl.Stream(ctx, argv, func(e api.Event) error {
 		if a.output == "json" {
-			b, err := json.Marshal(e)
-			if err != nil {
-				return err
-			}
-			_, err = a.stdout.Write(append(termsafe.JSON(b), '\n'))
+			_, err := a.stdout.Write(termsafe.JSON(marshalJSON(e, "")))
 			return err
 		}
 		_, err := io.WriteString(a.stdout, termsafe.String(e.Text)+"\n")
 		return err
 	})
+	if errors.Is(err, client.ErrProgramStopped) {
+		// The end of a follow, as tail -f's end when its file goes: said,
+		// and not a failure.
+		fmt.Fprintln(a.stderr, "aioctl:", termsafe.String(err.Error()))
+		return nil
+	}
+	return err
 }

@@ -173,7 +173,7 @@ func TestAioctlBinary(t *testing.T) {
 		{[]string{"debug", "off"}, "debug mode off", "", 0},
 		{[]string{"log", "LED"}, "[blink] LED toggled pin=2", "", 0},
 		{[]string{"log", "-n", "1", "--task", "blink"}, "LED toggled", "", 0},
-		{[]string{"log", "--level", "LOUD"}, "", "bad_argument", 1},
+		{[]string{"log", "--level", "LOUD"}, "", "bad_argument", 2},
 		{[]string{"schedule", "list"}, "world: ", "", 0},
 		{[]string{"schedule", "next"}, "  world\n", "", 0},
 		{[]string{"services", "list"}, "svc.service", "", 0},
@@ -182,13 +182,13 @@ func TestAioctlBinary(t *testing.T) {
 		{[]string{"services", "traceback"}, "no traceback", "", 0},
 		{[]string{"services", "enable", "svc"}, "", "not_available", 1}, // no config file
 		{[]string{"boot", "order"}, "[ Starting ] Order: --> svc", "", 0},
-		{[]string{"stop", "../etc/passwd"}, "", "bad_argument", 1},
-		{[]string{"stop"}, "", "requires at least 1 arg", 1},
-		{[]string{"frobnicate"}, "", "unknown command", 1},
+		{[]string{"stop", "../etc/passwd"}, "", "bad_argument", 2},
+		{[]string{"stop"}, "", "takes at least 1 argument, got 0", 2},
+		{[]string{"frobnicate"}, "", "unknown verb", 2},
 		{[]string{"-o", "yaml", "status"}, "", "--output must be text or json", 1},
 		{[]string{"set", "args", "blink", `{"pin": 5}`}, "blink", "", 0},
 		{[]string{"set", "args", "blink", `{"pin":`, `6}`}, "blink", "", 0}, // split by the shell
-		{[]string{"set", "args", "blink", `{"pin": "x"}`}, "", "bad_argument", 1},
+		{[]string{"set", "args", "blink", `{"pin": "x"}`}, "", "bad_argument", 2},
 		{[]string{"stop", "blink"}, "stopped: blink\n", "", 0},
 		{[]string{"is-active", "blink"}, "inactive\n", "", 3},
 		{[]string{"start", "blink"}, "started: blink\n", "", 0},
@@ -236,15 +236,15 @@ func TestAioctlBinary(t *testing.T) {
 		}
 	}
 	o = runBin(t, bin, nil, append(sock, "-o", "json", "stop", "nosuch")...)
-	if !strings.Contains(o.stdout, `"names": []`) || !strings.Contains(o.stderr, "(not_found)") || o.exit != 1 {
+	if !strings.Contains(o.stdout, `"names": []`) || !strings.Contains(o.stdout, `"code": "not_found"`) || o.exit != 4 {
 		t.Errorf("JSON error: exit %d %q %q", o.exit, o.stdout, o.stderr)
 	}
 	o = runBin(t, bin, nil, append(sock, "-o", "json", "frobnicate")...)
-	if o.exit != 1 || !strings.Contains(o.stderr, "unknown command") {
+	if o.exit != 2 || !strings.Contains(o.stdout, `"code": "unknown_verb"`) {
 		t.Errorf("JSON unknown verb: exit %d %q %q", o.exit, o.stdout, o.stderr)
 	}
 	o = runBin(t, bin, nil, append(sock, "-o", "json", "services", "load", "nosuch")...)
-	if o.exit != 1 || !json.Valid([]byte(o.stdout)) || !strings.Contains(o.stderr, "(not_found)") {
+	if o.exit != 4 || !json.Valid([]byte(o.stdout)) || !strings.Contains(o.stdout, `"code": "not_found"`) {
 		t.Errorf("JSON load nosuch: exit %d %q %q", o.exit, o.stdout, o.stderr)
 	}
 

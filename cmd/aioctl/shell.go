@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/peterh/liner"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/aiotools-go/aiotools/control/api"
 	"github.com/aiotools-go/aiotools/internal/lineedit"
@@ -88,6 +90,10 @@ func (a *app) shell() error {
 	if err != nil {
 		return fmt.Errorf("cannot reach the program: %w", err)
 	}
+	if f, ok := a.stdin.(*os.File); !ok || !term.IsTerminal(int(f.Fd())) {
+		return a.shellScript(ctx)
+	}
+	a.interactive = true
 
 	// The line editing and completion are the in-program console's too.
 	comp := &completer{a: a, cache: map[string][]string{}, when: map[string]time.Time{}}
@@ -140,33 +146,60 @@ func (a *app) shell() error {
 		if line == "exit" || line == "quit" {
 			return nil
 		}
-		a.shellLine(ctx, line)
+		a.exit = a.shellLine(ctx, line)
 	}
 }
 
-// shellLine runs one line of the shell and prints the answer.
-func (a *app) shellLine(ctx context.Context, line string) {
+// shellScript runs the commands of a stdin that is no terminal (a pipe,
+// a file), one a line, as sh reads a script: no banner, no prompts, blank
+// lines and # comments skipped; the exit status is the last command's.
+func (a *app) shellScript(ctx context.Context) error {
+	sc := bufio.NewScanner(a.stdin)
+	sc.Buffer(make([]byte, 0, 4096), api.MaxLineBytes+1)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		if line == "exit" || line == "quit" {
+			return nil
+		}
+		a.exit = a.shellLine(ctx, line)
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("reading commands: %w", err)
+	}
+	return nil
+}
+
+// shellLine runs one line of the shell, prints the answer and returns
+// its exit status (as aioctl VERB would exit).
+func (a *app) shellLine(ctx context.Context, line string) int {
 	argv, err := api.ParseLine(line)
 	if err != nil {
 		fmt.Fprintln(a.stderr, "error:", termsafe.String(err.Error()))
-		return
+		return api.ExitUsage
 	}
 	sctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	resp, err := a.cl.Exec(sctx, argv, api.Options{JSON: a.output == "json", Color: a.color()})
 	if resp != nil && resp.Error != nil && resp.Error.Code == api.CodeStreamOnly {
-		fmt.Fprintln(a.stdout, "(following: Ctrl-C stops)")
+		if a.interactive {
+			fmt.Fprintln(a.stdout, "(following: Ctrl-C stops)")
+		}
 		if err := a.stream(argv); err != nil {
 			fmt.Fprintln(a.stderr, "error:", termsafe.String(err.Error()))
+			var ae *api.Error
+			if errors.As(err, &ae) {
+				return api.ExitFor(ae.Code)
+			}
+			return api.ExitFailure
 		}
-		return
+		return api.ExitOK
 	}
 	if resp == nil {
 		fmt.Fprintln(a.stderr, "error:", termsafe.String(err.Error()))
-		return
+		return api.ExitFailure
 	}
-	a.print(resp)
-	if resp.Error != nil {
-		fmt.Fprintf(a.stderr, "error (%s): %s\n", termsafe.String(string(resp.Error.Code)), termsafe.String(resp.Error.Message))
-	}
+	return a.answer(resp, "error (%s): %s\n")
 }

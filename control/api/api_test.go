@@ -110,6 +110,51 @@ func TestTableHelpers(t *testing.T) {
 	}
 }
 
+func TestSuggest(t *testing.T) {
+	names := []string{"blink", "blank", "answer", "hello", "hello_1", "list", "status", "start"}
+	for _, c := range []struct {
+		word string
+		want string
+	}{
+		{"blnk", "blank blink"},
+		{"blinkk", "blink"},
+		{"lst", "list"},
+		{"stats", "status"},
+		{"frobnicate", ""},
+		{"hel", "hello hello_1"},
+		{"blink", ""},
+	} {
+		if got := strings.Join(api.Suggest(c.word, names), " "); got != c.want {
+			t.Errorf("Suggest(%q) = %q, want %q", c.word, got, c.want)
+		}
+	}
+}
+
+// TestEveryVerbHasExamples: help teaches each visible verb with at least
+// two examples that use it (issue 12 item 13).
+func TestEveryVerbHasExamples(t *testing.T) {
+	for _, v := range api.Verbs() {
+		if v.Hidden {
+			continue
+		}
+		if len(v.Examples) < 2 {
+			t.Errorf("%s: %d examples, want 2", v.Name, len(v.Examples))
+		}
+		for _, e := range v.Examples {
+			line, _, _ := strings.Cut(e, "#")
+			argv, err := api.Split(strings.TrimPrefix(strings.TrimSpace(line), "-o json "))
+			if err != nil {
+				t.Errorf("%s: example %q: %v", v.Name, e, err)
+				continue
+			}
+			c, err := api.Parse(argv)
+			if err != nil || c.Verb.Name != v.Name {
+				t.Errorf("%s: example %q does not parse as %s: %v", v.Name, e, v.Name, err)
+			}
+		}
+	}
+}
+
 func TestJoinJSONJoinsWhatAShellSplit(t *testing.T) {
 	cases := []struct {
 		verb string

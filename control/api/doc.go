@@ -17,9 +17,11 @@
 // table ([]Verb); GET PathHealth is a Health. Every error is an *Error
 // with a stable Code (unknown_verb, bad_argument, not_found, …; see
 // HTTPStatus for the HTTP status of each): scripts test the code, never
-// the message. Response.Exit is the exit status a CLI exits with: 0 done,
-// 1 failed, or one of the verb's ExitCodes (status and is-active give
-// systemctl's: 0 all active, 3 one is not, 4 a name matched no task).
+// the message. Response.Exit is the exit status a CLI exits with, as
+// systemctl's (ExitFor): 0 done, 1 failed, 2 a usage error (unknown_verb,
+// bad_argument), 4 a name matched nothing (not_found), or one of the
+// verb's ExitCodes (status and is-active: 3 a named task is not active).
+// Suggest and SuggestVerb give the did-you-mean of a mistyped name.
 //
 // # The verb table
 //
@@ -28,7 +30,7 @@
 // arguments (count, what they name, a JSON tail), the flags, whether and
 // when it streams (Stream, StreamFlag), a flag that may be given as the
 // last word (TrailingFlag: "status hello debug"), its exit codes, and its
-// help. `aioctl help` (or the help verb) lists them.
+// help: a summary, typed flags (Flag.Type) and at least two Examples. `aioctl help` (or the help verb) lists them.
 //
 // # Parsing a command
 //

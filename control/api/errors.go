@@ -45,6 +45,10 @@ const (
 	// CodeLoadFailed: a service did not load: its constructor failed or
 	// panicked (services traceback shows why, with the stack).
 	CodeLoadFailed Code = "load_failed"
+	// CodeNoProgram: the client found no program to talk to (no socket,
+	// a stale socket nobody listens on, a refused connection). Only
+	// clients give it; the message says what they tried.
+	CodeNoProgram Code = "no_program"
 	// CodeInternal: a bug; the message says what.
 	CodeInternal Code = "internal"
 )
@@ -82,6 +86,19 @@ func (e *Error) HTTPStatus() int {
 		return http.StatusUnprocessableEntity
 	}
 	return http.StatusInternalServerError
+}
+
+// ExitFor is the exit status a CLI gives for an error of this code, as
+// systemctl does: 2 for a usage error (unknown verb, bad argument), 4 for
+// a name or pattern that matched nothing, 1 for the rest.
+func ExitFor(code Code) int {
+	switch code {
+	case CodeUnknownVerb, CodeBadArgument:
+		return ExitUsage
+	case CodeNotFound:
+		return ExitNoSuch
+	}
+	return ExitFailure
 }
 
 // NewError returns an *Error with the code and the message.

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,7 +14,7 @@ var table = []Verb{
 	{Name: "status", ArgsUsage: "[PATTERN...] [debug]", Summary: "status of the matching tasks (all by default), as aioctl prints it",
 		MaxArgs: -1, Names: TaskNames, ExitCodes: SystemctlExits, TrailingFlag: "debug",
 		Flags: []Flag{{Name: "debug", Short: "d", Usage: "debug detail (Task, args, traceback)"},
-			{Name: "lines", Short: "n", Value: "N", Usage: "log lines per task (0: 10, -1: all)"}}},
+			{Name: "lines", Short: "n", Value: "N", Kind: "int", Usage: "log lines per task (default 10, 0: none, -1: all)"}}},
 	{Name: "is-active", ArgsUsage: "PATTERN...", Summary: "print active/inactive/failed per task; exit 0 only if all run",
 		MinArgs: 1, MaxArgs: -1, Names: TaskNames, ExitCodes: SystemctlExits},
 	{Name: "start", ArgsUsage: "PATTERN...", Summary: "start the matching tasks again with their stored arguments",
@@ -91,10 +92,10 @@ func logFlags(withTail bool) []Flag {
 	f := []Flag{
 		{Name: "task", Short: "t", Value: "TASK", Usage: "only this task's lines"},
 		{Name: "level", Short: "l", Value: "LEVEL", Usage: "only lines at this level or above (DEBUG, INFO, WARN, ERROR, CRIT)"},
-		{Name: "since", Value: "WHEN", Usage: "only lines from this time on (a duration ago like 10m, or YYYY-MM-DD HH:MM:SS)"},
-		{Name: "until", Value: "WHEN", Usage: "only lines before this time"},
+		{Name: "since", Value: "WHEN", Kind: "time", Usage: "only lines from this time on (a duration ago like 10m, or YYYY-MM-DD HH:MM:SS)"},
+		{Name: "until", Value: "WHEN", Kind: "time", Usage: "only lines before this time"},
 		{Name: "regexp", Short: "E", Usage: "GREP is a regular expression"},
-		{Name: "lines", Short: "n", Value: "N", Usage: "only the last N lines (with follow: replay N first)"},
+		{Name: "lines", Short: "n", Value: "N", Kind: "int", Usage: "only the last N lines (0: none; with follow: replay N first, default 10)"},
 	}
 	if withTail {
 		f = append(f, Flag{Name: "follow", Short: "f", Usage: "keep printing new lines until interrupted"})
@@ -189,11 +190,43 @@ func find(argv []string) (*Verb, []string, error) {
 	}
 	if subs := verbGroups[w]; len(subs) > 0 {
 		if len(argv) > 1 {
-			return nil, nil, NewError(CodeUnknownVerb, "unknown verb "+strconv.Quote(w+" "+argv[1])+": "+w+" takes one of: "+strings.Join(subs, ", "))
+			return nil, nil, NewError(CodeUnknownVerb, "unknown verb "+strconv.Quote(truncate(w+" "+argv[1], 60))+":"+
+				orTakes(SuggestVerb(w+" "+argv[1]), w+" takes one of: "+strings.Join(subs, ", ")))
 		}
 		return nil, nil, NewError(CodeBadArgument, w+" needs one of: "+strings.Join(subs, ", "))
 	}
-	return nil, nil, NewError(CodeUnknownVerb, "unknown verb "+strconv.Quote(truncate(w, 40))+": try help")
+	return nil, nil, NewError(CodeUnknownVerb, "unknown verb "+strconv.Quote(truncate(w, 40))+":"+orTakes(SuggestVerb(w), "try help"))
+}
+
+// SuggestVerb is " did you mean "status"?" for a mistyped verb (one word,
+// or two for the verbs of a group: "services lst"), or "" when no verb
+// is close.
+func SuggestVerb(typed string) string {
+	var names []string
+	first, _, two := strings.Cut(typed, " ")
+	for i := range table {
+		v := &table[i]
+		if v.Hidden {
+			continue
+		}
+		f, _, group := strings.Cut(v.Name, " ")
+		switch {
+		case two && group && f == first:
+			names = append(names, v.Name)
+		case !two && !group:
+			names = append(names, v.Name)
+		case !two && group && !slices.Contains(names, f):
+			names = append(names, f)
+		}
+	}
+	return DidYouMean(Suggest(typed, names), strconv.Quote)
+}
+
+func orTakes(suggestion, otherwise string) string {
+	if suggestion != "" {
+		return suggestion
+	}
+	return " " + otherwise
 }
 
 // truncate returns s cut to n bytes with "…" after it when it is longer,

@@ -67,7 +67,22 @@ type Flag struct {
 	Short string `json:"short,omitempty"`
 	// Value is the value's placeholder ("N", "LEVEL"); "" for a boolean flag.
 	Value string `json:"value,omitempty"`
+	// Kind is the value's type as help shows it ("int", "duration",
+	// "time"); "" means "string" (and "bool" for a boolean flag).
+	Kind  string `json:"kind,omitempty"`
 	Usage string `json:"usage"`
+}
+
+// Type is the flag's type as help shows it: "bool" for a boolean flag,
+// else Kind, or "string" when Kind is empty.
+func (f *Flag) Type() string {
+	switch {
+	case f.Value == "":
+		return "bool"
+	case f.Kind != "":
+		return f.Kind
+	}
+	return "string"
 }
 
 // ExitCode is one exit status a verb can give besides 0 (done) and 1
@@ -122,6 +137,10 @@ type Verb struct {
 	ExitCodes []ExitCode `json:"exits,omitempty"`
 	// Hidden verbs are for tools (completion), not listed by help.
 	Hidden bool `json:"hidden,omitempty"`
+	// Examples are command lines of the verb, each with what it does
+	// after "  # " ("stop 'hello*'  # stop the tasks named hello…"); help
+	// shows them (every visible verb has at least two).
+	Examples []string `json:"examples,omitempty"`
 }
 
 // Usage is the verb's synopsis: "status [--debug] [--lines N] [PATTERN...] [debug]".

@@ -61,6 +61,7 @@ type Event struct {
 const (
 	ExitOK        = 0
 	ExitFailure   = 1
+	ExitUsage     = 2 // a usage error: unknown verb, bad argument
 	ExitNotActive = 3
 	ExitNoSuch    = 4
 )

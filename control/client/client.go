@@ -22,7 +22,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/aiotools-go/aiotools/control/api"
@@ -52,6 +54,59 @@ type Client struct {
 	stream *http.Client // streams: no timeout
 	base   string
 	token  string
+	where  string // the socket's path or the address, for errors
+	socket bool
+}
+
+// ErrNoProgram is in the chain of the error of a call that found no
+// program to talk to: no socket at the path, a socket nobody listens on
+// (a program that was killed leaves it), a refused TCP connection.
+var ErrNoProgram = errors.New("no program")
+
+// ErrProgramStopped ends a stream that the program ended (it stopped, or
+// closed its control server) before the caller's context did.
+var ErrProgramStopped = errors.New("program stopped")
+
+// ConnError is a failure to talk to the program, said in words ("no
+// program is listening on PATH (stale socket)"), not as the HTTP
+// client's "Post …: dial unix …". Err is the cause.
+type ConnError struct {
+	Msg string
+	Err error
+}
+
+func (e *ConnError) Error() string { return e.Msg }
+
+// Unwrap gives the cause, and ErrNoProgram or ErrProgramStopped when the
+// failure is one of those.
+func (e *ConnError) Unwrap() []error { return []error{e.Err} }
+
+// connError says in words what went wrong reaching the program.
+func (c *Client) connError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // not "Post "http://aiotools/v1/exec": …"
+	}
+	var oe *net.OpError
+	dial := errors.As(err, &oe) && oe.Op == "dial"
+	var ne net.Error
+	switch {
+	case dial && errors.Is(err, syscall.ECONNREFUSED) && c.socket:
+		return &ConnError{"no program is listening on " + c.where + " (stale socket)", errors.Join(ErrNoProgram, err)}
+	case dial && errors.Is(err, syscall.ECONNREFUSED):
+		return &ConnError{"no program is listening on " + c.where + " (connection refused)", errors.Join(ErrNoProgram, err)}
+	case dial && errors.Is(err, syscall.ENOENT):
+		return &ConnError{"no socket at " + c.where + ": is the program running?", errors.Join(ErrNoProgram, err)}
+	case dial && errors.Is(err, syscall.EACCES):
+		return &ConnError{"no permission to connect to " + c.where, err}
+	case errors.As(err, &ne) && ne.Timeout():
+		return &ConnError{"the program at " + c.where + " did not answer in time", err}
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET):
+		return &ConnError{"the program at " + c.where + " closed the connection before answering (did it stop?)", errors.Join(ErrProgramStopped, err)}
+	case dial:
+		return &ConnError{"cannot connect to " + c.where + ": " + oe.Err.Error(), err}
+	}
+	return &ConnError{"talking to the program at " + c.where + ": " + err.Error(), err}
 }
 
 // New returns a client for the server opt names. It does not connect yet.
@@ -86,11 +141,17 @@ func New(opt Options) (*Client, error) {
 	if opt.Timeout <= 0 {
 		opt.Timeout = 70 * time.Second
 	}
+	where := opt.Socket
+	if where == "" {
+		where = opt.Addr
+	}
 	return &Client{
 		hc:     &http.Client{Transport: tr, Timeout: opt.Timeout},
 		stream: &http.Client{Transport: tr},
 		base:   base,
 		token:  opt.Token,
+		where:  where,
+		socket: opt.Socket != "",
 	}, nil
 }
 
@@ -139,7 +200,7 @@ func (c *Client) exec(ctx context.Context, r api.Request) (*api.Response, error)
 	}
 	res, err := c.hc.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, c.connError(err)
 	}
 	defer res.Body.Close()
 	return decodeResponse(res)
@@ -193,7 +254,7 @@ func (c *Client) Verbs(ctx context.Context) ([]api.Verb, error) {
 	}
 	res, err := c.hc.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, c.connError(err)
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
@@ -205,8 +266,9 @@ func (c *Client) Verbs(ctx context.Context) ([]api.Verb, error) {
 }
 
 // Stream runs a streaming command (follow, log -f), calling fn for each
-// event until ctx ends (then it returns nil), the server ends the stream,
-// or fn returns an error.
+// event until ctx ends (then it returns nil), the program ends the stream
+// (an error wrapping ErrProgramStopped: it stopped, or closed its control
+// server), or fn returns an error.
 func (c *Client) Stream(ctx context.Context, argv []string, fn func(api.Event) error) error {
 	req, err := c.newRequest(ctx, http.MethodPost, api.PathStream, api.Request{Argv: argv})
 	if err != nil {
@@ -218,7 +280,7 @@ func (c *Client) Stream(ctx context.Context, argv []string, fn func(api.Event) e
 		if ctx.Err() != nil {
 			return nil
 		}
-		return err
+		return c.connError(err)
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") {
@@ -231,6 +293,11 @@ func (c *Client) Stream(ctx context.Context, argv []string, fn func(api.Event) e
 	err = readEvents(res.Body, fn)
 	if ctx.Err() != nil {
 		return nil
+	}
+	if err == nil || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) {
+		// The stream ends only with ctx, or with an error event: an end
+		// without either is the program going away.
+		return &ConnError{ErrProgramStopped.Error(), errors.Join(ErrProgramStopped, err)}
 	}
 	return err
 }

@@ -49,7 +49,7 @@ func TestClientAgainstServer(t *testing.T) {
 	}
 	resp, err := cl.ExecLine(ctx, "is-active hello nosuch", control.Options{})
 	var ce *control.Error
-	if !errors.As(err, &ce) || ce.Code != control.CodeNotFound || resp.Exit != control.ExitNoSuch || resp.Text != "active\n" {
+	if !errors.As(err, &ce) || ce.Code != control.CodeNotFound || resp.Exit != control.ExitNoSuch || resp.Text != "hello: active\n" {
 		t.Errorf("partial answer: %+v %v", resp, err)
 	}
 	// follow without a log: the error comes back before any event.

@@ -27,6 +27,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // MinTokenBytes is the shortest token accepted.
@@ -74,12 +75,14 @@ func Check(dir string) error {
 	return nil
 }
 
-// Find returns the one control socket (*.sock) of this user in Dirs,
-// searching only the directories Check accepts. None, or more than one,
-// is an error that says so (and names them, and the directories passed
-// over and why).
+// Find returns the one control socket (*.sock) of this user in Dirs that
+// a program listens on, searching only the directories Check accepts. A
+// socket nobody listens on (a program that was killed leaves it) is
+// skipped. None ("no program running"), or more than one, is an error
+// that says so (and names them, the stale sockets, and the directories
+// passed over and why).
 func Find() (string, error) {
-	var found []string
+	var found, stale []string
 	var unsafe []string
 	for _, d := range Dirs() {
 		if _, err := os.Lstat(d); errors.Is(err, os.ErrNotExist) {
@@ -90,11 +93,20 @@ func Find() (string, error) {
 			continue
 		}
 		m, _ := filepath.Glob(filepath.Join(d, "*.sock"))
-		found = append(found, m...)
+		for _, p := range m {
+			if Listening(p) {
+				found = append(found, p)
+			} else {
+				stale = append(stale, p)
+			}
+		}
 	}
 	switch len(found) {
 	case 0:
-		msg := fmt.Sprintf("no control socket found in %s: is the program running? give --socket PATH", strings.Join(Dirs(), " or "))
+		msg := fmt.Sprintf("no program running: no control socket found in %s; give --socket PATH", strings.Join(Dirs(), " or "))
+		if len(stale) > 0 {
+			msg = fmt.Sprintf("no program running: nobody listens on %s (stale: its program was killed); give --socket PATH", strings.Join(stale, ", "))
+		}
 		if len(unsafe) > 0 {
 			msg += "\n  not searched: " + strings.Join(unsafe, "\n  not searched: ")
 		}
@@ -104,6 +116,18 @@ func Find() (string, error) {
 	}
 	sort.Strings(found)
 	return "", fmt.Errorf("several control sockets: choose one with --socket:\n  %s", strings.Join(found, "\n  "))
+}
+
+// Listening reports whether a program listens on the unix socket at path:
+// a connection is accepted (and closed at once). A socket file whose
+// program was killed refuses connections.
+func Listening(path string) bool {
+	c, err := net.DialTimeout("unix", path, time.Second)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
 }
 
 // TokenPath returns the file a server keeps its generated token in, for

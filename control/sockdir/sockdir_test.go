@@ -1,6 +1,7 @@
 package sockdir_test
 
 import (
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,12 +37,16 @@ func TestFind(t *testing.T) {
 	if _, err := sockdir.Find(); err == nil || !strings.Contains(err.Error(), "no control socket found in "+d) {
 		t.Errorf("Find with no socket: %v", err)
 	}
-	// Find looks at names only: a file stands for a socket.
-	os.WriteFile(filepath.Join(d, "a.sock"), nil, 0o600)
+	// A socket nobody listens on (a file, here) is not offered.
+	os.WriteFile(filepath.Join(d, "dead.sock"), nil, 0o600)
+	if _, err := sockdir.Find(); err == nil || !strings.Contains(err.Error(), "no program running: nobody listens on "+filepath.Join(d, "dead.sock")) {
+		t.Errorf("Find with a stale socket: %v", err)
+	}
+	listen(t, filepath.Join(d, "a.sock"))
 	if p, err := sockdir.Find(); err != nil || p != filepath.Join(d, "a.sock") {
 		t.Errorf("Find = %q, %v", p, err)
 	}
-	os.WriteFile(filepath.Join(d, "b.sock"), nil, 0o600)
+	listen(t, filepath.Join(d, "b.sock"))
 	if _, err := sockdir.Find(); err == nil || !strings.Contains(err.Error(), "several control sockets") {
 		t.Errorf("Find with two sockets: %v", err)
 	}
@@ -50,6 +55,28 @@ func TestFind(t *testing.T) {
 	if _, err := sockdir.Find(); err == nil || !strings.Contains(err.Error(), "not searched: control: socket directory "+d+" has mode 0755") {
 		t.Errorf("Find in an open directory: %v", err)
 	}
+}
+
+// listen listens on a unix socket at path until the test ends, accepting
+// (and closing) connections.
+func listen(t *testing.T, path string) {
+	t.Helper()
+	l, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	t.Cleanup(func() { l.Close(); <-done })
 }
 
 func TestFindToken(t *testing.T) {

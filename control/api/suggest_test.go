@@ -1,0 +1,41 @@
+package api
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// FuzzSuggest: Suggest never panics, returns at most three of the names,
+// each close to the word (an edit distance within the limit, or the word
+// a prefix of it), and nothing for a word that is a name.
+func FuzzSuggest(f *testing.F) {
+	f.Add("blnk", "blink,blank,answer")
+	f.Add("", "a,b")
+	f.Add("hel", "hello,hello_1,help")
+	f.Add("ßtatus", "status,start")
+	f.Fuzz(func(t *testing.T, word, list string) {
+		if len(word) > 64 || len(list) > 1024 {
+			return
+		}
+		names := strings.Split(list, ",")
+		got := Suggest(word, names)
+		if len(got) > 3 {
+			t.Fatalf("Suggest(%q) = %q: more than 3", word, got)
+		}
+		if slices.Contains(names, word) && got != nil {
+			t.Fatalf("Suggest(%q) = %q for a name", word, got)
+		}
+		for _, g := range got {
+			if !slices.Contains(names, g) {
+				t.Fatalf("Suggest(%q) = %q: %q is no name", word, got, g)
+			}
+			if d := distance(word, g, 100); d > 2 && !strings.HasPrefix(g, word) {
+				t.Fatalf("Suggest(%q) = %q: %q is %d edits away", word, got, g, d)
+			}
+			if d, e := distance(word, g, 100), distance(g, word, 100); d != e {
+				t.Fatalf("distance(%q, %q) = %d, reversed %d", word, g, d, e)
+			}
+		}
+	})
+}
