@@ -20,8 +20,8 @@ go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 echo "== core packages under Go 1.23 (TinyGo's language and library)"
 ./scripts/check-core-go123.sh
 
-echo "== tools the tests drive (tmux for the aioctl shell test)"
-bash scripts/install-tmux.sh
+echo "== tools the tests drive (tmux, zsh, fish)"
+bash scripts/install-test-tools.sh
 
 echo "== go test -race"
 go test -race -count=1 -timeout 10m ./...

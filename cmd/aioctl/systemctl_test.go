@@ -278,6 +278,9 @@ complete aioctl services get-`
 		}
 		path, err := exec.LookPath(sh)
 		if err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is missing: ./test.sh installs it (scripts/install-test-tools.sh)", sh)
+			}
 			continue // not installed: the script is at least made
 		}
 		script := filepath.Join(t.TempDir(), "c."+sh)
