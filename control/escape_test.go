@@ -158,6 +158,8 @@ var hostileLines = map[string][]string{
 	"services status":     {"services status"},
 	"services load":       {"services load loadfail", "services load all"},
 	"services unload":     {"services unload evil"},
+	"services add":        {`services add evil {"enabled": true}`},
+	"services remove":     {"services remove evil"},
 	"services enable":     {"services enable evil"},
 	"services disable":    {"services disable evil"},
 	"services config":     {`services config evil {"enabled": true}`},

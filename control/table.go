@@ -32,6 +32,8 @@ var impls = map[string]impl{
 	"services list":       {run: runServicesList},
 	"services status":     {run: runServicesStatus},
 	"services load":       {run: runServicesLoad},
+	"services add":        {run: runServicesAdd},
+	"services remove":     {run: runServicesRemove},
 	"services unload":     {run: runServicesUnload},
 	"services enable":     {run: runServicesEnable},
 	"services disable":    {run: runServicesDisable},
