@@ -3,6 +3,7 @@ package aioservice
 import (
 	"context"
 	"errors"
+	"io"
 	"strconv"
 
 	"github.com/aiotools-go/aiotools/aioctl"
@@ -125,4 +126,17 @@ func (m *Manager) Start(ctx context.Context, names ...string) ([]string, error) 
 	errs = append(errs, err)
 	more, err := m.startSet(ctx, false, down(others))
 	return append(started, more...), errors.Join(append(errs, err)...)
+}
+
+// Report writes the report of the watcher service (Watcher.Service): its
+// error counts with the last traceback of each failing task and error
+// type, as the seed's aioservice.call("watcher") printed them. Without a
+// watcher among the services it is ErrUnknownService.
+func (m *Manager) Report(out io.Writer) error {
+	for _, s := range m.reg.all() {
+		if s.report != nil {
+			return s.report(out)
+		}
+	}
+	return &ServiceError{Service: "watcher", Err: ErrUnknownService}
 }

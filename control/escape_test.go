@@ -160,6 +160,8 @@ var hostileLines = map[string][]string{
 	"services unload":     {"services unload evil"},
 	"services add":        {`services add evil {"enabled": true}`},
 	"services remove":     {"services remove evil"},
+	"services report":     {"services report"},
+	"services boot":       {"services boot"},
 	"services enable":     {"services enable evil"},
 	"services disable":    {"services disable evil"},
 	"services config":     {`services config evil {"enabled": true}`},

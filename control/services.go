@@ -296,3 +296,18 @@ func runBootOrder(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	}
 	return &Result{Data: bo, Text: b.String()}, nil
 }
+
+// runServicesReport prints the watcher's report (aioservice.call("watcher")).
+func runServicesReport(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	var b strings.Builder
+	if err := in.c.Services.Report(&b); err != nil {
+		return nil, serviceErr(err)
+	}
+	return &Result{Data: b.String(), Text: b.String()}, nil
+}
+
+// runServicesBoot runs the boot again for the services that are not up.
+func runServicesBoot(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	started, err := in.c.Services.Start(ctx)
+	return namesResult("started", started, "nothing to start: every enabled, loaded service is up"), serviceErr(err)
+}

@@ -35,6 +35,8 @@ var impls = map[string]impl{
 	"services add":        {run: runServicesAdd},
 	"services remove":     {run: runServicesRemove},
 	"services unload":     {run: runServicesUnload},
+	"services report":     {run: runServicesReport},
+	"services boot":       {run: runServicesBoot},
 	"services enable":     {run: runServicesEnable},
 	"services disable":    {run: runServicesDisable},
 	"services config":     {run: runServicesConfig},

@@ -101,6 +101,14 @@ var examples = map[string][]string{
 		"services remove backup  # stop, unload and delete its entry",
 		"services remove a b     # remove a and b",
 	},
+	"services report": {
+		"services report         # the watcher's error counts and tracebacks",
+		"-o json services report # the same, as a JSON string",
+	},
+	"services boot": {
+		"services boot           # start again what failed or did not start",
+		"-o json services boot   # the services it started, as JSON",
+	},
 	"services unload": {
 		"services unload network # stop and unload network",
 		"services unload 'net*'  # the services named net…",
