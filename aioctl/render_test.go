@@ -304,3 +304,15 @@ func TestRenderLoadedServiceTask(t *testing.T) {
 		}
 	}
 }
+
+// Issue 12 item 8: no Go type names in results: a typed error reads
+// "Error: message" as errors.New's does.
+func TestErrorTypeHasNoGoTypeName(t *testing.T) {
+	typed := &ArgError{Msg: "bad pin"}
+	if got := ErrorType(typed); got != "Error" {
+		t.Errorf("ErrorType(*ArgError) = %q, want Error", got)
+	}
+	if got := describeError(typed); strings.Contains(got, "aioctl.") || !strings.HasPrefix(got, "Error: ") {
+		t.Errorf("describeError(*ArgError) = %q", got)
+	}
+}

@@ -42,6 +42,13 @@ func serviceErr(err error) error {
 	case errors.Is(err, aioservice.ErrNoConfigFile):
 		return &Error{Code: CodeNotAvailable, Message: "this program's services have no config file"}
 	}
+	var se *aioservice.ServiceError
+	if errors.As(err, &se) {
+		// A service that did not start (a core service failed, a service
+		// it requires is not up, its task was deleted meanwhile): the
+		// state the services are in says no; the message says why.
+		return &Error{Code: CodeConflict, Message: strings.ReplaceAll(err.Error(), "\n", "; ")}
+	}
 	return oneLine(err)
 }
 
