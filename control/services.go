@@ -150,18 +150,26 @@ func runServicesLoad(ctx context.Context, in *Interp, c *call) (*Result, error) 
 		return r, joinErrors([]error{err, serviceErr(serr)})
 	}
 	if len(c.args) == 1 && c.args[0] == "all" {
+		before := map[string]bool{}
+		for _, i := range m.List() {
+			before[i.Name] = i.Load == aioservice.Loaded
+		}
 		err := m.LoadAll(ctx, true)
-		var loaded []string
+		var loaded, fresh []string
 		for _, i := range m.List() {
 			if i.Load == aioservice.Loaded {
 				loaded = append(loaded, i.Name)
+				if !before[i.Name] {
+					fresh = append(fresh, i.Name)
+				}
 			}
 		}
-		if !c.has("no-start") {
-			_, serr := m.Start(ctx) // every enabled one that is not up
-			return namesResult("loaded", loaded, "no service loaded"), joinErrors([]error{serviceErr(err), serviceErr(serr)})
+		if c.has("no-start") || len(fresh) == 0 {
+			return namesResult("loaded", loaded, "no service loaded"), serviceErr(err)
 		}
-		return namesResult("loaded", loaded, "no service loaded"), serviceErr(err)
+		// Only those this load loaded: a service the user stopped stays so.
+		_, serr := m.Start(ctx, fresh...)
+		return namesResult("loaded", loaded, "no service loaded"), joinErrors([]error{serviceErr(err), serviceErr(serr)})
 	}
 	// A plain name goes to Load as it is: Load reads the file as it is
 	// now, so it finds an entry added since the program started, which

@@ -139,3 +139,24 @@ func TestServicesConfigAcceptsExec(t *testing.T) {
 		t.Errorf("cmd after config: %+v", i)
 	}
 }
+
+// services load all starts what it loads, and only that: a service the
+// user stopped stays stopped.
+func TestServicesLoadAllStartsOnlyWhatItLoads(t *testing.T) {
+	p := newSvcProgram(t, svcRegistry(), `{"hello": {"enabled": true}}`+"\n")
+	if r := p.text(t, "stop hello.service"); r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	if err := os.WriteFile(p.cfg, []byte(`{"hello": {"enabled": true}, "late": {"exec": {"argv": ["sleep", "30"]}}}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := p.text(t, "services load all"); r.Err != nil {
+		t.Fatalf("services load all: %v", r.Err)
+	}
+	if st := p.state(t, "late.service"); st != aioctl.Running {
+		t.Errorf("late.service after load all: %v, want running", st)
+	}
+	if st := p.state(t, "hello.service"); st != aioctl.Stopped {
+		t.Errorf("hello.service, stopped by the user, after load all: %v, want stopped", st)
+	}
+}

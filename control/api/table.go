@@ -81,7 +81,7 @@ var table = []Verb{
 		MaxArgs: -1, Names: ServiceNames, Needs: NeedServices},
 	{Name: "services report", Summary: "the watcher's report: error counts per task and error type, with the last traceback of each",
 		Needs: NeedServices},
-	{Name: "services boot", Summary: "run the boot again for the loaded, enabled services that are not up (failed, or kept from starting); those up are left alone",
+	{Name: "services boot", Summary: "run the boot again for the loaded, enabled services that are not up (failed, stopped, or kept from starting); those up are left alone",
 		Needs: NeedServices},
 	{Name: "boot order", Summary: "the order services boot in (dependencies first)",
 		Needs: NeedServices},
