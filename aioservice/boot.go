@@ -113,9 +113,6 @@ func graphOf(sel []*entry) []depNode {
 
 func (m *Manager) up(ctx context.Context, core bool) error {
 	m.mu.Lock()
-	if !core {
-		m.inited = true
-	}
 	sel := m.phaseLocked(core)
 	m.mu.Unlock()
 	_, err := m.startSet(ctx, core, sel)
@@ -376,7 +373,6 @@ func (m *Manager) Stop(ctx context.Context) error {
 	}
 	m.mu.Lock()
 	clear(m.waiting) // stopped services start with the next Boot or Init, not late
-	m.inited = false // a schedule service loaded from now on waits for Init
 	m.mu.Unlock()
 	var errs []error
 	for i := len(levels) - 1; i >= 0; i-- {

@@ -37,8 +37,9 @@
 // They keep the service table, the group and the scheduler in agreement:
 // every loaded service has exactly one main task in the group, an
 // unloaded one none; List's "enabled" is the config's, at once after an
-// edit; after Init, Load puts a schedule service on its schedule as Init
-// would, and Unload takes it off; a main task deleted from the
+// edit; Load starts nothing (Start does: a schedule service goes on its
+// schedule), and Unload takes a service off its schedule; a main task
+// deleted from the
 // group by hand unloads its service (which then loads again). A failed
 // load is ErrLoadFailed (with the cause: errors.As finds a
 // *aioctl.PanicError after a panic).

@@ -87,6 +87,10 @@ func (m *Manager) Remove(ctx context.Context, name string) error {
 // the services it started; the error joins those that failed or did not
 // start, and names it does not know or that are not loaded.
 func (m *Manager) Start(ctx context.Context, names ...string) ([]string, error) {
+	// Serialised with load and unload: an Unload must not read a service
+	// as unscheduled while Start hands it to the scheduler.
+	m.opMu.Lock()
+	defer m.opMu.Unlock()
 	want := make(map[string]bool, len(names))
 	var errs []error
 	m.mu.Lock()
@@ -125,7 +129,24 @@ func (m *Manager) Start(ctx context.Context, names ...string) ([]string, error) 
 	started, err := m.startSet(ctx, true, down(core))
 	errs = append(errs, err)
 	more, err := m.startSet(ctx, false, down(others))
-	return append(started, more...), errors.Join(append(errs, err)...)
+	errs = append(errs, err)
+	// A main task deleted by hand meanwhile (onDelete forgot the service):
+	// a schedule the scheduler took for it must not outlive it.
+	var up []string
+	for _, n := range append(started, more...) {
+		m.mu.Lock()
+		e, sched := m.entries[n], m.sched
+		m.mu.Unlock()
+		if t, ok := m.g.Get(TaskName(n)); e == nil || !ok || t != e.task {
+			if sched != nil {
+				_ = sched.Unschedule(TaskName(n))
+			}
+			errs = append(errs, &ServiceError{Service: n, Err: errDeletedWhileLoading})
+			continue
+		}
+		up = append(up, n)
+	}
+	return up, errors.Join(errs...)
 }
 
 // Report writes the report of the watcher service (Watcher.Service): its

@@ -160,3 +160,29 @@ func TestServicesLoadAllStartsOnlyWhatItLoads(t *testing.T) {
 		t.Errorf("hello.service, stopped by the user, after load all: %v, want stopped", st)
 	}
 }
+
+// services load --no-start of a schedule service, after the boot, only
+// loads it: it is on no schedule until started (services boot).
+func TestServicesLoadNoStartOfAScheduleService(t *testing.T) {
+	p := newSvcProgram(t, svcRegistry(), "{}\n")
+	if !scheduled(p, "world.service") {
+		t.Fatal("world is not on its schedule after Up")
+	}
+	for _, l := range []string{"services unload world", "services load --no-start world"} {
+		if r := p.text(t, l); r.Err != nil {
+			t.Fatalf("%s: %v", l, r.Err)
+		}
+	}
+	if scheduled(p, "world.service") {
+		t.Error("services load --no-start put world on its schedule")
+	}
+	if r := p.text(t, "status world.service"); !strings.Contains(r.Text, "world.service: status: loaded") {
+		t.Errorf("status:\n%s", r.Text)
+	}
+	if r := p.text(t, "services boot"); r.Err != nil || !strings.Contains(r.Text, "world") {
+		t.Fatalf("services boot: %q %v", r.Text, r.Err)
+	}
+	if !scheduled(p, "world.service") {
+		t.Error("services boot did not put world on its schedule")
+	}
+}
