@@ -102,21 +102,17 @@ func newPanicError(v any) *PanicError {
 	return &PanicError{Value: v, Stack: trimPanicStack(string(buf[:n]))}
 }
 
-// ErrorType names the kind of an error the way the seed's status line does
-// ("ZeroDivisionError: division by zero"): the dynamic type without its
-// pointer star, "panic" for a panic, and "Error" for the anonymous error
-// types of the errors and fmt packages.
+// ErrorType names the kind of an error where the seed's status line has
+// its exception class ("ZeroDivisionError: division by zero"): "panic"
+// for a panic, "Error" for any other. Go type names
+// ("aioservice.ExitError", "*fs.PathError") are the program's insides,
+// not words for its user; the message says what went wrong.
 func ErrorType(err error) string {
 	var pe *PanicError
 	if errors.As(err, &pe) {
 		return "panic"
 	}
-	t := strings.TrimPrefix(typeName(err), "*")
-	switch t {
-	case "errors.errorString", "fmt.wrapError", "fmt.wrapErrors", "errors.joinError", "":
-		return "Error"
-	}
-	return t
+	return "Error"
 }
 
 // describeError is "Type: message", as the seed prints a failed task's result.

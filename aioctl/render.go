@@ -162,6 +162,11 @@ func stateText(st *TaskStatus, o RenderOptions) string {
 	case GaveUp:
 		return "gave up @ " + ended + result
 	case Scheduled:
+		if st.Service != nil && st.Schedule == nil {
+			// A service's task that is loaded but not started, and on
+			// no schedule, waits for nothing: "loaded", as systemd says.
+			return "loaded"
+		}
 		return "scheduled"
 	}
 	return st.State.String()

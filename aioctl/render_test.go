@@ -283,3 +283,36 @@ func TestRenderSeparatorWidth(t *testing.T) {
 		}
 	}
 }
+
+// Issue 12 item 3: a service's task that is loaded and not started (and on
+// no schedule) reads "loaded"; a plain task, or one on a schedule, waiting
+// for its first run reads "scheduled".
+func TestRenderLoadedServiceTask(t *testing.T) {
+	sts := []TaskStatus{
+		{Name: "later.service", State: Scheduled, Service: &ServiceInfo{Type: "runtime.service"}},
+		{Name: "plain", State: Scheduled},
+		{Name: "world.service", State: Scheduled, Service: &ServiceInfo{Type: "schedule.service"},
+			Schedule: &ScheduleInfo{Opts: "start_in=20s"}},
+	}
+	var b strings.Builder
+	if err := Render(&b, sts, RenderOptions{Now: time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC), Location: time.UTC}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"● later.service: status: loaded\n", "● plain: status: scheduled\n", "● world.service: status: scheduled\n"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("status lacks %q:\n%s", want, b.String())
+		}
+	}
+}
+
+// Issue 12 item 8: no Go type names in results: a typed error reads
+// "Error: message" as errors.New's does.
+func TestErrorTypeHasNoGoTypeName(t *testing.T) {
+	typed := &ArgError{Msg: "bad pin"}
+	if got := ErrorType(typed); got != "Error" {
+		t.Errorf("ErrorType(*ArgError) = %q, want Error", got)
+	}
+	if got := describeError(typed); strings.Contains(got, "aioctl.") || !strings.HasPrefix(got, "Error: ") {
+		t.Errorf("describeError(*ArgError) = %q", got)
+	}
+}

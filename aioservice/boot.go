@@ -113,13 +113,17 @@ func graphOf(sel []*entry) []depNode {
 
 func (m *Manager) up(ctx context.Context, core bool) error {
 	m.mu.Lock()
-	if !core {
-		m.inited = true
-	}
 	sel := m.phaseLocked(core)
 	m.mu.Unlock()
+	_, err := m.startSet(ctx, core, sel)
+	return err
+}
+
+// startSet starts the services of sel (all of one phase) in dependency
+// order, as Boot or Init does, and returns the names of those that came up.
+func (m *Manager) startSet(ctx context.Context, core bool, sel []*entry) ([]string, error) {
 	if len(sel) == 0 {
-		return nil
+		return nil, nil
 	}
 	idx := make(map[string]int, len(sel))
 	for i, e := range sel {
@@ -143,7 +147,7 @@ func (m *Manager) up(ctx context.Context, core bool) error {
 	plan, err := sortDeps(nodes)
 	if err != nil {
 		m.printf("[ ERROR ] Services not started: %v", err)
-		return err
+		return nil, err
 	}
 	if core {
 		m.printf("[ OK ] Priority core services solved...")
@@ -169,6 +173,7 @@ func (m *Manager) up(ctx context.Context, core bool) error {
 	done := make(chan outcome, n)
 	running := 0
 	var errs []error
+	var started []string
 	var settle func(o outcome)
 	launch := func(i int) {
 		if blocked[i] != "" {
@@ -204,7 +209,7 @@ func (m *Manager) up(ctx context.Context, core bool) error {
 		select {
 		case o = <-done:
 		case <-ctx.Done():
-			return ctx.Err() // the goroutines still running end with ctx
+			return started, ctx.Err() // the goroutines still running end with ctx
 		}
 		running--
 		for _, l := range o.lines {
@@ -212,10 +217,12 @@ func (m *Manager) up(ctx context.Context, core bool) error {
 		}
 		if !o.ok {
 			errs = append(errs, &ServiceError{Service: sel[o.i].name, Err: errors.New(o.reason)})
+		} else {
+			started = append(started, sel[o.i].name)
 		}
 		settle(o)
 	}
-	return errors.Join(errs...)
+	return started, errors.Join(errs...)
 }
 
 func levelZero(indeg []int) []int {
@@ -366,7 +373,6 @@ func (m *Manager) Stop(ctx context.Context) error {
 	}
 	m.mu.Lock()
 	clear(m.waiting) // stopped services start with the next Boot or Init, not late
-	m.inited = false // a schedule service loaded from now on waits for Init
 	m.mu.Unlock()
 	var errs []error
 	for i := len(levels) - 1; i >= 0; i-- {

@@ -29,12 +29,17 @@
 //
 // The verbs of the seed are its methods: List, LoadStatus, Load, LoadAll,
 // Unload, Init, Boot, BootOrder, Configure, PatchConfig, Enable, Disable,
-// GetConfig, Traceback.
+// GetConfig, Traceback; and, to install without rebuilding, Add (a new
+// entry written, loaded and started), Remove (unloaded and its entry
+// deleted, the rest of the file byte for byte), Start (the loaded services
+// that are not up, started as the boot does: with no names, the boot again
+// for those that failed or did not start) and Report (the watcher's).
 // They keep the service table, the group and the scheduler in agreement:
 // every loaded service has exactly one main task in the group, an
 // unloaded one none; List's "enabled" is the config's, at once after an
-// edit; after Init, Load puts a schedule service on its schedule as Init
-// would, and Unload takes it off; a main task deleted from the
+// edit; Load starts nothing (Start does: a schedule service goes on its
+// schedule), and Unload takes a service off its schedule; a main task
+// deleted from the
 // group by hand unloads its service (which then loads again). A failed
 // load is ErrLoadFailed (with the cause: errors.As finds a
 // *aioctl.PanicError after a panic).
@@ -96,8 +101,11 @@
 // An entry with "exec" declares a service that runs an external command:
 // each line it prints goes to the task's logger under the service's name
 // (so to the ring log, when the program's slog handler is aiolog's), its
-// exit status is the task's result (non-zero is an *ExitError), and a stop
-// sends SIGTERM to its process group, then SIGKILL after stop_timeout.
+// exit status is the task's result (non-zero is an *ExitError: "exit
+// status 3", "killed by SIGKILL"), and a stop sends SIGTERM to its process
+// group, then SIGKILL after stop_timeout. A stop is no failure: the task
+// ends stopped with no error, and the log says how the command ended
+// ("stopped: killed by SIGTERM").
 //
 // A service's processes end with it. When its command ends (or is
 // stopped), what is left of its process group gets SIGKILL, and so, on

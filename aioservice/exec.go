@@ -9,12 +9,14 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/aiotools-go/aiotools/aioctl"
+	"golang.org/x/sys/unix"
 )
 
 // DefaultKillAfter is how long an exec service has to exit after SIGTERM
@@ -39,16 +41,27 @@ type ExecArgs struct {
 // ExitError is the error of a command that exited with a non-zero status.
 type ExitError struct {
 	Code int
-	// Signal is set when the command was killed by a signal.
+	// Signal is set when the command was killed by a signal: its name,
+	// "SIGTERM".
 	Signal string
 }
 
-// Error gives the command's exit status.
+// Error gives the command's exit status as a shell user reads it:
+// "exit status 3", "killed by SIGTERM".
 func (e *ExitError) Error() string {
 	if e.Signal != "" {
-		return "killed by signal " + e.Signal
+		return "killed by " + e.Signal
 	}
 	return fmt.Sprintf("exit status %d", e.Code)
+}
+
+// signalName is the signal's name as kill -l spells it ("SIGTERM"), or
+// its number when it has none.
+func signalName(sig syscall.Signal) string {
+	if n := unix.SignalName(sig); n != "" {
+		return n
+	}
+	return "signal " + strconv.Itoa(int(sig))
 }
 
 // RunCommand runs an external command as a task: its stdout and stderr
@@ -156,9 +169,19 @@ func RunCommand(ctx context.Context, a ExecArgs) (int, error) {
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return -1, &ExitError{Code: -1, Signal: ws.Signal().String()}
+			err = &ExitError{Code: -1, Signal: signalName(ws.Signal())}
+		} else {
+			err = &ExitError{Code: ee.ExitCode()}
 		}
-		return ee.ExitCode(), &ExitError{Code: ee.ExitCode()}
+	}
+	if err != nil && ctx.Err() != nil {
+		// A stop (the task's context cancelled): the command ended because
+		// it was told to, which is no failure; the task shows stopped.
+		log.Info("stopped: " + err.Error()) // "stopped: killed by SIGTERM"
+		return -1, ctx.Err()
+	}
+	if e, ok := err.(*ExitError); ok {
+		return e.Code, e
 	}
 	if err != nil {
 		return -1, err

@@ -103,9 +103,6 @@ type Manager struct {
 	unwatch func()         // the group watch that starts them; nil until needed
 	late    sync.WaitGroup // late starts in progress
 	closed  bool
-	// inited: Init ran (and no Stop since), so a schedule service that
-	// loads is handed to the scheduler at once, as Init would.
-	inited bool
 	// unwatchDel ends the group watch that forgets a service whose main
 	// task was deleted.
 	unwatchDel func()

@@ -16,10 +16,9 @@ import (
 // a "[ ERROR ] … not loaded" line is printed, and the error is returned
 // (errors.Is(err, ErrLoadFailed)).
 // With useConfig the config file is read again first; a bad file is a
-// *ConfigError and loads nothing. After Init (and until Stop), a schedule
-// service that loads is handed to the scheduler at once, as Init would
-// (whether or not it is enabled: enabled is what LoadAll and the boot
-// pick), so that unload + load keeps it on its schedule. A service whose
+// *ConfigError and loads nothing. Load starts nothing, whatever the type
+// and whether or not Init ran: Start starts it (the control verb
+// "services load" does both, unless --no-start). A service whose
 // main task is deleted from the group by hand is forgotten: it is not
 // loaded any more, and loads again.
 func (m *Manager) Load(ctx context.Context, name string, useConfig bool) error {
@@ -87,9 +86,6 @@ func (m *Manager) loadLocked(ctx context.Context, name string, useConfig bool) e
 	m.mu.Unlock()
 	if err != nil {
 		return &ServiceError{Service: name, Err: &loadError{err}}
-	}
-	if err := m.armLoaded(ctx, e); err != nil {
-		return &ServiceError{Service: name, Err: err}
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package aioservice
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -81,44 +80,6 @@ func (m *Manager) forgetLocked(name string) {
 			break
 		}
 	}
-}
-
-// armLoaded hands a schedule service that loaded after Init to the
-// scheduler, as Init would have: at once when every service it requires
-// is up, else late, when they are (see Boot).
-func (m *Manager) armLoaded(ctx context.Context, e *entry) error {
-	m.mu.Lock()
-	arm := m.inited && !m.closed && e.st.Type == Schedule
-	m.mu.Unlock()
-	if !arm {
-		return nil
-	}
-	for _, d := range e.st.Requires {
-		if ok, why := m.ready(d); !ok {
-			reason := "requires " + TaskName(d) + ", which " + why
-			m.setNote(e, "not started: "+reason)
-			m.wait(e.name)
-			m.printf("[ ERROR ] %s not started: %s", TaskName(e.name), reason)
-			return nil
-		}
-	}
-	o := m.startOne(ctx, e, 0)
-	if t, ok := m.g.Get(TaskName(e.name)); !ok || t != e.task {
-		// Deleted meanwhile (onDelete forgot the service): a schedule the
-		// scheduler took before the delete was done must not outlive it.
-		// The caller holds opMu, so no new task of that name exists.
-		if o.ok && m.sched != nil {
-			_ = m.sched.Unschedule(TaskName(e.name))
-		}
-		return errDeletedWhileLoading
-	}
-	for _, l := range o.lines {
-		m.printf("%s", l)
-	}
-	if !o.ok {
-		return errors.New("loaded, but " + o.reason)
-	}
-	return nil
 }
 
 var errDeletedWhileLoading = fmt.Errorf("%w: its task was deleted while it loaded", ErrNotLoaded)

@@ -22,6 +22,12 @@ import (
 // field) with the file untouched. It takes effect the next time the
 // service is loaded.
 func (m *Manager) PatchConfig(name string, patch []byte) error {
+	return m.patch(name, patch, false)
+}
+
+// patch is PatchConfig; with create, the file must not have an entry for
+// the service yet (Add).
+func (m *Manager) patch(name string, patch []byte, create bool) error {
 	if m.file == nil {
 		return ErrNoConfigFile
 	}
@@ -36,6 +42,10 @@ func (m *Manager) PatchConfig(name string, patch []byte) error {
 		}
 		entry := patch
 		if e, ok := c.Entry(name); ok {
+			if create {
+				return nil, &ConfigError{File: m.file.path, Line: e.line, Field: name,
+					Msg: "the file has an entry for it already (change it with services config, or remove it first)"}
+			}
 			entry = intoKwargs(e, patch)
 		}
 		var top bytes.Buffer

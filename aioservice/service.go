@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -60,6 +61,7 @@ type Service struct {
 	stopTimeout time.Duration
 	schedule    json.RawMessage
 	show        func() (title, text string)
+	report      func(io.Writer) error // the watcher's Report (Manager.Report)
 	disabled    bool
 	noWatch     bool
 	taskOpts    []aioctl.Option

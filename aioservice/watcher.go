@@ -102,7 +102,9 @@ func (w *Watcher) Service(defaults WatcherArgs, opts ...Option) *Service {
 	if _, file, line, ok := runtime.Caller(1); ok {
 		base = append(base, WithSource(shortFile(file)+":"+strconv.Itoa(line)))
 	}
-	return Define("watcher", w.run, defaults, append(base, opts...)...)
+	s := Define("watcher", w.run, defaults, append(base, opts...)...)
+	s.report = w.Report
+	return s
 }
 
 // run is the watcher's task function: it checks every a.Every on the

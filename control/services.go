@@ -42,6 +42,13 @@ func serviceErr(err error) error {
 	case errors.Is(err, aioservice.ErrNoConfigFile):
 		return &Error{Code: CodeNotAvailable, Message: "this program's services have no config file"}
 	}
+	var se *aioservice.ServiceError
+	if errors.As(err, &se) {
+		// A service that did not start (a core service failed, a service
+		// it requires is not up, its task was deleted meanwhile): the
+		// state the services are in says no; the message says why.
+		return &Error{Code: CodeConflict, Message: strings.ReplaceAll(err.Error(), "\n", "; ")}
+	}
 	return oneLine(err)
 }
 
@@ -129,19 +136,87 @@ func joinErrors(errs []error) error {
 	return &Error{Code: code, Message: strings.Join(msgs, "; ")}
 }
 
+// runServicesLoad loads the services from the config file as it is now
+// (so a name only the file knows, added since the start, is found) and,
+// unless --no-start, starts them as the boot does: the seed's load did.
 func runServicesLoad(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	m := in.c.Services
+	start := func(verb string, names []string, r *Result, err error) (*Result, error) {
+		if c.has("no-start") || len(names) == 0 {
+			return r, err
+		}
+		started, serr := m.Start(ctx, names...)
+		r = namesResult(verb+" and started", started, "no service started")
+		return r, joinErrors([]error{err, serviceErr(serr)})
+	}
 	if len(c.args) == 1 && c.args[0] == "all" {
+		before := map[string]bool{}
+		for _, i := range m.List() {
+			before[i.Name] = i.Load == aioservice.Loaded
+		}
 		err := m.LoadAll(ctx, true)
-		var loaded []string
+		var loaded, fresh []string
 		for _, i := range m.List() {
 			if i.Load == aioservice.Loaded {
 				loaded = append(loaded, i.Name)
+				if !before[i.Name] {
+					fresh = append(fresh, i.Name)
+				}
 			}
 		}
-		return namesResult("loaded", loaded, "no service loaded"), serviceErr(err)
+		if c.has("no-start") || len(fresh) == 0 {
+			return namesResult("loaded", loaded, "no service loaded"), serviceErr(err)
+		}
+		// Only those this load loaded: a service the user stopped stays so.
+		_, serr := m.Start(ctx, fresh...)
+		return namesResult("loaded", loaded, "no service loaded"), joinErrors([]error{serviceErr(err), serviceErr(serr)})
 	}
-	return in.eachService(c, "loaded", func(n string) error { return m.Load(ctx, n, true) })
+	// A plain name goes to Load as it is: Load reads the file as it is
+	// now, so it finds an entry added since the program started, which
+	// the names of the last read (patterns) do not have.
+	var pats, loaded []string
+	var errs []error
+	for _, a := range c.args {
+		if strings.Contains(a, "*") {
+			pats = append(pats, a)
+			continue
+		}
+		if err := m.Load(ctx, serviceName(a), true); err != nil {
+			errs = append(errs, serviceErr(err))
+			continue
+		}
+		loaded = append(loaded, serviceName(a))
+	}
+	if len(pats) > 0 {
+		names, err := in.expandServices(pats)
+		errs = append(errs, err)
+		for _, n := range names {
+			if err := m.Load(ctx, n, true); err != nil {
+				errs = append(errs, serviceErr(err))
+				continue
+			}
+			loaded = append(loaded, n)
+		}
+	}
+	r := namesResult("loaded", loaded, "no service loaded")
+	return start("loaded", loaded, r, joinErrors(errs))
+}
+
+// runServicesAdd installs a service: its new entry, loaded and started.
+func runServicesAdd(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	name := serviceName(c.args[0])
+	if strings.Contains(name, "*") {
+		return nil, errorf(CodeBadArgument, "services add: give one service name, not a pattern")
+	}
+	if err := in.c.Services.Add(ctx, name, []byte(c.args[1])); err != nil {
+		return nil, serviceErr(err)
+	}
+	return namesResult("added, loaded and started", []string{name}, ""), nil
+}
+
+// runServicesRemove uninstalls services: stopped, unloaded, entry deleted.
+func runServicesRemove(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	return in.eachService(c, "removed", func(n string) error { return in.c.Services.Remove(ctx, n) })
 }
 
 func runServicesUnload(ctx context.Context, in *Interp, c *call) (*Result, error) {
@@ -235,4 +310,19 @@ func runBootOrder(ctx context.Context, in *Interp, c *call) (*Result, error) {
 		b.WriteString("no enabled services\n")
 	}
 	return &Result{Data: bo, Text: b.String()}, nil
+}
+
+// runServicesReport prints the watcher's report (aioservice.call("watcher")).
+func runServicesReport(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	var b strings.Builder
+	if err := in.c.Services.Report(&b); err != nil {
+		return nil, serviceErr(err)
+	}
+	return &Result{Data: b.String(), Text: b.String()}, nil
+}
+
+// runServicesBoot runs the boot again for the services that are not up.
+func runServicesBoot(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	started, err := in.c.Services.Start(ctx)
+	return namesResult("started", started, "nothing to start: every enabled, loaded service is up"), serviceErr(err)
 }

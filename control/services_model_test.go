@@ -19,10 +19,11 @@ import (
 type svcModel struct {
 	loaded  map[string]bool
 	enabled map[string]bool
+	inFile  map[string]bool // has an entry in the config file
 }
 
 // TestServicesVerbsModel drives random sequences of the service verbs
-// (services list/load/unload/enable/disable, start/stop/delete of their
+// (services list/load/unload/enable/disable/add/remove, start/stop/delete of their
 // tasks, and time passing) on a runtime, a schedule, a core and an exec
 // service, and checks after each step that the service table, the task
 // group, the schedules and the config file agree, and that no verb
@@ -81,9 +82,10 @@ func FuzzServicesVerbs(f *testing.F) {
 func runModel(t *testing.T, what string, names []string, config string, steps int, pick func(int) int) {
 	t.Helper()
 	p := newSvcProgram(t, svcRegistry(), config)
-	md := &svcModel{loaded: map[string]bool{}, enabled: map[string]bool{}}
+	md := &svcModel{loaded: map[string]bool{}, enabled: map[string]bool{}, inFile: map[string]bool{}}
 	for _, n := range names {
 		md.loaded[n], md.enabled[n] = true, true
+		md.inFile[n] = strings.Contains(config, `"`+n+`"`)
 	}
 	var done []string
 	fail := func(format string, args ...any) {
@@ -119,7 +121,7 @@ func errCode(r *control.Result) control.Code {
 func nextStep(pick func(int) int, md *svcModel, names []string, p *svcProgram) (string, control.Code) {
 	n := names[pick(len(names))]
 	tn := aioservice.TaskName(n)
-	switch pick(10) {
+	switch pick(12) {
 	case 0:
 		return "services list", ""
 	case 1:
@@ -143,11 +145,30 @@ func nextStep(pick func(int) int, md *svcModel, names []string, p *svcProgram) (
 		}
 		return "services unload " + n, ""
 	case 4:
-		md.enabled[n] = true
+		md.enabled[n], md.inFile[n] = true, true
 		return "services enable " + n, ""
 	case 5:
-		md.enabled[n] = false
+		md.enabled[n], md.inFile[n] = false, true
 		return "services disable " + n, ""
+	case 10:
+		if n == "ticker" { // an exec service leaves the list when removed
+			return "services list", ""
+		}
+		line := "services add " + n + ` '{"enabled": true}'`
+		if md.inFile[n] || md.loaded[n] {
+			return line, control.CodeBadArgument
+		}
+		md.loaded[n], md.enabled[n], md.inFile[n] = true, true, true
+		return line, ""
+	case 11:
+		if n == "ticker" {
+			return "services list", ""
+		}
+		if !md.inFile[n] && !md.loaded[n] {
+			return "services remove " + n, control.CodeNotFound
+		}
+		md.loaded[n], md.enabled[n], md.inFile[n] = false, true, false // its defaults again
+		return "services remove " + n, ""
 	case 6:
 		if !md.loaded[n] {
 			return "start " + tn, control.CodeNotFound

@@ -53,6 +53,17 @@ func svcRegistry(extra ...*aioservice.Service) *aioservice.Registry {
 // newSvcProgram starts the services (Up) with config as the config file.
 func newSvcProgram(t testing.TB, reg *aioservice.Registry, config string) *svcProgram {
 	t.Helper()
+	return newSvcProgramUp(t, reg, config, false)
+}
+
+// newSvcProgramErr is newSvcProgram for services some of which fail at Up.
+func newSvcProgramErr(t testing.TB, reg *aioservice.Registry, config string) *svcProgram {
+	t.Helper()
+	return newSvcProgramUp(t, reg, config, true)
+}
+
+func newSvcProgramUp(t testing.TB, reg *aioservice.Registry, config string, upMayFail bool) *svcProgram {
+	t.Helper()
 	p := &svcProgram{fc: clock.NewFake(time.Date(2015, 1, 1, 0, 0, 0, 0, time.Local))}
 	p.g = aioctl.NewGroup(aioctl.WithClock(p.fc), aioctl.WithLogger(slog.New(slog.DiscardHandler)),
 		aioctl.WithDefaultStopTimeout(2*time.Second))
@@ -72,7 +83,7 @@ func newSvcProgram(t testing.TB, reg *aioservice.Registry, config string) *svcPr
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := p.m.Up(ctx); err != nil {
+	if err := p.m.Up(ctx); err != nil && !upMayFail {
 		t.Fatalf("up: %v", err)
 	}
 	var err error

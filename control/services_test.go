@@ -114,7 +114,7 @@ func TestServicesVerbs(t *testing.T) {
 	if _, ok := p.g.Get("hello.service"); ok {
 		t.Errorf("hello.service still in the group after unload")
 	}
-	if r := run("services load hello", false); r.Err != nil || r.Text != "loaded: hello\n" {
+	if r := run("services load hello", false); r.Err != nil || r.Text != "loaded and started: hello\n" {
 		t.Errorf("load: %q %v", r.Text, r.Err)
 	}
 	if _, ok := p.g.Get("hello.service"); !ok {

@@ -77,7 +77,7 @@ func TestExitCodesAsSystemctl(t *testing.T) {
 	runChecks(t, bin, nil, p.sock, []check{
 		{[]string{"services", "status", "nosuch"}, "", "not_found", 4},
 		{[]string{"services", "lst"}, "", `did you mean "services list"?`, 2},
-		{[]string{"services"}, "", "services needs one of: config,", 2},
+		{[]string{"services"}, "", "services needs one of: add, boot, config,", 2},
 		{[]string{"frobnicate"}, "", "unknown", 2},
 		{[]string{"stats"}, "", `did you mean "status"?`, 2},
 		{[]string{"shel"}, "", `did you mean "shell"?`, 2},

@@ -59,7 +59,7 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{nil, api.CodeUnknownVerb, "empty command"},
 		{[]string{"nosuch"}, api.CodeUnknownVerb, `unknown verb "nosuch"`},
-		{[]string{"services"}, api.CodeBadArgument, "services needs one of: config, disable"},
+		{[]string{"services"}, api.CodeBadArgument, "services needs one of: add, boot, config, disable"},
 		{[]string{"services", "x"}, api.CodeUnknownVerb, "services takes one of"},
 		{[]string{"status", "--nope"}, api.CodeBadArgument, "(flags: --debug, --lines)"},
 		{[]string{"boot", "order", "-x"}, api.CodeBadArgument, "boot order has no flags"},

@@ -91,7 +91,23 @@ var examples = map[string][]string{
 	},
 	"services load": {
 		"services load network   # load (and start) the service network",
-		"services load all       # load every enabled service",
+		"services load --no-start network   # only load it (status: loaded)",
+	},
+	"services add": {
+		`services add backup '{"exec": {"argv": ["rsync", "-a", "/data", "/mnt"]}}'   # a command service`,
+		`services add hello '{"args": {"pin": 5}}'   # a registered service, with its args`,
+	},
+	"services remove": {
+		"services remove backup  # stop, unload and delete its entry",
+		"services remove a b     # remove a and b",
+	},
+	"services report": {
+		"services report         # the watcher's error counts and tracebacks",
+		"-o json services report # the same, as a JSON string",
+	},
+	"services boot": {
+		"services boot           # start again what failed or did not start",
+		"-o json services boot   # the services it started, as JSON",
 	},
 	"services unload": {
 		"services unload network # stop and unload network",
