@@ -63,11 +63,9 @@ var seedSession = []seedStep{
 	{line: "status answer", want: []string{
 		"● answer: status:", "┗━► schedule: last @", "┗━► schedule opts: start_in=1s repeat=2s",
 	}},
-	// TODO(issue 12 item 4): the watcher's report (the seed's
-	// aioservice.call("watcher")): `services report`, its counts and the
-	// tracebacks of the failing tasks (dofail, crash). The verb is not on
-	// main yet; add the step here when it is:
-	//	{line: "services report", want: []string{"watcher", "dofail", "crash"}},
+	// The watcher's report (the seed's aioservice.call("watcher")): its
+	// counts, and the traceback of each failing task.
+	{line: "services report", want: []string{"watcher:", "crash: panic x1", "main.crash(", "dofail: Error x1", "division by zero"}},
 
 	// Debug mode toggles back off: status is short again.
 	{line: "debug", want: []string{"debug mode off"}},
