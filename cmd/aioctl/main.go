@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"strconv"
@@ -300,14 +301,18 @@ func (a *app) client() (*client.Client, error) {
 		return nil, &cliError{api.CodeBadArgument, "give --socket or --addr, not both"}
 	}
 	if opt.Addr != "" {
+		host, _, _ := net.SplitHostPort(opt.Addr)
 		if opt.Token == "" {
-			opt.Token = sockdir.FindToken(opt.Addr)
+			// The file's token only goes to the file's own address: for
+			// localhost that is its loopback IP, dialled as such.
+			opt.Token, opt.Addr = sockdir.FindToken(opt.Addr)
 		}
 		if a.useTLS || a.cacert != "" {
 			tc, err := tlsConfig(a.cacert)
 			if err != nil {
 				return nil, err
 			}
+			tc.ServerName = host // the name given, even when dialled by IP
 			opt.TLS = tc
 		}
 	}
