@@ -244,6 +244,7 @@ func runDemo(ctx context.Context, cfg demoConfig) error {
 		if err := d.group.Close(stopCtx); err != nil {
 			fmt.Fprintln(cfg.Out, "stop:", termsafe.Text(err.Error()))
 		}
+		aioservice.KillDescendants() // what an exec service left without its scope mark
 		fmt.Fprintln(cfg.Out, "all tasks stopped")
 	}()
 	for _, p := range parts {

@@ -80,6 +80,9 @@ func runServices(ctx context.Context, cfg runConfig) error {
 		if err := g.Close(stopCtx); err != nil {
 			fmt.Fprintln(cfg.Out, "stop tasks:", termsafe.Text(err.Error()))
 		}
+		// What a service left behind without its scope mark (env -u,
+		// setsid) was adopted by this subreaper: it ends here too.
+		aioservice.KillDescendants()
 	}
 	if err := m.Up(ctx); err != nil {
 		var ce *aioservice.ConfigError
