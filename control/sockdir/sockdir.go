@@ -63,6 +63,12 @@ func Check(dir string) error {
 	if err != nil {
 		return fmt.Errorf("control: socket directory %s: %w", dir, err)
 	}
+	if fi.Mode()&os.ModeSymlink != 0 {
+		// Not followed: whoever may change the link (or a directory on
+		// its way) could point it elsewhere between the check and the use.
+		to, _ := os.Readlink(dir)
+		return fmt.Errorf("control: socket directory %s is a symbolic link to %s: a control socket needs a real directory (give the path without the link, e.g. %s)", dir, to, resolved(dir))
+	}
 	if !fi.IsDir() {
 		return fmt.Errorf("control: socket directory %s is not a directory", dir)
 	}
@@ -73,6 +79,14 @@ func Check(dir string) error {
 		return fmt.Errorf("control: socket directory %s has mode %04o: the control socket needs a directory only its user can enter (chmod 700 %s, or choose another socket path)", dir, fi.Mode().Perm(), dir)
 	}
 	return nil
+}
+
+// resolved is dir with its symbolic links followed, or dir.
+func resolved(dir string) string {
+	if p, err := filepath.EvalSymlinks(dir); err == nil {
+		return p
+	}
+	return dir
 }
 
 // Find returns the one control socket (*.sock) of this user in Dirs that

@@ -116,3 +116,24 @@ func TestFindToken(t *testing.T) {
 		t.Errorf("ReadToken of a short token: %v", err)
 	}
 }
+
+// A socket directory that is a symbolic link (even to a fit directory) is
+// refused, saying it is a link, to what, and that a real directory is
+// needed: not "is not a directory".
+func TestCheckSymlinkSaysSo(t *testing.T) {
+	real := filepath.Join(t.TempDir(), "real")
+	if err := os.Mkdir(real, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	err := sockdir.Check(link)
+	if err == nil || !strings.Contains(err.Error(), link+" is a symbolic link to "+real) || !strings.Contains(err.Error(), "a real directory") {
+		t.Errorf("Check(symlink) = %v", err)
+	}
+	if err := sockdir.Check(real); err != nil {
+		t.Errorf("Check(real) = %v", err)
+	}
+}
