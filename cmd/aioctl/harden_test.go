@@ -4,7 +4,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -81,5 +83,30 @@ func TestAioctlAddrTokenOnlyToItsAddress(t *testing.T) {
 	// localhost dials the file's address (127.0.0.1), not an impostor on ::1.
 	if o := runBin(t, bin, env, "--addr", "localhost:"+port, "is-active", "blink"); o.exit != 0 || o.stdout != "active\n" {
 		t.Errorf("--addr localhost:%s: exit %d %q %q", port, o.exit, o.stdout, o.stderr)
+	}
+}
+
+// aioctl finds the socket `aiotools run` was given by $AIOTOOLS_SOCKET too,
+// when $AIOCTL_SOCKET is unset; $AIOCTL_SOCKET wins when both are set.
+func TestAioctlHonoursAiotoolsSocket(t *testing.T) {
+	bin := buildAioctl(t)
+	p := startProgram(t, control.Config{})
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AIOCTL_SOCKET=") && !strings.HasPrefix(kv, "AIOTOOLS_SOCKET=") {
+			env = append(env, kv)
+		}
+	}
+	run := func(extra ...string) (string, error) {
+		cmd := exec.CommandContext(t.Context(), bin, "is-active", "blink")
+		cmd.Env = append(append(append([]string{}, env...), "XDG_RUNTIME_DIR=", "TMPDIR="+t.TempDir(), "XDG_STATE_HOME="+t.TempDir(), "HOME="+t.TempDir()), extra...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := run("AIOTOOLS_SOCKET=" + p.sock); err != nil || out != "active\n" {
+		t.Errorf("AIOTOOLS_SOCKET alone: %v %q", err, out)
+	}
+	if out, err := run("AIOTOOLS_SOCKET="+p.sock, "AIOCTL_SOCKET="+filepath.Join(t.TempDir(), "none.sock")); err == nil || !strings.Contains(out, "none.sock") {
+		t.Errorf("AIOCTL_SOCKET does not win over AIOTOOLS_SOCKET: %v %q", err, out)
 	}
 }
