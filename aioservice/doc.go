@@ -119,6 +119,17 @@
 // orphans, and a guard process kills every marked process when the program
 // dies without stopping them (kill -9, a crash). aiotools run and demo call it.
 //
+// The mark is an environment variable, so a process can drop it: one that
+// clears it (env -u AIOSERVICE_SCOPE) and leaves the process group
+// (setsid) survives its service's stop. While the program lives, the
+// subreaper has adopted it once its parent ended, and KillDescendants,
+// called at the very end (aiotools run and demo do, after the services
+// are stopped, so on SIGTERM or Ctrl-C), kills it with every other
+// descendant. After kill -9 of the program nothing can find it: the guard
+// knows processes only by the mark. Put the program in a cgroup of its own
+// (systemd: KillMode=control-group, the default) when even that must not
+// escape.
+//
 // # Dependencies
 //
 // requires and after are resolved by a topological sort (Kahn's

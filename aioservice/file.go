@@ -85,6 +85,54 @@ func (f *configFile) target() string {
 	return f.path
 }
 
+// ErrNotRegular is what a config path that exists but is not a regular
+// file (after following symbolic links) is refused with: a device, a
+// FIFO, a directory or a socket. An edit would replace it by a regular
+// file (as root with /dev/null: replace /dev/null), and reading a FIFO or
+// a device could block or never end.
+var ErrNotRegular = errors.New("not a regular file")
+
+// CheckRegular reports an error wrapping ErrNotRegular, saying what path
+// is (the caller names path), when path exists and is not a regular file after following
+// symbolic links. A path that does not exist (or cannot be looked at) is
+// no error here: reading it says why.
+func CheckRegular(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().IsRegular() {
+		return nil
+	}
+	target := path
+	if t, err := filepath.EvalSymlinks(path); err == nil {
+		target = t
+	}
+	return notRegular(path, target, fi)
+}
+
+func notRegular(path, target string, fi fs.FileInfo) error {
+	what := "a " + fileKind(fi.Mode())
+	if target != path {
+		what = "a symlink to " + target + ", " + what
+	}
+	return fmt.Errorf("%s, %w: a config must be a regular file", what, ErrNotRegular)
+}
+
+// fileKind names the type of a file that is not regular.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeCharDevice != 0:
+		return "character device"
+	case m&fs.ModeDevice != 0:
+		return "block device"
+	case m.IsDir():
+		return "directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	}
+	return "special file"
+}
+
 // tmpPrefix is the start of the names of write's temporary files for
 // target; os.CreateTemp puts decimal digits after it.
 func tmpPrefix(target string) string { return "." + filepath.Base(target) + ".tmp-" }
@@ -115,6 +163,9 @@ func (f *configFile) readLocked() (*Config, error) {
 	if !f.swept { // at start: the first time the config is loaded
 		f.swept = true
 		f.sweep()
+	}
+	if err := CheckRegular(f.path); err != nil {
+		return nil, &ConfigError{File: f.path, Msg: err.Error(), Err: err}
 	}
 	data, err := os.ReadFile(f.path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -196,6 +247,9 @@ func (f *configFile) write(data []byte) (err error) {
 	dir := filepath.Dir(target)
 	perm := fs.FileMode(0o644)
 	if fi, err := os.Stat(target); err == nil {
+		if !fi.Mode().IsRegular() {
+			return &WriteError{File: f.path, Err: notRegular(f.path, target, fi)}
+		}
 		perm = fi.Mode().Perm()
 		if perm&0o200 == 0 {
 			// The rename would replace it all the same (it needs only

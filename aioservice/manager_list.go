@@ -75,7 +75,7 @@ func (e *entry) info() Info {
 		in.Error = describe(e.err)
 	}
 	if e.task != nil {
-		in.Task, in.State = e.task.Name(), e.task.State().String()
+		in.Task, in.State = e.task.Name(), stateWord(e.task.State())
 	}
 	return in
 }

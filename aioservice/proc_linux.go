@@ -102,6 +102,7 @@ var reaper struct {
 	on     bool
 	err    error
 	direct map[int]bool // children that an exec.Cmd waits for
+	guard  int          // the guard's pid (0 before it starts)
 	kick   chan struct{}
 	// lifeline is the write end of the guard's pipe: held open for the
 	// life of the process (a package variable, so never finalised), its
@@ -319,6 +320,7 @@ func startGuard() error {
 		reaper.direct = map[int]bool{}
 	}
 	reaper.direct[cmd.Process.Pid] = true
+	reaper.guard = cmd.Process.Pid
 	reaper.lifeline = w
 	go cmd.Wait() //nolint:errcheck // the guard's exit status says nothing
 	return nil
@@ -332,4 +334,100 @@ func runGuard(token string) {
 	signal.Ignore(syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGPIPE)
 	_, _ = io.Copy(io.Discard, os.NewFile(3, "lifeline"))
 	killMatching([]byte(ScopeEnv + "=" + token + "/"))
+}
+
+// KillDescendants kills every process descended from this one but the
+// guard (see Subreaper), and returns when they are gone (or after a few
+// seconds). Call it last, once the services are stopped (aiotools run
+// does): a process of an exec service that cleared ScopeEnv from its
+// environment and left for a session of its own (setsid) is out of reach
+// of the stop, but the subreaper has adopted it when its parent ended, so
+// it is still a descendant. It kills what the program started itself too,
+// so it is for the very end of the program. It does nothing unless
+// Subreaper was called and succeeded. After kill -9 of the program
+// nothing runs to do it: such a process then escapes (see the package
+// documentation).
+func KillDescendants() {
+	reaper.mu.Lock()
+	guard, on := reaper.guard, reaper.on && reaper.err == nil
+	reaper.mu.Unlock()
+	if !on {
+		return // no subreaper: nothing was adopted (and a test's children are not ours)
+	}
+	self := os.Getpid()
+	deadline := time.Now().Add(5 * time.Second)
+	pause := time.Millisecond
+	for {
+		live := descendants(self, guard)
+		for _, pid := range live {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+		if len(live) == 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(pause) // let the kernel tear down what was killed
+		pause = min(2*pause, 20*time.Millisecond)
+	}
+	if reaper.kick != nil {
+		select {
+		case reaper.kick <- struct{}{}: // reap the ones this process adopted
+		default:
+		}
+	}
+}
+
+// descendants lists the live (not zombie) processes descended from root,
+// leaving out skip and what descends from it, from /proc.
+func descendants(root, skip int) []int {
+	kids := map[int][]int{}
+	state := map[int]byte{}
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		st, ppid, ok := procParent(pid)
+		if !ok {
+			continue
+		}
+		kids[ppid] = append(kids[ppid], pid)
+		state[pid] = st
+	}
+	var live []int
+	todo := []int{root}
+	seen := map[int]bool{root: true}
+	for len(todo) > 0 {
+		p := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		for _, c := range kids[p] {
+			if c == skip || seen[c] {
+				continue
+			}
+			seen[c] = true
+			todo = append(todo, c)
+			if state[c] != 'Z' {
+				live = append(live, c)
+			}
+		}
+	}
+	return live
+}
+
+// procParent returns a process's state letter and parent pid.
+func procParent(pid int) (state byte, ppid int, ok bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, 0, false
+	}
+	i := bytes.LastIndexByte(b, ')') // comm may hold spaces and parentheses
+	if i < 0 {
+		return 0, 0, false
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 2 || len(f[0]) != 1 {
+		return 0, 0, false
+	}
+	ppid, err = strconv.Atoi(f[1])
+	return f[0][0], ppid, err == nil
 }

@@ -16,3 +16,7 @@ func killScope(string) {}
 
 // Subreaper does nothing elsewhere than on Linux (see the Linux version).
 func Subreaper() error { return nil }
+
+// KillDescendants does nothing elsewhere than on Linux (see the Linux
+// version).
+func KillDescendants() {}

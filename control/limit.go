@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"sync"
@@ -23,21 +24,30 @@ const (
 	placeIdle                     // between requests (keep-alive)
 )
 
-// limitListener gives out the places of a listener (max) so that no kind
-// of client can starve the others. While places are free, every
-// connection gets one. When they are all taken, a new connection takes
-// the place of:
-//   - the oldest connection that has not yet sent a whole request head
-//     (on TCP anyone can open one without the token), when those hold
-//     their share (newMax, a quarter) or more;
-//   - else the oldest idle keep-alive connection;
-//   - else the oldest connection without a whole head;
+// limitListener gives out the places of a listener so that no kind of
+// client can starve the others. It keeps two budgets:
+//   - connections that have not yet sent a whole request head (on TCP
+//     anyone can open one without the token; a real client is one too
+//     until its TLS handshake and headers are done) get newMax places
+//     (16 × max, at least 256): they cost a goroutine and a descriptor
+//     each, and are cut after the server's ReadHeaderTimeout (a second by
+//     default). When those are all taken, a new connection takes the place
+//     of one of them chosen at random, not the oldest: a flood that
+//     reconnects as fast as it is closed would otherwise evict every client
+//     that is still mid-handshake, while at random a client survives a
+//     flood of F connections with probability about (1-1/newMax)^k for the
+//     k connections accepted during its handshake; below newMax flooding
+//     connections nothing is evicted at all;
+//   - connections that serve a request or sit idle between requests
+//     (keep-alive) get max places: a new connection arriving when those are
+//     all taken takes the place of the oldest idle one, and is refused (503
+//     too_many_connections) only when every place serves a request. Heads
+//     that arrive at once while the last places fill may serve a few
+//     requests beyond max (at most newMax): they are let through rather
+//     than cut mid-request.
 //
-// and only when every place serves a request is it refused (503
-// too_many_connections). A connection without a whole head is also cut
-// after the server's ReadHeaderTimeout (a second by default). The one
-// given up is closed; a client that was just sending a request on it sees
-// the connection closed, as with the idle timeout.
+// The one given up is closed; a client that was just sending a request on
+// it sees the connection closed, as with the idle timeout.
 //
 // http.Server tells it the states through its ConnState hook (track).
 type limitListener struct {
@@ -52,8 +62,12 @@ type limitListener struct {
 	tick  uint64 // orders state changes: the oldest has the smallest
 }
 
+// newPlaces is the budget of connections without a whole request head
+// for places served ones.
+func newPlaces(places int) int { return max(256, 16*places) }
+
 func newLimitListener(l net.Listener, places int, check func(net.Conn) error, log *slog.Logger) *limitListener {
-	return &limitListener{Listener: l, max: places, newMax: max(1, places/4), check: check, log: log,
+	return &limitListener{Listener: l, max: places, newMax: newPlaces(places), check: check, log: log,
 		conns: make(map[*countedConn]struct{})}
 }
 
@@ -71,9 +85,9 @@ func (l *limitListener) Accept() (net.Conn, error) {
 			}
 		}
 		cc := &countedConn{Conn: c, l: l}
-		victim, ok := l.admit(cc)
-		if victim != nil {
-			victim.Conn.Close() // its server goroutine sees it closed and ends
+		victims, ok := l.admit(cc)
+		for _, v := range victims {
+			v.Conn.Close() // its server goroutine sees it closed and ends
 		}
 		if !ok {
 			l.log.Warn("control: too many connections, refused one", "max", l.max)
@@ -84,47 +98,46 @@ func (l *limitListener) Accept() (net.Conn, error) {
 	}
 }
 
-// admit gives c a place, taking it from the oldest unauthenticated
-// connection when they hold their whole share, else from the oldest idle
-// one when every place is taken; it returns the connection to close, and
-// false when no place can be had.
-func (l *limitListener) admit(c *countedConn) (victim *countedConn, ok bool) {
+// admit gives c a place among the connections without a whole head,
+// taking it from one of them at random when they hold their whole
+// budget; when every served place is taken it also takes the oldest idle
+// one's. It returns the connections to close, and false when every served
+// place serves a request.
+func (l *limitListener) admit(c *countedConn) (victims []*countedConn, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var oldestNew, oldestIdle *countedConn
-	nNew := 0
+	var news []*countedConn
+	var oldestIdle *countedConn
+	served := 0
 	for o := range l.conns {
 		switch o.state {
 		case placeNew:
-			nNew++
-			if oldestNew == nil || o.since < oldestNew.since {
-				oldestNew = o
-			}
+			news = append(news, o)
 		case placeIdle:
+			served++
 			if oldestIdle == nil || o.since < oldestIdle.since {
 				oldestIdle = o
 			}
+		default:
+			served++
 		}
 	}
-	if len(l.conns) >= l.max {
-		switch {
-		case nNew >= l.newMax:
-			victim = oldestNew
-		case oldestIdle != nil:
-			victim = oldestIdle
-		case oldestNew != nil:
-			victim = oldestNew
-		default:
+	if served >= l.max {
+		if oldestIdle == nil {
 			return nil, false // every place serves a request
 		}
+		victims = append(victims, oldestIdle)
 	}
-	if victim != nil {
-		delete(l.conns, victim)
+	if len(news) >= l.newMax {
+		victims = append(victims, news[rand.IntN(len(news))])
+	}
+	for _, v := range victims {
+		delete(l.conns, v)
 	}
 	l.tick++
 	c.state, c.since = placeNew, l.tick
 	l.conns[c] = struct{}{}
-	return victim, true
+	return victims, true
 }
 
 // track is the http.Server's ConnState hook.

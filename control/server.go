@@ -75,11 +75,13 @@ type Config struct {
 	WriteTimeout      time.Duration // to write a one-shot answer (30 s)
 	IdleTimeout       time.Duration // keep-alive connections (60 s)
 	RequestTimeout    time.Duration // a one-shot command's context (60 s)
-	// MaxConns bounds the open connections per listener (64). Those that
-	// have not sent a whole request head yet get a quarter of the places
-	// (a new one replaces the oldest of them), idle keep-alive ones give
-	// their place up to a new connection, and a new connection is refused
-	// (503) only when every place serves a request.
+	// MaxConns bounds the connections per listener that serve a request
+	// or sit idle between requests (64): idle keep-alive ones give their
+	// place up to a new connection, and a new connection is refused (503)
+	// only when every place serves a request. Those that have not sent a
+	// whole request head yet have a budget of their own (16 × MaxConns, at
+	// least 256; a new one replaces one of them at random) and are cut
+	// after ReadHeaderTimeout.
 	MaxConns int
 
 	// Mount, when set, adds handlers to the server's mux (once per

@@ -283,12 +283,13 @@ func TestBadRequestsAnsweredAndListenerKeepsServing(t *testing.T) {
 	}
 }
 
-// TestSlowClientsAndFloods: places are free, so the next client is
-// served next to slow ones; connections that serve a request (streams
-// here: they hold their place) take the places of the slow ones, which
-// are closed; once every place serves a request, new connections are
+// TestSlowClientsAndFloods: slow clients (no whole request head yet)
+// have a budget of their own, so the next client is served next to them
+// and connections that serve a request (streams here: they hold their
+// place) get all MaxConns places while the slow ones wait for their
+// header timeout; once every place serves a request, new connections are
 // refused at once with a 503. The header timeout is long here, so that
-// what closes the slow clients is the flood, not the timeout.
+// the slow clients are still there.
 func TestSlowClientsAndFloods(t *testing.T) {
 	p := newProgram(t)
 	const max = 8
@@ -322,12 +323,6 @@ func TestSlowClientsAndFloods(t *testing.T) {
 		line, err := bufio.NewReader(c).ReadString('\n')
 		if err != nil || !strings.HasPrefix(line, "HTTP/1.1 200") {
 			t.Fatalf("stream %d: %q %v", len(conns), line, err)
-		}
-	}
-	for i, c := range slow {
-		c.SetReadDeadline(time.Now().Add(10 * time.Second))
-		if b, err := io.ReadAll(c); err != nil && !strings.Contains(err.Error(), "reset") || len(b) > 0 {
-			t.Errorf("slow client %d kept its place: %q %v", i, b, err)
 		}
 	}
 	for i := range 5 {

@@ -287,7 +287,7 @@ func runSetArgs(ctx context.Context, in *Interp, c *call) (*Result, error) {
 		return nil, errorf(CodeBadArgument, `set args: want JSON: an object like {"sleep": "3s"} for arguments that are a struct, a value like 5 or "text" for others; got `+strconv.Quote(truncate(c.args[1], 60)))
 	}
 	names, err := in.c.Group.SetArgsJSON(patch, c.args[0])
-	r := namesResult("args set (used at the next start) for", names, "no arguments changed")
+	r := namesResult("args set (used at the next start) for", names, orNothing(err, "no arguments changed"))
 	return r, oneLine(err)
 }
 

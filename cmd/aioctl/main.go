@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"strconv"
@@ -80,7 +81,8 @@ func (a *app) rootCommand() *cobra.Command {
 		Short: "control a running aiotools program",
 		Long: `aioctl talks to a running aiotools program through its control socket.
 
-Without --socket or --addr it uses $AIOCTL_SOCKET, or the one socket found in
+Without --socket or --addr it uses $AIOCTL_SOCKET (when unset,
+$AIOTOOLS_SOCKET, which aiotools run and demo read), or the one socket found in
 ` + strings.Join(sockdir.Dirs(), ", ") + `.
 With --addr and no --token or $AIOCTL_TOKEN it reads the token from the
 program's token file (NAME.token beside its socket, in those directories).
@@ -300,16 +302,24 @@ func (a *app) client() (*client.Client, error) {
 		return nil, &cliError{api.CodeBadArgument, "give --socket or --addr, not both"}
 	}
 	if opt.Addr != "" {
+		host, _, _ := net.SplitHostPort(opt.Addr)
 		if opt.Token == "" {
-			opt.Token = sockdir.FindToken(opt.Addr)
+			// The file's token only goes to the file's own address: for
+			// localhost that is its loopback IP, dialled as such.
+			opt.Token, opt.Addr = sockdir.FindToken(opt.Addr)
 		}
 		if a.useTLS || a.cacert != "" {
 			tc, err := tlsConfig(a.cacert)
 			if err != nil {
 				return nil, err
 			}
+			tc.ServerName = host // the name given, even when dialled by IP
 			opt.TLS = tc
 		}
+	}
+	if _, set := os.LookupEnv("AIOCTL_SOCKET"); !set && opt.Socket == "" && opt.Addr == "" {
+		// The socket `aiotools run`/`demo` was told by $AIOTOOLS_SOCKET.
+		opt.Socket = os.Getenv("AIOTOOLS_SOCKET")
 	}
 	if opt.Socket == "" && opt.Addr == "" {
 		p, err := sockdir.Find()

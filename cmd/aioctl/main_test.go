@@ -131,7 +131,7 @@ func runBin(t *testing.T, bin string, env []string, args ...string) outcome {
 	// The socket search must see only what the test made: a program the
 	// user runs meanwhile (its socket under ~/.local/state) is not the
 	// test's. A test's env may set these again (later entries win).
-	isolated := []string{"XDG_STATE_HOME=" + t.TempDir(), "HOME=" + t.TempDir()}
+	isolated := []string{"XDG_STATE_HOME=" + t.TempDir(), "HOME=" + t.TempDir(), "AIOTOOLS_SOCKET="}
 	cmd.Env = append(append(os.Environ(), isolated...), env...)
 	var so, se bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &so, &se

@@ -14,6 +14,8 @@ func TestDemoRejectsBadFlagValues(t *testing.T) {
 	}{
 		{[]string{"-every", "0s"}, "-every"},
 		{[]string{"-every", "-5s"}, "-every"},
+		{[]string{"-every", "1ns"}, "-every 1ns: at least 100ms"}, // 1.8 M lines in 3 s otherwise
+		{[]string{"-every", "99ms"}, "-every"},
 		{[]string{"-for", "-1s"}, "-for"},
 		{[]string{"stray"}, `"stray"`},
 		{[]string{"-follow", "a", "b"}, `"b"`},

@@ -211,3 +211,45 @@ func TestRunReapsWhatItAdopts(t *testing.T) {
 		return nil
 	})
 }
+
+// A process that clears AIOSERVICE_SCOPE and leaves for a session of its
+// own is adopted by the runner when its parent ends; SIGTERM of the runner
+// still leaves no process of it behind (the runner kills what it adopted
+// once its services are stopped).
+func TestRunSIGTERMKillsAnEscapedProcess(t *testing.T) {
+	bin := buildAiotools(t)
+	dir := privateDir(t)
+	arg := newSleepArg(t)
+	cfg := fmt.Sprintf(`{
+  "escape": {"exec": {"argv": ["sh", "-c", "setsid env -u AIOSERVICE_SCOPE sleep %[1]s & sleep %[1]s"]}},
+  "watcher": {"enabled": false}
+}`, arg)
+	path := filepath.Join(dir, "services.config")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "run", "-c", path, "-socket", filepath.Join(dir, "s.sock"), "-log-budget", "8192")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pollUntil(t, 20*time.Second, "the service's sleeps started", sleeperCount(arg, 2))
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Fatalf("aiotools run: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		<-waited
+		t.Fatal("aiotools run did not stop on SIGTERM")
+	}
+	// Gone when the runner is: nothing is left to find it afterwards.
+	if err := sleeperCount(arg, 0)(); err != nil {
+		t.Fatal(err)
+	}
+}

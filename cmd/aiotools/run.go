@@ -80,6 +80,9 @@ func runServices(ctx context.Context, cfg runConfig) error {
 		if err := g.Close(stopCtx); err != nil {
 			fmt.Fprintln(cfg.Out, "stop tasks:", termsafe.Text(err.Error()))
 		}
+		// What a service left behind without its scope mark (env -u,
+		// setsid) was adopted by this subreaper: it ends here too.
+		aioservice.KillDescendants()
 	}
 	if err := m.Up(ctx); err != nil {
 		var ce *aioservice.ConfigError
@@ -119,6 +122,11 @@ func runServices(ctx context.Context, cfg runConfig) error {
 // the missing file a symlink points to), unless it is the default path,
 // which may be missing: missing says so.
 func checkConfig(path string, isDefault bool) (missing bool, err error) {
+	if err := aioservice.CheckRegular(path); err != nil {
+		// A device would pass for an empty config, and the first edit
+		// would replace it with a file.
+		return false, &aioservice.ConfigError{File: path, Msg: err.Error(), Err: err}
+	}
 	_, err = os.Stat(path)
 	if !errors.Is(err, fs.ErrNotExist) {
 		return false, nil // there, or unreadable: loading it says why

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -166,5 +167,26 @@ func TestRunWithoutAConfigSaysSo(t *testing.T) {
 	}
 	if out := w.String(); !strings.Contains(out, "no "+cfgPath+": running the built-in services only (watcher)") {
 		t.Fatalf("no word of the missing config:\n%s", out)
+	}
+}
+
+// `aiotools run -c DEVICE` refuses to run, naming it, rather than take the
+// device for an empty config and replace it with a file on the first edit.
+func TestRunRefusesADeviceConfig(t *testing.T) {
+	dir := privateDir(t)
+	dev := filepath.Join(dir, "nulldev")
+	if err := syscall.Mknod(dev, syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
+		t.Skipf("mknod: %v", err)
+	}
+	var out, errOut strings.Builder
+	err := run([]string{"run", "-c", dev, "-socket", filepath.Join(dir, "s.sock")}, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), dev) || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("err = %v, want %s refused as not a regular file", err, dev)
+	}
+	if strings.Count(err.Error(), dev) > 2 {
+		t.Errorf("err = %v names the file more than needed", err)
+	}
+	if strings.Contains(out.String(), "control socket") {
+		t.Fatalf("it ran:\n%s", out.String())
 	}
 }

@@ -63,6 +63,11 @@ type Client struct {
 // (a program that was killed leaves it), a refused TCP connection.
 var ErrNoProgram = errors.New("no program")
 
+// ErrSpeaksTLS is in the chain of the error of a plain-text call to a
+// server that speaks TLS (Config.TLS): the client needs Options.TLS
+// (aioctl: --cacert FILE, or --tls when the system trusts its certificate).
+var ErrSpeaksTLS = errors.New("the server speaks TLS")
+
 // ErrProgramStopped ends a stream that the program ended (it stopped, or
 // closed its control server) before the caller's context did.
 var ErrProgramStopped = errors.New("program stopped")
@@ -203,12 +208,22 @@ func (c *Client) exec(ctx context.Context, r api.Request) (*api.Response, error)
 		return nil, c.connError(err)
 	}
 	defer res.Body.Close()
-	return decodeResponse(res)
+	return c.decodeResponse(res)
 }
 
-func decodeResponse(res *http.Response) (*api.Response, error) {
+// tlsAnswer is how Go's TLS server answers a request in plain text (other
+// TLS servers reset the connection or answer alike).
+const tlsAnswer = "Client sent an HTTP request to an HTTPS server"
+
+func (c *Client) decodeResponse(res *http.Response) (*api.Response, error) {
+	body := bufio.NewReader(res.Body)
+	if res.StatusCode == http.StatusBadRequest && !c.socket && !strings.HasPrefix(c.base, "https:") {
+		if b, _ := body.Peek(len(tlsAnswer)); string(b) == tlsAnswer {
+			return nil, &ConnError{"the server at " + c.where + " speaks TLS: give --cacert FILE (or --tls)", ErrSpeaksTLS}
+		}
+	}
 	var resp api.Response
-	if err := json.NewDecoder(res.Body).Decode(&resp); err != nil {
+	if err := json.NewDecoder(body).Decode(&resp); err != nil {
 		return nil, fmt.Errorf("client: bad answer (HTTP %d): %w", res.StatusCode, err)
 	}
 	if resp.Error != nil {
@@ -258,7 +273,7 @@ func (c *Client) Verbs(ctx context.Context) ([]api.Verb, error) {
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
-		_, err := decodeResponse(res)
+		_, err := c.decodeResponse(res)
 		return nil, err
 	}
 	var vs []api.Verb
@@ -284,7 +299,7 @@ func (c *Client) Stream(ctx context.Context, argv []string, fn func(api.Event) e
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") {
-		_, err := decodeResponse(res)
+		_, err := c.decodeResponse(res)
 		if err == nil {
 			err = fmt.Errorf("client: HTTP %d without a stream", res.StatusCode)
 		}

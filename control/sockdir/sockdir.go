@@ -13,7 +13,7 @@
 // commands, or plant a token file that sends our token to their address.
 //
 //	sock, err := sockdir.Find()          // the one socket of this user
-//	token := sockdir.FindToken(addr)     // the token of the program at addr
+//	token, dial := sockdir.FindToken(addr) // the token of the program at addr
 package sockdir
 
 import (
@@ -63,6 +63,12 @@ func Check(dir string) error {
 	if err != nil {
 		return fmt.Errorf("control: socket directory %s: %w", dir, err)
 	}
+	if fi.Mode()&os.ModeSymlink != 0 {
+		// Not followed: whoever may change the link (or a directory on
+		// its way) could point it elsewhere between the check and the use.
+		to, _ := os.Readlink(dir)
+		return fmt.Errorf("control: socket directory %s is a symbolic link to %s: a control socket needs a real directory (give the path without the link, e.g. %s)", dir, to, resolved(dir))
+	}
 	if !fi.IsDir() {
 		return fmt.Errorf("control: socket directory %s is not a directory", dir)
 	}
@@ -73,6 +79,14 @@ func Check(dir string) error {
 		return fmt.Errorf("control: socket directory %s has mode %04o: the control socket needs a directory only its user can enter (chmod 700 %s, or choose another socket path)", dir, fi.Mode().Perm(), dir)
 	}
 	return nil
+}
+
+// resolved is dir with its symbolic links followed, or dir.
+func resolved(dir string) string {
+	if p, err := filepath.EvalSymlinks(dir); err == nil {
+		return p
+	}
+	return dir
 }
 
 // Find returns the one control socket (*.sock) of this user in Dirs that
@@ -188,10 +202,14 @@ func checkPrivateFile(path string, fi os.FileInfo) error {
 
 // FindToken returns the token of the program listening on addr, from its
 // token file (NAME.token, which a program given no token writes beside
-// its socket), or "" when none matches. Only token files in directories
-// Check accepts are read, and only one whose address is addr is used: a
-// token is never sent to another program's address.
-func FindToken(addr string) string {
+// its socket), and the address to dial with it; "" and addr when none
+// matches. Only token files in directories Check accepts are read, and
+// only one whose address is exactly the one dialled (MatchAddr): a token
+// is never sent to another listener, not even another loopback one on the
+// same port (another user's on [::1]:P or 127.0.0.2:P while ours is on
+// 127.0.0.1:P). For "localhost:P" the address to dial is the file's own
+// loopback IP, not whatever localhost resolves to first.
+func FindToken(addr string) (token, dial string) {
 	for _, d := range Dirs() {
 		if Check(d) != nil {
 			continue
@@ -199,26 +217,55 @@ func FindToken(addr string) string {
 		files, _ := filepath.Glob(filepath.Join(d, "*.token"))
 		for _, f := range files {
 			tok, fileAddr, err := ReadToken(f)
-			if err == nil && SameAddr(fileAddr, addr) {
-				return tok
+			if err != nil {
+				continue
+			}
+			if to, ok := MatchAddr(fileAddr, addr); ok {
+				return tok, to
 			}
 		}
 	}
-	return ""
+	return "", addr
 }
 
-// SameAddr reports whether two HOST:PORT name the same listener: the same
-// port, and the same host or both loopback ("localhost", 127.0.0.1, ::1).
-func SameAddr(a, b string) bool {
-	ha, pa, err := net.SplitHostPort(a)
+// MatchAddr reports whether dialling addr reaches the listener a token
+// file names (fileAddr, HOST:PORT), and the address to dial so: the same
+// port and the same IP (127.0.0.1 and ::ffff:127.0.0.1 are one), or the
+// same host name; "localhost" matches a loopback IP in the file and is
+// then dialled as that IP, since localhost may resolve to ::1 first, where
+// another user may listen.
+func MatchAddr(fileAddr, addr string) (dial string, ok bool) {
+	hf, pf, err := net.SplitHostPort(fileAddr)
+	if err != nil {
+		return "", false
+	}
+	hd, pd, err := net.SplitHostPort(addr)
+	if err != nil || !samePort(pf, pd) {
+		return "", false
+	}
+	ipf, ipd := net.ParseIP(hf), net.ParseIP(hd)
+	switch {
+	case ipf != nil && ipd != nil:
+		return addr, ipf.Equal(ipd)
+	case hd == "localhost":
+		if ipf != nil && ipf.IsLoopback() {
+			return net.JoinHostPort(ipf.String(), pd), true
+		}
+		return "", false
+	case ipf == nil && ipd == nil:
+		return addr, hf == hd
+	}
+	return "", false
+}
+
+// samePort reports whether two port strings are the same number.
+func samePort(a, b string) bool {
+	na, err := strconv.ParseUint(a, 10, 16)
 	if err != nil {
 		return false
 	}
-	hb, pb, err := net.SplitHostPort(b)
-	if err != nil || pa != pb {
-		return false
-	}
-	return ha == hb || (IsLoopback(ha) && IsLoopback(hb))
+	nb, err := strconv.ParseUint(b, 10, 16)
+	return err == nil && na == nb
 }
 
 // IsLoopback reports whether host is "localhost" or a loopback IP address.

@@ -89,9 +89,16 @@ func TestFindToken(t *testing.T) {
 	if err := os.WriteFile(f, []byte(tok+"\n127.0.0.1:7070\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for addr, want := range map[string]string{"127.0.0.1:7070": tok, "localhost:7070": tok, "[::1]:7070": tok, "127.0.0.1:7071": "", "10.0.0.1:7070": ""} {
-		if got := sockdir.FindToken(addr); got != want {
+	// Only the file's own address gets its token: not another loopback
+	// address on the same port, where another user may listen.
+	for addr, want := range map[string]string{"127.0.0.1:7070": tok, "[::ffff:127.0.0.1]:7070": tok, "localhost:7070": tok,
+		"[::1]:7070": "", "127.0.0.2:7070": "", "127.0.0.1:7071": "", "10.0.0.1:7070": ""} {
+		got, dial := sockdir.FindToken(addr)
+		if got != want {
 			t.Errorf("FindToken(%s) = %q, want %q", addr, got, want)
+		}
+		if want != "" && addr == "localhost:7070" && dial != "127.0.0.1:7070" {
+			t.Errorf("FindToken(localhost:7070) dials %s, want the file's 127.0.0.1:7070", dial)
 		}
 	}
 	// A token file others can read is refused.
@@ -99,7 +106,7 @@ func TestFindToken(t *testing.T) {
 	if _, _, err := sockdir.ReadToken(f); err == nil || !strings.Contains(err.Error(), "has mode 0644") {
 		t.Errorf("ReadToken of a 0644 file: %v", err)
 	}
-	if sockdir.FindToken("127.0.0.1:7070") != "" {
+	if tok, _ := sockdir.FindToken("127.0.0.1:7070"); tok != "" {
 		t.Error("FindToken used a token file others can read")
 	}
 	// A short token is refused, naming the line.
@@ -107,5 +114,26 @@ func TestFindToken(t *testing.T) {
 	os.Chmod(f, 0o600)
 	if _, _, err := sockdir.ReadToken(f); err == nil || !strings.Contains(err.Error(), f+":1: no token of at least 16 bytes") {
 		t.Errorf("ReadToken of a short token: %v", err)
+	}
+}
+
+// A socket directory that is a symbolic link (even to a fit directory) is
+// refused, saying it is a link, to what, and that a real directory is
+// needed: not "is not a directory".
+func TestCheckSymlinkSaysSo(t *testing.T) {
+	real := filepath.Join(t.TempDir(), "real")
+	if err := os.Mkdir(real, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	err := sockdir.Check(link)
+	if err == nil || !strings.Contains(err.Error(), link+" is a symbolic link to "+real) || !strings.Contains(err.Error(), "a real directory") {
+		t.Errorf("Check(symlink) = %v", err)
+	}
+	if err := sockdir.Check(real); err != nil {
+		t.Errorf("Check(real) = %v", err)
 	}
 }
