@@ -57,6 +57,10 @@ type limitListener struct {
 	check  func(net.Conn) error
 	log    *slog.Logger
 
+	// refusing bounds the goroutines that answer refused connections
+	// (per listener: no state shared between servers in one program).
+	refusing chan struct{}
+
 	mu    sync.Mutex
 	conns map[*countedConn]struct{}
 	tick  uint64 // orders state changes: the oldest has the smallest
@@ -68,7 +72,7 @@ func newPlaces(places int) int { return max(256, 16*places) }
 
 func newLimitListener(l net.Listener, places int, check func(net.Conn) error, log *slog.Logger) *limitListener {
 	return &limitListener{Listener: l, max: places, newMax: newPlaces(places), check: check, log: log,
-		conns: make(map[*countedConn]struct{})}
+		refusing: make(chan struct{}, 16), conns: make(map[*countedConn]struct{})}
 }
 
 func (l *limitListener) Accept() (net.Conn, error) {
@@ -80,7 +84,7 @@ func (l *limitListener) Accept() (net.Conn, error) {
 		if l.check != nil {
 			if err := l.check(c); err != nil {
 				l.log.Warn("control: refused a connection", "err", err)
-				refuse(c, "401 Unauthorized", `{"ok":false,"exit":1,"error":{"code":"unauthorized","message":"`+jsonEscape(err.Error())+`"}}`)
+				l.refuse(c, "401 Unauthorized", `{"ok":false,"exit":1,"error":{"code":"unauthorized","message":"`+jsonEscape(err.Error())+`"}}`)
 				continue
 			}
 		}
@@ -91,7 +95,7 @@ func (l *limitListener) Accept() (net.Conn, error) {
 		}
 		if !ok {
 			l.log.Warn("control: too many connections, refused one", "max", l.max)
-			refuse(c, "503 Service Unavailable", `{"ok":false,"exit":1,"error":{"code":"too_many_connections","message":"too many connections"}}`)
+			l.refuse(c, "503 Service Unavailable", `{"ok":false,"exit":1,"error":{"code":"too_many_connections","message":"too many connections"}}`)
 			continue
 		}
 		return cc, nil
@@ -185,22 +189,19 @@ func (c *countedConn) Close() error {
 	return c.Conn.Close()
 }
 
-// refusing bounds the goroutines that answer refused connections.
-var refusing = make(chan struct{}, 16)
-
 // refuse answers a connection it will not serve and closes it. It reads
 // the request's head first (for at most a second), so that the client sees
 // the answer rather than a reset; when many are being refused already it
 // just closes.
-func refuse(c net.Conn, status, body string) {
+func (l *limitListener) refuse(c net.Conn, status, body string) {
 	select {
-	case refusing <- struct{}{}:
+	case l.refusing <- struct{}{}:
 	default:
 		c.Close()
 		return
 	}
 	go func() {
-		defer func() { <-refusing }()
+		defer func() { <-l.refusing }()
 		defer c.Close()
 		c.SetDeadline(time.Now().Add(time.Second))
 		buf := make([]byte, 4096)
