@@ -3,6 +3,7 @@ package aioservice
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // Registry holds service definitions by name. Create one with NewRegistry,
@@ -17,10 +18,23 @@ type Registry struct {
 // NewRegistry returns an empty registry.
 func NewRegistry() *Registry { return &Registry{services: make(map[string]*Service)} }
 
-var defaultRegistry = NewRegistry()
+var defaultRegistry atomic.Pointer[Registry]
 
-// Default returns the default registry.
-func Default() *Registry { return defaultRegistry }
+func init() { defaultRegistry.Store(NewRegistry()) }
+
+// Default returns the default registry: the one the package-level
+// Register adds to and NewManager(g, nil) reads.
+func Default() *Registry { return defaultRegistry.Load() }
+
+// SetDefault makes r the default registry (like aioctl.SetDefault), so a
+// program or a test can start from a clean one; nil is refused with a
+// panic, as a nil registry would only fail later.
+func SetDefault(r *Registry) {
+	if r == nil {
+		panic("aioservice: SetDefault(nil)")
+	}
+	defaultRegistry.Store(r)
+}
 
 // Register adds s to the registry. A service whose definition is wrong (an
 // invalid name or type, a WithOnLoad callback of the wrong type) and a
@@ -69,7 +83,7 @@ func (r *Registry) all() []*Service {
 }
 
 // Register adds s to the default registry; see Registry.Register.
-func Register(s *Service) error { return defaultRegistry.Register(s) }
+func Register(s *Service) error { return Default().Register(s) }
 
 // MustRegister adds s to the default registry and panics on error.
-func MustRegister(s *Service) { defaultRegistry.MustRegister(s) }
+func MustRegister(s *Service) { Default().MustRegister(s) }
