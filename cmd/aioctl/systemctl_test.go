@@ -262,14 +262,14 @@ complete aioctl services get-`
 		rc := filepath.Join(t.TempDir(), "rc")
 		os.WriteFile(rc, []byte("PS1='$ '\nsource <(aioctl completion bash)\n"), 0o600)
 		s := newTmux(t, tmux, 120, 20, env+bash+" --noprofile --rcfile "+rc)
-		s.waitPrompt("$")
-		s.literal("aioctl stop bl")
-		s.keys("Tab")
-		s.waitPrompt("$ aioctl stop blink")
-		s.keys("C-u")
-		s.literal("aioctl services get-")
-		s.keys("Tab")
-		s.waitPrompt("$ aioctl services get-config")
+		s.WaitPrompt("$")
+		s.Literal("aioctl stop bl")
+		s.Keys("Tab")
+		s.WaitPrompt("$ aioctl stop blink")
+		s.Keys("C-u")
+		s.Literal("aioctl services get-")
+		s.Keys("Tab")
+		s.WaitPrompt("$ aioctl services get-config")
 	}
 	for _, sh := range []string{"zsh", "fish"} {
 		o := runBin(t, bin, nil, "completion", sh)
@@ -302,10 +302,10 @@ complete aioctl services get-`
 		rc := t.TempDir()
 		os.WriteFile(filepath.Join(rc, ".zshrc"), []byte("PS1='$ '\nautoload -U compinit; compinit -u\nsource "+script+"\n"), 0o600)
 		s := newTmux(t, tmux, 120, 20, env+"ZDOTDIR="+rc+" "+path)
-		s.waitPrompt("$")
-		s.literal("aioctl stop bl")
-		s.keys("Tab")
-		s.waitPrompt("$ aioctl stop blink")
+		s.WaitPrompt("$")
+		s.Literal("aioctl stop bl")
+		s.Keys("Tab")
+		s.WaitPrompt("$ aioctl stop blink")
 	}
 }
 
