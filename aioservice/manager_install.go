@@ -27,7 +27,7 @@ func (m *Manager) Add(ctx context.Context, name string, entry []byte) error {
 	if loaded {
 		return &ServiceError{Service: name, Err: ErrAlreadyLoaded}
 	}
-	if err := m.patch(name, entry, true); err != nil {
+	if err := m.patch(name, entry, true, false); err != nil {
 		return err
 	}
 	if err := m.Load(ctx, name, true); err != nil {

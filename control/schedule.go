@@ -208,7 +208,7 @@ func runScheduleSet(ctx context.Context, in *Interp, c *call) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := in.c.Services.PatchConfig(svc, []byte(`{"schedule": `+string(raw)+`}`)); err != nil {
+		if err := in.c.Services.ReplaceConfig(svc, []byte(`{"schedule": `+string(raw)+`}`)); err != nil {
 			return nil, serviceErr(err)
 		}
 		saved = true
