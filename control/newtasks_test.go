@@ -286,3 +286,17 @@ func TestScheduleSetSaveReplacesTheSchedule(t *testing.T) {
 		t.Fatalf("schedule: %+v", es)
 	}
 }
+
+// Issue 12 walkthrough item 4: repeat 0 is refused naming the field (it
+// would be a one-shot that stays listed), and the confirmation of a
+// schedule whose first run is due now says "runs now".
+func TestScheduleSetRepeatZeroAndRunsNow(t *testing.T) {
+	p := newSvcProgram(t, svcRegistry(), `{"world": {"enabled": true, "kwargs": {"schedule": {"start_in": 5, "repeat": 30}}}}`+"\n")
+	if r := p.run(t, `schedule set world.service {"repeat": 0}`); code(r) != control.CodeBadArgument || !strings.Contains(r.Err.Error(), "repeat") {
+		t.Errorf("repeat 0: %v", r.Err)
+	}
+	r := p.run(t, `schedule set world.service {"repeat": 60}`)
+	if r.Err != nil || strings.Contains(r.Text, "in the past") || !strings.Contains(r.Text, "runs now") {
+		t.Errorf("confirmation: %q %v", r.Text, r.Err)
+	}
+}
