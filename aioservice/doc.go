@@ -94,7 +94,9 @@
 // deletes a key, any other value replaces it. The text of every key the
 // patch does not name stays byte for byte, and so do the file's layout and
 // its ${VAR}s; a key the entry holds in "kwargs" is edited there. A patch
-// that is not an object, or names a key twice, is refused.
+// that is not an object, or names a key twice, is refused. ReplaceConfig
+// (schedule set --save) is the same, except that each key the patch names
+// replaces the old value whole, so the file holds exactly that value.
 //
 // # Exec services
 //

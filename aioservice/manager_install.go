@@ -3,7 +3,9 @@ package aioservice
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"os"
 	"strconv"
 
 	"github.com/aiotools-go/aiotools/aioctl"
@@ -15,7 +17,9 @@ import (
 // service and starts it (Start). The file must not have an entry for it
 // yet (a *ConfigError: change one with PatchConfig), and a loaded service
 // is refused (ErrAlreadyLoaded). The entry is checked as PatchConfig
-// checks a change: nothing is written when it is wrong.
+// checks a change: nothing is written when it is wrong. A service that
+// then fails to load is taken out again (the file byte for byte as it
+// was) and the error says "the change is refused; the file is unchanged".
 func (m *Manager) Add(ctx context.Context, name string, entry []byte) error {
 	if m.file == nil {
 		return ErrNoConfigFile
@@ -27,14 +31,41 @@ func (m *Manager) Add(ctx context.Context, name string, entry []byte) error {
 	if loaded {
 		return &ServiceError{Service: name, Err: ErrAlreadyLoaded}
 	}
-	if err := m.patch(name, entry, true); err != nil {
+	orig, rerr := os.ReadFile(m.file.path)
+	if err := m.patch(name, entry, true, false); err != nil {
 		return err
 	}
 	if err := m.Load(ctx, name, true); err != nil {
-		return err
+		// A service that cannot load is not installed: the file is put
+		// back as it was, so a failed add leaves nothing behind.
+		if uerr := m.restoreFile(orig, rerr == nil); uerr != nil {
+			return errors.Join(err, uerr)
+		}
+		return fmt.Errorf("%w (the change is refused; the file is unchanged)", err)
 	}
 	_, err := m.Start(ctx, name)
 	return err
+}
+
+// restoreFile writes the config file back to orig (removes it when it did
+// not exist) and rereads it.
+func (m *Manager) restoreFile(orig []byte, existed bool) error {
+	m.opMu.Lock()
+	defer m.opMu.Unlock()
+	if !existed {
+		if err := os.Remove(m.file.path); err != nil {
+			return err
+		}
+		orig = nil
+	}
+	next, err := m.file.edit(func(*Config) ([]byte, error) { return orig, nil }, nil)
+	if err != nil || next == nil {
+		return err
+	}
+	m.mu.Lock()
+	m.setConfigLocked(next)
+	m.mu.Unlock()
+	return nil
 }
 
 // errNoEntry: the file has no entry for the service (Remove).

@@ -85,3 +85,40 @@ func TestStartOnlyWhatIsNotUp(t *testing.T) {
 		t.Errorf("Report without a watcher: %v", err)
 	}
 }
+
+// Issue 12 walkthrough item 2: an added service that fails to load is
+// taken out of the file again, byte for byte, and the error says so.
+func TestAddThatFailsToLoadLeavesTheFileUnchanged(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "services.config")
+	before := []byte(`{"hello": {"args": {"pin": 7}}}` + "\n")
+	if err := os.WriteFile(path, before, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g := quietGroup()
+	m := NewManager(g, testRegistry(), WithConfigFile(path), WithEnv(noEnv))
+	closeManager(t, m, g)
+	err := m.Add(t.Context(), "x", []byte(`{"exec": {"argv": ["/nonexistent/bin"]}}`))
+	if err == nil || !strings.Contains(err.Error(), "the change is refused; the file is unchanged") {
+		t.Fatalf("Add of a service that cannot load: %v", err)
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Errorf("the file changed:\n%s", after)
+	}
+}
+
+// The same when there was no file: none is left behind.
+func TestAddThatFailsToLoadLeavesNoFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "services.config")
+	g := quietGroup()
+	m := NewManager(g, testRegistry(), WithConfigFile(path), WithEnv(noEnv))
+	closeManager(t, m, g)
+	if err := m.Add(t.Context(), "x", []byte(`{"exec": {"argv": ["/nonexistent/bin"]}}`)); err == nil {
+		t.Fatal("Add of a service that cannot load succeeded")
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a file is left: %v", err)
+	}
+	if err := m.Add(t.Context(), "hello", []byte(`{"args": {"pin": 7}}`)); err != nil {
+		t.Errorf("Add after a failed one: %v", err)
+	}
+}

@@ -22,12 +22,21 @@ import (
 // field) with the file untouched. It takes effect the next time the
 // service is loaded.
 func (m *Manager) PatchConfig(name string, patch []byte) error {
-	return m.patch(name, patch, false)
+	return m.patch(name, patch, false, false)
+}
+
+// ReplaceConfig is PatchConfig, except that each key the patch names
+// replaces the entry's value whole instead of merging into it: a verb
+// that "adds or replaces" a value (schedule set --save) writes exactly
+// that value, with no key of the old one left over.
+func (m *Manager) ReplaceConfig(name string, patch []byte) error {
+	return m.patch(name, patch, false, true)
 }
 
 // patch is PatchConfig; with create, the file must not have an entry for
-// the service yet (Add).
-func (m *Manager) patch(name string, patch []byte, create bool) error {
+// the service yet (Add); with replace, the keys the patch names are
+// first deleted (ReplaceConfig).
+func (m *Manager) patch(name string, patch []byte, create, replace bool) error {
 	if m.file == nil {
 		return ErrNoConfigFile
 	}
@@ -45,6 +54,13 @@ func (m *Manager) patch(name string, patch []byte, create bool) error {
 			if create {
 				return nil, &ConfigError{File: m.file.path, Line: e.line, Field: name,
 					Msg: "the file has an entry for it already (change it with services config, or remove it first)"}
+			}
+			if replace {
+				nulled, err := m.nullKeys(c, e, name, patch)
+				if err != nil {
+					return nil, err
+				}
+				c = nulled // the patch goes where the entry held the keys
 			}
 			entry = intoKwargs(e, patch)
 		}
@@ -65,6 +81,26 @@ func (m *Manager) patch(name string, patch []byte, create bool) error {
 		m.mu.Unlock()
 	}
 	return nil
+}
+
+// nullKeys returns the config with the entry's keys that patch names
+// deleted (in "kwargs" where the entry holds them there), re-read so that
+// the patch can then be merged into it.
+func (m *Manager) nullKeys(c *Config, e *Entry, name string, patch []byte) (*Config, error) {
+	fields, _ := readObject(bytes.TrimSpace(patch), 0)
+	var nulls []string
+	for _, f := range fields {
+		nulls = append(nulls, strconv.Quote(f.key)+": null")
+	}
+	if nulls == nil {
+		return c, nil
+	}
+	entry := intoKwargs(e, []byte("{"+strings.Join(nulls, ", ")+"}"))
+	data, err := c.p.merge([]byte("{"+strconv.Quote(name)+": "+string(entry)+"}"), literal)
+	if err != nil {
+		return nil, err
+	}
+	return m.file.parse(data)
 }
 
 // literal makes JSON text from a patch literal in the config file: a

@@ -269,3 +269,34 @@ func TestScheduleSetSaveWritesTheServicesConfig(t *testing.T) {
 		t.Errorf("a refused --save wrote the config")
 	}
 }
+
+// Issue 12 walkthrough item 1: schedule set --save replaces the saved
+// schedule whole, so the file holds exactly the schedule that is applied
+// (a merge would keep the old start_in).
+func TestScheduleSetSaveReplacesTheSchedule(t *testing.T) {
+	p := newSvcProgram(t, svcRegistry(), `{"world": {"enabled": true, "kwargs": {"schedule": {"start_in": 5, "repeat": 30}}}}`+"\n")
+	if r := p.run(t, `schedule set world.service {"repeat": 60} --save`); r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	data, _ := os.ReadFile(p.cfg)
+	if !strings.Contains(string(data), `"schedule": {"repeat": 60}`) || strings.Contains(string(data), "start_in") {
+		t.Fatalf("config:\n%s", data)
+	}
+	if es := p.sched.List(); len(es) != 1 || es[0].Spec.Repeat != 60*time.Second || es[0].Spec.StartIn != 0 {
+		t.Fatalf("schedule: %+v", es)
+	}
+}
+
+// Issue 12 walkthrough item 4: repeat 0 is refused naming the field (it
+// would be a one-shot that stays listed), and the confirmation of a
+// schedule whose first run is due now says "runs now".
+func TestScheduleSetRepeatZeroAndRunsNow(t *testing.T) {
+	p := newSvcProgram(t, svcRegistry(), `{"world": {"enabled": true, "kwargs": {"schedule": {"start_in": 5, "repeat": 30}}}}`+"\n")
+	if r := p.run(t, `schedule set world.service {"repeat": 0}`); code(r) != control.CodeBadArgument || !strings.Contains(r.Err.Error(), "repeat") {
+		t.Errorf("repeat 0: %v", r.Err)
+	}
+	r := p.run(t, `schedule set world.service {"repeat": 60}`)
+	if r.Err != nil || strings.Contains(r.Text, "in the past") || !strings.Contains(r.Text, "runs now") {
+		t.Errorf("confirmation: %q %v", r.Text, r.Err)
+	}
+}

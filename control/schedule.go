@@ -199,6 +199,12 @@ func runScheduleSet(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, errorf(CodeBadArgument, c.verb.Name+": "+err.Error())
 	}
+	// "repeat": 0 would be a one-shot that stays listed with no next run;
+	// a one-shot is written without repeat, so 0 is refused by name.
+	var keys map[string]json.RawMessage
+	if json.Unmarshal(raw, &keys) == nil && keys["repeat"] != nil && spec.Repeat == 0 && string(keys["repeat"]) != "null" {
+		return nil, errorf(CodeBadArgument, c.verb.Name+": field \"repeat\": 0 means no repeat: leave repeat out for a single run")
+	}
 	if _, ok := in.c.Group.Get(task); !ok {
 		return nil, oneLine(&aioctl.NotFoundError{Pattern: task})
 	}
@@ -208,7 +214,7 @@ func runScheduleSet(ctx context.Context, in *Interp, c *call) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := in.c.Services.PatchConfig(svc, []byte(`{"schedule": `+string(raw)+`}`)); err != nil {
+		if err := in.c.Services.ReplaceConfig(svc, []byte(`{"schedule": `+string(raw)+`}`)); err != nil {
 			return nil, serviceErr(err)
 		}
 		saved = true
@@ -223,8 +229,12 @@ func runScheduleSet(ctx context.Context, in *Interp, c *call) (*Result, error) {
 		}
 	}
 	text := "scheduled " + esc(task) + ": " + esc(d.Spec.String())
-	if !d.Next.IsZero() {
-		text += "; next in " + aioctl.FormatNextIn(d.Next.Sub(in.c.Group.Clock().Now())) + " @ " + d.Next.In(time.Local).Format(aioctl.DateLayout)
+	switch now := in.c.Group.Clock().Now(); {
+	case d.Next.IsZero():
+	case !d.Next.After(now): // due now: "next in the past by 0 s" reads as a fault
+		text += "; runs now"
+	default:
+		text += "; next in " + aioctl.FormatNextIn(d.Next.Sub(now)) + " @ " + d.Next.In(time.Local).Format(aioctl.DateLayout)
 	}
 	if saved {
 		text += " (saved to services.config)"

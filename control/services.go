@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/aioservice"
 	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
@@ -174,32 +175,53 @@ func runServicesLoad(ctx context.Context, in *Interp, c *call) (*Result, error) 
 	// A plain name goes to Load as it is: Load reads the file as it is
 	// now, so it finds an entry added since the program started, which
 	// the names of the last read (patterns) do not have.
-	var pats, loaded []string
+	var pats, loaded, running []string
 	var errs []error
+	// The verb loads and starts: a service loaded but not started (load
+	// --no-start, or stopped) is started; a running one is reported, as
+	// nothing is left to do.
+	load := func(n string) error {
+		err := m.Load(ctx, n, true)
+		if errors.Is(err, aioservice.ErrAlreadyLoaded) && !c.has("no-start") {
+			if t, ok := in.c.Group.Get(n + aioservice.Suffix); ok && t.State() == aioctl.Running {
+				running = append(running, n)
+				return nil
+			}
+			err = nil
+		}
+		if err != nil {
+			return serviceErr(err)
+		}
+		loaded = append(loaded, n)
+		return nil
+	}
 	for _, a := range c.args {
 		if strings.Contains(a, "*") {
 			pats = append(pats, a)
 			continue
 		}
-		if err := m.Load(ctx, serviceName(a), true); err != nil {
-			errs = append(errs, serviceErr(err))
-			continue
+		if err := load(serviceName(a)); err != nil {
+			errs = append(errs, err)
 		}
-		loaded = append(loaded, serviceName(a))
 	}
 	if len(pats) > 0 {
 		names, err := in.expandServices(pats)
 		errs = append(errs, err)
 		for _, n := range names {
-			if err := m.Load(ctx, n, true); err != nil {
-				errs = append(errs, serviceErr(err))
-				continue
+			if err := load(n); err != nil {
+				errs = append(errs, err)
 			}
-			loaded = append(loaded, n)
 		}
 	}
-	r := namesResult("loaded", loaded, "no service loaded")
-	return start("loaded", loaded, r, joinErrors(errs))
+	empty := "no service loaded"
+	if len(running) > 0 {
+		empty = ""
+	}
+	r, err := start("loaded", loaded, namesResult("loaded", loaded, empty), joinErrors(errs))
+	for _, n := range running {
+		r.Text += esc(n) + aioservice.Suffix + " is already loaded and running\n"
+	}
+	return r, err
 }
 
 // runServicesAdd installs a service: its new entry, loaded and started.

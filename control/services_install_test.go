@@ -186,3 +186,26 @@ func TestServicesLoadNoStartOfAScheduleService(t *testing.T) {
 		t.Error("services boot did not put world on its schedule")
 	}
 }
+
+// Issue 12 walkthrough item 3: services load of a service loaded but not
+// started starts it; of a running one it says so, without an error.
+func TestServicesLoadStartsALoadedService(t *testing.T) {
+	p := newSvcProgram(t, svcRegistry(), "{}\n")
+	if err := os.WriteFile(p.cfg, []byte(`{"later": {"exec": {"argv": ["sleep", "30"]}}}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := p.text(t, "services load --no-start later"); r.Err != nil {
+		t.Fatalf("services load --no-start later: %v", r.Err)
+	}
+	r := p.text(t, "services load later")
+	if r.Err != nil || !strings.Contains(r.Text, "started") {
+		t.Fatalf("services load of a loaded service: %q %v", r.Text, r.Err)
+	}
+	if st := p.state(t, "later.service"); st != aioctl.Running {
+		t.Errorf("later.service: %v, want running", st)
+	}
+	r = p.text(t, "services load later")
+	if r.Err != nil || !strings.Contains(r.Text, "already loaded and running") {
+		t.Errorf("services load of a running service: %q %v", r.Text, r.Err)
+	}
+}

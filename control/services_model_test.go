@@ -126,7 +126,7 @@ func nextStep(pick func(int) int, md *svcModel, names []string, p *svcProgram) (
 		return "services list", ""
 	case 1:
 		if md.loaded[n] {
-			return "services load " + n, control.CodeBadArgument // already loaded
+			return "services load " + n, "" // already loaded: it is started, or said to run
 		}
 		md.loaded[n] = true
 		return "services load " + n, ""

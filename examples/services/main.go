@@ -3,16 +3,20 @@
 // arguments, a core service (network) booted and awaited first, and a
 // service that requires it (hello), started once network is up.
 //
-//	go run ./examples/services    # from the repository's root: -c is relative
+// From the repository's root, on a copy of the config (the steps below
+// edit it; the tracked examples/services/services.config stays clean):
+//
+//	cp examples/services/services.config /tmp/services.config
+//	go run ./examples/services -c /tmp/services.config
 //
 // and, in another terminal:
 //
 //	go run ./cmd/aioctl services list                   # both, loaded and enabled
 //	go run ./cmd/aioctl status hello.service debug      # pin 3, from the config
 //	go run ./cmd/aioctl boot order                      # network, then hello
-//	go run ./cmd/aioctl services config hello '{"args": {"pin": 4}}'   # edits the file
-//	go run ./cmd/aioctl services unload hello           # then services load hello,
-//	go run ./cmd/aioctl start hello.service             # and it blinks pin 4
+//	go run ./cmd/aioctl services config hello '{"args": {"pin": 4}}'   # edits /tmp/services.config
+//	go run ./cmd/aioctl services unload hello           # then
+//	go run ./cmd/aioctl services load hello             # loads and starts it: it blinks pin 4
 //
 // It ends on Ctrl-C, or by itself after -for (go run ./examples/services -for 1m).
 package main
