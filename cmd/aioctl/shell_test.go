@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/internal/tmuxtest"
@@ -105,11 +104,4 @@ func TestShellInTmux(t *testing.T) {
 	s2.WaitPrompt("aioctl> log -f -n 1 LED")
 	s2.Keys("C-u", "C-d") // Ctrl-D leaves too
 	s2.WaitGone()
-}
-
-// pollUntil is tmuxtest.PollUntil: a bounded poll for conditions outside
-// the test's reach (another program's screen, a socket's listener).
-func pollUntil(t testing.TB, timeout time.Duration, what string, check func() error) {
-	t.Helper()
-	tmuxtest.PollUntil(t, timeout, what, check)
 }
