@@ -68,9 +68,12 @@ internal/termsafe : CORE
 aiolog            : CORE internal/termsafe
 aioctl            : CORE clock internal/termsafe
 aioschedule       : CORE clock aioctl github.com/robfig/cron/v3
+aioled            : CORE clock aioctl
+aioled/term       : CORE aioled internal/termsafe
 
 # Services, the wire types, the control server and its client.
 aioservice        : STD clock aioctl aioschedule internal/termsafe golang.org/x/sys
+aioled/spidev     : STD aioled golang.org/x/sys
 control/api       : STD
 control/sockdir   : STD
 internal/lineedit : STD control/api github.com/peterh/liner golang.org/x/term
