@@ -85,7 +85,8 @@ func AsRainbow(ctx context.Context, s Strip, o Options) error { return RainbowCy
 
 // KR is the Knight Rider scanner: a light Length pixels long runs from
 // the first pixel to the last and back, a frame and a Wait per step, its
-// tail behind it. The first loop starts at pixel 0; later ones at 1, so
+// tail behind it (the seed drew it towards pixel 0 both ways), so that it
+// seems to stop at each end while the tail catches up. The first loop starts at pixel 0; later ones at 1, so
 // that the turn at pixel 0 is not shown twice.
 func KR(ctx context.Context, s Strip, o Options) error {
 	return play(ctx, s, o, func(f *frames) error {

@@ -126,8 +126,9 @@ func (f *frames) walk(step func() error) error {
 	return nil
 }
 
-// step moves each channel of c by up to MaxStep (RandStep) or exactly
-// MaxStep, up or down at random, kept in 0..255.
+// step moves each of c's red, green and blue by up to MaxStep
+// (RandStep) or exactly MaxStep, up or down at random, kept in 0..255.
+// White stays: the seed's colours had three channels.
 func (f *frames) step(c Color) Color {
 	ch := func(v uint8) uint8 {
 		d := f.o.MaxStep
@@ -139,7 +140,7 @@ func (f *frames) step(c Color) Color {
 		}
 		return uint8(min(max(int(v)+d, 0), 255))
 	}
-	return Color{ch(c.R), ch(c.G), ch(c.B), ch(c.W)}
+	return Color{ch(c.R), ch(c.G), ch(c.B), c.W}
 }
 
 // fadeIn shows c from black up, one frame per level of its brightest
