@@ -150,3 +150,18 @@ func TestEncodeAllocatesNothing(t *testing.T) {
 		t.Errorf("300 WS2812 pixels: %d bytes, want %d (9 a pixel + 84 of reset)", n, 300*9+84)
 	}
 }
+
+// BenchmarkEncode300: one frame of 300 WS2812 pixels; frames/s is
+// 1e9 / ns/op (the wire itself takes 2784 bytes at 2.4 MHz: 9.3 ms).
+func BenchmarkEncode300(b *testing.B) {
+	e, _ := NewEncoder(WS2812)
+	frame := make([]aioled.Color, 300)
+	for i := range frame {
+		frame[i] = aioled.Wheel(uint8(i))
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(frame)))
+	for i := 0; i < b.N; i++ {
+		_ = e.Encode(frame)
+	}
+}

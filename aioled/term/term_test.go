@@ -74,3 +74,18 @@ func TestDrawingAllocatesNothing(t *testing.T) {
 type countWriter struct{ n int }
 
 func (c *countWriter) Write(p []byte) (int, error) { c.n += len(p); return len(p), nil }
+
+// BenchmarkRender300: one frame of 300 pixels of a rainbow (a colour
+// sequence per pixel, the worst case); frames/s is 1e9 / ns/op.
+func BenchmarkRender300(b *testing.B) {
+	frame := make([]aioled.Color, 300)
+	for i := range frame {
+		frame[i] = aioled.Wheel(uint8(i))
+	}
+	r := New(&countWriter{})
+	b.ReportAllocs()
+	b.SetBytes(int64(len(frame)))
+	for i := 0; i < b.N; i++ {
+		_ = r.Write(frame)
+	}
+}
