@@ -22,7 +22,9 @@ type decoded struct {
 func decode(t *testing.T, chip Chip, stream []byte, nbits int) ([]decoded, time.Duration) {
 	t.Helper()
 	// n SPI bits last n/SpeedHz seconds (not n times a rounded bit time).
-	dur := func(n int) time.Duration { return time.Duration(uint64(n) * uint64(time.Second) / uint64(chip.SpeedHz)) }
+	dur := func(n int) time.Duration {
+		return time.Duration(uint64(n) * uint64(time.Second) / uint64(chip.SpeedHz))
+	}
 	bit := func(i int) bool { return stream[i/8]>>(7-i%8)&1 == 1 }
 	var out []decoded
 	k := chip.BitsPerBit

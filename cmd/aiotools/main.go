@@ -197,6 +197,8 @@ type demo struct {
 	socket string
 	// interp runs the console's commands, once the server is there.
 	interp *control.Interp
+	// neopixel is the simulated LED strip (demo_neopixel.go).
+	neopixel *neopixelDemo
 	// help collects the lines the banner prints ("try: …").
 	help []string
 	// cleanup runs in reverse order when the demo ends.

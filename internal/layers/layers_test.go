@@ -82,7 +82,7 @@ control/client    : STD control/api
 
 # The programs, the examples, and this test.
 cmd/aioctl        : STD control/api control/client control/sockdir internal/lineedit internal/termsafe github.com/peterh/liner github.com/spf13/cobra golang.org/x/term
-cmd/aiotools      : STD clock aioctl aiolog aioschedule aioservice control control/api control/client internal/termsafe golang.org/x/term
+cmd/aiotools      : STD clock aioctl aioled aioled/term aiolog aioschedule aioservice control control/api control/client internal/termsafe golang.org/x/term
 examples/...      : STD clock aioctl aiolog aioschedule aioservice control control/api control/client
 internal/layers   : STD
 internal/tmuxtest : STD
