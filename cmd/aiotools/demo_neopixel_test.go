@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/aioled"
 	"github.com/aiotools-go/aiotools/aioservice"
 )
 
@@ -94,4 +95,53 @@ func TestDemoNeopixelFollowsItsArguments(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// On a terminal showing the status, the strip takes the last row and the
+// status rounds one row less; with -console or -follow (or piped) it
+// draws nowhere and the screen is left as it was. Without colour
+// (NO_COLOR) it draws shades, not colour sequences.
+func TestDemoNeopixelKeepsTheLastRow(t *testing.T) {
+	size := func() (int, int, bool) { return 80, 24, true }
+	for _, c := range []struct {
+		name  string
+		cfg   demoConfig
+		drawn bool
+	}{
+		{"status", demoConfig{Size: size}, true},
+		{"console", demoConfig{Size: size, Console: true}, false},
+		{"follow", demoConfig{Size: size, Follow: true}, false},
+		{"piped", demoConfig{}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := &lockedBuffer{}
+			c.cfg.Out = out
+			d := &demo{cfg: c.cfg}
+			if err := setupNeopixel(t.Context(), d); err != nil {
+				t.Fatal(err)
+			}
+			n := d.neopixel
+			n.define(aioservice.NewRegistry())
+			if err := n.Write(make([]aioled.Color, 3)); err != nil {
+				t.Fatal(err)
+			}
+			if !c.drawn {
+				if out.String() != "" {
+					t.Errorf("drew %q", out)
+				}
+				if d.cfg.Size != nil {
+					if _, h, _ := d.cfg.Size(); h != 24 {
+						t.Errorf("status gets %d rows of 24", h)
+					}
+				}
+				return
+			}
+			if _, h, _ := d.cfg.Size(); h != 23 {
+				t.Errorf("status gets %d rows of 24, want 23", h)
+			}
+			if want := "\x1b7\x1b[24;1Hneopixel    \x1b[K\x1b8"; out.String() != want {
+				t.Errorf("drew %q, want %q (row 24, no colour)", out, want)
+			}
+		})
+	}
 }
