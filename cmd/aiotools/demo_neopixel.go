@@ -145,9 +145,9 @@ func (n *neopixelDemo) run(ctx context.Context, a NeopixelServiceArgs) (int, err
 }
 
 // pendingArgs says whether set args changed the task's arguments since
-// it started.
+// it started. (A snapshot has at least one log line; fewer cannot be asked.)
 func pendingArgs(t *aioctl.Task) bool {
-	sts, err := t.Group().Snapshot(aioctl.SnapshotOptions{Debug: true, LogLines: -1}, t.Name())
+	sts, err := t.Group().Snapshot(aioctl.SnapshotOptions{Debug: true, LogLines: 1}, t.Name())
 	return err == nil && len(sts) == 1 && len(sts[0].PendingArgs) > 0
 }
 
