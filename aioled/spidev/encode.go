@@ -112,13 +112,20 @@ func (e *Encoder) Encode(frame []aioled.Color) []byte {
 	} else {
 		e.buf = e.buf[:need]
 	}
-	k, b := e.chip.BitsPerBit, e.buf
-	i := 0
+	b, i := e.buf, 0
 	for _, c := range frame {
 		ch := [4]uint8{c.R, c.G, c.B, c.W}
 		for _, o := range e.order {
-			copy(b[i:i+k], e.table[ch[o]][:k])
-			i += k
+			t := &e.table[ch[o&3]]
+			if e.chip.BitsPerBit == 3 { // unrolled: a copy per channel costs twice as much
+				_ = b[i+2]
+				b[i], b[i+1], b[i+2] = t[0], t[1], t[2]
+				i += 3
+				continue
+			}
+			_ = b[i+3]
+			b[i], b[i+1], b[i+2], b[i+3] = t[0], t[1], t[2], t[3]
+			i += 4
 		}
 	}
 	clear(b[i:])
