@@ -173,33 +173,3 @@ func (t *Task) snapshot(st *TaskStatus, now time.Time, debug bool) {
 		}
 	}
 }
-
-// MarshalJSON leaves out the times that are not set (a task that never
-// ended has no "ended"), rather than printing Go's zero time.
-func (st TaskStatus) MarshalJSON() ([]byte, error) {
-	type plain TaskStatus // no MarshalJSON: no recursion
-	return json.Marshal(struct {
-		plain
-		Since       *time.Time `json:"since,omitempty"`
-		Ended       *time.Time `json:"ended,omitempty"`
-		NextRestart *time.Time `json:"next_restart,omitempty"`
-	}{plain(st), setTime(st.Since), setTime(st.Ended), setTime(st.NextRestart)})
-}
-
-// MarshalJSON leaves out Last before the first run and Next when nothing
-// is planned.
-func (s ScheduleInfo) MarshalJSON() ([]byte, error) {
-	type plain ScheduleInfo
-	return json.Marshal(struct {
-		plain
-		Last *time.Time `json:"last,omitempty"`
-		Next *time.Time `json:"next,omitempty"`
-	}{plain(s), setTime(s.Last), setTime(s.Next)})
-}
-
-func setTime(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
-}

@@ -1,6 +1,7 @@
 package control
 
 import (
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 	"sync"
 
 	"github.com/aiotools-go/aiotools/aioctl"
@@ -27,4 +28,30 @@ func renderStatus(sts []aioctl.TaskStatus, opt aioctl.RenderOptions) string {
 		statusBufs.Put(bp)
 	}
 	return text
+}
+
+// putStatusBuf returns to the pool the buffer *data was appended into.
+func putStatusBuf(bp *[]byte, data *[]byte) {
+	if cap(*data) <= maxPooledStatus {
+		*bp = (*data)[:0]
+		statusBufs.Put(bp)
+	}
+}
+
+// appendStatusesJSON appends sts as a JSON array, with DEL, C1 and bidi
+// controls escaped as marshalSafe escapes them: the bytes marshalData
+// writes for them.
+func appendStatusesJSON(b []byte, sts []aioctl.TaskStatus) ([]byte, error) {
+	b = append(b, '[')
+	var err error
+	for i := range sts {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, err = sts[i].AppendJSON(b); err != nil {
+			return b, err
+		}
+	}
+	b = append(b, ']')
+	return termsafe.JSON(b), nil // b itself unless a string holds DEL, C1 or bidi
 }
