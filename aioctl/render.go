@@ -304,6 +304,9 @@ func (r *renderer) one(st *TaskStatus) {
 			r.s(")\n")
 		}
 	}
+	if len(st.Children) > 0 {
+		r.children(st.Children)
+	}
 	if o.Debug {
 		r.s("    Task: ")
 		r.esc(st.Func)
@@ -337,6 +340,29 @@ func (r *renderer) one(st *TaskStatus) {
 			r.s("\n")
 		}
 		r.s(o.separator())
+		r.s("\n")
+	}
+}
+
+// children lists a task's child tasks under it, one state line each, as
+// asyncmd's CTasks did:
+//
+//	┗━► CTasks: 2
+//	    ● hello.service.blink: status: running since …; 3 s ago
+func (r *renderer) children(cs []ChildStatus) {
+	r.s(branch + "CTasks: ")
+	r.itoa(len(cs))
+	r.s("\n")
+	for i := range cs {
+		c := &cs[i]
+		st := TaskStatus{Name: c.Name, State: c.State, Since: c.Since, Ended: c.Ended,
+			ResultText: c.ResultText, Unresponsive: c.Unresponsive}
+		r.s("        ")
+		r.s(dot(c.State, r.o.Color))
+		r.s(" ")
+		r.esc(c.Name)
+		r.s(": status: ")
+		r.stateText(&st)
 		r.s("\n")
 	}
 }

@@ -89,6 +89,18 @@ func (st *TaskStatus) AppendJSON(dst []byte) ([]byte, error) {
 		}
 		b = append(b, ']')
 	}
+	if len(st.Children) > 0 {
+		b = append(b, `,"children":[`...)
+		for i := range st.Children {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if b, err = st.Children[i].appendJSON(b); err != nil {
+				return dst, err
+			}
+		}
+		b = append(b, ']')
+	}
 	for _, f := range [...]struct {
 		name string
 		t    time.Time
@@ -96,6 +108,30 @@ func (st *TaskStatus) AppendJSON(dst []byte) ([]byte, error) {
 		if b, err = appendTimeField(b, f.name, f.t); err != nil {
 			return dst, err
 		}
+	}
+	return append(b, '}'), nil
+}
+
+// MarshalJSON leaves out the times that are not set, as TaskStatus does.
+func (c ChildStatus) MarshalJSON() ([]byte, error) { return c.appendJSON(nil) }
+
+func (c *ChildStatus) appendJSON(b []byte) ([]byte, error) {
+	var err error
+	b = append(b, `{"name":`...)
+	b = appendJSONString(b, c.Name)
+	b = append(b, `,"state":`...)
+	b = appendJSONString(b, c.State.String())
+	if b, err = appendTimeField(b, "since", c.Since); err != nil {
+		return b, err
+	}
+	if b, err = appendTimeField(b, "ended", c.Ended); err != nil {
+		return b, err
+	}
+	b = append(b, `,"result":`...)
+	b = appendJSONString(b, c.ResultText)
+	b = appendStringField(b, "error", c.Error)
+	if c.Unresponsive {
+		b = append(b, `,"unresponsive":true`...)
 	}
 	return append(b, '}'), nil
 }

@@ -39,9 +39,20 @@ type refStatus struct {
 	Schedule     *refSchedule    `json:"schedule,omitempty"`
 	Service      *ServiceInfo    `json:"service,omitempty"`
 	Log          []string        `json:"log,omitempty"`
+	Children     []refChild      `json:"children,omitempty"`
 	Since        *time.Time      `json:"since,omitempty"`
 	Ended        *time.Time      `json:"ended,omitempty"`
 	NextRestart  *time.Time      `json:"next_restart,omitempty"`
+}
+
+type refChild struct {
+	Name         string     `json:"name"`
+	State        State      `json:"state"`
+	Since        *time.Time `json:"since,omitempty"`
+	Ended        *time.Time `json:"ended,omitempty"`
+	ResultText   string     `json:"result"`
+	Error        string     `json:"error,omitempty"`
+	Unresponsive bool       `json:"unresponsive,omitempty"`
 }
 
 func refTime(t time.Time) *time.Time {
@@ -57,6 +68,10 @@ func reference(st *TaskStatus) ([]byte, error) {
 		Unresponsive: st.Unresponsive, Restart: st.Restart, Restarts: st.Restarts, Func: st.Func,
 		Args: st.Args, PendingArgs: st.PendingArgs, Service: st.Service, Log: st.Log,
 		Since: refTime(st.Since), Ended: refTime(st.Ended), NextRestart: refTime(st.NextRestart)}
+	for _, c := range st.Children {
+		r.Children = append(r.Children, refChild{Name: c.Name, State: c.State, Since: refTime(c.Since),
+			Ended: refTime(c.Ended), ResultText: c.ResultText, Error: c.Error, Unresponsive: c.Unresponsive})
+	}
 	if s := st.Schedule; s != nil {
 		r.Schedule = &refSchedule{Opts: s.Opts, Skipped: s.Skipped, Missed: s.Missed, Paused: s.Paused,
 			Last: refTime(s.Last), Next: refTime(s.Next)}
@@ -92,6 +107,10 @@ func randomStatus(r *rand.Rand) TaskStatus {
 	}
 	if r.Intn(2) == 0 {
 		st.Service = &ServiceInfo{Description: pick(), Loaded: pick(), Type: pick(), Docs: pick(), StatsTitle: pick(), Stats: pick()}
+	}
+	for n := r.Intn(3); n > 0; n-- {
+		st.Children = append(st.Children, ChildStatus{Name: pick(), State: State(r.Intn(8)), Since: tm(), Ended: tm(),
+			ResultText: pick(), Error: pick(), Unresponsive: r.Intn(2) == 0})
 	}
 	switch r.Intn(3) {
 	case 1:
