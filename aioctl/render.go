@@ -157,6 +157,10 @@ type renderer struct {
 }
 
 func (r *renderer) s(s string)   { r.b = append(r.b, s...) }
+// esc appends one untrusted value (a name, a result, an error, service
+// info) made safe for the terminal and kept on its line: a task returning
+// "\x1b]0;PWNED\x07" must not retitle the terminal of whoever runs status,
+// and a newline in a name must not forge a status line.
 func (r *renderer) esc(s string) { r.b = termsafe.AppendString(r.b, s) }
 func (r *renderer) itoa(n int)   { r.b = strconv.AppendInt(r.b, int64(n), 10) }
 
@@ -242,11 +246,6 @@ func (r *renderer) stateText(st *TaskStatus) {
 
 const branch = "    ┗━► "
 
-// esc makes one untrusted value (a name, a result, an error, service
-// info) safe for the terminal and keeps it on its line: a task returning
-// "\x1b]0;PWNED\x07" must not retitle the terminal of whoever runs status,
-// and a newline in a name must not forge a status line.
-func esc(s string) string { return termsafe.String(s) }
 
 func (r *renderer) one(st *TaskStatus) {
 	o := r.o
