@@ -156,7 +156,8 @@ type renderer struct {
 	dateOK   bool
 }
 
-func (r *renderer) s(s string)   { r.b = append(r.b, s...) }
+func (r *renderer) s(s string) { r.b = append(r.b, s...) }
+
 // esc appends one untrusted value (a name, a result, an error, service
 // info) made safe for the terminal and kept on its line: a task returning
 // "\x1b]0;PWNED\x07" must not retitle the terminal of whoever runs status,
@@ -245,7 +246,6 @@ func (r *renderer) stateText(st *TaskStatus) {
 }
 
 const branch = "    ┗━► "
-
 
 func (r *renderer) one(st *TaskStatus) {
 	o := r.o
