@@ -65,6 +65,7 @@ type Ring struct {
 	now     func() time.Time
 	fixedTS bool // now was set with WithClock
 	level   slog.Level
+	levels  *Levels
 	limit   *limiter
 	name    string
 	loc     *time.Location
@@ -153,7 +154,7 @@ func New(budget int, opts ...Option) *Ring {
 		budget = MaxBudget
 	}
 	r := &Ring{buf: make([]byte, budget), headSeq: 1, nextSeq: 1, now: time.Now, level: slog.LevelInfo, name: "pyb", loc: time.Local,
-		copyQueue: DefaultCopyQueue}
+		copyQueue: DefaultCopyQueue, levels: newLevels()}
 	for _, o := range opts {
 		o(r)
 	}

@@ -13,7 +13,8 @@ const demoLogBudget = 64 << 10
 func init() {
 	registerDemo(0, "log", func(ctx context.Context, d *demo) error {
 		d.ring = aiolog.New(demoLogBudget)
-		d.logger = slog.New(d.ring.Handler(&aiolog.HandlerOptions{Level: slog.LevelDebug}))
+		d.ring.Levels().SetDefault(slog.LevelDebug) // "log level" changes it per task
+		d.logger = slog.New(d.ring.Handler(nil))
 		d.group.SetLogger(d.logger)
 		d.group.SetLogSource(d.ring) // status shows each task's last lines
 		d.help = append(d.help,
