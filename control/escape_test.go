@@ -148,6 +148,7 @@ var hostileLines = map[string][]string{
 	"set args":            {`set args running {"text": "x"}`},
 	"log":                 {"log", "log LOGMARK", "log -f --lines 5"},
 	"follow":              {"follow --lines 5"},
+	"log level":           {"log level", "log level * DEBUG", "log level sched* inherit"},
 	"schedule list":       {"schedule list"},
 	"schedule next":       {"schedule next", "schedule next sched* 3"},
 	"schedule set":        {`schedule set running {"start_in": 5}`},

@@ -22,6 +22,8 @@ var impls = map[string]impl{
 	"log":    {check: checkLogFlags, run: runLog, stream: streamLog},
 	"follow": {check: checkLogFlags, stream: streamLog},
 
+	"log level": {run: runLogLevel},
+
 	// Schedules (aioschedule).
 	"schedule list": {run: runScheduleList},
 	"schedule next": {check: checkScheduleNext, run: runScheduleNext},
