@@ -28,6 +28,9 @@ type Components struct {
 	Scheduler *aioschedule.Scheduler
 	// Services is the service manager the services verbs and boot order drive.
 	Services *aioservice.Manager
+	// ErrorLog is the file the ring copies its error lines to (WithCopy),
+	// which errlog prints; nil when the program keeps none.
+	ErrorLog *aiolog.RotatingFile
 }
 
 // Interp is the one command interpreter: every front end (the socket, the

@@ -109,3 +109,31 @@ func (in *Interp) logLevelNames(pattern string) []string {
 	}
 	return out
 }
+
+// runErrlog prints the error log file's last lines (all without -n),
+// escaped: the file is anyone's to edit.
+func runErrlog(ctx context.Context, in *Interp, c *call) (*Result, error) {
+	f := in.c.ErrorLog
+	if f == nil {
+		return nil, errorf(CodeNotAvailable, "errlog: this program keeps no error log (aiotools run --error-log FILE)")
+	}
+	n := 0
+	if v, ok := c.flag("lines"); ok {
+		n, _ = strconv.Atoi(v) // checked by checkIntFlags
+		if n == 0 {
+			return &Result{Data: []string{}}, nil
+		}
+	}
+	lines, err := f.Tail(n)
+	if err != nil {
+		return nil, errorf(CodeIOError, "errlog: "+err.Error())
+	}
+	if lines == nil {
+		lines = []string{}
+	}
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(esc(l) + "\n")
+	}
+	return &Result{Data: lines, Text: b.String()}, nil
+}

@@ -23,6 +23,7 @@ var impls = map[string]impl{
 	"follow": {check: checkLogFlags, stream: streamLog},
 
 	"log level": {run: runLogLevel},
+	"errlog":    {check: checkIntFlags("lines"), run: runErrlog},
 
 	// Schedules (aioschedule).
 	"schedule list": {run: runScheduleList},

@@ -66,6 +66,10 @@ var examples = map[string][]string{
 		"log level '*' WARN      # every task: warnings and worse",
 		"log level hello.service inherit # back to the default (or a parent's level)",
 	},
+	"errlog": {
+		"errlog                  # every line of error.log.1 and error.log",
+		"errlog -n 20            # the last 20",
+	},
 	"follow": {
 		"follow                  # print new log lines until Ctrl-C",
 		"follow -n 5 -t blink    # blink's last 5 lines, then new ones",
