@@ -146,20 +146,20 @@ func BenchmarkDebugSuppressed(b *testing.B) {
 	direct := r.TaskLogger("hello_task")
 	b.Run("direct", func(b *testing.B) {
 		b.ReportAllocs()
-		for b.Loop() {
+		for i := 0; i < b.N; i++ {
 			direct.Debug("LED toggled")
 		}
 	})
 	b.Run("direct-attrs", func(b *testing.B) {
 		b.ReportAllocs()
-		for b.Loop() {
+		for i := 0; i < b.N; i++ {
 			direct.Debug("LED toggled", slog.Int("led", 3), slog.Bool("on", true))
 		}
 	})
 	log := slog.New(r.Handler(nil)).With(TaskKey, "hello_task")
 	b.Run("slog", func(b *testing.B) {
 		b.ReportAllocs()
-		for b.Loop() {
+		for i := 0; i < b.N; i++ {
 			log.Debug("LED toggled", "led", 3, "on", true)
 		}
 	})
