@@ -73,8 +73,10 @@ func TestServiceLogLevelFromConfig(t *testing.T) {
 	if err := os.WriteFile(path, []byte(`{"hello": {"log_level": "loud"}}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r := in.ExecLine(ctx, "services unload hello", control.Options{})
-	r = in.ExecLine(ctx, "services load hello", control.Options{})
+	if r := in.ExecLine(ctx, "services unload hello", control.Options{}); r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	r := in.ExecLine(ctx, "services load hello", control.Options{})
 	if r.Err == nil || !strings.Contains(r.Err.Message, `hello.log_level: unknown level "loud"`) || !strings.Contains(r.Err.Message, "services.config:1:") {
 		t.Fatalf("bad level: %v", r.Err)
 	}
