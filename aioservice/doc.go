@@ -63,7 +63,10 @@
 //
 // Keys: enabled, args (decoded over the default arguments), schedule,
 // requires, after, restart, stop_timeout, exec, type and info/docs (exec
-// services), and the seed's "kwargs" holding schedule/require(s)/after/restart.
+// services), log_level (debug, info, warn, error or crit: the level of the
+// service's task and its children, handed to the program when the service
+// loads, see Manager.SetLogLevelFunc), and the seed's "kwargs" holding
+// schedule/require(s)/after/restart.
 // ${VAR} is replaced by the environment variable, or by the value in a
 // ".env" file next to the config; inside a JSON string the value is
 // escaped, outside one (`"pin": ${PIN}`) it is inserted as is. "$${"
