@@ -107,7 +107,7 @@ func (s *Scheduler) loop() {
 func (s *Scheduler) collectLocked(now time.Time, due []firing) []firing {
 	for len(s.h) > 0 && !s.h[0].fireAt.After(now) {
 		e := s.h[0]
-		last, n, next, ok := e.plan.advance(e.slot, now, maxMissCount)
+		last, n, next, ok := e.rule.advance(e.slot(), now, maxMissCount)
 		late := !e.due && now.Sub(last) > s.tolerance+e.spec.Jitter
 		run, missed := true, n-1
 		if e.due {
@@ -117,7 +117,7 @@ func (s *Scheduler) collectLocked(now time.Time, due []firing) []firing {
 		}
 		e.due = false
 		if missed > 0 {
-			e.missed += missed
+			e.missed = addSat(e.missed, missed)
 			s.stats.Missed += uint64(missed)
 			s.log().LogAttrs(context.Background(), slog.LevelWarn, "schedule: missed runs",
 				slog.String(aioctl.TaskKey, e.task.Name()), slog.Int("missed", missed),
@@ -132,8 +132,7 @@ func (s *Scheduler) collectLocked(now time.Time, due []firing) []firing {
 			continue
 		}
 		// Re-plan in place: the entry stays at the top and sinks to its place.
-		e.slot = next
-		e.setFireAt(s.rand)
+		e.setSlot(next, s.rand)
 		heap.Fix(&s.h, 0)
 	}
 	return due
@@ -159,7 +158,7 @@ func (s *Scheduler) trigger(now time.Time, due []firing) {
 			f.e.last = now
 			s.stats.Runs++
 		} else {
-			f.e.skipped++
+			f.e.skipped = addSat(f.e.skipped, 1)
 			s.stats.Skipped++
 		}
 		s.mu.Unlock()
@@ -182,13 +181,13 @@ func (h entryHeap) Less(i, j int) bool { return h[i].fireAt.Before(h[j].fireAt) 
 
 func (h entryHeap) Swap(i, j int) {
 	h[i], h[j] = h[j], h[i]
-	h[i].index = i
-	h[j].index = j
+	h[i].index = int32(i)
+	h[j].index = int32(j)
 }
 
 func (h *entryHeap) Push(x any) {
 	e := x.(*entry)
-	e.index = len(*h)
+	e.index = int32(len(*h))
 	*h = append(*h, e)
 }
 

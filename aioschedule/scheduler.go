@@ -152,8 +152,8 @@ func (s *Scheduler) Schedule(task string, spec Spec) error {
 	if !ok {
 		return specErr("cron", "no run within "+strconv.Itoa(searchYears)+" years")
 	}
-	e := &entry{task: t, spec: spec, plan: p, slot: slot, index: -1}
-	e.due = !slot.After(now)
+	e := &entry{task: t, spec: spec, rule: p.rule, index: -1, due: !slot.After(now)}
+	e.setSlot(slot, s.rand)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -283,17 +283,19 @@ func (s *Scheduler) onEvent(ev aioctl.Event) {
 		e.paused = false
 		e.due = false // the at-once run of a late schedule is this start, or was run
 		now := s.clock.Now()
-		if !e.slot.After(now) {
+		slot := e.slot()
+		if !slot.After(now) {
 			// The run fell due while the task was stopped: this start is
 			// it; the schedule goes on from its next planned run.
 			e.last = now
-			_, _, next, ok := e.plan.advance(e.slot, now, maxMissCount)
+			_, _, next, ok := e.rule.advance(slot, now, maxMissCount)
 			if !ok {
 				e.over = true
 				return
 			}
-			e.slot = next
+			slot = next
 		}
+		e.setSlot(slot, s.rand)
 		s.pushLocked(e, true)
 	}
 }
@@ -321,10 +323,9 @@ func (s *Scheduler) Pause(task string) error {
 	return nil
 }
 
-// pushLocked puts e in the heap with a fresh jitter and, with kick, makes
-// sure the goroutine runs and re-arms its timer.
+// pushLocked puts e in the heap (its slot and jitter set) and, with kick,
+// makes sure the goroutine runs and re-arms its timer.
 func (s *Scheduler) pushLocked(e *entry, kick bool) {
-	e.setFireAt(s.rand)
 	heap.Push(&s.h, e)
 	if kick && e.index == 0 {
 		s.kickLocked()
@@ -334,7 +335,7 @@ func (s *Scheduler) pushLocked(e *entry, kick bool) {
 func (s *Scheduler) removeLocked(e *entry) {
 	if e.index >= 0 {
 		first := e.index == 0
-		heap.Remove(&s.h, e.index)
+		heap.Remove(&s.h, int(e.index))
 		if first {
 			s.kickLocked()
 		}
