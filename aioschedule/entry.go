@@ -60,6 +60,7 @@ type entry struct {
 	due             bool  // slot was already due when (re)scheduled: run at once
 	paused          bool
 	over            bool // no more runs
+	gone            bool // no longer in the scheduler's map (dropLocked)
 }
 
 // slot is the next planned run.
