@@ -45,6 +45,11 @@ type TaskStatus struct {
 	Service     *ServiceInfo    `json:"service,omitempty"`
 	// Log holds the task's last log lines, when the group has a log.
 	Log []string `json:"log,omitempty"`
+	// Stats is what the task's stats source (WithStats, or arguments
+	// that implement Statser) reported, as JSON; StatsError says why it
+	// could not (it panicked, or its value is not JSON).
+	Stats      json.RawMessage `json:"stats,omitempty"`
+	StatsError string          `json:"stats_error,omitempty"`
 }
 
 // ScheduleInfo is a task's schedule as a scheduler shows it: the schedule
@@ -114,6 +119,7 @@ func (g *Group) Snapshot(opt SnapshotOptions, patterns ...string) ([]TaskStatus,
 	}
 	for i, t := range ts {
 		t.snapshot(&out[i], now, opt.Debug)
+		t.fillStats(&out[i])
 		if log != nil {
 			lines := log.TaskLog(t.name, n)
 			if lines == nil {

@@ -46,6 +46,10 @@ type TaskStatus struct {
 	Service     *ServiceInfo    `json:"service,omitempty"`
 	// Log holds the task's last log lines, when the program has a log.
 	Log []string `json:"log,omitempty"`
+	// Stats is what the task reports about itself (its Stats()), as JSON;
+	// StatsError says why it could not (a panic, a value not JSON).
+	Stats      json.RawMessage `json:"stats,omitempty"`
+	StatsError string          `json:"stats_error,omitempty"`
 }
 
 // ScheduleInfo is what a scheduler shows in a task's status.
