@@ -22,15 +22,15 @@ func init() {
 		if err != nil {
 			return err
 		}
-		m, url, stopMetrics, err := startMetrics(in, d.cfg.MetricsAddr) // metrics.go
+		mount, url, stopMetrics, err := startMetrics(in, d.cfg.MetricsAddr) // metrics.go
 		if err != nil {
 			return err
 		}
 		d.cleanup = append(d.cleanup, stopMetrics)
 		srv, err := control.NewServer(control.Config{
 			Interp: in,
-			Mount:  m.Mount, // GET /metrics
-			Lock:   d.lock,  // taken before the demo started anything
+			Mount:  mount,  // GET /metrics, /debug/vars
+			Lock:   d.lock, // taken before the demo started anything
 			Logger: logger,
 		})
 		if err != nil {

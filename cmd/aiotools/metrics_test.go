@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"io"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -34,6 +36,25 @@ func TestDemoServesMetrics(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		body = string(b)
+		// The control socket serves the stats three ways.
+		uc := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+			DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+				var d net.Dialer
+				return d.DialContext(ctx, "unix", demoControlSocket)
+			}}}
+		defer uc.CloseIdleConnections()
+		for path, want := range map[string]string{"/metrics": "aiotools_tasks", "/debug/vars": `"aiotools": {`, "/stats": `"goroutines":`} {
+			resp, err := uc.Get("http://demo" + path)
+			if err != nil {
+				t.Errorf("GET %s on the socket: %v", path, err)
+				continue
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), want) {
+				t.Errorf("GET %s on the socket: %d, no %q in %.300s", path, resp.StatusCode, want, b)
+			}
+		}
 		return true
 	})
 	for _, want := range []string{`aiotools_tasks{state="running"}`, "aiotools_log_used_bytes", "go_goroutines"} {

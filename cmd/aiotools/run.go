@@ -99,13 +99,13 @@ func runServices(ctx context.Context, cfg runConfig) error {
 		stop()
 		return err
 	}
-	metrics, url, stopMetrics, err := startMetrics(in, cfg.MetricsAddr) // metrics.go
+	mount, url, stopMetrics, err := startMetrics(in, cfg.MetricsAddr) // metrics.go
 	if err != nil {
 		stop()
 		return err
 	}
 	defer stopMetrics(context.Background())
-	srv, err := control.NewServer(control.Config{Interp: in, Mount: metrics.Mount, Lock: lock, Logger: logger})
+	srv, err := control.NewServer(control.Config{Interp: in, Mount: mount, Lock: lock, Logger: logger})
 	if err != nil {
 		stop()
 		return err
