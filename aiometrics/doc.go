@@ -19,7 +19,7 @@
 //	aiotools_tasks{state}                            gauge: tasks per state (all eight states, zeros included)
 //	aiotools_task_restarts_total{task}               restarts by the restart policy
 //	aiotools_task_failures_total{task}               runs that ended in state error (errors and panics)
-//	aiotools_task_run_duration_seconds{task}         histogram: how long runs lasted, start to end
+//	aiotools_task_run_duration_seconds               histogram: how long task runs lasted, start to end
 //	aiotools_schedule_fire_lateness_seconds          histogram: scheduled start minus planned time
 //	aiotools_schedule_runs_skipped_total{task}       due runs not started: the task still ran
 //	aiotools_schedule_runs_missed_total{task}        runs lost to a clock jump or a sleeping machine
@@ -30,7 +30,9 @@
 // plus the Go runtime collector (go_*) and the process collector
 // (process_*). Labels take bounded values only: task names (a deleted
 // task's series go with it), state names, verb names of the table, error
-// codes.
+// codes. Per-task series exist only for tasks that failed, restarted or
+// are scheduled, and the run-duration histogram is one for all tasks: a
+// scrape of a program with 1,000 tasks stays a few milliseconds.
 //
 // # Serving
 //

@@ -3,25 +3,31 @@ package aiometrics_test
 import (
 	"encoding/json"
 	"expvar"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aiotools-go/aiotools/aiometrics"
 	"github.com/aiotools-go/aiotools/control/api"
 )
 
+var publishRun atomic.Int64
+
 func TestPublishStatsAsExpvar(t *testing.T) {
 	p := newProgram(t)
 	p.exercise(t)
-	if err := aiometrics.PublishStats("aiotools_test", p.in); err != nil {
+	// expvar names last as long as the process: one per run (-count).
+	name := fmt.Sprintf("aiotools_test_%d", publishRun.Add(1))
+	if err := aiometrics.PublishStats(name, p.in); err != nil {
 		t.Fatal(err)
 	}
-	if err := aiometrics.PublishStats("aiotools_test", p.in); err == nil {
+	if err := aiometrics.PublishStats(name, p.in); err == nil {
 		t.Error("publishing a name twice: no error")
 	}
 	var doc api.Stats
-	if err := json.Unmarshal([]byte(expvar.Get("aiotools_test").String()), &doc); err != nil {
+	if err := json.Unmarshal([]byte(expvar.Get(name).String()), &doc); err != nil {
 		t.Fatal(err)
 	}
 	if doc.Tasks["bad"].Status != "error" || doc.Goroutines == 0 || doc.Log == nil {
@@ -33,7 +39,7 @@ func TestPublishStatsAsExpvar(t *testing.T) {
 	rec := httptest.NewRecorder()
 	mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, aiometrics.PathExpvar, nil))
 	var vars map[string]json.RawMessage
-	if err := json.Unmarshal(rec.Body.Bytes(), &vars); err != nil || vars["aiotools_test"] == nil || vars["memstats"] == nil {
+	if err := json.Unmarshal(rec.Body.Bytes(), &vars); err != nil || vars[name] == nil || vars["memstats"] == nil {
 		t.Errorf("/debug/vars: %v, keys %d", err, len(vars))
 	}
 }
