@@ -34,6 +34,7 @@ type taskConfig struct {
 	deferred    bool
 	onStop      any
 	onError     any
+	stats       func() any // WithStats (stats.go)
 }
 
 // WithName names the task. Without it the task is named after its function.

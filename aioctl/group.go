@@ -188,7 +188,7 @@ func (g *Group) add(t *Task, c taskConfig, r runner) *Task {
 	if t == nil {
 		t = new(Task)
 	}
-	t.g, t.r, t.addedAs, t.stopTimeout = g, r, c.name, c.stopTimeout
+	t.g, t.r, t.addedAs, t.stopTimeout, t.stats = g, r, c.name, c.stopTimeout, c.stats
 	if c.restart.Mode != Never {
 		t.rs = &restartState{policy: c.restart.withDefaults(), kick: make(chan struct{}, 1)}
 	}

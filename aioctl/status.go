@@ -49,6 +49,11 @@ type TaskStatus struct {
 	// with their states: aioservice lists a service's NAME.service.CHILD
 	// tasks here (asyncmd's CTasks), and status prints them under it.
 	Children []ChildStatus `json:"children,omitempty"`
+	// Stats is what the task's stats source (WithStats, or arguments
+	// that implement Statser) reported, as JSON; StatsError says why it
+	// could not (it panicked, or its value is not JSON).
+	Stats      json.RawMessage `json:"stats,omitempty"`
+	StatsError string          `json:"stats_error,omitempty"`
 }
 
 // ChildStatus is a child task as its parent's status lists it: enough for
@@ -141,6 +146,7 @@ func (g *Group) Snapshot(opt SnapshotOptions, patterns ...string) ([]TaskStatus,
 	}
 	for i, t := range ts {
 		t.snapshot(&out[i], now, opt.Debug)
+		t.fillStats(&out[i])
 		if log != nil {
 			lines := log.TaskLog(t.name, n)
 			if lines == nil {

@@ -101,6 +101,10 @@ func (st *TaskStatus) AppendJSON(dst []byte) ([]byte, error) {
 		}
 		b = append(b, ']')
 	}
+	if b, err = appendRawField(b, "stats", st.Stats); err != nil {
+		return dst, err
+	}
+	b = appendStringField(b, "stats_error", st.StatsError)
 	for _, f := range [...]struct {
 		name string
 		t    time.Time

@@ -40,6 +40,8 @@ type refStatus struct {
 	Service      *ServiceInfo    `json:"service,omitempty"`
 	Log          []string        `json:"log,omitempty"`
 	Children     []refChild      `json:"children,omitempty"`
+	Stats        json.RawMessage `json:"stats,omitempty"`
+	StatsError   string          `json:"stats_error,omitempty"`
 	Since        *time.Time      `json:"since,omitempty"`
 	Ended        *time.Time      `json:"ended,omitempty"`
 	NextRestart  *time.Time      `json:"next_restart,omitempty"`
@@ -67,6 +69,7 @@ func reference(st *TaskStatus) ([]byte, error) {
 		ResultText: st.ResultText, Error: st.Error, ErrorType: st.ErrorType, Traceback: st.Traceback,
 		Unresponsive: st.Unresponsive, Restart: st.Restart, Restarts: st.Restarts, Func: st.Func,
 		Args: st.Args, PendingArgs: st.PendingArgs, Service: st.Service, Log: st.Log,
+		Stats: st.Stats, StatsError: st.StatsError,
 		Since: refTime(st.Since), Ended: refTime(st.Ended), NextRestart: refTime(st.NextRestart)}
 	for _, c := range st.Children {
 		r.Children = append(r.Children, refChild{Name: c.Name, State: c.State, Since: refTime(c.Since),
@@ -111,6 +114,12 @@ func randomStatus(r *rand.Rand) TaskStatus {
 	for n := r.Intn(3); n > 0; n-- {
 		st.Children = append(st.Children, ChildStatus{Name: pick(), State: State(r.Intn(8)), Since: tm(), Ended: tm(),
 			ResultText: pick(), Error: pick(), Unresponsive: r.Intn(2) == 0})
+	}
+	if r.Intn(2) == 0 {
+		st.Stats = json.RawMessage(`{"reads": 3, "last": "<a&b>"}`)
+	}
+	if r.Intn(3) == 0 {
+		st.StatsError = pick()
 	}
 	switch r.Intn(3) {
 	case 1:

@@ -22,8 +22,9 @@ type Task struct {
 	addedAs     string        // the name Add got, before de-duplication: Clone reuses it
 	rs          *restartState // nil when the policy is Never
 	stopTimeout time.Duration
-	seq         uint64 // the group's add counter at Add: the group's order
-	prev, next  *Task  // the group's order, as a list: Delete is O(1)
+	stats       func() any // WithStats (stats.go); nil: none, or the arguments' Statser
+	seq         uint64     // the group's add counter at Add: the group's order
+	prev, next  *Task      // the group's order, as a list: Delete is O(1)
 
 	mu           sync.Mutex
 	state        State
@@ -41,7 +42,7 @@ type Task struct {
 // config is the configuration the task was added with, as Clone reuses it
 // (rebuilt from what the task keeps, so that a task does not carry it twice).
 func (t *Task) config() taskConfig {
-	c := taskConfig{name: t.addedAs, stopTimeout: t.stopTimeout}
+	c := taskConfig{name: t.addedAs, stopTimeout: t.stopTimeout, stats: t.stats}
 	if t.rs != nil {
 		c.restart = t.rs.policy
 	}

@@ -151,6 +151,7 @@ func (p *hostileProgram) breakConfig(t *testing.T, h string) {
 var hostileLines = map[string][]string{
 	"status":              {"status", "status --debug", "status * debug"},
 	"is-active":           {"is-active *"},
+	"stats":               {"stats", "stats * debug"},
 	"start":               {"start *"},
 	"stop":                {"stop sched*"},
 	"restart":             {"restart running"},

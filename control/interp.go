@@ -37,7 +37,8 @@ type Components struct {
 // aioctl shell, the in-program console) turns a command into a call of
 // Exec or Stream. It is safe for concurrent use.
 type Interp struct {
-	c Components
+	c   Components
+	obs observers // ObserveRequests (observe.go)
 }
 
 // NewInterp returns an interpreter over the components; c.Group is required.
@@ -103,7 +104,10 @@ type Event = api.Event
 // with Options.Color, the colour sequences), so that a verb that forgot
 // one value still cannot drive the reader's terminal.
 func (in *Interp) Exec(ctx context.Context, argv []string, opt Options) *Result {
-	return safeResult(in.exec(ctx, argv, opt), opt.Color)
+	start := in.obs.begin()
+	res := safeResult(in.exec(ctx, argv, opt), opt.Color)
+	in.obs.observed(start, res.Verb, res.Err, false)
+	return res
 }
 
 // safeResult escapes r's text and error message for the terminal.
@@ -204,11 +208,14 @@ func (in *Interp) IsStream(argv []string) bool {
 // Stream runs a streaming command, calling fn for each event until ctx
 // ends (it then returns nil) or fn returns an error. Errors before the
 // first event (bad arguments, missing component) are *Error.
-func (in *Interp) Stream(ctx context.Context, argv []string, fn func(Event) error) error {
+func (in *Interp) Stream(ctx context.Context, argv []string, fn func(Event) error) (err error) {
+	start, verb := in.obs.begin(), ""
+	defer func() { in.obs.observed(start, verb, asErrorOrNil(err), true) }()
 	c, err := in.parse(argv)
 	if err != nil {
 		return safeError(err)
 	}
+	verb = c.verb.Name
 	if !c.streams() {
 		return errorf(CodeNotStream, c.verb.Name+" does not stream: use Exec")
 	}

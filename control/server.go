@@ -333,6 +333,8 @@ func (s *Server) handler(tcp bool) http.Handler {
 	mux.HandleFunc(api.PathStream, s.handleStream)
 	mux.HandleFunc(api.PathVerbs, s.handleVerbs)
 	mux.HandleFunc(api.PathHealth, s.handleHealth)
+	mux.HandleFunc(api.PathStats, s.handleStats)      // stats_http.go
+	mux.HandleFunc(api.PathStatsDebug, s.handleStats) // stats_http.go
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errorf(CodeNoEndpoint, "no endpoint "+truncate(r.URL.Path, 60)+": use /v1/exec, /v1/stream, /v1/verbs or /v1/health"))
 	})

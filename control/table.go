@@ -17,6 +17,7 @@ var impls = map[string]impl{
 	"set args":  {run: runSetArgs},
 	"clone":     {run: runClone},
 	"add":       {run: runAdd},
+	"stats":     {run: runStats},
 
 	// Log (aiolog).
 	"log":    {check: checkLogFlags, run: runLog, stream: streamLog},

@@ -18,13 +18,26 @@ func init() {
 		if logger == nil {
 			logger = slog.Default()
 		}
+		in, err := control.NewInterp(c)
+		if err != nil {
+			return err
+		}
+		mount, url, stopMetrics, err := startMetrics(in, d.cfg.MetricsAddr) // metrics.go
+		if err != nil {
+			return err
+		}
+		d.cleanup = append(d.cleanup, stopMetrics)
 		srv, err := control.NewServer(control.Config{
-			Components: c,
-			Lock:       d.lock, // taken before the demo started anything
-			Logger:     logger,
+			Interp: in,
+			Mount:  mount,  // GET /metrics, /debug/vars
+			Lock:   d.lock, // taken before the demo started anything
+			Logger: logger,
 		})
 		if err != nil {
 			return err
+		}
+		if url != "" {
+			d.help = append(d.help, "metrics: "+url)
 		}
 		d.socket = srv.SocketPath()
 		d.interp = srv.Interp()

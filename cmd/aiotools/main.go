@@ -49,8 +49,8 @@ func main() {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprint(w, `usage: aiotools demo [-every 5s] [-for 0] [-debug] [-follow [GREP] | -console] [-socket PATH] [-name aiotools-demo]
-       aiotools run [-c services.config] [-console] [-socket PATH] [-name aiotools] [-log-budget BYTES]
+	fmt.Fprint(w, `usage: aiotools demo [-every 5s] [-for 0] [-debug] [-follow [GREP] | -console] [-socket PATH] [-name aiotools-demo] [-metrics ADDR]
+       aiotools run [-c services.config] [-console] [-socket PATH] [-name aiotools] [-log-budget BYTES] [-metrics ADDR]
 
   demo   run the example tasks and print their status every few seconds
          until Ctrl-C (or until -for has passed); -follow prints the log
@@ -68,6 +68,8 @@ func usage(w io.Writer) {
   Both open a control socket for aioctl: -socket PATH (default $AIOTOOLS_SOCKET,
   else NAME.sock in $XDG_RUNTIME_DIR/aiotools or a private directory of yours);
   two programs cannot share one: give the second another -socket or -name.
+  The socket also answers GET /stats and GET /metrics (Prometheus);
+  -metrics 127.0.0.1:9464 serves the metrics on a loopback port for a scraper.
 `)
 }
 
@@ -88,6 +90,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		name := fs.String("name", "aiotools-demo", "program name, used in the default socket path")
 		console := fs.Bool("console", false, "instead of status, read commands from stdin (the in-program console)")
 		errLog := errorLogFlags(fs, "", "default: off")
+		metrics := fs.String("metrics", "", metricsFlagUsage)
 		if err := fs.Parse(args[1:]); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil // -h: the usage is printed, which is not a failure
@@ -109,7 +112,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			ctx, cancel = context.WithTimeout(ctx, *limit)
 			defer cancel()
 		}
-		cfg := demoConfig{Every: *every, Debug: *debug, Out: stdout, Color: wantColor(stdout, os.Getenv), Size: terminalSize(stdout), Socket: *socket, Name: *name, Console: *console, ErrorLog: elc}
+		cfg := demoConfig{Every: *every, Debug: *debug, Out: stdout, Color: wantColor(stdout, os.Getenv), Size: terminalSize(stdout), Socket: *socket, Name: *name, Console: *console, ErrorLog: elc, MetricsAddr: *metrics}
 		if *follow {
 			cfg.Follow, cfg.Grep = true, fs.Arg(0)
 		}
@@ -123,6 +126,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		budget := fs.Int("log-budget", 256<<10, "bytes of RAM log")
 		console := fs.Bool("console", false, "read commands from stdin (the in-program console) and echo no log")
 		errLog := errorLogFlags(fs, "", "default: error.log beside the config")
+		metrics := fs.String("metrics", "", metricsFlagUsage)
 		if err := fs.Parse(args[1:]); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil
@@ -140,7 +144,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		defer stop()
 		given := false // -c named a file, which must then exist
 		fs.Visit(func(f *flag.Flag) { given = given || f.Name == "c" })
-		return runServices(ctx, runConfig{Config: *config, Default: !given, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout, Console: *console, ErrorLog: elc})
+		return runServices(ctx, runConfig{Config: *config, Default: !given, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout, Console: *console, ErrorLog: elc, MetricsAddr: *metrics})
 	case "help", "-h", "--help":
 		usage(stdout)
 		return nil
@@ -193,6 +197,8 @@ type demoConfig struct {
 	Out     io.Writer
 	// ErrorLog is --error-log and its flags (errorlog.go); off by default.
 	ErrorLog errorLogConfig
+	// MetricsAddr, when set, also serves Prometheus metrics there (-metrics).
+	MetricsAddr string
 }
 
 // demo is the state the demo's parts share. Each part lives in a file of

@@ -31,6 +31,8 @@ type runConfig struct {
 	Console bool
 	// ErrorLog is --error-log and its flags (errorlog.go).
 	ErrorLog errorLogConfig
+	// MetricsAddr, when set, also serves Prometheus metrics there (-metrics).
+	MetricsAddr string
 }
 
 // runServices runs the services a config file declares (exec services,
@@ -97,14 +99,24 @@ func runServices(ctx context.Context, cfg runConfig) error {
 		}
 		fmt.Fprintln(cfg.Out, "boot:", termsafe.Text(err.Error())) // a service failed; the others run
 	}
-	srv, err := control.NewServer(control.Config{
-		Components: control.Components{Group: g, Log: ring, Scheduler: sched, Services: m, ErrorLog: errLog.file()},
-		Lock:       lock,
-		Logger:     logger,
-	})
+	in, err := control.NewInterp(control.Components{Group: g, Log: ring, Scheduler: sched, Services: m, ErrorLog: errLog.file()})
 	if err != nil {
 		stop()
 		return err
+	}
+	mount, url, stopMetrics, err := startMetrics(in, cfg.MetricsAddr) // metrics.go
+	if err != nil {
+		stop()
+		return err
+	}
+	defer stopMetrics(context.Background())
+	srv, err := control.NewServer(control.Config{Interp: in, Mount: mount, Lock: lock, Logger: logger})
+	if err != nil {
+		stop()
+		return err
+	}
+	if url != "" {
+		fmt.Fprintln(cfg.Out, "aiotools run: metrics at", url)
 	}
 	fmt.Fprintf(cfg.Out, "aiotools run: %s; control socket %s (aioctl --socket %s status)\n",
 		cfg.Config, srv.SocketPath(), srv.SocketPath())

@@ -11,6 +11,11 @@ var examples = map[string][]string{
 		"status 'hello*' -n 0    # the tasks named hello…, without log lines",
 		"status blink debug      # with the function, arguments and traceback",
 	},
+	"stats": {
+		"stats                   # memory, goroutines, GC, disk, log ring; each task's stats",
+		"stats 'sensor*'         # only the tasks named sensor…",
+		"stats sensor debug      # with functions, arguments, build settings",
+	},
 	"is-active": {
 		"is-active blink         # prints active (exit 0) or inactive/failed (exit 3)",
 		"is-active 'b*' 'n*'     # NAME: state for each matching task",

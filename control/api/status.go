@@ -49,6 +49,10 @@ type TaskStatus struct {
 	// Children are the task's child tasks (a service's NAME.service.CHILD
 	// tasks), in the order they were added, with their states.
 	Children []ChildStatus `json:"children,omitempty"`
+	// Stats is what the task reports about itself (its Stats()), as JSON;
+	// StatsError says why it could not (a panic, a value not JSON).
+	Stats      json.RawMessage `json:"stats,omitempty"`
+	StatsError string          `json:"stats_error,omitempty"`
 }
 
 // ChildStatus is a child task as its parent's status lists it.

@@ -33,6 +33,9 @@ var table = []Verb{
 		MaxArgs: 1},
 	{Name: "set args", ArgsUsage: "PATTERN JSON", Summary: "merge a JSON object into the tasks' arguments, or set arguments that are not a struct (set args answer 5); used at the next start",
 		MinArgs: 2, MaxArgs: 2, Names: TaskNames, RawTail: true},
+	{Name: "stats", ArgsUsage: "[PATTERN...] [debug]", Summary: "the program as numbers: memory, goroutines, GC, uptime, disk, log ring, and each task's state and own stats (-o json: the stats document)",
+		MaxArgs: -1, Names: TaskNames, TrailingFlag: "debug",
+		Flags: []Flag{{Name: "debug", Short: "d", Usage: "add task functions and arguments, build settings, recent GC pauses"}}},
 	// New tasks at run time (the seed's aioctl.add at the REPL).
 	{Name: "clone", ArgsUsage: "SRC [NAME] [JSON]", Summary: `start a new task running SRC's function with SRC's arguments merged with JSON (clone blink '{"sleep": 6}' starts blink_1)`,
 		MinArgs: 1, MaxArgs: 3, Names: TaskNames, RawTail: true},
