@@ -18,11 +18,16 @@ func init() {
 		if logger == nil {
 			logger = slog.Default()
 		}
-		srv, err := control.NewServer(control.Config{
+		cfg := control.Config{
 			Components: c,
 			Lock:       d.lock, // taken before the demo started anything
 			Logger:     logger,
-		})
+		}
+		web, err := mountWeb(&cfg, d.cfg.Web)
+		if err != nil {
+			return err
+		}
+		srv, err := control.NewServer(cfg)
 		if err != nil {
 			return err
 		}
@@ -31,6 +36,9 @@ func init() {
 		d.help = append(d.help,
 			"control socket: "+srv.SocketPath(),
 			"  aioctl --socket "+srv.SocketPath()+" status   (or: aioctl shell, aioctl log -f, aioctl stop blink)")
+		if line := web(srv); line != "" {
+			d.help = append(d.help, line)
+		}
 		d.cleanup = append(d.cleanup, func(context.Context) error { return srv.Close() })
 		return nil
 	})

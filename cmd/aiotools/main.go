@@ -87,6 +87,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		socket := fs.String("socket", os.Getenv("AIOTOOLS_SOCKET"), "control socket path (env AIOTOOLS_SOCKET; default: NAME.sock under $XDG_RUNTIME_DIR or a private directory)")
 		name := fs.String("name", "aiotools-demo", "program name, used in the default socket path")
 		console := fs.Bool("console", false, "instead of status, read commands from stdin (the in-program console)")
+		web := fs.String("web", demoWebDefault, webUsage)
 		if err := fs.Parse(args[1:]); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil // -h: the usage is printed, which is not a failure
@@ -104,7 +105,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			ctx, cancel = context.WithTimeout(ctx, *limit)
 			defer cancel()
 		}
-		cfg := demoConfig{Every: *every, Debug: *debug, Out: stdout, Color: wantColor(stdout, os.Getenv), Size: terminalSize(stdout), Socket: *socket, Name: *name, Console: *console}
+		cfg := demoConfig{Every: *every, Debug: *debug, Out: stdout, Color: wantColor(stdout, os.Getenv), Size: terminalSize(stdout), Socket: *socket, Name: *name, Console: *console, Web: *web}
 		if *follow {
 			cfg.Follow, cfg.Grep = true, fs.Arg(0)
 		}
@@ -117,6 +118,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		name := fs.String("name", "aiotools", "program name, used in the default socket path")
 		budget := fs.Int("log-budget", 256<<10, "bytes of RAM log")
 		console := fs.Bool("console", false, "read commands from stdin (the in-program console) and echo no log")
+		web := fs.String("web", "", webUsage)
 		if err := fs.Parse(args[1:]); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil
@@ -127,7 +129,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		defer stop()
 		given := false // -c named a file, which must then exist
 		fs.Visit(func(f *flag.Flag) { given = given || f.Name == "c" })
-		return runServices(ctx, runConfig{Config: *config, Default: !given, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout, Console: *console})
+		return runServices(ctx, runConfig{Config: *config, Default: !given, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout, Console: *console, Web: *web})
 	case "help", "-h", "--help":
 		usage(stdout)
 		return nil
@@ -177,6 +179,7 @@ type demoConfig struct {
 	Console bool
 	Socket  string // control socket path ("" = the default for Name)
 	Name    string // program name in the default socket path ("" = aiotools-demo)
+	Web     string // the dashboard's TCP address ("" = none; web.go)
 	Out     io.Writer
 }
 

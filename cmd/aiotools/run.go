@@ -29,6 +29,7 @@ type runConfig struct {
 	// Console reads commands from stdin (the in-program console); the log
 	// is then not echoed to Out, where it would run into the prompt.
 	Console bool
+	Web     string // the dashboard's TCP address ("" = none; web.go)
 }
 
 // runServices runs the services a config file declares (exec services,
@@ -92,17 +93,26 @@ func runServices(ctx context.Context, cfg runConfig) error {
 		}
 		fmt.Fprintln(cfg.Out, "boot:", termsafe.Text(err.Error())) // a service failed; the others run
 	}
-	srv, err := control.NewServer(control.Config{
+	ccfg := control.Config{
 		Components: control.Components{Group: g, Log: ring, Scheduler: sched, Services: m},
 		Lock:       lock,
 		Logger:     logger,
-	})
+	}
+	web, err := mountWeb(&ccfg, cfg.Web)
+	if err != nil {
+		stop()
+		return err
+	}
+	srv, err := control.NewServer(ccfg)
 	if err != nil {
 		stop()
 		return err
 	}
 	fmt.Fprintf(cfg.Out, "aiotools run: %s; control socket %s (aioctl --socket %s status)\n",
 		cfg.Config, srv.SocketPath(), srv.SocketPath())
+	if line := web(srv); line != "" {
+		fmt.Fprintln(cfg.Out, line)
+	}
 	if cfg.Console {
 		fmt.Fprintln(cfg.Out, consoleBanner("aiotools run"))
 		if err := control.ConsoleStdio(ctx, cfg.Out, srv.Interp()); err != nil {
