@@ -129,6 +129,11 @@ var crossOrigin = http.NewCrossOriginProtection()
 // cannot set, and a script of another site cannot read).
 func (d *Dashboard) mutating(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", "POST")
+			writeJSONError(w, http.StatusMethodNotAllowed, "method_not_allowed", r.URL.Path+" takes POST")
+			return
+		}
 		if err := crossOrigin.Check(r); err != nil {
 			writeJSONError(w, http.StatusForbidden, "forbidden", "cross-site request refused")
 			return

@@ -62,6 +62,16 @@ type page struct {
 	CSRF  string
 	Err   string // a verb's error to show at the top
 	Data  any
+
+	status int // the answer's HTTP status (0: 200)
+}
+
+// statusOf is the HTTP status of a page that shows e.
+func statusOf(e *control.Error) int {
+	if e == nil {
+		return http.StatusOK
+	}
+	return e.HTTPStatus()
 }
 
 func (d *Dashboard) render(w http.ResponseWriter, name string, p page) {
@@ -73,6 +83,9 @@ func (d *Dashboard) render(w http.ResponseWriter, name string, p page) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if p.status != 0 {
+		w.WriteHeader(p.status)
+	}
 	w.Write(b.Bytes())
 }
 
@@ -150,13 +163,9 @@ func (d *Dashboard) taskPage(w http.ResponseWriter, r *http.Request) {
 		d.execData(ctx, &td.Log, "log", "--task", name, "--lines", "50")
 	}
 	if e == nil && td.Task == nil {
-		w.WriteHeader(http.StatusNotFound)
 		e = &control.Error{Code: control.CodeNotFound, Message: "no task " + name}
 	}
-	if e != nil && e.Code == control.CodeNotFound {
-		w.WriteHeader(http.StatusNotFound)
-	}
-	d.render(w, "task.html", page{Title: name, Nav: "overview", Err: errText(e), Data: td})
+	d.render(w, "task.html", page{Title: name, Nav: "overview", Err: errText(e), Data: td, status: statusOf(e)})
 }
 
 func (d *Dashboard) logPage(w http.ResponseWriter, r *http.Request) {
@@ -208,5 +217,5 @@ func (d *Dashboard) servicesPage(w http.ResponseWriter, r *http.Request) {
 			sd.BootOrder = &bo
 		}
 	}
-	d.render(w, "services.html", page{Title: "services", Nav: "services", Err: errText(e), Data: sd})
+	d.render(w, "services.html", page{Title: "services", Nav: "services", Err: errText(e), Data: sd, status: statusOf(e)})
 }

@@ -113,5 +113,5 @@ func (d *Dashboard) mount(mux *http.ServeMux) {
 	mux.Handle("GET /static/", d.secure(http.StripPrefix("/static/", http.FileServerFS(static)).ServeHTTP))
 	mux.Handle("GET /events", page(d.statusEvents))
 	mux.Handle("GET /log/events", page(d.logEvents))
-	mux.Handle("POST /exec", d.secure(d.mutating(d.exec)))
+	mux.Handle("/exec", d.secure(d.mutating(d.exec)))
 }
