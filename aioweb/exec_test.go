@@ -73,10 +73,10 @@ func TestExecBadBody(t *testing.T) {
 		return status(t, f.c, req)
 	}
 	for body, want := range map[string]int{
-		`{"argv": ["status"], "evil": 1}`:                       400,
-		`not json`:                                              400,
+		`{"argv": ["status"], "evil": 1}`: 400,
+		`not json`:                        400,
 		`{"argv": ["stop", "` + strings.Repeat("x", 70<<10) + `"]}`: 413,
-		`{"argv": ["status"]}`:                                  200,
+		`{"argv": ["status"]}`: 200,
 	} {
 		if got := post(body); got != want {
 			t.Errorf("POST %.40q: %d, want %d", body, got, want)

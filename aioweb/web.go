@@ -36,7 +36,6 @@ type Dashboard struct {
 
 	mu    sync.Mutex
 	token string // the server's TCP token, as its MountGuard got it
-	addrs []string
 }
 
 // Mount adds the dashboard to the control server cfg configures: its
