@@ -18,6 +18,7 @@ import (
 
 	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/aiolog"
+	"github.com/aiotools-go/aiotools/aioschedule"
 	"github.com/aiotools-go/aiotools/aioservice"
 	"github.com/aiotools-go/aiotools/control"
 	"go.uber.org/goleak"
@@ -99,8 +100,10 @@ func newFixture(t testing.TB, opts ...fixtureOpts) *fixture {
 		<-tk.Done()
 	}
 	m := withServices(t, f.g)
+	sched := aioschedule.New(f.g)
+	t.Cleanup(sched.Close)
 	cfg := control.Config{
-		Components: control.Components{Group: f.g, Log: f.ring, Services: m},
+		Components: control.Components{Group: f.g, Log: f.ring, Services: m, Scheduler: sched},
 		Socket:     "-",
 		Addr:       "127.0.0.1:0",
 		Token:      testToken,

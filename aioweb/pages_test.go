@@ -78,3 +78,22 @@ func TestAssets(t *testing.T) {
 		t.Errorf("/static/nosuch.js: %d", resp.StatusCode)
 	}
 }
+
+// A scheduled task's page shows its schedule and next runs; the overview
+// its next run.
+func TestTaskSchedule(t *testing.T) {
+	f := newFixture(t)
+	if st, a := f.exec(t, "schedule", "set", "answer", `{"start_in": 3600, "repeat": 600}`); st != 200 {
+		t.Fatalf("schedule set: %d %+v", st, a.Error)
+	}
+	_, body := f.get(t, "/task?name=answer")
+	if !strings.Contains(body, "<h2>Schedule</h2>") || strings.Count(body, "<li>20") < 5 || !strings.Contains(body, `id="next-runs"`) {
+		t.Errorf("task page of a scheduled task:\n%s", body)
+	}
+	_, body = f.get(t, "/")
+	row := body[strings.Index(body, `data-name="answer"`):]
+	row = row[:strings.Index(row, "</tr>")]
+	if strings.Count(row, "<td>20") < 2 { // since, and the next run
+		t.Errorf("overview row of a scheduled task: %s", row)
+	}
+}
