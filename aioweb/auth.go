@@ -72,6 +72,9 @@ func (d *Dashboard) guard(token string, next http.Handler) http.Handler {
 			u := *r.URL
 			u.RawQuery = q.Encode()
 			u.Scheme, u.Host = "", ""
+			if !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || strings.Contains(u.Path, `\`) {
+				u.Path, u.RawPath = "/", "" // never to another host ("//evil.example")
+			}
 			http.Redirect(w, r, u.RequestURI(), http.StatusSeeOther)
 			return
 		}

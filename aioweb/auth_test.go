@@ -52,6 +52,21 @@ func TestTokenForCookie(t *testing.T) {
 		t.Errorf("with the cookie: %s", resp.Status)
 	}
 
+	// The redirect stays on this host, whatever the path.
+	for _, path := range []string{"//evil.example/x", "/\\evil.example"} {
+		req, _ := http.NewRequest(http.MethodGet, f.base+"/", nil)
+		req.URL.Path = path
+		req.URL.RawQuery = "token=" + testToken
+		resp, err := noRedirect(t, nil).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if loc := resp.Header.Get("Location"); loc != "/" {
+			t.Errorf("first visit at %q: redirect to %q, want /", path, loc)
+		}
+	}
+
 	// A forged cookie is refused.
 	req, _ := http.NewRequest(http.MethodGet, f.base+"/", nil)
 	req.AddCookie(&http.Cookie{Name: cookieName(req.URL.Host), Value: strings.Repeat("0", 64)})
