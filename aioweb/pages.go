@@ -134,6 +134,7 @@ type taskData struct {
 	Epoch    string // of the log lines' event ids
 	Task     *api.TaskStatus
 	Args     string // the arguments as JSON, indented, for the editor
+	Debug    string // status debug's text, as aioctl prints it
 	NextRuns []control.NextRun
 	Log      []logLine
 }
@@ -157,6 +158,7 @@ func (d *Dashboard) taskPage(w http.ResponseWriter, r *http.Request) {
 	if e == nil && len(ts) == 1 {
 		td.Task = &ts[0]
 		td.Args = prettyJSON(ts[0].Args)
+		td.Debug = d.in.Exec(ctx, []string{"status", "--debug", "--", name}, control.Options{}).Text
 		if ts[0].Schedule != nil {
 			d.execData(ctx, &td.NextRuns, "schedule next", name, "5")
 		}

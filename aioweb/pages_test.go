@@ -21,7 +21,7 @@ func TestPages(t *testing.T) {
 			html.EscapeString(evilName)}},
 		{"/?filter=b%2A", 200, []string{`value="b*"`}},
 		{"/task?name=blink", 200, []string{`<h1><span id="dot" class="dot st-green"></span> blink</h1>`,
-			`&#34;pin&#34;: 2`, "LED toggled", `<dd id="restart">never</dd>`, `id="args-form"`}},
+			`&#34;pin&#34;: 2`, "LED toggled", `<dd id="restart">never</dd>`, `id="args-form"`, `<pre id="debug-status">● blink`}},
 		{"/task?name=dofail", 200, []string{`class="dot st-red"`, "division by zero"}},
 		{"/task?name=nosuch", 404, []string{"no task"}},
 		{"/log?grep=LED&mode=regexp&level=WARN", 200, []string{`value="LED"`, `<option value="regexp" selected>`, `<option selected>WARN</option>`}},
