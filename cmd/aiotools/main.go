@@ -49,8 +49,8 @@ func main() {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprint(w, `usage: aiotools demo [-every 5s] [-for 0] [-debug] [-follow [GREP] | -console] [-socket PATH] [-name aiotools-demo]
-       aiotools run [-c services.config] [-console] [-socket PATH] [-name aiotools] [-log-budget BYTES]
+	fmt.Fprint(w, `usage: aiotools demo [-every 5s] [-for 0] [-debug] [-follow [GREP] | -console] [-socket PATH] [-name aiotools-demo] [-web ADDR]
+       aiotools run [-c services.config] [-console] [-socket PATH] [-name aiotools] [-log-budget BYTES] [-web ADDR]
 
   demo   run the example tasks and print their status every few seconds
          until Ctrl-C (or until -for has passed); -follow prints the log
@@ -68,6 +68,8 @@ func usage(w io.Writer) {
   Both open a control socket for aioctl: -socket PATH (default $AIOTOOLS_SOCKET,
   else NAME.sock in $XDG_RUNTIME_DIR/aiotools or a private directory of yours);
   two programs cannot share one: give the second another -socket or -name.
+  The web dashboard (-web ADDR, loopback): demo serves it by default, run with
+  -web 127.0.0.1:8080; both print "dashboard: URL" to open (-web off: none).
 `)
 }
 
