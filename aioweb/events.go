@@ -187,17 +187,17 @@ const logReplay = 200
 // those it no longer does.
 func (d *Dashboard) logEvents(w http.ResponseWriter, r *http.Request) {
 	argv, err := d.followArgv(r)
-	if err == nil {
-		// The log verb takes follow's filters: run it for no lines, so that a
-		// bad pattern or level is answered now, with the verb's message.
-		check := append([]string{"log"}, argv[1:]...)
-		check[2] = "0" // --lines 0
-		if res := d.in.Exec(r.Context(), check, control.Options{JSON: true}); res.Err != nil {
-			err = res.Err
-		}
-	}
-	if err != nil { // a bad pattern or level: the verb's own message
+	if err != nil {
 		writeJSONError(w, http.StatusBadRequest, "bad_argument", err.Error())
+		return
+	}
+	// The log verb takes follow's filters: run it for one line, so that a
+	// bad pattern, level or task is answered now, with the verb's message
+	// and status, rather than as a stream that fails.
+	check := append([]string{"log"}, argv[1:]...)
+	check[2] = "1" // --lines 1
+	if res := d.in.Exec(r.Context(), check, control.Options{JSON: true}); res.Err != nil {
+		writeJSON(w, res.Err.HTTPStatus(), execAnswer{Error: res.Err})
 		return
 	}
 	s, err := startSSE(w)

@@ -2,7 +2,6 @@ package aioweb
 
 import (
 	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -117,15 +116,18 @@ func TestLogEvents(t *testing.T) {
 		t.Errorf("regexp: %+v", ev)
 	}
 
-	for q, want := range map[string]string{
-		"grep=(&mode=regexp": "GREP",
-		"level=LOUD":         "--level",
-		"mode=fuzzy":         "mode",
-		"task=nosuch":        "no task",
+	for _, tc := range []struct {
+		q, want string
+		status  int
+	}{
+		{"grep=(&mode=regexp", "GREP", 400},
+		{"level=LOUD", "--level", 400},
+		{"mode=fuzzy", "mode", 400},
+		{"task=nosuch", "no task", 404},
 	} {
-		resp, body := f.get(t, "/log/events?"+q)
-		if resp.StatusCode == http.StatusOK || !strings.Contains(body, want) {
-			t.Errorf("?%s: %d %s, want an error with %q", q, resp.StatusCode, body, want)
+		resp, body := f.get(t, "/log/events?"+tc.q)
+		if resp.StatusCode != tc.status || !strings.Contains(body, tc.want) {
+			t.Errorf("?%s: %d %s, want %d with %q", tc.q, resp.StatusCode, body, tc.status, tc.want)
 		}
 	}
 }
