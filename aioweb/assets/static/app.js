@@ -44,6 +44,7 @@
 
   function live(on) {
     const l = $("#live");
+    l.hidden = false; // shown on the pages that follow a stream
     l.textContent = on ? "live" : "offline";
     l.classList.toggle("off", !on);
   }
