@@ -8,7 +8,9 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
+	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/control/sockdir"
 )
 
@@ -115,10 +117,13 @@ func setSecurityHeaders(w http.ResponseWriter) {
 }
 
 // secure sets the security headers on every answer of the dashboard
-// (also on the unix socket, where no guard runs).
+// (also on the unix socket, where no guard runs) and bounds its writing.
 func (d *Dashboard) secure(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		setSecurityHeaders(w)
+		// An answer is written in bounded time, as the API's are (a slow
+		// reader holds no connection for ever); the event streams lift it.
+		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(control.DefaultWriteTimeout))
 		h(w, r)
 	})
 }
