@@ -77,7 +77,7 @@ new MutationObserver(() => {
 }).observe(document.querySelector("#tasks"), {subtree: true, childList: true, attributes: true}); true`
 	var ok bool
 	if err := chromedp.Do(ctx, chromedp.Navigate(f.d.URL(f.srv)),
-		waitJS(`document.querySelector("#live").textContent === "live"`), eval(stamp, &ok)); err != nil {
+		waitJS(`document.body.dataset.snapshots > 0`), eval(stamp, &ok)); err != nil {
 		b.Fatal(err)
 	}
 	var lat []time.Duration

@@ -157,7 +157,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	var nScripts int
 	run("open the dashboard", chromedp.Navigate(f.d.URL(f.srv)),
 		chromedp.WaitVisible(`#tasks tr[data-name="blink"]`),
-		waitJS(`document.querySelector("#live").textContent === "live"`),
+		waitJS(`document.body.dataset.snapshots > 0`), // the stream's first snapshot is in
 		get(chromedp.Location(), &url),
 		get(chromedp.Text(`#tasks tr[data-name^="<script"] a`), &evil),
 		eval(`document.querySelectorAll("script").length`, &nScripts))

@@ -81,7 +81,10 @@
     const es = new EventSource("/events");
     es.onopen = () => live(true);
     es.onerror = () => live(false);
-    es.addEventListener("status", (e) => onSnapshot(JSON.parse(e.data)));
+    es.addEventListener("status", (e) => {
+      onSnapshot(JSON.parse(e.data));
+      document.body.dataset.snapshots = Number(document.body.dataset.snapshots || 0) + 1; // for tests
+    });
     es.addEventListener("failure", (e) => say(JSON.parse(e.data), true));
   }
 
