@@ -13,7 +13,7 @@ var demoControlSocket string
 
 func init() {
 	registerDemo(40, "control", func(ctx context.Context, d *demo) error {
-		c := control.Components{Group: d.group, Log: d.ring, Scheduler: d.sched, Services: d.services}
+		c := control.Components{Group: d.group, Log: d.ring, Scheduler: d.sched, Services: d.services, ErrorLog: d.errorLog.file()}
 		logger := d.logger
 		if logger == nil {
 			logger = slog.Default()

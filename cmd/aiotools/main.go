@@ -90,6 +90,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		name := fs.String("name", "aiotools-demo", "program name, used in the default socket path")
 		console := fs.Bool("console", false, "instead of status, read commands from stdin (the in-program console)")
 		web := fs.String("web", demoWebDefault, webUsage)
+		errLog := errorLogFlags(fs, "", "default: off")
 		if err := fs.Parse(args[1:]); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil // -h: the usage is printed, which is not a failure
@@ -100,6 +101,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 			fs.Usage()
 			return err
 		}
+		elc, err := errLog()
+		if err != nil {
+			return err
+		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		if *limit > 0 {
@@ -107,7 +112,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			ctx, cancel = context.WithTimeout(ctx, *limit)
 			defer cancel()
 		}
-		cfg := demoConfig{Every: *every, Debug: *debug, Out: stdout, Color: wantColor(stdout, os.Getenv), Size: terminalSize(stdout), Socket: *socket, Name: *name, Console: *console, Web: *web}
+		cfg := demoConfig{Every: *every, Debug: *debug, Out: stdout, Color: wantColor(stdout, os.Getenv), Size: terminalSize(stdout), Socket: *socket, Name: *name, Console: *console, ErrorLog: elc, Web: *web}
 		if *follow {
 			cfg.Follow, cfg.Grep = true, fs.Arg(0)
 		}
@@ -121,17 +126,25 @@ func run(args []string, stdout, stderr io.Writer) error {
 		budget := fs.Int("log-budget", 256<<10, "bytes of RAM log")
 		console := fs.Bool("console", false, "read commands from stdin (the in-program console) and echo no log")
 		web := fs.String("web", "", webUsage)
+		errLog := errorLogFlags(fs, "", "default: error.log beside the config")
 		if err := fs.Parse(args[1:]); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil
 			}
 			return err
 		}
+		elc, err := errLog()
+		if err != nil {
+			return err
+		}
+		if elc.File == "" {
+			elc.File = besideConfig(*config)
+		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		given := false // -c named a file, which must then exist
 		fs.Visit(func(f *flag.Flag) { given = given || f.Name == "c" })
-		return runServices(ctx, runConfig{Config: *config, Default: !given, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout, Console: *console, Web: *web})
+		return runServices(ctx, runConfig{Config: *config, Default: !given, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout, Console: *console, ErrorLog: elc, Web: *web})
 	case "help", "-h", "--help":
 		usage(stdout)
 		return nil
@@ -183,6 +196,8 @@ type demoConfig struct {
 	Name    string // program name in the default socket path ("" = aiotools-demo)
 	Web     string // the dashboard's TCP address ("" = none; web.go)
 	Out     io.Writer
+	// ErrorLog is --error-log and its flags (errorlog.go); off by default.
+	ErrorLog errorLogConfig
 }
 
 // demo is the state the demo's parts share. Each part lives in a file of
@@ -193,6 +208,8 @@ type demo struct {
 	logger *slog.Logger
 	// ring is the demo's RAM log: every task logs into it (see demo_log.go).
 	ring *aiolog.Ring
+	// errorLog is where the ring copies its error lines (nil: none).
+	errorLog *errorLog
 	// sched and services are set by their parts; the control socket serves them.
 	sched    *aioschedule.Scheduler
 	services *aioservice.Manager

@@ -29,7 +29,9 @@ type runConfig struct {
 	// Console reads commands from stdin (the in-program console); the log
 	// is then not echoed to Out, where it would run into the prompt.
 	Console bool
-	Web     string // the dashboard's TCP address ("" = none; web.go)
+	// ErrorLog is --error-log and its flags (errorlog.go).
+	ErrorLog errorLogConfig
+	Web      string // the dashboard's TCP address ("" = none; web.go)
 }
 
 // runServices runs the services a config file declares (exec services,
@@ -60,7 +62,10 @@ func runServices(ctx context.Context, cfg runConfig) error {
 	if !cfg.Console {
 		ringOpts = append(ringOpts, aiolog.WithCopy(slog.LevelInfo, echo))
 	}
+	errLog, errOpts := openErrorLog(cfg.ErrorLog, cfg.Out)
+	ringOpts = append(ringOpts, errOpts...)
 	ring := aiolog.New(cfg.LogBudget, ringOpts...)
+	defer errLog.close(ring)
 	logger := slog.New(ring.Handler(nil))
 	g := aioctl.NewGroup(aioctl.WithGroupName(cfg.Name), aioctl.WithLogger(logger), aioctl.WithLogSource(ring))
 	sched := aioschedule.New(g, aioschedule.WithLogger(logger))
@@ -94,7 +99,7 @@ func runServices(ctx context.Context, cfg runConfig) error {
 		fmt.Fprintln(cfg.Out, "boot:", termsafe.Text(err.Error())) // a service failed; the others run
 	}
 	ccfg := control.Config{
-		Components: control.Components{Group: g, Log: ring, Scheduler: sched, Services: m},
+		Components: control.Components{Group: g, Log: ring, Scheduler: sched, Services: m, ErrorLog: errLog.file()},
 		Lock:       lock,
 		Logger:     logger,
 	}
