@@ -50,7 +50,7 @@ func BenchmarkAiologDirectSuppressed(b *testing.B) {
 
 // BenchmarkAiologSlogSuppressed is the same call through slog.Logger.
 func BenchmarkAiologSlogSuppressed(b *testing.B) {
-	log := slog.New(aiolog.New(1 << 20).Handler(nil)).With("task", "hello_task")
+	log := slog.New(aiolog.New(1<<20).Handler(nil)).With("task", "hello_task")
 	b.ReportAllocs()
 	for b.Loop() {
 		log.Debug(msg, "led", 3, "on", true)

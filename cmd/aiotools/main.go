@@ -49,8 +49,8 @@ func main() {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprint(w, `usage: aiotools demo [-every 5s] [-for 0] [-debug] [-follow [GREP] | -console] [-socket PATH] [-name aiotools-demo] [-metrics ADDR]
-       aiotools run [-c services.config] [-console] [-socket PATH] [-name aiotools] [-log-budget BYTES] [-metrics ADDR]
+	fmt.Fprint(w, `usage: aiotools demo [-every 5s] [-for 0] [-debug] [-follow [GREP] | -console] [-socket PATH] [-name aiotools-demo] [-metrics ADDR] [-web ADDR]
+       aiotools run [-c services.config] [-console] [-socket PATH] [-name aiotools] [-log-budget BYTES] [-metrics ADDR] [-web ADDR]
 
   demo   run the example tasks and print their status every few seconds
          until Ctrl-C (or until -for has passed); -follow prints the log
@@ -70,6 +70,8 @@ func usage(w io.Writer) {
   two programs cannot share one: give the second another -socket or -name.
   The socket also answers GET /stats and GET /metrics (Prometheus);
   -metrics 127.0.0.1:9464 serves the metrics on a loopback port for a scraper.
+  The web dashboard (-web ADDR, loopback): demo serves it by default, run with
+  -web 127.0.0.1:8080; both print "dashboard: URL" to open (-web off: none).
 `)
 }
 
@@ -89,6 +91,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		socket := fs.String("socket", os.Getenv("AIOTOOLS_SOCKET"), "control socket path (env AIOTOOLS_SOCKET; default: NAME.sock under $XDG_RUNTIME_DIR or a private directory)")
 		name := fs.String("name", "aiotools-demo", "program name, used in the default socket path")
 		console := fs.Bool("console", false, "instead of status, read commands from stdin (the in-program console)")
+		web := fs.String("web", demoWebDefault, webUsage)
 		errLog := errorLogFlags(fs, "", "default: off")
 		metrics := fs.String("metrics", "", metricsFlagUsage)
 		if err := fs.Parse(args[1:]); err != nil {
@@ -112,7 +115,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			ctx, cancel = context.WithTimeout(ctx, *limit)
 			defer cancel()
 		}
-		cfg := demoConfig{Every: *every, Debug: *debug, Out: stdout, Color: wantColor(stdout, os.Getenv), Size: terminalSize(stdout), Socket: *socket, Name: *name, Console: *console, ErrorLog: elc, MetricsAddr: *metrics}
+		cfg := demoConfig{Every: *every, Debug: *debug, Out: stdout, Color: wantColor(stdout, os.Getenv), Size: terminalSize(stdout), Socket: *socket, Name: *name, Console: *console, ErrorLog: elc, MetricsAddr: *metrics, Web: *web}
 		if *follow {
 			cfg.Follow, cfg.Grep = true, fs.Arg(0)
 		}
@@ -125,6 +128,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		name := fs.String("name", "aiotools", "program name, used in the default socket path")
 		budget := fs.Int("log-budget", 256<<10, "bytes of RAM log")
 		console := fs.Bool("console", false, "read commands from stdin (the in-program console) and echo no log")
+		web := fs.String("web", "", webUsage)
 		errLog := errorLogFlags(fs, "", "default: error.log beside the config")
 		metrics := fs.String("metrics", "", metricsFlagUsage)
 		if err := fs.Parse(args[1:]); err != nil {
@@ -144,7 +148,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		defer stop()
 		given := false // -c named a file, which must then exist
 		fs.Visit(func(f *flag.Flag) { given = given || f.Name == "c" })
-		return runServices(ctx, runConfig{Config: *config, Default: !given, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout, Console: *console, ErrorLog: elc, MetricsAddr: *metrics})
+		return runServices(ctx, runConfig{Config: *config, Default: !given, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout, Console: *console, ErrorLog: elc, MetricsAddr: *metrics, Web: *web})
 	case "help", "-h", "--help":
 		usage(stdout)
 		return nil
@@ -194,6 +198,7 @@ type demoConfig struct {
 	Console bool
 	Socket  string // control socket path ("" = the default for Name)
 	Name    string // program name in the default socket path ("" = aiotools-demo)
+	Web     string // the dashboard's TCP address ("" = none; web.go)
 	Out     io.Writer
 	// ErrorLog is --error-log and its flags (errorlog.go); off by default.
 	ErrorLog errorLogConfig

@@ -33,6 +33,7 @@ type runConfig struct {
 	ErrorLog errorLogConfig
 	// MetricsAddr, when set, also serves Prometheus metrics there (-metrics).
 	MetricsAddr string
+	Web         string // the dashboard's TCP address ("" = none; web.go)
 }
 
 // runServices runs the services a config file declares (exec services,
@@ -110,7 +111,13 @@ func runServices(ctx context.Context, cfg runConfig) error {
 		return err
 	}
 	defer stopMetrics(context.Background())
-	srv, err := control.NewServer(control.Config{Interp: in, Mount: mount, Lock: lock, Logger: logger})
+	ccfg := control.Config{Interp: in, Mount: mount, Lock: lock, Logger: logger}
+	web, err := mountWeb(&ccfg, cfg.Web) // web.go
+	if err != nil {
+		stop()
+		return err
+	}
+	srv, err := control.NewServer(ccfg)
 	if err != nil {
 		stop()
 		return err
@@ -120,6 +127,9 @@ func runServices(ctx context.Context, cfg runConfig) error {
 	}
 	fmt.Fprintf(cfg.Out, "aiotools run: %s; control socket %s (aioctl --socket %s status)\n",
 		cfg.Config, srv.SocketPath(), srv.SocketPath())
+	if line := web(srv); line != "" {
+		fmt.Fprintln(cfg.Out, line)
+	}
 	if cfg.Console {
 		fmt.Fprintln(cfg.Out, consoleBanner("aiotools run"))
 		if err := control.ConsoleStdio(ctx, cfg.Out, srv.Interp()); err != nil {
