@@ -98,11 +98,11 @@ func (r *Renderer) Write(frame []aioled.Color) error {
 		}
 		if i == 0 || c != last { // runs of one colour need one sequence
 			b = append(b, "\x1b[38;2;"...)
-			b = strconv.AppendUint(b, uint64(c.R), 10)
+			b = append(b, decimal[c.R]...)
 			b = append(b, ';')
-			b = strconv.AppendUint(b, uint64(c.G), 10)
+			b = append(b, decimal[c.G]...)
 			b = append(b, ';')
-			b = strconv.AppendUint(b, uint64(c.B), 10)
+			b = append(b, decimal[c.B]...)
 			b = append(b, 'm')
 			last = c
 		}
@@ -119,5 +119,14 @@ func (r *Renderer) Write(frame []aioled.Color) error {
 	_, err := r.w.Write(b)
 	return err
 }
+
+// decimal holds 0..255 written out: a lookup is cheaper than formatting
+// three numbers per pixel.
+var decimal = func() (t [256]string) {
+	for i := range t {
+		t[i] = strconv.Itoa(i)
+	}
+	return t
+}()
 
 func add(a, b uint8) uint8 { return uint8(min(int(a)+int(b), 255)) }
