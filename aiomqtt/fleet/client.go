@@ -248,7 +248,8 @@ func (c *Client) Devices(ctx context.Context, pattern string) ([]Device, error) 
 		return nil, err
 	}
 	byID := map[string]*Device{}
-	for topic, payload := range seen {		id, ok := DeviceOf(topic)
+	for topic, payload := range seen {
+		id, ok := DeviceOf(topic)
 		if !ok || !MatchID(pattern, id) {
 			continue
 		}
