@@ -50,6 +50,7 @@ type Device struct {
 
 	limit  *bucket
 	counts Counts
+	cm     atomic.Pointer[autopaho.ConnectionManager] // for tests: TerminateConnectionForTest
 }
 
 // Counts are what a device dropped or refused, for tests and stats.
@@ -139,6 +140,7 @@ func (d *Device) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	d.cm.Store(cm)
 	var wg sync.WaitGroup
 	workCtx, stopWork := context.WithCancel(ctx)
 	wg.Go(func() { d.work(workCtx) })

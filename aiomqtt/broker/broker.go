@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"sync"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/hooks/auth"
@@ -20,8 +21,10 @@ import (
 
 // Broker is a running embedded broker.
 type Broker struct {
-	srv *mqtt.Server
-	ln  net.Listener
+	srv  *mqtt.Server
+	ln   net.Listener
+	once sync.Once
+	err  error
 }
 
 // Start listens on addr ("127.0.0.1:1883"; port 0 picks a free one) and
@@ -60,9 +63,11 @@ func (b *Broker) URL() string { return "mqtt://" + b.Addr() }
 // Close disconnects every client and stops the broker; retained messages
 // are gone with it (it keeps nothing on disk).
 func (b *Broker) Close() error {
-	err := b.srv.Close()
-	if errors.Is(err, net.ErrClosed) {
-		err = nil
-	}
-	return err
+	b.once.Do(func() {
+		b.err = b.srv.Close()
+		if errors.Is(b.err, net.ErrClosed) {
+			b.err = nil
+		}
+	})
+	return b.err
 }
