@@ -51,6 +51,7 @@ type Device struct {
 	limit  *bucket
 	counts Counts
 	cm     atomic.Pointer[autopaho.ConnectionManager] // for tests: TerminateConnectionForTest
+	onRecv func()                                     // for tests: called for every publish received
 }
 
 // Counts are what a device dropped or refused, for tests and stats.
@@ -192,7 +193,7 @@ func (d *Device) clientConfig() (autopaho.ClientConfig, error) {
 		KeepAlive:                     ka,
 		CleanStartOnInitialConnection: true,
 		ReconnectBackoff:              autopaho.NewExponentialBackoff(200*time.Millisecond, 15*time.Second, time.Second, 2),
-		ConnectTimeout:                10 * time.Second,
+		ConnectTimeout:                5 * time.Second,
 		ConnectUsername:               d.args.User,
 		ConnectPassword:               pw,
 		WillMessage:                   &paho.WillMessage{Topic: fleet.StateTopic(d.id), Payload: []byte(fleet.StateLost), QoS: 1, Retain: true},

@@ -16,6 +16,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/aiolog"
 	"github.com/aiotools-go/aiotools/aiomqtt/broker"
 	"github.com/aiotools-go/aiotools/aiomqtt/fleet"
 	"github.com/aiotools-go/aiotools/control"
@@ -49,7 +50,12 @@ func blink(ctx context.Context, _ struct{}) (string, error) {
 // closed when the test ends.
 func newGroup(t testing.TB, tasks ...string) *aioctl.Group {
 	t.Helper()
-	g := aioctl.NewGroup(aioctl.WithGroupName("test"), aioctl.WithLogger(quiet))
+	return newGroupWith(t, nil, tasks...)
+}
+
+func newGroupWith(t testing.TB, opts []aioctl.GroupOption, tasks ...string) *aioctl.Group {
+	t.Helper()
+	g := aioctl.NewGroup(append([]aioctl.GroupOption{aioctl.WithGroupName("test"), aioctl.WithLogger(quiet)}, opts...)...)
 	for _, n := range tasks {
 		if _, err := aioctl.Add(g, blink, struct{}{}, aioctl.WithName(n)); err != nil {
 			t.Fatal(err)
@@ -66,19 +72,26 @@ func newGroup(t testing.TB, tasks ...string) *aioctl.Group {
 // startDevice runs a device with id over g against the broker at url until
 // the test ends (or the returned stop is called), and waits for its
 // first $state ready.
-func startDevice(t testing.TB, url, id string, g *aioctl.Group, mod ...func(*Args)) (*Device, func()) {
+func startDevice(t testing.TB, url, id string, g *aioctl.Group, mod ...any) (*Device, func()) {
 	t.Helper()
-	in, err := control.NewInterp(control.Components{Group: g})
+	in, err := control.NewInterp(control.Components{Group: g, Log: aiolog.New(64 << 10)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	args := Args{Broker: url, Device: id, StatsEvery: Duration(-1)}
 	for _, m := range mod {
-		m(&args)
+		if f, ok := m.(func(*Args)); ok {
+			f(&args)
+		}
 	}
 	d, err := New(in, args, WithLogger(quiet))
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, m := range mod {
+		if f, ok := m.(func(*Device)); ok {
+			f(d)
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

@@ -39,6 +39,9 @@ type inbound struct {
 // receive sorts an incoming publish (on paho's goroutine: it never blocks).
 func (d *Device) receive(pr paho.PublishReceived) (bool, error) {
 	p := pr.Packet
+	if d.onRecv != nil {
+		defer d.onRecv()
+	}
 	if p.Retain {
 		// A retained request would act at every (re)connection: never.
 		d.counts.Dropped.Add(1)

@@ -64,6 +64,10 @@ func (b *Broker) URL() string { return "mqtt://" + b.Addr() }
 // are gone with it (it keeps nothing on disk).
 func (b *Broker) Close() error {
 	b.once.Do(func() {
+		// The listener first: a client reconnecting at once would else be
+		// accepted by the closing server and left hanging (mochi's accept
+		// loop drops, without closing, what it accepts once ended).
+		b.ln.Close()
 		b.err = b.srv.Close()
 		if errors.Is(b.err, net.ErrClosed) {
 			b.err = nil
