@@ -83,7 +83,7 @@ aiomqtt/broker    : STD github.com/mochi-mqtt/server/v2
 aiomqtt           : STD clock aioctl aioservice control control/api aiomqtt/fleet github.com/eclipse/paho.golang
 
 # The programs, the examples, and this test.
-cmd/aioctl        : STD control/api control/client control/sockdir internal/lineedit internal/termsafe aiomqtt/fleet github.com/eclipse/paho.golang github.com/peterh/liner github.com/spf13/cobra golang.org/x/term
+cmd/aioctl        : STD control/api control/client control/sockdir internal/lineedit internal/termsafe aiomqtt/fleet github.com/peterh/liner github.com/spf13/cobra golang.org/x/term
 cmd/aiotools      : STD clock aioctl aiolog aioschedule aioservice control control/api control/client internal/termsafe aiomqtt aiomqtt/broker golang.org/x/term
 examples/...      : STD clock aioctl aiolog aioschedule aioservice control control/api control/client
 internal/layers   : STD

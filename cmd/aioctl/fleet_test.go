@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/aiomqtt"
+	"github.com/aiotools-go/aiotools/aiomqtt/broker"
+	"github.com/aiotools-go/aiotools/control"
+)
+
+// startFleet runs an embedded broker and n devices demo-1…demo-n, each
+// with a task "blink", until the test ends; it returns the broker's URL.
+func startFleet(t *testing.T, n int) string {
+	t.Helper()
+	b, err := broker.Start("127.0.0.1:0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for i := 1; i <= n; i++ {
+		g := aioctl.NewGroup(aioctl.WithLogger(quiet))
+		aioctl.MustAdd(g, func(ctx context.Context, _ struct{}) (int, error) { <-ctx.Done(); return 0, nil }, struct{}{}, aioctl.WithName("blink"))
+		in, _ := control.NewInterp(control.Components{Group: g})
+		d, err := aiomqtt.New(in, aiomqtt.Args{Broker: b.URL(), Device: fmt.Sprint("demo-", i)}, aiomqtt.WithLogger(quiet))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { d.Run(ctx); close(done) }()
+		t.Cleanup(func() {
+			cancel()
+			<-done
+			sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer scancel()
+			g.Close(sctx)
+		})
+		select {
+		case <-d.Ready():
+		case <-time.After(10 * time.Second):
+			t.Fatalf("demo-%d not ready", i)
+		}
+	}
+	return b.URL()
+}
+
+func aioctlRun(args ...string) (stdout, stderr string, code int) {
+	var out, errs strings.Builder
+	code = run(args, strings.NewReader(""), &out, &errs)
+	return out.String(), errs.String(), code
+}
+
+func TestFleetLsListsDevices(t *testing.T) {
+	url := startFleet(t, 2)
+	out, errs, code := aioctlRun("--broker", url, "fleet", "ls")
+	if code != 0 || !strings.Contains(out, "DEVICE") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	i1, i2 := strings.Index(out, "demo-1"), strings.Index(out, "demo-2")
+	if i1 < 0 || i2 < i1 || strings.Count(out, "ONLINE") != 2 || !strings.Contains(out, "running 1") {
+		t.Errorf("fleet ls:\n%s", out)
+	}
+	t.Setenv("AIOTOOLS_BROKER", url) // the environment instead of the flag
+	out, errs, code = aioctlRun("-o", "json", "fleet", "ls")
+	var devs []struct {
+		ID, Status string
+		Tasks      map[string]int
+	}
+	if err := json.Unmarshal([]byte(out), &devs); err != nil || code != 0 || len(devs) != 2 || devs[1].ID != "demo-2" || devs[1].Tasks["running"] != 1 {
+		t.Errorf("fleet ls -o json: exit %d, %v\n%s\n%s", code, err, out, errs)
+	}
+}
+
+func TestDeviceVerbAnswersGroupedPerDevice(t *testing.T) {
+	url := startFleet(t, 3)
+	out, errs, code := aioctlRun("--broker", url, "--device", "demo-*", "is-active", "blink")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	a, b, c := strings.Index(out, "== demo-1 =="), strings.Index(out, "== demo-2 =="), strings.Index(out, "== demo-3 ==")
+	if a < 0 || b < a || c < b || strings.Count(out, "active") != 3 {
+		t.Errorf("answers not grouped in device order:\n%s", out)
+	}
+	// A verb that fails on the device: its exit status.
+	out, errs, code = aioctlRun("--broker", url, "--device", "demo-2", "stop", "nosuch")
+	if code != 4 || !strings.Contains(errs, "demo-2") {
+		t.Errorf("stop nosuch: exit %d, want 4\n%s\n%s", code, out, errs)
+	}
+	// A device that is not there: named, exit 1.
+	out, errs, code = aioctlRun("--broker", url, "--device", "ghost", "--fleet-timeout", "300ms", "is-active", "blink")
+	if code != 1 || !strings.Contains(errs, "no answer") || !strings.Contains(errs, "ghost") {
+		t.Errorf("ghost: exit %d\n%s\n%s", code, out, errs)
+	}
+	// -o json: one object per device.
+	out, _, code = aioctlRun("--broker", url, "--device", "demo-*", "-o", "json", "is-active", "blink")
+	var all []struct {
+		Device string
+		Answer struct{ OK bool }
+	}
+	if err := json.Unmarshal([]byte(out), &all); err != nil || code != 0 || len(all) != 3 || !all[2].Answer.OK {
+		t.Errorf("json: exit %d %v\n%s", code, err, out)
+	}
+}
+
+func TestFleetNeedsABroker(t *testing.T) {
+	t.Setenv("AIOTOOLS_BROKER", "")
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	_, errs, code := aioctlRun("fleet", "ls")
+	if code != 2 || !strings.Contains(errs, "--broker") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+}
