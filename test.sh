@@ -22,6 +22,7 @@ echo "== core packages under Go 1.23 (TinyGo's language and library)"
 
 echo "== tools the tests drive (tmux, zsh, fish)"
 bash scripts/install-test-tools.sh
+bash scripts/install-mosquitto.sh && export AIOTOOLS_REQUIRE_MOSQUITTO=1 # fleet tests against mosquitto: never skipped here
 
 echo "== go test -race"
 go test -race -count=1 -timeout 10m ./...

@@ -104,6 +104,8 @@ func (d *Device) publishStats(ctx context.Context, cm *autopaho.ConnectionManage
 	if err != nil {
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, pubTimeout)
+	defer cancel()
 	if _, err := cm.Publish(ctx, &paho.Publish{Topic: fleet.StatsTopic(d.id), QoS: 0, Retain: true, Payload: b}); err != nil {
 		d.counts.PubErrors.Add(1)
 	}

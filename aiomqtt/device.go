@@ -223,6 +223,9 @@ func (d *Device) clientConfig() (autopaho.ClientConfig, error) {
 	return cfg, nil
 }
 
+// pubTimeout bounds one publish.
+const pubTimeout = 5 * time.Second
+
 // publishLoop publishes what changed until ctx ends: on a new connection
 // everything ($state init, $description, every value, $state ready), on a
 // task event the values of the tasks that changed.
@@ -337,6 +340,10 @@ func (d *Device) retain(ctx context.Context, cm *autopaho.ConnectionManager, top
 	if old, ok := d.sent[topic]; ok && old == v {
 		return nil
 	}
+	// Bounded: a publish in flight when the broker went away may wait for
+	// an acknowledgement that never comes; the new connection republishes.
+	ctx, cancel := context.WithTimeout(ctx, pubTimeout)
+	defer cancel()
 	if _, err := cm.Publish(ctx, &paho.Publish{Topic: topic, QoS: 1, Retain: true, Payload: []byte(v)}); err != nil {
 		return err
 	}
@@ -345,6 +352,8 @@ func (d *Device) retain(ctx context.Context, cm *autopaho.ConnectionManager, top
 }
 
 func (d *Device) subscribe(ctx context.Context, cm *autopaho.ConnectionManager) error {
+	ctx, cancel := context.WithTimeout(ctx, pubTimeout)
+	defer cancel()
 	_, err := cm.Subscribe(ctx, &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{
 		// RetainAsPublished: a retained request is seen as retained
 		// (and ignored) even when it arrives live.

@@ -3,11 +3,12 @@ package aiomqtt
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/url"
-	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -133,6 +134,8 @@ type msg struct {
 	corr           string
 }
 
+var snifferN atomic.Int64 // client ids: two sniffers with one id would take over each other's session
+
 // sniffer is a plain MQTT client of the test's own: it subscribes to a
 // filter and hands every message over a channel, and publishes raw.
 type sniffer struct {
@@ -154,7 +157,7 @@ func sniff(t testing.TB, brokerURL string, filters ...string) *sniffer {
 			default:
 			}
 		},
-		ClientConfig: paho.ClientConfig{ClientID: "sniffer-" + strings.ReplaceAll(t.Name(), "/", "-"),
+		ClientConfig: paho.ClientConfig{ClientID: fmt.Sprint("sniffer-", snifferN.Add(1)),
 			OnPublishReceived: []func(paho.PublishReceived) (bool, error){func(pr paho.PublishReceived) (bool, error) {
 				m := msg{topic: pr.Packet.Topic, payload: string(pr.Packet.Payload), retain: pr.Packet.Retain}
 				if pr.Packet.Properties != nil {
