@@ -64,7 +64,7 @@ func startMosquitto(t testing.TB) *mosquitto {
 	ln.Close()
 	_, port, _ := net.SplitHostPort(addr)
 	conf := filepath.Join(t.TempDir(), "mosquitto.conf")
-	if err := os.WriteFile(conf, []byte("listener "+port+" 127.0.0.1\nallow_anonymous true\npersistence false\n"), 0o600); err != nil {
+	if err := os.WriteFile(conf, []byte("listener "+port+" 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	m := &mosquitto{bin: bin, conf: conf, addr: addr}

@@ -18,7 +18,7 @@ import (
 
 // startFleet runs an embedded broker and n devices demo-1…demo-n, each
 // with a task "blink", until the test ends; it returns the broker's URL.
-func startFleet(t *testing.T, n int) string {
+func startFleet(t testing.TB, n int) string {
 	t.Helper()
 	b, err := broker.Start("127.0.0.1:0", nil)
 	if err != nil {
@@ -117,5 +117,18 @@ func TestFleetNeedsABroker(t *testing.T) {
 	_, errs, code := aioctlRun("fleet", "ls")
 	if code != 2 || !strings.Contains(errs, "--broker") {
 		t.Errorf("exit %d: %s", code, errs)
+	}
+}
+
+// BenchmarkFleetStatus100: `aioctl --broker URL --device '*' status`
+// across 100 devices, the whole command (connect, list, ask, print), in
+// process.
+func BenchmarkFleetStatus100(b *testing.B) {
+	url := startFleet(b, 100)
+	for b.Loop() {
+		out, errs, code := aioctlRun("--broker", url, "--device", "*", "status")
+		if code != 0 || strings.Count(out, "== demo-") != 100 {
+			b.Fatalf("exit %d: %d answers\n%s", code, strings.Count(out, "== demo-"), errs)
+		}
 	}
 }
