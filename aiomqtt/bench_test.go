@@ -31,7 +31,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 }
 
 func benchRoundTrip(b *testing.B, url string) {
-	startDevice(b, url, "dev", newGroup(b, "blink"), func(a *Args) { a.Rate, a.Burst = 1e9, 1 << 30 })
+	startDevice(b, url, "dev", newGroup(b, "blink"), func(a *Args) { a.Rate, a.Burst = 1e9, 1<<30 })
 	c := dial(b, url)
 	ctx := context.Background()
 	lat := make([]time.Duration, 0, b.N)
