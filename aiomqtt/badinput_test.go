@@ -39,7 +39,8 @@ func TestBadRequestsGetErrorRepliesAndDoNothing(t *testing.T) {
 		{"stop \x1b[2Jblink", api.CodeBadArgument},
 		{`services add evil {"exec": {"argv": ["sh", "-c", "touch /tmp/x"]}}`, api.CodeUnauthorized}, // not allowed over MQTT
 		{"services remove blink", api.CodeUnauthorized},
-		{"log -f", api.CodeStreamOnly},
+		{`{"line": "log -f", "follow": "start"}`, api.CodeBadRequest},
+		{`{"follow": "stop", "argv": ["status"]}`, api.CodeBadRequest},
 		{"\xff\xfe", api.CodeBadRequest},
 		{"", api.CodeUnknownVerb},
 	}

@@ -41,6 +41,7 @@ type Device struct {
 	ready   chan struct{}               // closed once $state ready was first published
 	readyOK bool
 	byNode  map[string]string // node id → task name, for Homie sets
+	follow  *follow           // the running log follow (follow.go)
 
 	// Owned by the publisher goroutine.
 	names   []string          // the tasks the description has, sorted
@@ -48,10 +49,11 @@ type Device struct {
 	version int64
 	sent    map[string]string // topic → retained value last published
 
-	limit  *bucket
-	counts Counts
-	cm     atomic.Pointer[autopaho.ConnectionManager] // for tests: TerminateConnectionForTest
-	onRecv func()                                     // for tests: called for every publish received
+	limit    *bucket
+	counts   Counts
+	cm       atomic.Pointer[autopaho.ConnectionManager] // for tests: TerminateConnectionForTest
+	onRecv   func()                                     // for tests: called for every publish received
+	onFollow func()                                     // for tests: called for every log event followed
 }
 
 // Counts are what a device dropped or refused, for tests and stats.
@@ -148,6 +150,7 @@ func (d *Device) Run(ctx context.Context) error {
 	d.publishLoop(ctx)
 	stopWork()
 	wg.Wait()
+	d.stopFollow()
 	d.goodbye(cm)
 	cancelConn()
 	<-cm.Done()

@@ -57,12 +57,13 @@ func FuzzHomieID(f *testing.F) {
 
 func FuzzDecodeRequest(f *testing.F) {
 	for _, s := range []string{"status", "stop blink", `set args blink {"pin": 3}`, `{"argv": ["status"], "output": "json"}`,
-		`{"line": "stop 'a b'"}`, `{"argv": []}`, "'", "\x00", `{"output": "xml"}`, "{", "stop \"\x1b\""} {
+		`{"line": "stop 'a b'"}`, `{"argv": []}`, "'", "\x00", `{"output": "xml"}`, `{"follow": "stop"}`, `{"follow": "stop", "line": "status"}`, "{", "stop \"\x1b\""} {
 		f.Add([]byte(s), "")
 	}
 	f.Add([]byte(`{"argv": ["status"]}`), fleet.ContentJSON)
 	f.Fuzz(func(t *testing.T, payload []byte, ctype string) {
-		argv, _, err := fleet.DecodeRequest(payload, ctype)
+		r, err := fleet.DecodeRequest(payload, ctype)
+		argv := r.Argv
 		if err != nil {
 			var e *api.Error
 			if !errors.As(err, &e) || e.Code == "" || e.Message == "" {
@@ -70,6 +71,12 @@ func FuzzDecodeRequest(f *testing.F) {
 			}
 			if argv != nil {
 				t.Fatalf("argv %q with an error", argv)
+			}
+			return
+		}
+		if r.StopFollow {
+			if len(argv) != 0 {
+				t.Fatalf("a stop with a command %q", argv)
 			}
 			return
 		}

@@ -75,7 +75,13 @@ func newGroupWith(t testing.TB, opts []aioctl.GroupOption, tasks ...string) *aio
 // first $state ready.
 func startDevice(t testing.TB, url, id string, g *aioctl.Group, mod ...any) (*Device, func()) {
 	t.Helper()
-	in, err := control.NewInterp(control.Components{Group: g, Log: aiolog.New(64 << 10)})
+	ring := aiolog.New(64 << 10)
+	for _, m := range mod {
+		if r, ok := m.(*aiolog.Ring); ok {
+			ring = r
+		}
+	}
+	in, err := control.NewInterp(control.Components{Group: g, Log: ring})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,4 +262,10 @@ func execOne(t testing.TB, c *fleet.Client, id string, argv ...string) *api.Resp
 		t.Fatalf("%s %v: %v", id, argv, a.Err)
 	}
 	return a.Response
+}
+
+// jsonRequest is a request with a JSON payload and reply topic test/r.
+func jsonRequest(topic, payload, corr string) *paho.Publish {
+	return &paho.Publish{Topic: topic, QoS: 1, Payload: []byte(payload),
+		Properties: &paho.PublishProperties{ResponseTopic: "test/r", CorrelationData: []byte(corr), ContentType: fleet.ContentJSON}}
 }

@@ -109,10 +109,18 @@ func (d *Device) request(ctx context.Context, in inbound) {
 // run decodes and runs one request: nothing runs unless the whole request
 // is good and its verb is allowed over MQTT.
 func (d *Device) run(ctx context.Context, in inbound) *control.Result {
-	argv, opt, err := fleet.DecodeRequest(in.payload, in.ctype)
+	req, err := fleet.DecodeRequest(in.payload, in.ctype)
 	if err != nil {
 		return d.refuse(nil, asAPIError(err))
 	}
+	if req.StopFollow {
+		d.counts.Requests.Add(1)
+		if d.stopFollow() {
+			return &control.Result{Text: "stopped following the log\n"}
+		}
+		return &control.Result{Text: "no log follow was running\n"}
+	}
+	argv, opt := req.Argv, req.Options
 	v, _, err := api.Find(argv)
 	if err != nil {
 		return d.refuse(argv, asAPIError(err))
@@ -120,10 +128,10 @@ func (d *Device) run(ctx context.Context, in inbound) *control.Result {
 	if d.denied(v.Name) {
 		return d.refuse(argv, api.NewError(api.CodeUnauthorized, v.Name+" is not allowed over MQTT on this device (the mqtt service's args.allow lists the verbs to allow)"))
 	}
-	if d.in.IsStream(argv) {
-		return d.refuse(argv, api.NewError(api.CodeStreamOnly, v.Name+" streams its output, which MQTT requests do not carry yet: ask without -f"))
-	}
 	d.counts.Requests.Add(1)
+	if d.in.IsStream(argv) {
+		return d.startFollow(ctx, v.Name, argv)
+	}
 	ctx, cancel := context.WithTimeout(ctx, execTimeout)
 	defer cancel()
 	return d.in.Exec(ctx, argv, opt)

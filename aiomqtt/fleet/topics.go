@@ -38,6 +38,9 @@ func PropertyTopic(id, node, prop string) string {
 // Broadcast).
 func CtlTopic(id string) string { return Root + id + "/ctl" }
 
+// LogTopic is aiotools/ID/log, where a followed log's lines go.
+func LogTopic(id string) string { return Root + id + "/log" }
+
 // StatsTopic is aiotools/ID/stats, the device's retained stats.
 func StatsTopic(id string) string { return Root + id + "/stats" }
 
