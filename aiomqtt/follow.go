@@ -22,7 +22,7 @@ import (
 )
 
 // FollowLease is how long a follow lasts unless renewed.
-const FollowLease = 60 * time.Second
+const FollowLease = fleet.FollowLease
 
 // LogRate and LogBurst bound the lines a follow publishes a second.
 const (

@@ -44,6 +44,7 @@ type Client struct {
 	pending map[string]chan *api.Response // correlation → answer
 	seen    map[string][]byte             // retained topic → payload
 	last    time.Time                     // when the last retained message came
+	onLog   func(device string, e api.Event)
 }
 
 // Dial connects to the broker of s and returns once connected (or ctx ends).
@@ -148,6 +149,16 @@ func (c *Client) receive(pr paho.PublishReceived) (bool, error) {
 		c.mu.Unlock()
 		if ch != nil {
 			ch <- &r
+		}
+		return true, nil
+	}
+	if id, ok := DeviceOf(p.Topic); ok && p.Topic == LogTopic(id) {
+		var e api.Event
+		c.mu.Lock()
+		fn := c.onLog
+		c.mu.Unlock()
+		if fn != nil && json.Unmarshal(p.Payload, &e) == nil {
+			fn(id, e)
 		}
 		return true, nil
 	}
@@ -346,4 +357,58 @@ func (c *Client) Exec(ctx context.Context, devices []string, argv []string, opt 
 		}
 	}
 	return out
+}
+
+// FollowLease is how long a device follows its log for one streaming
+// request; Follow renews it at a third of that.
+const FollowLease = 60 * time.Second
+
+// Follow asks each device to follow its log with the streaming command
+// argv (log -f GREP) and calls fn with every line, on the client's
+// goroutine, until ctx ends; it renews the devices' follows while it runs
+// and stops them at the end. The first answers are returned as Exec's.
+func (c *Client) Follow(ctx context.Context, devices, argv []string, fn func(device string, e api.Event)) []Answer {
+	c.mu.Lock()
+	c.onLog = fn
+	c.mu.Unlock()
+	subs := make([]paho.SubscribeOptions, len(devices))
+	for i, id := range devices {
+		subs[i] = paho.SubscribeOptions{Topic: LogTopic(id), QoS: 0}
+	}
+	if _, err := c.cm.Subscribe(ctx, &paho.Subscribe{Subscriptions: subs}); err != nil {
+		out := make([]Answer, len(devices))
+		for i, id := range devices {
+			out[i] = Answer{Device: id, Err: err}
+		}
+		return out
+	}
+	ask := func() []Answer {
+		actx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		return c.Exec(actx, devices, argv, api.Options{})
+	}
+	first := ask()
+	go func() {
+		t := time.NewTicker(FollowLease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				ask()
+			}
+		}
+	}()
+	return first
+}
+
+// StopFollow asks the devices to stop following their logs.
+func (c *Client) StopFollow(devices []string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	for _, id := range devices {
+		c.cm.Publish(ctx, &paho.Publish{Topic: CtlTopic(id), QoS: 1, Payload: StopFollowRequest,
+			Properties: &paho.PublishProperties{ResponseTopic: c.reply, ContentType: ContentJSON}})
+	}
 }

@@ -84,8 +84,112 @@ func (a *app) fleetCommand() *cobra.Command {
 			}
 			return a.fleetList(pattern)
 		}}
-	root.AddCommand(ls)
+	var follow bool
+	lg := &cobra.Command{Use: "log [-f] [GREP]", Short: "the log of every device (--device: the matching ones), each line after its device's id; -f follows it until Ctrl-C",
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.fleetLog(follow, args)
+		}}
+	if v, ok := logVerb(); ok { // the table's follow flag, as the verb has it
+		if f := v.Flag(v.StreamFlag, true); f != nil {
+			lg.Flags().BoolVarP(&follow, f.Name, f.Short, false, f.Usage)
+		}
+	}
+	root.AddCommand(ls, lg)
 	return root
+}
+
+// logVerb is the verb of the table that streams with a flag: the log.
+func logVerb() (api.Verb, bool) {
+	for _, v := range api.Verbs() {
+		if v.Stream && v.StreamFlag != "" {
+			return v, true
+		}
+	}
+	return api.Verb{}, false
+}
+
+// fleetLog prints the log of the matching devices, prefixed by their
+// ids; with follow, it follows them until Ctrl-C.
+func (a *app) fleetLog(follow bool, args []string) error {
+	v, ok := logVerb()
+	if !ok {
+		return &cliError{api.CodeUnknownVerb, "the verb table has no streaming log verb"}
+	}
+	argv := []string{v.Name}
+	if follow {
+		argv = append(argv, "--"+v.StreamFlag)
+	}
+	argv = append(append(argv, "--"), args...)
+	if a.fleet.device == "" {
+		a.fleet.device = "*"
+	}
+	if !follow {
+		return a.fleetExec(argv)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	dctx, cancel := context.WithTimeout(ctx, a.fleet.wait)
+	defer cancel()
+	c, err := a.dialFleet(dctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	ids, err := a.fleetDevices(dctx, c)
+	if err != nil {
+		return err
+	}
+	lines := make(chan string, 1024)
+	first := c.Follow(ctx, ids, argv, func(dev string, e api.Event) {
+		line := termsafe.String(dev) + ": " + termsafe.String(e.Text)
+		if e.Lost > 0 {
+			line = fmt.Sprintf("%s: … %d lines lost\n%s", termsafe.String(dev), e.Lost, line)
+		}
+		select {
+		case lines <- line:
+		default: // a terminal slower than the fleet: the line is dropped
+		}
+	})
+	defer c.StopFollow(ids)
+	for _, an := range first {
+		if an.Err != nil {
+			fmt.Fprintf(a.stderr, "aioctl: %s: %s\n", termsafe.String(an.Device), termsafe.String(an.Err.Error()))
+		} else if an.Response.Error != nil {
+			fmt.Fprintf(a.stderr, "aioctl: %s: %s\n", termsafe.String(an.Device), termsafe.String(an.Response.Error.Message))
+			a.exit = api.ExitFailure
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case l := <-lines:
+			fmt.Fprintln(a.stdout, strings.TrimRight(l, "\n"))
+		}
+	}
+}
+
+// fleetDevices are the devices --device names: the id itself, or the
+// online devices a pattern matches.
+func (a *app) fleetDevices(ctx context.Context, c *fleet.Client) ([]string, error) {
+	if !strings.ContainsAny(a.fleet.device, "*?[") {
+		return []string{a.fleet.device}, nil
+	}
+	devs, err := c.Devices(ctx, a.fleet.device)
+	if err != nil {
+		return nil, &cliError{api.CodeTimeout, err.Error()}
+	}
+	var ids []string
+	for _, d := range devs {
+		if d.Status == "ONLINE" {
+			ids = append(ids, d.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, &cliError{api.CodeNotFound, "no online device matches " + termsafe.String(a.fleet.device) + " (aioctl fleet ls lists them)"}
+	}
+	return ids, nil
 }
 
 func (a *app) fleetList(pattern string) error {
@@ -166,21 +270,9 @@ func (a *app) fleetExec(argv []string) error {
 		return err
 	}
 	defer c.Close()
-	ids := []string{a.fleet.device}
-	if strings.ContainsAny(a.fleet.device, "*?[") {
-		devs, err := c.Devices(ctx, a.fleet.device)
-		if err != nil {
-			return &cliError{api.CodeTimeout, err.Error()}
-		}
-		ids = ids[:0]
-		for _, d := range devs {
-			if d.Status == "ONLINE" {
-				ids = append(ids, d.ID)
-			}
-		}
-		if len(ids) == 0 {
-			return &cliError{api.CodeNotFound, "no online device matches " + termsafe.String(a.fleet.device) + " (aioctl fleet ls lists them)"}
-		}
+	ids, err := a.fleetDevices(ctx, c)
+	if err != nil {
+		return err
 	}
 	answers := c.Exec(ctx, ids, argv, api.Options{JSON: a.output == "json", Color: a.color()})
 	var silent []string

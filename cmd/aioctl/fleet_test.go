@@ -1,16 +1,20 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/aiolog"
 	"github.com/aiotools-go/aiotools/aiomqtt"
 	"github.com/aiotools-go/aiotools/aiomqtt/broker"
 	"github.com/aiotools-go/aiotools/control"
@@ -27,9 +31,11 @@ func startFleet(t testing.TB, n int) string {
 	t.Cleanup(func() { b.Close() })
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	for i := 1; i <= n; i++ {
-		g := aioctl.NewGroup(aioctl.WithLogger(quiet))
+		ring := aiolog.New(64 << 10)
+		g := aioctl.NewGroup(aioctl.WithLogger(slog.New(ring.Handler(nil))), aioctl.WithLogSource(ring))
 		aioctl.MustAdd(g, func(ctx context.Context, _ struct{}) (int, error) { <-ctx.Done(); return 0, nil }, struct{}{}, aioctl.WithName("blink"))
-		in, _ := control.NewInterp(control.Components{Group: g})
+		g.Logger().Info(fmt.Sprint("hello from demo-", i))
+		in, _ := control.NewInterp(control.Components{Group: g, Log: ring})
 		d, err := aiomqtt.New(in, aiomqtt.Args{Broker: b.URL(), Device: fmt.Sprint("demo-", i)}, aiomqtt.WithLogger(quiet))
 		if err != nil {
 			t.Fatal(err)
@@ -130,5 +136,44 @@ func BenchmarkFleetStatus100(b *testing.B) {
 		if code != 0 || strings.Count(out, "== demo-") != 100 {
 			b.Fatalf("exit %d: %d answers\n%s", code, strings.Count(out, "== demo-"), errs)
 		}
+	}
+}
+
+func TestFleetLogPrefixesDevices(t *testing.T) {
+	url := startFleet(t, 2)
+	out, errs, code := aioctlRun("--broker", url, "fleet", "log", "hello")
+	if code != 0 || !strings.Contains(out, "hello from demo-1") || !strings.Contains(out, "hello from demo-2") {
+		t.Fatalf("fleet log: exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+// TestFleetLogFollow runs the binary: `fleet log -f` runs until Ctrl-C.
+func TestFleetLogFollow(t *testing.T) {
+	url := startFleet(t, 2)
+	cmd := exec.Command(buildAioctl(t), "--broker", url, "fleet", "log", "-f", "hello")
+	stdout, _ := cmd.StdoutPipe()
+	var errs strings.Builder
+	cmd.Stderr = &errs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	kill := time.AfterFunc(20*time.Second, func() { cmd.Process.Kill() }) // bounded, whatever happens
+	defer kill.Stop()
+	seen := map[string]bool{}
+	sc := bufio.NewScanner(stdout)
+	for len(seen) < 2 && sc.Scan() {
+		for _, d := range []string{"demo-1", "demo-2"} {
+			if strings.HasPrefix(sc.Text(), d+": ") && strings.Contains(sc.Text(), "hello from "+d) {
+				seen[d] = true
+			}
+		}
+	}
+	if len(seen) < 2 {
+		t.Fatalf("saw %v; stderr %s", seen, errs.String())
+	}
+	cmd.Process.Signal(os.Interrupt)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("after Ctrl-C: %v; stderr %s", err, errs.String())
 	}
 }
