@@ -44,6 +44,9 @@ type Args struct {
 	Burst int     `json:"burst,omitempty"`
 	// StatsEvery is the period of the retained stats (default 30s; "-1s" never).
 	StatsEvery Duration `json:"stats_every,omitzero"`
+	// HomeAssistant publishes Home Assistant discovery configs: each task
+	// a binary_sensor (running) and start/stop/restart buttons.
+	HomeAssistant bool `json:"home_assistant,omitempty"`
 	// KeepAlive is the MQTT keep-alive in seconds (default 30): a device
 	// that goes silent for 1.5 times it is "lost" through its will.
 	KeepAlive uint16 `json:"keepalive,omitempty"`

@@ -46,10 +46,12 @@ func (d *Device) publishDescription(ctx context.Context, cm *autopaho.Connection
 		return err
 	}
 	d.version = v
+	gone := map[string]string{}
 	for _, old := range d.names {
 		if id, ok := ids[old]; ok && id == d.ids[old] {
 			continue
 		}
+		gone[old] = d.ids[old]
 		for _, p := range valueProps {
 			topic := fleet.PropertyTopic(d.id, d.ids[old], p)
 			if _, ok := d.sent[topic]; !ok {
@@ -60,6 +62,9 @@ func (d *Device) publishDescription(ctx context.Context, cm *autopaho.Connection
 			}
 			delete(d.sent, topic)
 		}
+	}
+	if err := d.publishHA(ctx, cm, ids, gone); err != nil {
+		return err
 	}
 	d.names, d.ids = names, ids
 	byNode := make(map[string]string, len(ids))

@@ -57,6 +57,12 @@
 // in sorted order keeps the id, the others get "-2", "-3"… (a warning is
 // logged, and the node's name is the task's real name).
 //
+// aiotools/ID/log carries the ring log's lines while a client follows it
+// (a streaming request: see Requests). With Args.HomeAssistant (off by
+// default) the device also publishes Home Assistant discovery configs:
+// each task a binary_sensor (running) and start/stop/restart buttons,
+// available while $state is ready.
+//
 // aiotools/ID/stats, retained, every Args.StatsEvery (default 30 s): the
 // Stats (uptime, goroutines, memory, tasks by state, version).
 //
@@ -73,7 +79,12 @@
 //
 //   - the verbs in DefaultDenied (services add, remove, config) are refused
 //     (unauthorized) unless Args.Allow names them;
-//   - streaming verbs (log -f, follow) are refused (stream_only);
+//   - a streaming verb (log -f GREP, follow) answers at once and starts a
+//     follow: the log's lines go to aiotools/ID/log, one api.Event JSON
+//     each (QoS 0), for FollowLease; repeating the request renews it (a new
+//     one replaces the old), {"follow": "stop"} ends it; at most LogRate
+//     lines a second, the next line sent carrying the count of those
+//     dropped ("lost");
 //   - a payload over fleet.MaxRequestBytes gets too_large;
 //   - a retained request is ignored (it would act at every connection),
 //     and so is one without a Response Topic or with a wildcard in it;
