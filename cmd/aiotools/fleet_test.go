@@ -5,7 +5,10 @@ package main
 import (
 	"bufio"
 	"context"
+	"github.com/aiotools-go/aiotools/aiomqtt/broker"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -57,5 +60,50 @@ func TestDemoFleetRunsDevicesOnAnEmbeddedBroker(t *testing.T) {
 		if a.Err != nil || !a.Response.OK || !strings.Contains(a.Response.Text, "blink") {
 			t.Fatalf("status blink on demo-2: %+v %v", a.Response, a.Err)
 		}
+	}
+}
+
+// TestRunLoadsTheMQTTServiceFromTheConfig: `aiotools run` with an "mqtt"
+// entry puts its services on the broker, as any other service.
+func TestRunLoadsTheMQTTServiceFromTheConfig(t *testing.T) {
+	b, err := broker.Start("127.0.0.1:0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	dir := privateDir(t)
+	cfgPath := filepath.Join(dir, "services.config")
+	if err := os.WriteFile(cfgPath, []byte(`{
+  "mqtt": {"enabled": true, "args": {"broker": "`+b.URL()+`", "device": "runner"}},
+  "watcher": {"enabled": false}
+}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		errc <- runServices(ctx, runConfig{Config: cfgPath, Socket: filepath.Join(dir, "run.sock"), Name: "runtest", LogBudget: 64 << 10, Out: io.Discard})
+	}()
+	defer func() {
+		cancel()
+		if err := <-errc; err != nil {
+			t.Error(err)
+		}
+	}()
+	wctx, wcancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer wcancel()
+	c, err := fleet.Dial(wctx, fleet.Settings{Broker: b.URL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for wctx.Err() == nil { // bounded: until the service has connected
+		if devs, _ := c.Devices(wctx, "runner"); len(devs) == 1 && devs[0].Status == "ONLINE" {
+			break
+		}
+	}
+	a := c.Exec(wctx, []string{"runner"}, []string{"is-active", "mqtt.service"}, api.Options{})[0]
+	if a.Err != nil || !a.Response.OK {
+		t.Fatalf("is-active mqtt.service on runner: %+v %v", a.Response, a.Err)
 	}
 }
