@@ -327,12 +327,20 @@ func (c *Client) Exec(ctx context.Context, devices []string, argv []string, opt 
 	payload := EncodeRequest(argv, opt)
 	out := make([]Answer, len(devices))
 	chans := make([]chan *api.Response, len(devices))
+	corrs := make([]string, len(devices))
+	defer func() { // answers that never came: forget them
+		c.mu.Lock()
+		for _, k := range corrs {
+			delete(c.pending, k)
+		}
+		c.mu.Unlock()
+	}()
 	for i, id := range devices {
 		out[i].Device = id
 		corr := make([]byte, 12)
 		rand.Read(corr)
 		ch := make(chan *api.Response, 1)
-		chans[i] = ch
+		chans[i], corrs[i] = ch, string(corr)
 		c.mu.Lock()
 		c.pending[string(corr)] = ch
 		c.mu.Unlock()
