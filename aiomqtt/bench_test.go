@@ -93,3 +93,34 @@ func BenchmarkStateChange100x20(b *testing.B) {
 	b.ReportMetric(heap, "heap-KiB/device") // broker and subscriber included
 	b.ReportMetric(gor, "goroutines/device")
 }
+
+// BenchmarkFleetOnMosquitto1000: how long 1000 devices (one task each)
+// take to be ready on one mosquitto, and what the device side costs.
+func BenchmarkFleetOnMosquitto1000(b *testing.B) {
+	const devices = 1000
+	for b.Loop() {
+		m := startMosquitto(b)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		t0 := time.Now()
+		stops := make([]func(), devices)
+		for i := range devices {
+			_, stops[i] = startDevice(b, m.url(), fmt.Sprint("m", i), newGroup(b, "blink"))
+		}
+		ready := time.Since(t0)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		c := dial(b, m.url())
+		devs, err := c.Devices(context.Background(), "m*")
+		if err != nil || len(devs) != devices {
+			b.Fatalf("%d devices listed, %v", len(devs), err)
+		}
+		b.ReportMetric(ready.Seconds(), "s-to-all-ready")
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/devices/1024, "heap-KiB/device")
+		for _, s := range stops {
+			s()
+		}
+		m.stop()
+	}
+}
