@@ -28,7 +28,8 @@ func Service(in *control.Interp, defaults Args, opts ...Option) *aioservice.Serv
 		if err := d.Run(ctx); err != nil {
 			return "", err
 		}
-		return "disconnected from " + a.Broker, nil
+		u, _ := brokerURL(a.Broker) // New checked it
+		return "disconnected from " + u.Redacted(), nil
 	}
 	sopts := []aioservice.Option{aioservice.WithInfo("fleet mode: Homie 5 device and request/response on MQTT")}
 	if defaults.Broker == "" {

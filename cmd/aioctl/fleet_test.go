@@ -5,8 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/eclipse/paho.golang/autopaho"
+	"github.com/eclipse/paho.golang/paho"
 	"io"
 	"log/slog"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -175,5 +178,42 @@ func TestFleetLogFollow(t *testing.T) {
 	cmd.Process.Signal(os.Interrupt)
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("after Ctrl-C: %v; stderr %s", err, errs.String())
+	}
+}
+
+// TestFleetPrintsNothingRaw: ids and states come from whoever can publish
+// on the broker; escapes in them never reach the terminal.
+func TestFleetPrintsNothingRaw(t *testing.T) {
+	url := startFleet(t, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	u, _ := neturl.Parse(url)
+	cm, err := autopaho.NewConnection(ctx, autopaho.ClientConfig{ServerUrls: []*neturl.URL{u}, KeepAlive: 30,
+		ClientConfig: paho.ClientConfig{ClientID: "hostile"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cm.Disconnect(context.Background()); <-cm.Done() }()
+	if err := cm.AwaitConnection(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for topic, v := range map[string]string{
+		"homie/5/evil\x1b[2J/$state":         "ready\x1b]0;pwned\a",
+		"homie/5/evil\x1b[2J/n/state":        "running\x1b[31m",
+		"aiotools/evil\x1b[2J/stats":         `{"time": "2026-01-01T00:00:00Z"}`,
+		"homie/5/demo-1/blink\u009b2J/state": "x\u202e",
+	} {
+		if _, err := cm.Publish(ctx, &paho.Publish{Topic: topic, QoS: 1, Retain: true, Payload: []byte(v)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, args := range [][]string{{"fleet", "ls"}, {"-o", "json", "fleet", "ls"}} {
+		out, errs, _ := aioctlRun(append([]string{"--broker", url}, args...)...)
+		if strings.ContainsAny(out+errs, "\x1b\a\u009b\u202e") {
+			t.Errorf("%v printed a raw control: %q", args, out+errs)
+		}
+		if !strings.Contains(out, "evil") {
+			t.Errorf("%v: the hostile device is not listed (escaped): %q", args, out)
+		}
 	}
 }
