@@ -25,9 +25,10 @@
 // context. Its Done channel is made only when asked for. It has an
 // AfterFunc method, so context.WithCancel, WithTimeout and AfterFunc on it
 // register with it instead of starting a goroutine each to watch it, and
-// its cancel reaches them at once. context.Cause of it is its Err (under
-// Go 1.23, nil while the group's context is a cancelable one that is not
-// cancelled: a limit of Cause for contexts outside the context package).
+// its cancel reaches them at once. context.Cause of it is its Err, or the
+// group context's cause when that ended it (before Go 1.24, Cause of a
+// stopped task in a group with a cancelable context that is still live is
+// nil: a limit of Cause for contexts outside the context package).
 //
 // # Tasks at run time
 //
