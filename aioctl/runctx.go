@@ -31,6 +31,10 @@ type runCtx struct {
 	stopParent func() bool   // ends the watch on a cancelable parent
 	exit       chan struct{} // closed when the goroutine returns; made by the first wait
 	exited     bool
+
+	// stopEmitted is closed once the Running→Stopping event of a stop is
+	// out; guarded by Task.mu.
+	stopEmitted chan struct{}
 }
 
 type afterEntry struct {
