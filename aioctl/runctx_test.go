@@ -168,3 +168,29 @@ func TestDoneOfEndedRunIsClosed(t *testing.T) {
 		t.Errorf("state %v result %v", tk.State(), tk.Result())
 	}
 }
+
+// A task that returns on its own cancels what it derived from its context
+// before its Done channel closes.
+func TestChildrenCancelledBeforeDoneCloses(t *testing.T) {
+	g, _ := newTestGroup(t)
+	for i := 0; i < 20; i++ {
+		var child context.Context
+		called := make(chan struct{})
+		tk := MustAdd(g, func(ctx context.Context, _ int) (int, error) {
+			var cancel context.CancelFunc
+			child, cancel = context.WithCancel(ctx)
+			_ = cancel // not called: the run's end must cancel the child, which this test checks
+			context.AfterFunc(ctx, func() { close(called) })
+			return 0, nil
+		}, 0, WithName("returns"))
+		<-tk.Done()
+		if child.Err() == nil {
+			t.Fatalf("round %d: a child of the run is not cancelled when Done closes", i)
+		}
+		select {
+		case <-called:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("round %d: AfterFunc callback did not run", i)
+		}
+	}
+}

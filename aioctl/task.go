@@ -250,8 +250,7 @@ func isPanic(err error) bool {
 // loop is the task's goroutine: one run, then as many restarts as the
 // policy asks for.
 func (t *Task) loop(ctx *runCtx) {
-	defer ctx.markExited()
-	defer ctx.cancel(context.Canceled)
+	defer ctx.finish()
 	for {
 		res, err, panicked := t.invoke(ctx)
 		end := t.g.clock.Now()
