@@ -151,6 +151,10 @@ func (r *runCtx) AfterFunc(f func()) (stop func() bool) {
 // an allocation.
 var canceledErr = context.Canceled
 
+// boxErr is apart so that only an error other than Canceled (the group's
+// context ending) moves to the heap.
+func boxErr(err error) *error { return &err }
+
 // cancel cancels the run with err (the first cancel wins), closes Done and
 // runs the AfterFunc callbacks. A second cancel returns once the first has
 // run them, as with a cancelCtx: when a stop's cancel returns, or the
@@ -173,7 +177,7 @@ func (r *runCtx) cancelLocked(err error) (stopParent func() bool) {
 	if err == context.Canceled {
 		r.err.Store(&canceledErr)
 	} else {
-		r.err.Store(&err)
+		r.err.Store(boxErr(err))
 	}
 	if d, _ := r.done.Load().(chan struct{}); d != nil {
 		close(d)
