@@ -194,3 +194,28 @@ func TestChildrenCancelledBeforeDoneCloses(t *testing.T) {
 		}
 	}
 }
+
+// AppendSnapshot into a reused slice leaves nothing of what it held
+// before, and a snapshot of no task is an empty list, not nil.
+func TestAppendSnapshotReusesWithoutStaleFields(t *testing.T) {
+	g, _ := newTestGroup(t)
+	if sts, _ := g.Snapshot(SnapshotOptions{}); sts == nil {
+		t.Error("snapshot of an empty group is nil (JSON null), want an empty list")
+	}
+	MustAdd(g, func(context.Context, int) (int, error) { return 1, nil }, 1, WithName("a"), Deferred())
+	MustAdd(g, func(context.Context, int) (int, error) { return 2, nil }, 2, WithName("b"), Deferred())
+	want, _ := g.Snapshot(SnapshotOptions{Debug: true})
+	old := []TaskStatus{{Name: "stale", Schedule: &ScheduleInfo{Opts: "x"}, Log: []string{"old"}, Children: []ChildStatus{{Name: "c"}}},
+		{Name: "stale2", Error: "e"}, {Name: "stale3"}}
+	got, _ := g.AppendSnapshot(old[:0], SnapshotOptions{Debug: true})
+	if len(got) != 2 || &got[0] != &old[0] {
+		t.Fatalf("AppendSnapshot did not reuse the slice: %d statuses", len(got))
+	}
+	for i := range want {
+		wj, _ := want[i].AppendJSON(nil)
+		gj, _ := got[i].AppendJSON(nil)
+		if string(gj) != string(wj) {
+			t.Errorf("status %d: %s, want %s", i, gj, wj)
+		}
+	}
+}
