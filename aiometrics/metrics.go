@@ -35,10 +35,16 @@ type Metrics struct {
 	requests *prometheus.CounterVec
 
 	mu      sync.Mutex
-	started map[*aioctl.Task]time.Time // when each running task's run began
+	started map[*aioctl.Task]*runStart // when each task's current run began
 
 	closeOnce sync.Once
 	cancels   []func()
+}
+
+// runStart is when a task's run began; open until the run ends.
+type runStart struct {
+	at   time.Time
+	open bool
 }
 
 // New registers the metrics of in's components (group, log, scheduler)
@@ -67,7 +73,7 @@ func New(in *control.Interp) *Metrics {
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "aiotools_control_requests_total", Help: "Commands the control interpreter ran, by verb and result code.",
 		}, []string{"verb", "code"}),
-		started: make(map[*aioctl.Task]time.Time),
+		started: make(map[*aioctl.Task]*runStart),
 	}
 	c := in.Components()
 	m.reg.MustRegister(m.restarts, m.failures, m.runs, m.requests,
@@ -122,7 +128,11 @@ func (m *Metrics) onEvent(ev aioctl.Event) {
 		return
 	case ev.To == aioctl.Running:
 		m.mu.Lock()
-		m.started[ev.Task] = ev.Time
+		if rs := m.started[ev.Task]; rs != nil {
+			rs.at, rs.open = ev.Time, true
+		} else {
+			m.started[ev.Task] = &runStart{at: ev.Time, open: true}
+		}
 		m.mu.Unlock()
 		if ev.Cause == aioctl.CauseRestart {
 			m.restarts.WithLabelValues(ev.Name).Inc()
@@ -133,12 +143,19 @@ func (m *Metrics) onEvent(ev aioctl.Event) {
 	}
 	// A run ended: Done, Stopped, Error, GaveUp, or Restarting (the
 	// policy runs it again).
+	// Only a map read here: the event runs on the task's goroutine, whose
+	// stack is small and fresh at each start, and a map write (or delete)
+	// made it grow, which doubled the cost of a start/stop.
 	m.mu.Lock()
-	start, ok := m.started[ev.Task]
-	delete(m.started, ev.Task)
+	var d time.Duration
+	rs := m.started[ev.Task]
+	ended := rs != nil && rs.open
+	if ended {
+		d, rs.open = ev.Time.Sub(rs.at), false
+	}
 	m.mu.Unlock()
-	if ok {
-		m.runs.Observe(ev.Time.Sub(start).Seconds())
+	if ended {
+		m.runs.Observe(d.Seconds())
 	}
 	failed := ev.To == aioctl.Error
 	if ev.To == aioctl.Restarting || ev.To == aioctl.GaveUp {
