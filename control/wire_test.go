@@ -65,6 +65,7 @@ func TestTaskStatusWireForm(t *testing.T) {
 	}
 	sts[0].Schedule = &aioctl.ScheduleInfo{Opts: "every 1m", Skipped: 2, Missed: 1}
 	sts[0].Service = &aioctl.ServiceInfo{Description: "d", Loaded: "l", Type: "core.service", Docs: "x", StatsTitle: "s", Stats: "1"}
+	sts[0].Stats, sts[0].StatsError = json.RawMessage(`{"reads":7}`), "stats: panic: x"
 	want, _ := json.Marshal(sts)
 	var wire []api.TaskStatus
 	if err := json.Unmarshal(want, &wire); err != nil {
