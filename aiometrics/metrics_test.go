@@ -303,3 +303,27 @@ func gather(t *testing.T, m *aiometrics.Metrics) map[string]*dto.MetricFamily {
 	}
 	return out
 }
+
+// Over the control server's TCP listener, /metrics and /stats need the
+// token as every command does.
+func TestMetricsOverTCPNeedTheToken(t *testing.T) {
+	p := newProgram(t)
+	const token = "metrics-test-token-0123456789"
+	srv, err := control.NewServer(control.Config{Interp: p.in, Mount: p.m.Mount, Addr: "127.0.0.1:0", Token: token,
+		Socket: filepath.Join(shortTempDir(t), "ctl.sock"), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	hc := &http.Client{Timeout: 10 * time.Second}
+	defer hc.CloseIdleConnections()
+	for _, path := range []string{"/metrics", "/stats", "/stats/debug"} {
+		url := "http://" + srv.Addr().String() + path
+		if code, _ := get(t, hc, url, ""); code != http.StatusUnauthorized {
+			t.Errorf("GET %s without the token: %d, want 401", path, code)
+		}
+		if code, body := get(t, hc, url, token); code != http.StatusOK {
+			t.Errorf("GET %s with the token: %d %.200s", path, code, body)
+		}
+	}
+}
