@@ -235,3 +235,37 @@ func TestStatsOfAService(t *testing.T) {
 		t.Errorf("blink: %+v %v, want a task that is no service", b, ok)
 	}
 }
+
+// The text form: a header of runtime figures, then one line per task,
+// sorted, with its own stats as key=value and no trailing blanks.
+func TestStatsText(t *testing.T) {
+	in := statsProgram(t)
+	res := in.Exec(t.Context(), []string{"stats"}, control.Options{})
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	lines := strings.Split(strings.TrimSuffix(res.Text, "\n"), "\n")
+	var tasks []string
+	for i, l := range lines {
+		if strings.HasSuffix(l, " ") {
+			t.Errorf("line %d has trailing blanks: %q", i, l)
+		}
+		if strings.HasPrefix(l, "  ") {
+			tasks = append(tasks, strings.Join(strings.Fields(l), " "))
+		}
+	}
+	want := []string{
+		"boom done stats: panic: no stats today",
+		"plain error",
+		"sensor done reads=7 unit=C",
+		"typed done queue_len=3 rate_per_s=1.5",
+	}
+	if strings.Join(tasks, "\n") != strings.Join(want, "\n") {
+		t.Errorf("task lines:\n%s\nwant:\n%s", strings.Join(tasks, "\n"), strings.Join(want, "\n"))
+	}
+	for _, head := range []string{"host:", "memory:", "gc:", "disk:", "log:", "tasks:      4"} {
+		if !strings.Contains(res.Text, "\n"+head) && !strings.HasPrefix(res.Text, head) {
+			t.Errorf("no %q line:\n%s", head, res.Text)
+		}
+	}
+}
