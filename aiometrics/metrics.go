@@ -2,8 +2,10 @@ package aiometrics
 
 import (
 	"net/http"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/aioschedule"
@@ -123,8 +125,8 @@ func (m *Metrics) onEvent(ev aioctl.Event) {
 		m.mu.Lock()
 		delete(m.started, ev.Task)
 		m.mu.Unlock()
-		m.restarts.DeleteLabelValues(ev.Name)
-		m.failures.DeleteLabelValues(ev.Name)
+		m.restarts.DeleteLabelValues(label(ev.Name))
+		m.failures.DeleteLabelValues(label(ev.Name))
 		return
 	case ev.To == aioctl.Running:
 		m.mu.Lock()
@@ -135,7 +137,7 @@ func (m *Metrics) onEvent(ev aioctl.Event) {
 		}
 		m.mu.Unlock()
 		if ev.Cause == aioctl.CauseRestart {
-			m.restarts.WithLabelValues(ev.Name).Inc()
+			m.restarts.WithLabelValues(label(ev.Name)).Inc()
 		}
 		return
 	case ev.From == ev.To || ev.To == aioctl.Stopping:
@@ -164,7 +166,7 @@ func (m *Metrics) onEvent(ev aioctl.Event) {
 		failed = ev.Task != nil && ev.Task.Err() != nil
 	}
 	if failed {
-		m.failures.WithLabelValues(ev.Name).Inc()
+		m.failures.WithLabelValues(label(ev.Name)).Inc()
 	}
 }
 
@@ -183,4 +185,13 @@ func (m *Metrics) onRequest(ri control.RequestInfo) {
 		code = "ok"
 	}
 	m.requests.WithLabelValues(verb, code).Inc()
+}
+
+// label is a task name as a label value: Prometheus takes valid UTF-8
+// only (and panics on anything else), a task name may be any bytes.
+func label(name string) string {
+	if utf8.ValidString(name) {
+		return name
+	}
+	return strings.ToValidUTF8(name, "\uFFFD")
 }

@@ -327,3 +327,26 @@ func TestMetricsOverTCPNeedTheToken(t *testing.T) {
 		}
 	}
 }
+
+// A task name that is not UTF-8 (a name is any bytes) becomes a valid
+// label value: Prometheus would panic on it, in the task's goroutine.
+func TestTaskNameNotUTF8(t *testing.T) {
+	p := newProgram(t)
+	name := "bad\xffname"
+	failed := waitState(t, p.g, name, aioctl.Error)
+	tk := aioctl.MustAdd(p.g, func(ctx context.Context, n int) (int, error) { return 0, errors.New("x") }, 0, aioctl.WithName(name))
+	failed()
+	if err := p.sched.Schedule(name, aioschedule.Spec{StartIn: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	mfs := gather(t, p.m)
+	if v, ok := value(mfs, "aiotools_task_failures_total", "task", "bad\uFFFDname"); !ok || v != 1 {
+		t.Errorf("failures of %q: %v %v", name, v, ok)
+	}
+	if _, ok := value(mfs, "aiotools_schedule_runs_skipped_total", "task", "bad\uFFFDname"); !ok {
+		t.Errorf("no skipped series for %q", name)
+	}
+	if strings.Contains(tk.Err().Error(), "watcher") {
+		t.Errorf("the metrics' watcher failed: %v", tk.Err())
+	}
+}
