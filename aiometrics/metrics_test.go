@@ -19,6 +19,7 @@ import (
 	"github.com/aiotools-go/aiotools/aiometrics"
 	"github.com/aiotools-go/aiotools/aioschedule"
 	"github.com/aiotools-go/aiotools/control"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -348,5 +349,31 @@ func TestTaskNameNotUTF8(t *testing.T) {
 	}
 	if strings.Contains(tk.Err().Error(), "watcher") {
 		t.Errorf("the metrics' watcher failed: %v", tk.Err())
+	}
+}
+
+// WithTaskRunDurations gives each task its own run-duration histogram,
+// gone with the task.
+func TestTaskRunDurationsPerTask(t *testing.T) {
+	p := newProgram(t)
+	m := aiometrics.New(p.in, aiometrics.WithTaskRunDurations())
+	defer m.Close()
+	for _, n := range []string{"a", "b"} {
+		done := waitState(t, p.g, n, aioctl.Done)
+		aioctl.MustAdd(p.g, func(ctx context.Context, n int) (int, error) { return n, nil }, 1, aioctl.WithName(n))
+		done()
+	}
+	mfs := gather(t, m)
+	for _, n := range []string{"a", "b"} {
+		if v, ok := value(mfs, "aiotools_task_run_duration_seconds", "task", n); !ok || v != 1 {
+			t.Errorf("runs of %s: %v %v", n, v, ok)
+		}
+	}
+	if problems, err := testutil.GatherAndLint(m.Registry()); err != nil || len(problems) > 0 {
+		t.Errorf("lint: %v %v", problems, err)
+	}
+	p.in.Exec(t.Context(), []string{"delete", "a"}, control.Options{})
+	if _, ok := value(gather(t, m), "aiotools_task_run_duration_seconds", "task", "a"); ok {
+		t.Error("a's histogram is still there after delete")
 	}
 }
