@@ -28,8 +28,8 @@ func WithStats[S any](f func() S) Option {
 
 // statsSource is the task's stats function, or nil when it has none.
 func (t *Task) statsSource() func() any {
-	if t.cfg.stats != nil {
-		return t.cfg.stats
+	if t.stats != nil {
+		return t.stats
 	}
 	if h, ok := t.r.(interface{ argsAny() any }); ok {
 		if s, ok := h.argsAny().(Statser); ok && s != nil {

@@ -6,6 +6,7 @@ package aioschedule
 
 import (
 	"encoding/json"
+	"math"
 	"sort"
 	"time"
 
@@ -43,19 +44,35 @@ func (e Entry) MarshalJSON() ([]byte, error) {
 	return append(append(head[:len(head)-1], ','), info[1:]...), nil
 }
 
+// entry is kept small (208 bytes, one allocation): its plan's rule by
+// value, the planned slot as fireAt less the drawn jitter, counters and the
+// heap index in 32 bits.
 type entry struct {
 	task   *aioctl.Task
 	spec   Spec
-	plan   *plan
-	slot   time.Time // the next planned run
-	fireAt time.Time // slot plus jitter
-	due    bool      // slot was already due when (re)scheduled: run at once
+	rule   rule
+	fireAt time.Time     // the next run: its planned slot plus jitter
+	jit    time.Duration // the jitter drawn for it: fireAt - slot
 	last   time.Time
-	paused bool
-	over   bool // no more runs
-	index  int  // in the heap; -1 when not in it
+	index  int32 // in the heap; -1 when not in it
 
-	skipped, missed int
+	skipped, missed int32 // saturating (see addSat)
+	due             bool  // slot was already due when (re)scheduled: run at once
+	paused          bool
+	over            bool // no more runs
+	gone            bool // no longer in the scheduler's map (dropLocked)
+}
+
+// slot is the next planned run.
+func (e *entry) slot() time.Time { return e.fireAt.Add(-e.jit) }
+
+// addSat returns c+n, held at the largest int32: a count that reached it
+// stays there rather than wrapping to negative.
+func addSat(c int32, n int) int32 {
+	if n >= math.MaxInt32-int(c) {
+		return math.MaxInt32
+	}
+	return c + int32(n)
 }
 
 func sortEntries(es []Entry) {
@@ -64,17 +81,18 @@ func sortEntries(es []Entry) {
 
 func (e *entry) export(name string) Entry {
 	out := Entry{Task: name, Spec: e.spec, ScheduleInfo: aioctl.ScheduleInfo{
-		Last: e.last, Opts: e.spec.String(), Skipped: e.skipped, Missed: e.missed, Paused: e.paused}}
+		Last: e.last, Opts: e.spec.String(), Skipped: int(e.skipped), Missed: int(e.missed), Paused: e.paused}}
 	if !e.paused && !e.over {
 		out.Next = e.fireAt
 	}
 	return out
 }
 
-// setFireAt draws the jitter of the run planned at e.slot.
-func (e *entry) setFireAt(rnd func() float64) {
-	e.fireAt = e.slot
+// setSlot plans the next run at slot and draws its jitter.
+func (e *entry) setSlot(slot time.Time, rnd func() float64) {
+	e.jit = 0
 	if j := e.spec.Jitter; j > 0 {
-		e.fireAt = e.slot.Add(time.Duration(rnd() * float64(j)))
+		e.jit = time.Duration(rnd() * float64(j))
 	}
+	e.fireAt = slot.Add(e.jit)
 }

@@ -7,7 +7,6 @@ package aioschedule
 // makes it re-arm its timer after a change.
 
 import (
-	"container/heap"
 	"context"
 	"log/slog"
 	"time"
@@ -102,13 +101,17 @@ func (s *Scheduler) loop() {
 	}
 }
 
-// collectLocked pops the entries due at now, decides for each whether it
-// runs (late runs are missed unless caught up), plans its next run and
-// puts it back.
+// collectBatch is the most entries collectLocked takes at once, so that
+// the first runs of a large burst start while the rest are planned.
+const collectBatch = 256
+
+// collectLocked pops the entries due at now (at most collectBatch),
+// decides for each whether it runs (late runs are missed unless caught
+// up), plans its next run and puts it back.
 func (s *Scheduler) collectLocked(now time.Time, due []firing) []firing {
-	for len(s.h) > 0 && !s.h[0].fireAt.After(now) {
+	for k := 0; k < collectBatch && len(s.h) > 0 && !s.h[0].fireAt.After(now); k++ {
 		e := s.h[0]
-		last, n, next, ok := e.plan.advance(e.slot, now, maxMissCount)
+		last, n, next, ok := e.rule.advance(e.slot(), now, maxMissCount)
 		late := !e.due && now.Sub(last) > s.tolerance+e.spec.Jitter
 		run, missed := true, n-1
 		if e.due {
@@ -125,7 +128,7 @@ func (s *Scheduler) collectLocked(now time.Time, due []firing) []firing {
 		}
 		e.due = false
 		if missed > 0 {
-			e.missed += missed
+			e.missed = addSat(e.missed, missed)
 			s.stats.Missed += uint64(missed)
 			s.log().LogAttrs(context.Background(), slog.LevelWarn, "schedule: missed runs",
 				slog.String(aioctl.TaskKey, e.task.Name()), slog.Int("missed", missed),
@@ -136,41 +139,40 @@ func (s *Scheduler) collectLocked(now time.Time, due []firing) []firing {
 		}
 		if !ok {
 			e.over = true
-			heap.Pop(&s.h)
+			s.h.remove(0)
 			continue
 		}
 		// Re-plan in place: the entry stays at the top and sinks to its place.
-		e.slot = next
-		e.setFireAt(s.rand)
-		heap.Fix(&s.h, 0)
+		e.setSlot(next, s.rand)
+		s.h.down(0)
 	}
 	return due
 }
 
 // trigger starts the due tasks (with no lock held: starting a task runs
-// the group's watchers) and records the outcome.
+// the group's watchers) and records the outcome. It takes the lock once
+// per run: to record the previous run's outcome and check the next one.
 func (s *Scheduler) trigger(now time.Time, due []firing) {
+	var prev *entry // the run just triggered, its outcome not yet recorded
+	var started bool
 	for i := range due {
 		f := &due[i]
+		s.mu.Lock()
+		if prev != nil {
+			s.recordLocked(prev, started, now)
+		}
 		// A user's stop, an Unschedule or a delete may have come since the
 		// batch was collected: a run of a schedule that is gone is dropped.
-		s.mu.Lock()
-		current := !s.closed && !f.e.paused && s.entries[f.name] == f.e
+		current := !s.closed && !f.e.paused && !f.e.gone
 		s.mu.Unlock()
+		prev = nil
 		if !current {
 			f.e = nil
 			continue
 		}
-		started, err := f.e.task.Trigger()
-		s.mu.Lock()
-		if started {
-			f.e.last = now
-			s.stats.Runs++
-		} else {
-			f.e.skipped++
-			s.stats.Skipped++
-		}
-		s.mu.Unlock()
+		var err error
+		started, err = f.e.task.Trigger()
+		prev = f.e
 		s.fired(f, now, started)
 		if !started {
 			msg := "schedule: run skipped, task still running"
@@ -181,31 +183,19 @@ func (s *Scheduler) trigger(now time.Time, due []firing) {
 		}
 		f.e = nil
 	}
+	if prev != nil {
+		s.mu.Lock()
+		s.recordLocked(prev, started, now)
+		s.mu.Unlock()
+	}
 }
 
-// entryHeap orders entries by fireAt.
-type entryHeap []*entry
-
-func (h entryHeap) Len() int           { return len(h) }
-func (h entryHeap) Less(i, j int) bool { return h[i].fireAt.Before(h[j].fireAt) }
-
-func (h entryHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].index = i
-	h[j].index = j
-}
-
-func (h *entryHeap) Push(x any) {
-	e := x.(*entry)
-	e.index = len(*h)
-	*h = append(*h, e)
-}
-
-func (h *entryHeap) Pop() any {
-	old := *h
-	e := old[len(old)-1]
-	old[len(old)-1] = nil
-	e.index = -1
-	*h = old[:len(old)-1]
-	return e
+func (s *Scheduler) recordLocked(e *entry, started bool, now time.Time) {
+	if started {
+		e.last = now
+		s.stats.Runs++
+	} else {
+		e.skipped = addSat(e.skipped, 1)
+		s.stats.Skipped++
+	}
 }

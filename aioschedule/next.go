@@ -24,7 +24,7 @@ func (s *Scheduler) NextRuns(task string, n int) ([]time.Time, error) {
 		return out, nil
 	}
 	out = append(out, e.fireAt)
-	for slot, ok := e.plan.after(e.slot); ok && len(out) < n; slot, ok = e.plan.after(slot) {
+	for slot, ok := e.rule.after(e.slot()); ok && len(out) < n; slot, ok = e.rule.after(slot) {
 		out = append(out, slot)
 	}
 	return out, nil

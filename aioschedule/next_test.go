@@ -2,6 +2,7 @@ package aioschedule
 
 import (
 	"errors"
+	"math"
 	"testing"
 	"time"
 
@@ -32,5 +33,19 @@ func TestNextRunsListsTheNextRunsOfOneSchedule(t *testing.T) {
 	}
 	if _, err := e.s.NextRuns("nosuch", 3); !errors.Is(err, ErrNotScheduled) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// A skipped or missed count held at its largest value stays there: status
+// must never show a negative count, however long a schedule lives.
+func TestCountSaturates(t *testing.T) {
+	if got := addSat(math.MaxInt32-1, 5); got != math.MaxInt32 {
+		t.Fatalf("addSat near the top = %d, want %d", got, math.MaxInt32)
+	}
+	if got := addSat(math.MaxInt32, 1); got != math.MaxInt32 {
+		t.Fatalf("addSat at the top = %d", got)
+	}
+	if got := addSat(3, 1<<20); got != 3+1<<20 {
+		t.Fatalf("addSat(3, 1<<20) = %d", got)
 	}
 }

@@ -14,41 +14,50 @@ const minPeriod = time.Millisecond
 
 // plan is a validated Spec, ready to compute run times.
 type plan struct {
-	spec    Spec
-	startIn time.Duration // first run after base (kindStartIn)
-	at      time.Time     // absolute first run (RFC 3339 At)
-	daily   *cronExpr     // "HH:MM[:SS]" At: the first run is its next time
-	cron    *cronExpr     // calendar schedule
-	period  time.Duration // repeat period; 0 for a calendar or a single run
-	loc     *time.Location
+	rule
+	startIn   time.Duration // first run after base (kindStartIn)
+	at        time.Time     // absolute first run (RFC 3339 At)
+	daily     *cronExpr     // "HH:MM[:SS]" At: the first run is its next time
+	fromStart bool          // StartIn counts from the scheduler's start
+	loc       *time.Location
 }
 
-// compile validates s and returns its plan.
-func compile(s Spec) (*plan, error) {
-	p := &plan{spec: s, loc: time.Local}
+// rule is the part of a plan a schedule keeps once its first run is known:
+// what plans each run after the previous one. It is kept by value in each
+// entry (no pointer, no second copy of the Spec) so that a schedule costs
+// little memory beside its task.
+type rule struct {
+	cron   *cronExpr     // calendar schedule
+	period time.Duration // repeat period; 0 for a calendar or a single run
+}
+
+// compile validates s and returns its plan (by value: adding a schedule
+// allocates only its entry).
+func compile(s Spec) (plan, error) {
+	p := plan{fromStart: s.From == FromStart, loc: time.Local}
 	for _, f := range [...]struct {
 		key string
 		d   time.Duration
 	}{{"start_in", s.StartIn}, {"repeat", s.Repeat}, {"jitter", s.Jitter}} {
 		if err := aioctl.CheckDuration(f.d); err != nil {
-			return nil, durationErr(f.key, err)
+			return plan{}, durationErr(f.key, err)
 		}
 	}
 	switch {
 	case s.RepeatStartIn && s.Repeat != 0:
-		return nil, specErr("repeat", "set either a period or true, not both")
+		return plan{}, specErr("repeat", "set either a period or true, not both")
 	case s.RepeatStartIn && s.StartIn <= 0:
-		return nil, specErr("repeat", "true means every start_in, which must then be positive")
+		return plan{}, specErr("repeat", "true means every start_in, which must then be positive")
 	}
 	switch s.From {
 	case "", FromNow, FromStart:
 	default:
-		return nil, specErr("from", "want \"now\" or \"start\", got "+strconv.Quote(s.From))
+		return plan{}, specErr("from", "want \"now\" or \"start\", got "+strconv.Quote(s.From))
 	}
 	if s.TZ != "" {
 		loc, err := time.LoadLocation(s.TZ)
 		if err != nil {
-			return nil, specErr("tz", "unknown time zone "+strconv.Quote(s.TZ))
+			return plan{}, specErr("tz", "unknown time zone "+strconv.Quote(s.TZ))
 		}
 		p.loc = loc
 	}
@@ -57,12 +66,12 @@ func compile(s Spec) (*plan, error) {
 		p.period = s.StartIn
 	}
 	if p.period != 0 && p.period < minPeriod {
-		return nil, specErr("repeat", "period "+p.period.String()+" is under "+minPeriod.String())
+		return plan{}, specErr("repeat", "period "+p.period.String()+" is under "+minPeriod.String())
 	}
 	p.startIn = s.StartIn
 	cronExprText := strings.TrimSpace(s.Cron)
 	if s.Cron != "" && cronExprText == "" {
-		return nil, specErr("cron", "empty expression")
+		return plan{}, specErr("cron", "empty expression")
 	}
 	switch {
 	case cronExprText != "":
@@ -71,53 +80,53 @@ func compile(s Spec) (*plan, error) {
 			set  bool
 		}{{"start_in", s.StartIn != 0}, {"repeat", s.Repeat != 0 || s.RepeatStartIn}, {"at", s.At != ""}} {
 			if f.set {
-				return nil, specErr(f.name, "cannot be combined with cron")
+				return plan{}, specErr(f.name, "cannot be combined with cron")
 			}
 		}
 		if rest, ok := strings.CutPrefix(cronExprText, "@every"); ok {
 			if strings.TrimSpace(rest) == "" || rest[0] != ' ' && rest[0] != '\t' {
-				return nil, specErr("cron", "want \"@every <duration>\", got "+strconv.Quote(cronExprText))
+				return plan{}, specErr("cron", "want \"@every <duration>\", got "+strconv.Quote(cronExprText))
 			}
 			d, err := ParseDuration("cron", rest)
 			if err != nil {
-				return nil, err
+				return plan{}, err
 			}
 			if d < minPeriod {
-				return nil, specErr("cron", "@every period "+d.String()+" is under "+minPeriod.String())
+				return plan{}, specErr("cron", "@every period "+d.String()+" is under "+minPeriod.String())
 			}
 			if s.TZ != "" {
-				return nil, specErr("tz", "does not apply to @every")
+				return plan{}, specErr("tz", "does not apply to @every")
 			}
 			p.startIn, p.period = d, d
 			return p, nil
 		}
 		if s.From != "" {
-			return nil, specErr("from", "applies to start_in and @every, not to a calendar cron")
+			return plan{}, specErr("from", "applies to start_in and @every, not to a calendar cron")
 		}
 		c, err := parseCron(cronExprText, p.loc)
 		if err != nil {
-			return nil, err
+			return plan{}, err
 		}
 		p.cron = c
 	case s.At != "":
 		if s.StartIn != 0 {
-			return nil, specErr("start_in", "cannot be combined with at")
+			return plan{}, specErr("start_in", "cannot be combined with at")
 		}
 		if s.From != "" {
-			return nil, specErr("from", "applies to start_in, not to at")
+			return plan{}, specErr("from", "applies to start_in, not to at")
 		}
-		if err := p.parseAt(strings.TrimSpace(s.At)); err != nil {
-			return nil, err
+		if err := p.parseAt(strings.TrimSpace(s.At), s.TZ); err != nil {
+			return plan{}, err
 		}
 	default:
 		if s.TZ != "" {
-			return nil, specErr("tz", "applies to cron and an \"HH:MM\" at only")
+			return plan{}, specErr("tz", "applies to cron and an \"HH:MM\" at only")
 		}
 	}
 	return p, nil
 }
 
-func (p *plan) parseAt(at string) error {
+func (p *plan) parseAt(at, tz string) error {
 	if strings.Count(at, ":") <= 2 && len(at) <= 8 && !strings.ContainsAny(at, "T ") {
 		parts := strings.Split(at, ":")
 		if len(parts) < 2 {
@@ -135,7 +144,7 @@ func (p *plan) parseAt(at string) error {
 		p.daily = clockExpr(v[0], v[1], v[2], p.loc, at)
 		return nil
 	}
-	if p.spec.TZ != "" {
+	if tz != "" {
 		return specErr("tz", "an RFC 3339 at carries its own offset; tz applies to \"HH:MM\" only")
 	}
 	t, err := time.Parse(time.RFC3339Nano, at)
@@ -158,7 +167,7 @@ func (p *plan) first(start, now time.Time) (time.Time, bool) {
 		return p.at, true
 	}
 	base := now
-	if p.spec.From == FromStart {
+	if p.fromStart {
 		base = start
 	}
 	return base.Add(p.startIn), true
@@ -166,7 +175,7 @@ func (p *plan) first(start, now time.Time) (time.Time, bool) {
 
 // after returns the run planned after the run at slot; ok is false when
 // the schedule has no more runs.
-func (p *plan) after(slot time.Time) (time.Time, bool) {
+func (p *rule) after(slot time.Time) (time.Time, bool) {
 	if p.cron != nil {
 		return p.cron.next(slot)
 	}
@@ -179,7 +188,7 @@ func (p *plan) after(slot time.Time) (time.Time, bool) {
 // advance looks at the runs planned from slot (which is due) up to now:
 // it returns the latest of them, how many there are (at least 1, at most
 // maxCount), and the first run after now (ok false: no more runs).
-func (p *plan) advance(slot, now time.Time, maxCount int) (last time.Time, n int, next time.Time, ok bool) {
+func (p *rule) advance(slot, now time.Time, maxCount int) (last time.Time, n int, next time.Time, ok bool) {
 	last, n = slot, 1
 	if p.cron == nil && p.period > 0 {
 		k := int64(0)

@@ -1,7 +1,6 @@
 package aioschedule
 
 import (
-	"container/heap"
 	"errors"
 	"log/slog"
 	"math/rand"
@@ -153,8 +152,8 @@ func (s *Scheduler) Schedule(task string, spec Spec) error {
 	if !ok {
 		return specErr("cron", "no run within "+strconv.Itoa(searchYears)+" years")
 	}
-	e := &entry{task: t, spec: spec, plan: p, slot: slot, index: -1}
-	e.due = !slot.After(now)
+	e := &entry{task: t, spec: spec, rule: p.rule, index: -1, due: !slot.After(now)}
+	e.setSlot(slot, s.rand)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -162,6 +161,7 @@ func (s *Scheduler) Schedule(task string, spec Spec) error {
 	}
 	if old := s.entries[task]; old != nil {
 		s.removeLocked(old)
+		old.gone = true
 	}
 	s.entries[task] = e
 	s.pushLocked(e, true)
@@ -194,8 +194,7 @@ func (s *Scheduler) Unschedule(task string) error {
 	if e == nil {
 		return &aioctl.TaskError{Task: task, Err: ErrNotScheduled}
 	}
-	s.removeLocked(e)
-	delete(s.entries, task)
+	s.dropLocked(task, e)
 	return nil
 }
 
@@ -236,8 +235,7 @@ func (s *Scheduler) Close() {
 	s.wg.Wait()
 	s.mu.Lock()
 	for name, e := range s.entries {
-		s.removeLocked(e)
-		delete(s.entries, name)
+		s.dropLocked(name, e)
 	}
 	s.mu.Unlock()
 }
@@ -270,8 +268,7 @@ func (s *Scheduler) onEvent(ev aioctl.Event) {
 	}
 	switch {
 	case ev.Cause == aioctl.CauseDelete:
-		s.removeLocked(e)
-		delete(s.entries, ev.Name)
+		s.dropLocked(ev.Name, e)
 	case ev.To != aioctl.Running:
 		// A user's stop: the task is stopping (it may take a while, or
 		// ignore cancellation), or the stop ended it (Stopped, or Error
@@ -284,17 +281,19 @@ func (s *Scheduler) onEvent(ev aioctl.Event) {
 		e.paused = false
 		e.due = false // the at-once run of a late schedule is this start, or was run
 		now := s.clock.Now()
-		if !e.slot.After(now) {
+		slot := e.slot()
+		if !slot.After(now) {
 			// The run fell due while the task was stopped: this start is
 			// it; the schedule goes on from its next planned run.
 			e.last = now
-			_, _, next, ok := e.plan.advance(e.slot, now, maxMissCount)
+			_, _, next, ok := e.rule.advance(slot, now, maxMissCount)
 			if !ok {
 				e.over = true
 				return
 			}
-			e.slot = next
+			slot = next
 		}
+		e.setSlot(slot, s.rand)
 		s.pushLocked(e, true)
 	}
 }
@@ -322,20 +321,27 @@ func (s *Scheduler) Pause(task string) error {
 	return nil
 }
 
-// pushLocked puts e in the heap with a fresh jitter and, with kick, makes
-// sure the goroutine runs and re-arms its timer.
+// pushLocked puts e in the heap (its slot and jitter set) and, with kick,
+// makes sure the goroutine runs and re-arms its timer.
 func (s *Scheduler) pushLocked(e *entry, kick bool) {
-	e.setFireAt(s.rand)
-	heap.Push(&s.h, e)
+	s.h.push(e)
 	if kick && e.index == 0 {
 		s.kickLocked()
 	}
 }
 
+// dropLocked forgets the schedule e of task: a run of it already
+// collected is then dropped (trigger checks gone, not the map).
+func (s *Scheduler) dropLocked(task string, e *entry) {
+	s.removeLocked(e)
+	delete(s.entries, task)
+	e.gone = true
+}
+
 func (s *Scheduler) removeLocked(e *entry) {
 	if e.index >= 0 {
 		first := e.index == 0
-		heap.Remove(&s.h, e.index)
+		s.h.remove(int(e.index))
 		if first {
 			s.kickLocked()
 		}

@@ -28,6 +28,9 @@ type Components struct {
 	Scheduler *aioschedule.Scheduler
 	// Services is the service manager the services verbs and boot order drive.
 	Services *aioservice.Manager
+	// ErrorLog is the file the ring copies its error lines to (WithCopy),
+	// which errlog prints; nil when the program keeps none.
+	ErrorLog *aiolog.RotatingFile
 }
 
 // Interp is the one command interpreter: every front end (the socket, the
@@ -39,9 +42,22 @@ type Interp struct {
 }
 
 // NewInterp returns an interpreter over the components; c.Group is required.
+// With both Services and Log, it makes the services' "log_level" set their
+// tasks' levels in the ring (aioservice.Manager.SetLogLevelFunc).
 func NewInterp(c Components) (*Interp, error) {
 	if c.Group == nil {
 		return nil, errors.New("control: Components.Group is required")
+	}
+	if c.Services != nil && c.Log != nil {
+		// A service's "log_level" sets its task's level in the ring.
+		levels := c.Log.Levels()
+		c.Services.SetLogLevelFunc(func(task, word string) error {
+			l, err := aiolog.ParseLevel(word)
+			if err != nil {
+				return err
+			}
+			return levels.Set(task, l)
+		})
 	}
 	return &Interp{c: c}, nil
 }

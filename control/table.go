@@ -23,6 +23,9 @@ var impls = map[string]impl{
 	"log":    {check: checkLogFlags, run: runLog, stream: streamLog},
 	"follow": {check: checkLogFlags, stream: streamLog},
 
+	"log level": {run: runLogLevel},
+	"errlog":    {check: checkIntFlags("lines"), run: runErrlog},
+
 	// Schedules (aioschedule).
 	"schedule list": {run: runScheduleList},
 	"schedule next": {check: checkScheduleNext, run: runScheduleNext},

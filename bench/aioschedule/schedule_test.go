@@ -1,5 +1,7 @@
 // Package aioschedule_test measures aioschedule against go-co-op/gocron v2
-// under the same load: many schedules due every second, on the real clock.
+// and robfig/cron v3 under the same load: many schedules due every second,
+// on the real clock (robfig/cron plans in whole seconds, so it runs the
+// burst load only, where all are due at the whole second).
 //
 // The default run is a short smoke test (1,000 schedules for 2 s) so that
 // CI's `go test -run '^$' -bench . -benchtime 1x ./...` stays quick. The
@@ -25,6 +27,7 @@ import (
 	"time"
 
 	"github.com/go-co-op/gocron/v2"
+	"github.com/robfig/cron/v3"
 
 	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/aioschedule"
@@ -73,8 +76,8 @@ func newRecorder(l load, t0 time.Time) *recorder {
 
 func (r *recorder) record(i int) {
 	now := time.Now()
-	if now.After(r.end.Add(500 * time.Millisecond)) {
-		return
+	if now.After(r.end.Add(500*time.Millisecond)) || now.Before(r.t0.Add(-500*time.Millisecond)) {
+		return // outside the measured window (robfig/cron starts its runs at once)
 	}
 	late := now.Sub(r.t0.Add(r.l.offset(i))) % time.Second
 	if late > 500*time.Millisecond {
@@ -204,6 +207,38 @@ func runGocron(b *testing.B, l load) result {
 	return res
 }
 
+// runRobfig runs the load through robfig/cron v3, which plans in whole
+// seconds: only the burst load (all due at the whole second) suits it.
+func runRobfig(b *testing.B, l load) result {
+	c := cron.New()
+	t0 := startAt(l)
+	rec := newRecorder(l, t0)
+	for i := 0; i < l.n; i++ {
+		if _, err := c.AddFunc("@every 1s", func() { rec.record(i) }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	c.Start()
+	runtime.GC()
+	cpu := measure(t0, l.dur)
+	<-c.Stop().Done()
+	res := rec.result("robfig/cron", cpu)
+	res.spuriousWakes = -1
+
+	c2 := cron.New()
+	for i := 0; i < l.n; i++ {
+		if _, err := c2.AddFunc("@every 1h", func() {}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	c2.Start()
+	runtime.GC()
+	res.idleCPU = measure(time.Now(), 2*time.Second)
+	res.idleWakeups = -1
+	<-c2.Stop().Done()
+	return res
+}
+
 func benchSchedule(b *testing.B, l load) {
 	// One measured run, whatever b.N is: the load has a fixed length.
 	if b.N > 1 {
@@ -211,13 +246,17 @@ func benchSchedule(b *testing.B, l load) {
 	}
 	ours := runAioschedule(b, l)
 	theirs := runGocron(b, l)
+	all := []result{ours, theirs}
+	if !l.spread {
+		all = append(all, runRobfig(b, l))
+	}
 	mode := "spread over the second"
 	if !l.spread {
 		mode = "all due at the same instant"
 	}
 	fmt.Printf("\n%d schedules due every second, %s, for %v (GOMAXPROCS %d)\n", l.n, mode, l.dur, runtime.GOMAXPROCS(0))
 	fmt.Printf("%-12s %8s %10s %10s %10s %10s %12s %12s %14s\n", "", "runs", "p50", "p99", "max", "CPU", "CPU/run", "idle CPU 2s", "idle wake-ups")
-	for _, r := range []result{ours, theirs} {
+	for _, r := range all {
 		wk := "n/a"
 		if r.idleWakeups >= 0 {
 			wk = strconv.FormatInt(r.idleWakeups, 10)
@@ -236,6 +275,10 @@ func benchSchedule(b *testing.B, l load) {
 	b.ReportMetric(ours.cpu.Seconds(), "aiosched-cpu-s")
 	b.ReportMetric(theirs.cpu.Seconds(), "gocron-cpu-s")
 	b.ReportMetric(float64(ours.idleWakeups), "aiosched-idle-wakeups")
+	if len(all) > 2 {
+		b.ReportMetric(float64(all[2].p99)/1e6, "robfig-p99-ms")
+		b.ReportMetric(all[2].cpu.Seconds(), "robfig-cpu-s")
+	}
 }
 
 // BenchmarkSchedule10kEverySecond: schedules due every second, spread

@@ -65,6 +65,16 @@ var examples = map[string][]string{
 		"log -f -t blink         # follow blink's lines until Ctrl-C",
 		"log --since 10m -l WARN # warnings and worse of the last 10 minutes",
 	},
+	"log level": {
+		"log level               # every task's level and where it comes from",
+		"log level hello.service DEBUG   # hello.service and its children log DEBUG",
+		"log level '*' WARN      # every task: warnings and worse",
+		"log level hello.service inherit # back to the default (or a parent's level)",
+	},
+	"errlog": {
+		"errlog                  # every line of error.log.1 and error.log",
+		"errlog -n 20            # the last 20",
+	},
 	"follow": {
 		"follow                  # print new log lines until Ctrl-C",
 		"follow -n 5 -t blink    # blink's last 5 lines, then new ones",

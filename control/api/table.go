@@ -47,6 +47,10 @@ var table = []Verb{
 		MaxArgs: 1, Needs: NeedLog, Stream: true, StreamFlag: "follow", Flags: logFlags(true)},
 	{Name: "follow", ArgsUsage: "[GREP]", Summary: "print new log lines as they arrive (tail -F), until interrupted",
 		MaxArgs: 1, Needs: NeedLog, Stream: true, Flags: logFlags(false)},
+	{Name: "log level", ArgsUsage: "[PATTERN [LEVEL]]", Summary: "the log level of each matching task, and where it comes from; with LEVEL (DEBUG, INFO, WARN, ERROR, CRIT or inherit) set it first, from the next line on (NAME.CHILD tasks inherit NAME's unless set)",
+		MaxArgs: 2, Names: TaskNames, Needs: NeedLog},
+	{Name: "errlog", Summary: "the error log file (--error-log): its last lines, the rotated file's first, also those the ring has evicted and those from before a restart",
+		Flags: []Flag{{Name: "lines", Short: "n", Value: "N", Kind: "int", Usage: "the last N lines (default all)"}}},
 
 	// Schedules (aioschedule).
 	{Name: "schedule list", ArgsUsage: "[PATTERN...]", Summary: "the schedules: task, spec, last and next run, skipped and missed counts",
