@@ -102,6 +102,12 @@
 // neither. AddStatusExtender returns the function that removes the
 // extender again, which a closing layer calls.
 //
+// A task reports figures about itself (counters, the last reading) with
+// the option WithStats(func() T), or through arguments that implement
+// Statser; each snapshot calls it and carries its value as JSON
+// (TaskStatus.Stats). One that panics or is not JSON fills StatsError of
+// its own task only.
+//
 // # Names
 //
 // A method that reads is named for what it returns, one that changes
