@@ -1,3 +1,5 @@
+//go:build !memprobe
+
 // Pico is the seed's board program for a Raspberry Pi Pico, built with
 // TinyGo: a blinking task, a scheduled task, the RAM ring log, and the
 // status printed on the serial console (USB) every few seconds.
