@@ -20,7 +20,11 @@ tinygo_env() {
   sum=$(cat "$tar" "$kit/build.sh" | sha256sum | cut -c1-16)
   cache=${XDG_CACHE_HOME:-$HOME/.cache}/aiotools/tinygo/$sum
   [ "$(id -u)" = 0 ] || sudo=sudo
-  if [ ! -x "$cache/tinygo/build/tinygo" ] || [ ! -f "$cache/.complete" ]; then
+  # A cached build whose Debian packages went away (another machine, the same
+  # home) is rebuilt: build.sh is what installs them, backports source included.
+  if [ ! -f "$cache/.complete" ] || [ ! -x "$cache/tinygo/build/tinygo" ] ||
+     ! command -v clang-16 >/dev/null || [ ! -x /usr/lib/go-1.23/bin/go ] ||
+     ! command -v qemu-system-riscv32 >/dev/null || ! command -v qemu-system-arm >/dev/null; then
     echo "building TinyGo from $tar into $cache (once; ~2-4 min with the Debian packages)"
     rm -rf "$cache"; mkdir -p "$cache"
     # build.sh installs the Debian packages (LLVM 16, clang-16, Go 1.23
@@ -31,13 +35,6 @@ tinygo_env() {
       { tail -n 40 "$cache/build.log"; echo "TinyGo build failed (log: $cache/build.log)"; return 1; }
     [ -z "$sudo" ] || $sudo chown -R "$(id -u):$(id -g)" "$cache"
     touch "$cache/.complete"
-  elif ! command -v clang-16 >/dev/null || [ ! -x /usr/lib/go-1.23/bin/go ] ||
-       ! command -v qemu-system-riscv32 >/dev/null || ! command -v qemu-system-arm >/dev/null; then
-    # A cached build on a machine whose packages went away: reinstall them only.
-    echo "TinyGo cached in $cache; installing its Debian packages"
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-      llvm-16-dev libclang-16-dev liblld-16-dev clang-16 golang-1.23-go \
-      qemu-system-misc qemu-system-arm binaryen >/dev/null
   fi
   export TINYGO_ROOT=$cache/tinygo
   export PATH=/usr/lib/go-1.23/bin:$cache/tinygo/build:$PATH
