@@ -88,5 +88,7 @@
 // the new spec has compiled, so a bad spec leaves the old one running.
 //
 // The package uses only the Go 1.23 standard library and the pure-Go
-// github.com/robfig/cron/v3 field parser, so it builds under TinyGo.
+// github.com/robfig/cron/v3 field parser, so it builds under TinyGo. A
+// board has no zoneinfo files: a Spec with TZ needs the program to import
+// time/tzdata (about 450 KB of flash), or a schedule in UTC.
 package aioschedule
