@@ -1,0 +1,128 @@
+// Command table runs the benchmarks of issue 13 — aiotools beside the
+// libraries it is compared with — and prints one markdown table: measure,
+// aiotools, its peers, the ratio, the goal (met or missed). Every figure
+// is the median of -count runs in this one invocation, on this machine.
+//
+// Run it from the bench module (the repository root has `make bench`):
+//
+//	cd bench && go run ./cmd/table -count 6 > table.md
+//
+// A row whose benchmark does not exist (or failed) prints n/a; the
+// commands and their output go to stderr.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// run is one `go test -bench` invocation.
+type run struct {
+	module string // "" the library's, "bench" the bench module
+	pkg    string
+	bench  string
+	args   []string
+	env    []string
+}
+
+func main() {
+	count := flag.Int("count", 6, "runs of each benchmark; the table shows medians")
+	benchtime := flag.String("benchtime", "", "go test -benchtime for the timed benchmarks (default go's)")
+	burst := flag.Int("burst-seconds", 5, "length of the 10k-schedules burst load, in seconds")
+	flag.Parse()
+	if err := mainErr(os.Stdout, *count, *benchtime, *burst); err != nil {
+		fmt.Fprintln(os.Stderr, "table:", err)
+		os.Exit(1)
+	}
+}
+
+func mainErr(w io.Writer, count int, benchtime string, burst int) error {
+	root, err := repoRoot()
+	if err != nil {
+		return err
+	}
+	timed := []string{}
+	if benchtime != "" {
+		timed = append(timed, "-benchtime", benchtime)
+	}
+	runs := []run{
+		{pkg: "./aioctl/", bench: "^(BenchmarkTaskLifecycle|BenchmarkRawGoroutine|BenchmarkDelete10k)$", args: timed},
+		{pkg: "./aiolog/", bench: "^(BenchmarkGrep64MiB|BenchmarkFollowLatency)$", args: timed},
+		{pkg: "./control/", bench: "^BenchmarkStatus100$/^text$", args: timed},
+		{pkg: "./aioservice/", bench: "^BenchmarkBootOrder$", args: timed},
+		{module: "bench", pkg: "./aiolog/", bench: "^(BenchmarkAiologDirect|BenchmarkAiolog|BenchmarkSlogTextDiscard|BenchmarkSlogJSONDiscard|BenchmarkZapProduction|BenchmarkZerolog)(Parallel)?$", args: timed},
+		{module: "bench", pkg: "./aioschedule/", bench: "^(BenchmarkScheduleAddRemove10k|BenchmarkScheduleMemory10k)$", args: timed},
+		{module: "bench", pkg: "./aioschedule/", bench: "^BenchmarkSchedule10kEverySecondBurst$", args: []string{"-benchtime", "1x"},
+			env: []string{"AIOSCHEDULE_BENCH_N=10000", "AIOSCHEDULE_BENCH_SECONDS=" + strconv.Itoa(burst)}},
+	}
+	res := results{}
+	cpu := ""
+	start := time.Now()
+	for _, r := range runs {
+		c, err := r.exec(root, count, res)
+		if err != nil {
+			// The rows of a package that fails print n/a; the others stand.
+			fmt.Fprintf(os.Stderr, "table: %s %s: %v\n", r.module, r.pkg, err)
+		}
+		if cpu == "" {
+			cpu = c
+		}
+	}
+	goVersion := strings.TrimSpace(string(must(exec.Command("go", "env", "GOVERSION").Output())))
+	if cpu == "" {
+		cpu = "unknown CPU"
+	}
+	fmt.Fprintf(w, "Measured %s on %s (%d CPUs, %s/%s), %s; medians of %d runs, %s in all:\n\n",
+		time.Now().UTC().Format("2006-01-02"), cpu, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH,
+		goVersion, count, time.Since(start).Round(time.Second))
+	fmt.Fprintf(w, "```\nmake bench    # cd bench && go run ./cmd/table -count %d\n```\n\n", count)
+	writeTable(w, rows(res, burst))
+	return nil
+}
+
+func must(b []byte, _ error) []byte { return b }
+
+// exec runs r count times in one go test and adds its results to res.
+func (r run) exec(root string, count int, res results) (string, error) {
+	args := append([]string{"test", "-run", "^$", "-bench", r.bench, "-count", strconv.Itoa(count)}, r.args...)
+	args = append(args, r.pkg)
+	cmd := exec.Command("go", args...)
+	cmd.Dir = filepath.Join(root, r.module)
+	cmd.Env = append(os.Environ(), r.env...)
+	var out bytes.Buffer
+	cmd.Stdout = io.MultiWriter(&out, os.Stderr)
+	cmd.Stderr = os.Stderr
+	fmt.Fprintf(os.Stderr, "table: (cd %s && %s go %s)\n", cmd.Dir, strings.Join(r.env, " "), strings.Join(args, " "))
+	err := cmd.Run()
+	cpu, perr := res.parse(&out)
+	if err == nil {
+		err = perr
+	}
+	return cpu, err
+}
+
+// repoRoot is the directory above the bench module: found from the
+// working directory (the repository root or anywhere inside it).
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "bench", "go.mod")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("no bench/go.mod above %s: run inside the aiotools repository", dir)
+		}
+	}
+}
