@@ -6,6 +6,7 @@
 // Run it from the bench module (the repository root has `make bench`):
 //
 //	cd bench && go run ./cmd/table -count 6 > table.md
+//	cd bench && go run ./cmd/table -readme ../README.md   # also rewrite README's section
 //
 // A row whose benchmark does not exist (or failed) prints n/a; the
 // commands and their output go to stderr.
@@ -38,11 +39,40 @@ func main() {
 	count := flag.Int("count", 6, "runs of each benchmark; the table shows medians")
 	benchtime := flag.String("benchtime", "", "go test -benchtime for the timed benchmarks (default go's)")
 	burst := flag.Int("burst-seconds", 5, "length of the 10k-schedules burst load, in seconds")
+	readme := flag.String("readme", "", "also write the table into this README, between its "+beginMark+" and "+endMark+" lines")
 	flag.Parse()
-	if err := mainErr(os.Stdout, *count, *benchtime, *burst); err != nil {
+	var out bytes.Buffer
+	err := mainErr(&out, *count, *benchtime, *burst)
+	if err == nil && *readme != "" {
+		err = splice(*readme, out.Bytes())
+	}
+	os.Stdout.Write(out.Bytes())
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "table:", err)
 		os.Exit(1)
 	}
+}
+
+// The README's performance section is what lies between these lines.
+const (
+	beginMark = "<!-- BEGIN make bench -->"
+	endMark   = "<!-- END make bench -->"
+)
+
+// splice replaces what lies between the markers of the file with table.
+func splice(path string, table []byte) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	i := bytes.Index(b, []byte(beginMark+"\n"))
+	j := bytes.Index(b, []byte(endMark))
+	if i < 0 || j < i {
+		return fmt.Errorf("%s: no %q line followed by a %q line", path, beginMark, endMark)
+	}
+	i += len(beginMark) + 1
+	out := append(append(append([]byte{}, b[:i]...), table...), b[j:]...)
+	return os.WriteFile(path, out, 0o644)
 }
 
 func mainErr(w io.Writer, count int, benchtime string, burst int) error {
@@ -86,8 +116,18 @@ func mainErr(w io.Writer, count int, benchtime string, burst int) error {
 		goVersion, count, time.Since(start).Round(time.Second))
 	fmt.Fprintf(w, "```\nmake bench    # cd bench && go run ./cmd/table -count %d\n```\n\n", count)
 	writeTable(w, rows(res, burst))
+	fmt.Fprint(w, legend)
 	return nil
 }
+
+// legend says what the rows measure, under the table.
+const legend = `
+Peers run in the same process and load as ours (the bench module: slog, zap, zerolog, gocron v2,
+robfig/cron v3). Memory per schedule is what scheduling adds to a task that exists already;
+gocron's and robfig's figures are their whole job records. The burst row is 10,000 schedules due
+every second at the same instant, on the real clock; lateness is each run's start against its
+planned second. Goals are issue 13's; a row prints n/a when its benchmark did not run.
+`
 
 func must(b []byte, _ error) []byte { return b }
 

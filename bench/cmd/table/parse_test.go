@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -45,5 +47,29 @@ PASS
 	}
 	if _, ok := r.median("BenchmarkDelete10k", "ns/op"); ok {
 		t.Error("a benchmark that did not run has a median")
+	}
+}
+
+// -readme replaces what lies between the section's markers, and only that;
+// a README without them is an error naming what is missing.
+func TestSpliceReplacesTheSectionOnly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "README.md")
+	before := "# x\n\n## Performance\n\n" + beginMark + "\nold table\n" + endMark + "\n\n## Testing\n"
+	if err := os.WriteFile(path, []byte(before), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := splice(path, []byte("| new |\n")); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	want := "# x\n\n## Performance\n\n" + beginMark + "\n| new |\n" + endMark + "\n\n## Testing\n"
+	if string(got) != want {
+		t.Fatalf("got %q\nwant %q", got, want)
+	}
+	if err := os.WriteFile(path, []byte("# no section\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := splice(path, []byte("x")); err == nil || !strings.Contains(err.Error(), beginMark) {
+		t.Fatalf("err = %v, want one naming the marker", err)
 	}
 }
