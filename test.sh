@@ -23,6 +23,7 @@ echo "== core packages under Go 1.23 (TinyGo's language and library)"
 echo "== tools the tests drive (tmux, zsh, fish)"
 bash scripts/install-test-tools.sh
 
+export AIOWEB_REQUIRE_BROWSER=1; bash scripts/install-chromium.sh  # aioweb's browser test: never skips here
 echo "== go test -race"
 go test -race -count=1 -timeout 10m ./...
 

@@ -34,6 +34,7 @@ type taskConfig struct {
 	deferred    bool
 	onStop      any
 	onError     any
+	stats       func() any // WithStats (stats.go)
 }
 
 // WithName names the task. Without it the task is named after its function.
@@ -78,42 +79,50 @@ func WithOnError[A, R any](f func(args A, err error) R) Option {
 // is non-nil only for a callback whose types do not match fn's, or a
 // restart policy that RestartPolicy.Validate refuses.
 func Add[A, R any](g *Group, fn Func[A, R], args A, opts ...Option) (*Task, error) {
-	c, r, err := newRunner(fn, args, opts)
+	p := new(taskWithRunner[A, R])
+	c, err := newRunner(&p.r, fn, args, opts)
 	if err != nil {
 		return nil, err
 	}
-	return g.addStarted(c, r), nil
+	return g.addStarted(&p.t, c, &p.r), nil
+}
+
+// taskWithRunner is a task and its typed half in one allocation.
+type taskWithRunner[A, R any] struct {
+	t Task
+	r typedRunner[A, R]
 }
 
 // newRunner applies the options and checks them against fn's types: the
 // part of Add that Register does once for a kind.
-func newRunner[A, R any](fn Func[A, R], args A, opts []Option) (taskConfig, *typedRunner[A, R], error) {
+// It fills in r, which is new.
+func newRunner[A, R any](r *typedRunner[A, R], fn Func[A, R], args A, opts []Option) (taskConfig, error) {
 	var c taskConfig
 	for _, o := range opts {
 		c = o.apply(c)
 	}
 	if err := c.restart.Validate(); err != nil {
-		return c, nil, err
+		return c, err
 	}
-	r := &typedRunner[A, R]{fn: fn, args: args}
+	r.fn, r.args = fn, args
 	if c.onStop != nil {
 		f, ok := c.onStop.(func(A) R)
 		if !ok {
-			return c, nil, errors.New("aioctl: WithOnStop callback is " + typeName(c.onStop) + ", want func(" + typeName(*new(A)) + ") " + typeName(*new(R)))
+			return c, errors.New("aioctl: WithOnStop callback is " + typeName(c.onStop) + ", want func(" + typeName(*new(A)) + ") " + typeName(*new(R)))
 		}
 		r.stopCB = f
 	}
 	if c.onError != nil {
 		f, ok := c.onError.(func(A, error) R)
 		if !ok {
-			return c, nil, errors.New("aioctl: WithOnError callback is " + typeName(c.onError) + ", want func(" + typeName(*new(A)) + ", error) " + typeName(*new(R)))
+			return c, errors.New("aioctl: WithOnError callback is " + typeName(c.onError) + ", want func(" + typeName(*new(A)) + ", error) " + typeName(*new(R)))
 		}
 		r.errCB = f
 	}
 	if c.name == "" {
 		c.name = funcName(fn)
 	}
-	return c, r, nil
+	return c, nil
 }
 
 // MustAdd is Add for callers whose callbacks are known to match; it panics on

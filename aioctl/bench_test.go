@@ -146,3 +146,27 @@ func BenchmarkParkedTaskMemory(b *testing.B) {
 	b.ReportMetric(taskBytes, "B/task")
 	b.ReportMetric(taskBytes-rawBytes, "B/task-overhead")
 }
+
+// BenchmarkDelete10k deletes one task by name from a group of 10,000 and
+// adds one back, so the group stays at 10,000: the cost of Delete must not
+// grow with the group (issue 13, target 5). The tasks are deferred, so no
+// goroutine runs and the figure is the bookkeeping's.
+func BenchmarkDelete10k(b *testing.B) {
+	const n = 10_000
+	g := quietGroup()
+	names := make([]string, n)
+	for i := range names {
+		names[i] = MustAdd(g, trivial, i, WithName("d"), Deferred()).Name()
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		k := i % n
+		if _, err := g.Delete(ctx, names[k]); err != nil {
+			b.Fatal(err)
+		}
+		names[k] = MustAdd(g, trivial, k, WithName("d"), Deferred()).Name()
+		i++
+	}
+}

@@ -64,6 +64,21 @@
 //
 //	● blink: status: done @ 2015-01-01 11:28:33; 3 s ago --> result: 42
 //
+// A status may list child tasks (TaskStatus.Children, filled in by
+// aioservice for a service's NAME.service.CHILD tasks): Render prints them
+// under the task, after its restart and schedule lines and before the
+// debug lines, one state line each, as asyncmd's CTasks did:
+//
+//	● hello.service: status: running since 2015-01-01 00:35:00; 00:02:31 ago
+//	    ┗━► CTasks: 2
+//	        ● hello.service.blink: status: running since 2015-01-01 00:35:00; 00:02:31 ago
+//	        ● hello.service.poll: status: done @ 2015-01-01 00:35:00; 00:02:31 ago --> result: 42
+//
+// The children are also tasks of the group, each with its own block.
+// Render appends into a pooled buffer (AppendRender for a caller's own),
+// and TaskStatus.AppendJSON writes the JSON encoding/json would, without
+// reflection: status is asked for on every refresh of every client.
+//
 // Higher layers add to a status through StatusExtender (schedules,
 // services) and LogSource (a task's log lines), so this package imports
 // neither. AddStatusExtender returns the function that removes the

@@ -1,11 +1,14 @@
 package aioctl
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
 	"math/rand"
+	"slices"
 	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -44,7 +47,9 @@ type Group struct {
 
 	mu        sync.RWMutex
 	tasks     map[string]*Task
-	order     []*Task
+	head      *Task  // the first task added that is still here; Task.next goes on
+	tail      *Task  // the last one
+	seq       uint64 // tasks ever added: Task.seq
 	suffix    map[string]int
 	log       LogSource
 	extenders []*extender // copied on write: Snapshot reads them unlocked
@@ -177,45 +182,87 @@ func (g *Group) ToggleDebug() bool {
 
 func (g *Group) random() float64 { return g.rand() }
 
-func (g *Group) add(c taskConfig, r runner) *Task {
-	t := &Task{
-		g:           g,
-		r:           r,
-		cfg:         c,
-		stopTimeout: c.stopTimeout,
+// add adds a task configured by c that runs r; t, when not nil, is the
+// zero Task to use (allocated with its runner, as Add does).
+func (g *Group) add(t *Task, c taskConfig, r runner) *Task {
+	if t == nil {
+		t = new(Task)
 	}
-	t.base = taskContext{Context: g.parent, t: t}
+	t.g, t.r, t.addedAs, t.stopTimeout, t.stats = g, r, c.name, c.stopTimeout, c.stats
 	if c.restart.Mode != Never {
 		t.rs = &restartState{policy: c.restart.withDefaults(), kick: make(chan struct{}, 1)}
 	}
 	g.mu.Lock()
 	t.name = g.uniqueNameLocked(c.name)
 	g.tasks[t.name] = t
-	g.order = append(g.order, t)
+	g.seq++
+	t.seq = g.seq
+	g.linkLocked(t)
 	g.mu.Unlock()
 	return t
 }
 
 // addStarted adds the task and starts it, unless the config defers it.
-func (g *Group) addStarted(c taskConfig, r runner) *Task {
-	t := g.add(c, r)
+func (g *Group) addStarted(t *Task, c taskConfig, r runner) *Task {
+	t = g.add(t, c, r)
 	if !c.deferred {
 		t.start(CauseUser)
 	}
 	return t
 }
 
+// linkLocked puts t at the end of the group's order.
+func (g *Group) linkLocked(t *Task) {
+	t.prev, t.next = g.tail, nil
+	if g.tail != nil {
+		g.tail.next = t
+	} else {
+		g.head = t
+	}
+	g.tail = t
+}
+
+// unlinkLocked takes t out of the group's order, in O(1).
+func (g *Group) unlinkLocked(t *Task) {
+	if t.prev != nil {
+		t.prev.next = t.next
+	} else {
+		g.head = t.next
+	}
+	if t.next != nil {
+		t.next.prev = t.prev
+	} else {
+		g.tail = t.prev
+	}
+	t.prev, t.next = nil, nil
+}
+
+// allLocked returns every task in the group's order.
+func (g *Group) allLocked() []*Task {
+	all := make([]*Task, 0, len(g.tasks))
+	for t := g.head; t != nil; t = t.next {
+		all = append(all, t)
+	}
+	return all
+}
+
+// uniqueNameLocked returns name, or name_N with the lowest N not taken
+// since the last time. Candidates are built in a stack buffer (a map
+// lookup by string(bytes) does not allocate), so only the name kept costs
+// an allocation.
 func (g *Group) uniqueNameLocked(name string) string {
 	if _, taken := g.tasks[name]; !taken {
 		return name
 	}
 	n := g.suffix[name]
+	var buf [64]byte
+	b := append(append(buf[:0], name...), '_')
 	for {
 		n++
-		cand := name + "_" + itoa(n)
-		if _, taken := g.tasks[cand]; !taken {
+		cand := strconv.AppendInt(b, int64(n), 10)
+		if _, taken := g.tasks[string(cand)]; !taken {
 			g.suffix[name] = n
-			return cand
+			return string(cand)
 		}
 	}
 }
@@ -233,9 +280,9 @@ func (g *Group) Get(name string) (*Task, bool) {
 func (g *Group) Names() []string {
 	g.mu.RLock()
 	defer g.mu.RUnlock()
-	names := make([]string, len(g.order))
-	for i, t := range g.order {
-		names[i] = t.name
+	names := make([]string, 0, len(g.tasks))
+	for t := g.head; t != nil; t = t.next {
+		names = append(names, t.name)
 	}
 	return names
 }
@@ -245,7 +292,7 @@ func (g *Group) Names() []string {
 // like the seed's tasks(); Names lists every task.
 func (g *Group) Active() []*Task {
 	g.mu.RLock()
-	all := append([]*Task(nil), g.order...)
+	all := g.allLocked()
 	g.mu.RUnlock()
 	var active []*Task
 	for _, t := range all {
@@ -263,31 +310,43 @@ func (g *Group) Find(patterns ...string) ([]*Task, error) {
 	g.mu.RLock()
 	defer g.mu.RUnlock()
 	if len(patterns) == 0 {
-		return append([]*Task(nil), g.order...), nil
+		return g.allLocked(), nil
 	}
 	var errs []error
 	var found []*Task
 	seen := make(map[*Task]bool)
 	hit := make([]bool, len(patterns))
+	scan := false // a pattern: walk the whole group
 	for i, p := range patterns {
 		if !IsPattern(p) {
 			if t, ok := g.tasks[p]; ok {
 				hit[i] = true
-				seen[t] = true
+				if !seen[t] {
+					seen[t] = true
+					found = append(found, t)
+				}
 			}
 			continue
 		}
-		for _, t := range g.order {
+		scan = true
+		for t := g.head; t != nil; t = t.next {
 			if Match(p, t.name) {
 				hit[i] = true
 				seen[t] = true
 			}
 		}
 	}
-	for _, t := range g.order {
-		if seen[t] {
-			found = append(found, t)
+	if scan {
+		found = found[:0]
+		for t := g.head; t != nil; t = t.next {
+			if seen[t] {
+				found = append(found, t)
+			}
 		}
+	} else {
+		// Names only: no walk of the group (Delete of one task is O(1));
+		// the group's order is the order of adding.
+		slices.SortFunc(found, func(a, b *Task) int { return cmp.Compare(a.seq, b.seq) })
 	}
 	for i, p := range patterns {
 		if !hit[i] {
@@ -420,18 +479,9 @@ func (g *Group) Delete(ctx context.Context, patterns ...string) ([]string, error
 	for _, t := range ts {
 		if g.tasks[t.name] == t {
 			delete(g.tasks, t.name)
+			g.unlinkLocked(t)
 		}
 	}
-	kept := g.order[:0]
-	for _, t := range g.order {
-		if g.tasks[t.name] == t {
-			kept = append(kept, t)
-		}
-	}
-	for i := len(kept); i < len(g.order); i++ {
-		g.order[i] = nil
-	}
-	g.order = kept
 	g.mu.Unlock()
 	for _, t := range ts {
 		g.emit(t, t.State(), t.State(), CauseDelete, g.clock.Now())

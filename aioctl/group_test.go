@@ -92,6 +92,39 @@ func TestDelete(t *testing.T) {
 	}
 }
 
+// Deleting the first, a middle and the last task keeps the others in the
+// order they were added, and names found by name come in that order too,
+// whatever order they are asked in.
+func TestDeleteKeepsOrderAtHeadMiddleAndTail(t *testing.T) {
+	g, _ := newTestGroup(t)
+	for _, n := range []string{"a", "b", "c", "d", "e"} {
+		MustAdd(g, block, struct{}{}, WithName(n), Deferred())
+	}
+	for _, del := range []string{"c", "a", "e"} {
+		if _, err := g.Delete(context.Background(), del); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := strings.Join(g.Names(), ","); got != "b,d" {
+		t.Fatalf("after deleting c, a, e: %s, want b,d", got)
+	}
+	MustAdd(g, block, struct{}{}, WithName("a"), Deferred())
+	found, err := g.Find("a", "d", "b", "d")
+	if err != nil || strings.Join(names(found), ",") != "b,d,a" {
+		t.Fatalf("Find(a, d, b, d) = %v %v, want b,d,a", names(found), err)
+	}
+	if _, err := g.Delete(context.Background(), "b", "d", "a"); err != nil {
+		t.Fatal(err)
+	}
+	if got := g.Names(); len(got) != 0 {
+		t.Fatalf("left %v after deleting all", got)
+	}
+	MustAdd(g, block, struct{}{}, WithName("z"), Deferred())
+	if got := strings.Join(g.Names(), ","); got != "z" {
+		t.Fatalf("a task added to an emptied group: %s", got)
+	}
+}
+
 func TestWaitAndActive(t *testing.T) {
 	g, _ := newTestGroup(t)
 	release := make(chan struct{})

@@ -74,7 +74,8 @@ func Register[A, R any](g *Group, kind string, fn Func[A, R], defaults A, opts .
 	if kind == "" {
 		return &KindError{Kind: kind, Err: errors.New("empty kind name")}
 	}
-	c, r, err := newRunner(fn, defaults, opts)
+	r := new(typedRunner[A, R])
+	c, err := newRunner(r, fn, defaults, opts)
 	if err != nil {
 		return &KindError{Kind: kind, Err: err}
 	}
@@ -129,7 +130,7 @@ func (g *Group) AddKind(kindName, name string, patch []byte) (*Task, error) {
 	if name != "" {
 		c.name = name
 	}
-	return g.addStarted(c, r), nil
+	return g.addStarted(nil, c, r), nil
 }
 
 // Clone adds a task running the same function as the task src, with its
@@ -150,12 +151,12 @@ func (g *Group) Clone(src, name string, patch []byte) (*Task, error) {
 	if err != nil {
 		return nil, &TaskError{Task: src, Err: err}
 	}
-	c := t.cfg
+	c := t.config()
 	c.deferred = false
 	if name != "" {
 		c.name = name
 	}
-	return g.addStarted(c, r), nil
+	return g.addStarted(nil, c, r), nil
 }
 
 // kindFields lists the JSON fields of a struct type t, with their

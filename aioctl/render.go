@@ -4,6 +4,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aiotools-go/aiotools/internal/termsafe"
@@ -63,37 +64,42 @@ func dot(s State, color bool) string {
 // formatDuration prints a duration as the seed's status does: under a
 // minute "N s", under a day "HH:MM:SS", otherwise "N days, HH:MM:SS".
 // A negative duration is printed as its absolute value.
-func formatDuration(d time.Duration) string {
+func formatDuration(d time.Duration) string { return string(appendDuration(nil, d)) }
+
+func appendDuration(b []byte, d time.Duration) []byte {
 	if d < 0 {
 		d = -d
 	}
 	s := int64(d / time.Second)
 	if s < 60 {
-		return strconv.FormatInt(s, 10) + " s"
+		return append(strconv.AppendInt(b, s, 10), " s"...)
 	}
 	days := s / 86400
 	s %= 86400
-	hms := two(s/3600) + ":" + two(s%3600/60) + ":" + two(s%60)
 	if days > 0 {
-		return strconv.FormatInt(days, 10) + " days, " + hms
+		b = append(strconv.AppendInt(b, days, 10), " days, "...)
 	}
-	return hms
+	b = appendTwo(b, s/3600)
+	b = appendTwo(append(b, ':'), s%3600/60)
+	return appendTwo(append(b, ':'), s%60)
 }
 
 // FormatNextIn prints the time until a planned event: formatDuration for
 // the future, "the past by …" when it is overdue.
-func FormatNextIn(d time.Duration) string {
+func FormatNextIn(d time.Duration) string { return string(appendNextIn(nil, d)) }
+
+func appendNextIn(b []byte, d time.Duration) []byte {
 	if d < 0 {
-		return "the past by " + formatDuration(-d)
+		return appendDuration(append(b, "the past by "...), -d)
 	}
-	return formatDuration(d)
+	return appendDuration(b, d)
 }
 
-func two(n int64) string {
+func appendTwo(b []byte, n int64) []byte {
 	if n < 10 {
-		return "0" + strconv.FormatInt(n, 10)
+		b = append(b, '0')
 	}
-	return strconv.FormatInt(n, 10)
+	return strconv.AppendInt(b, n, 10)
 }
 
 // Render writes the status blocks in SPEC.md's text format. Every value
@@ -104,19 +110,60 @@ func two(n int64) string {
 // can neither drive the terminal nor forge a line. A traceback keeps its
 // newlines and tabs.
 func Render(w io.Writer, sts []TaskStatus, opt RenderOptions) error {
+	bp := renderPool.Get().(*[]byte)
+	b := AppendRender((*bp)[:0], sts, opt)
+	_, err := w.Write(b)
+	if cap(b) <= maxPooled {
+		*bp = b
+		renderPool.Put(bp)
+	}
+	return err
+}
+
+// renderPool holds the buffers Render appends into: a status of a hundred
+// tasks is some 10 KiB, written on every request of a busy control socket.
+var renderPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+// maxPooled keeps an outsize buffer (a status with thousands of log lines)
+// out of the pool.
+const maxPooled = 1 << 20
+
+// AppendRender appends the text Render writes to dst and returns it: a
+// caller with a buffer of its own (a server answering many requests)
+// renders without allocating.
+func AppendRender(dst []byte, sts []TaskStatus, opt RenderOptions) []byte {
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
 	}
 	if opt.Location == nil {
 		opt.Location = time.Local
 	}
-	var b strings.Builder
+	r := renderer{b: dst, o: opt}
 	for i := range sts {
-		renderOne(&b, &sts[i], opt)
+		r.one(&sts[i])
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return r.b
 }
+
+// renderer is one Render: the buffer, the options, and the last date it
+// formatted. Tasks started together share the second, and formatting a
+// date is the costliest step of a status line.
+type renderer struct {
+	b        []byte
+	o        RenderOptions
+	dateSec  int64
+	dateText [len(DateLayout)]byte
+	dateOK   bool
+}
+
+func (r *renderer) s(s string) { r.b = append(r.b, s...) }
+
+// esc appends one untrusted value (a name, a result, an error, service
+// info) made safe for the terminal and kept on its line: a task returning
+// "\x1b]0;PWNED\x07" must not retitle the terminal of whoever runs status,
+// and a newline in a name must not forge a status line.
+func (r *renderer) esc(s string) { r.b = termsafe.AppendString(r.b, s) }
+func (r *renderer) itoa(n int)   { r.b = strconv.AppendInt(r.b, int64(n), 10) }
 
 // separator is the line after a task's log lines: Separator, or one
 // Width columns wide.
@@ -127,124 +174,212 @@ func (o RenderOptions) separator() string {
 	return "<" + strings.Repeat("-", o.Width-2) + ">"
 }
 
-func (o RenderOptions) date(t time.Time) string { return t.In(o.Location).Format(DateLayout) }
-
-func (o RenderOptions) ago(t time.Time) string { return formatDuration(o.Now.Sub(t)) + " ago" }
-
-// stateText is the part of the header after "status: ".
-func stateText(st *TaskStatus, o RenderOptions) string {
-	result := " --> result:"
-	if st.ResultText != "" {
-		result += " " + esc(st.ResultText)
+func (r *renderer) date(t time.Time) {
+	sec := t.Unix()
+	if !r.dateOK || sec != r.dateSec {
+		r.dateSec, r.dateOK = sec, true
+		t.In(r.o.Location).AppendFormat(r.dateText[:0], DateLayout)
 	}
-	ended := o.date(st.Ended) + "; " + o.ago(st.Ended)
+	r.b = append(r.b, r.dateText[:]...)
+}
+
+func (r *renderer) ago(t time.Time) {
+	r.b = append(appendDuration(r.b, r.o.Now.Sub(t)), " ago"...)
+}
+
+// dateAgo is "DATE; N s ago".
+func (r *renderer) dateAgo(t time.Time) {
+	r.date(t)
+	r.s("; ")
+	r.ago(t)
+}
+
+// stateText appends the part of the header after "status: ".
+func (r *renderer) stateText(st *TaskStatus) {
+	result := func() {
+		r.s(" --> result:")
+		if st.ResultText != "" {
+			r.s(" ")
+			r.esc(st.ResultText)
+		}
+	}
 	switch st.State {
 	case Running:
-		return "running since " + o.date(st.Since) + "; " + o.ago(st.Since)
+		r.s("running since ")
+		r.dateAgo(st.Since)
 	case Stopping:
-		s := "stopping since " + o.date(st.Since) + "; " + o.ago(st.Since)
+		r.s("stopping since ")
+		r.dateAgo(st.Since)
 		if st.Unresponsive {
-			s += " (not responding to cancellation)"
+			r.s(" (not responding to cancellation)")
 		}
-		return s
-	case Done:
-		return "done @ " + ended + result
-	case Stopped:
-		return "stopped @ " + ended + result
-	case Error:
-		word := "ERROR"
-		if st.Service != nil {
-			word = "failed"
+	case Done, Stopped, Error, Restarting, GaveUp:
+		switch st.State {
+		case Done:
+			r.s("done @ ")
+		case Stopped:
+			r.s("stopped @ ")
+		case Error:
+			if st.Service != nil {
+				r.s("failed @ ")
+			} else {
+				r.s("ERROR @ ")
+			}
+		case Restarting:
+			r.s("restarting @ ")
+		case GaveUp:
+			r.s("gave up @ ")
 		}
-		return word + " @ " + ended + result
-	case Restarting:
-		return "restarting @ " + ended + result
-	case GaveUp:
-		return "gave up @ " + ended + result
+		r.dateAgo(st.Ended)
+		result()
 	case Scheduled:
 		if st.Service != nil && st.Schedule == nil {
 			// A service's task that is loaded but not started, and on
 			// no schedule, waits for nothing: "loaded", as systemd says.
-			return "loaded"
+			r.s("loaded")
+		} else {
+			r.s("scheduled")
 		}
-		return "scheduled"
+	default:
+		r.s(st.State.String())
 	}
-	return st.State.String()
 }
 
 const branch = "    ┗━► "
 
-// esc makes one untrusted value (a name, a result, an error, service
-// info) safe for the terminal and keeps it on its line: a task returning
-// "\x1b]0;PWNED\x07" must not retitle the terminal of whoever runs status,
-// and a newline in a name must not forge a status line.
-func esc(s string) string { return termsafe.String(s) }
-
-func renderOne(b *strings.Builder, st *TaskStatus, o RenderOptions) {
+func (r *renderer) one(st *TaskStatus) {
+	o := r.o
 	d := dot(st.State, o.Color)
 	if o.Debug && st.Service != nil {
-		renderServiceHeader(b, st, o, d)
+		r.serviceHeader(st, d)
 	} else {
-		b.WriteString(d + " " + esc(st.Name) + ": status: " + stateText(st, o) + "\n")
+		r.s(d)
+		r.s(" ")
+		r.esc(st.Name)
+		r.s(": status: ")
+		r.stateText(st)
+		r.s("\n")
 	}
 	switch st.State {
 	case Restarting:
-		b.WriteString(branch + "restart: next in " + FormatNextIn(st.NextRestart.Sub(o.Now)) +
-			" @ " + o.date(st.NextRestart) + " (restart " + strconv.Itoa(st.Restarts) + ")\n")
+		r.s(branch + "restart: next in ")
+		r.b = appendNextIn(r.b, st.NextRestart.Sub(o.Now))
+		r.s(" @ ")
+		r.date(st.NextRestart)
+		r.s(" (restart ")
+		r.itoa(st.Restarts)
+		r.s(")\n")
 	case GaveUp:
-		b.WriteString(branch + "restart: gave up after " + strconv.Itoa(st.Restarts) + " restarts\n")
+		r.s(branch + "restart: gave up after ")
+		r.itoa(st.Restarts)
+		r.s(" restarts\n")
 	}
 	if s := st.Schedule; s != nil {
-		last := "None"
-		if !s.Last.IsZero() {
-			last = o.date(s.Last)
+		r.s(branch + "schedule: last @ ")
+		if s.Last.IsZero() {
+			r.s("None")
+		} else {
+			r.date(s.Last)
 		}
-		next := "--> next: None"
-		if !s.Next.IsZero() {
-			next = "--> next in " + FormatNextIn(s.Next.Sub(o.Now)) + " @ " + o.date(s.Next)
+		if s.Next.IsZero() {
+			r.s(" --> next: None\n")
+		} else {
+			r.s(" --> next in ")
+			r.b = appendNextIn(r.b, s.Next.Sub(o.Now))
+			r.s(" @ ")
+			r.date(s.Next)
+			r.s("\n")
 		}
-		b.WriteString(branch + "schedule: last @ " + last + " " + next + "\n")
 		if o.Debug {
-			b.WriteString(branch + "schedule opts: " + esc(s.Opts))
+			r.s(branch + "schedule opts: ")
+			r.esc(s.Opts)
 			if s.Paused {
-				b.WriteString(" (unscheduled by stop)")
+				r.s(" (unscheduled by stop)")
 			}
-			b.WriteString(" (skipped: " + strconv.Itoa(s.Skipped) +
-				", missed: " + strconv.Itoa(s.Missed) + ")\n")
+			r.s(" (skipped: ")
+			r.itoa(s.Skipped)
+			r.s(", missed: ")
+			r.itoa(s.Missed)
+			r.s(")\n")
 		}
 	}
+	if len(st.Children) > 0 {
+		r.children(st.Children)
+	}
 	if o.Debug {
-		b.WriteString("    Task: " + esc(st.Func) + " (group " + esc(st.Group) + ")\n")
+		r.s("    Task: ")
+		r.esc(st.Func)
+		r.s(" (group ")
+		r.esc(st.Group)
+		r.s(")\n")
 		if st.State != Running && st.State != Scheduled && !st.Ended.IsZero() {
-			b.WriteString(branch + "runtime: " + formatDuration(st.Runtime) + "\n")
+			r.s(branch + "runtime: ")
+			r.b = appendDuration(r.b, st.Runtime)
+			r.s("\n")
 		}
 		if len(st.Args) > 0 {
-			b.WriteString(branch + "args: " + esc(string(termsafe.JSON(st.Args))) + "\n")
+			r.s(branch + "args: ")
+			r.b = termsafe.AppendBytes(r.b, termsafe.JSON(st.Args))
+			r.s("\n")
 		}
 		if len(st.PendingArgs) > 0 {
-			b.WriteString(branch + "args (after restart): " + esc(string(termsafe.JSON(st.PendingArgs))) + "\n")
+			r.s(branch + "args (after restart): ")
+			r.b = termsafe.AppendBytes(r.b, termsafe.JSON(st.PendingArgs))
+			r.s("\n")
 		}
 		if st.Traceback != "" {
-			b.WriteString(branch + "traceback: " + strings.ReplaceAll(termsafe.Text(strings.TrimRight(st.Traceback, "\n")), "\n", "\n        ") + "\n")
+			r.s(branch + "traceback: ")
+			r.s(strings.ReplaceAll(termsafe.Text(strings.TrimRight(st.Traceback, "\n")), "\n", "\n        "))
+			r.s("\n")
 		}
 	}
 	if st.Log != nil {
 		for _, l := range st.Log {
-			b.WriteString(esc(l) + "\n")
+			r.esc(l)
+			r.s("\n")
 		}
-		b.WriteString(o.separator() + "\n")
+		r.s(o.separator())
+		r.s("\n")
 	}
 }
 
-func renderServiceHeader(b *strings.Builder, st *TaskStatus, o RenderOptions, d string) {
-	sv := st.Service
-	b.WriteString(d + " " + esc(st.Name))
-	if sv.Description != "" {
-		b.WriteString(" - " + esc(sv.Description))
+// children lists a task's child tasks under it, one state line each, as
+// asyncmd's CTasks did:
+//
+//	┗━► CTasks: 2
+//	    ● hello.service.blink: status: running since …; 3 s ago
+func (r *renderer) children(cs []ChildStatus) {
+	r.s(branch + "CTasks: ")
+	r.itoa(len(cs))
+	r.s("\n")
+	for i := range cs {
+		c := &cs[i]
+		st := TaskStatus{Name: c.Name, State: c.State, Since: c.Since, Ended: c.Ended,
+			ResultText: c.ResultText, Unresponsive: c.Unresponsive}
+		r.s("        ")
+		r.s(dot(c.State, r.o.Color))
+		r.s(" ")
+		r.esc(c.Name)
+		r.s(": status: ")
+		r.stateText(&st)
+		r.s("\n")
 	}
-	b.WriteString("\n")
+}
+
+func (r *renderer) serviceHeader(st *TaskStatus, d string) {
+	sv := st.Service
+	r.s(d)
+	r.s(" ")
+	r.esc(st.Name)
+	if sv.Description != "" {
+		r.s(" - ")
+		r.esc(sv.Description)
+	}
+	r.s("\n")
 	if sv.Loaded != "" {
-		b.WriteString("    Loaded: " + esc(sv.Loaded) + "\n")
+		r.s("    Loaded: ")
+		r.esc(sv.Loaded)
+		r.s("\n")
 	}
 	active := "(inactive)"
 	switch st.State {
@@ -253,19 +388,29 @@ func renderServiceHeader(b *strings.Builder, st *TaskStatus, o RenderOptions, d 
 	case Error, GaveUp:
 		active = "(failed)"
 	}
-	b.WriteString("    Active: " + active + " " + stateText(st, o) + "\n")
+	r.s("    Active: " + active + " ")
+	r.stateText(st)
+	r.s("\n")
 	if sv.Type != "" {
-		b.WriteString("    Type: " + esc(sv.Type) + "\n")
+		r.s("    Type: ")
+		r.esc(sv.Type)
+		r.s("\n")
 	}
 	if sv.Docs != "" {
-		b.WriteString("    Docs: " + esc(sv.Docs) + "\n")
+		r.s("    Docs: ")
+		r.esc(sv.Docs)
+		r.s("\n")
 	}
 	if sv.Stats != "" {
 		title := sv.StatsTitle
 		if title == "" {
 			title = "Stats"
 		}
-		b.WriteString("    " + esc(title) + ":     " + esc(sv.Stats) + "\n")
+		r.s("    ")
+		r.esc(title)
+		r.s(":     ")
+		r.esc(sv.Stats)
+		r.s("\n")
 	}
 }
 

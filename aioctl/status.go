@@ -45,6 +45,38 @@ type TaskStatus struct {
 	Service     *ServiceInfo    `json:"service,omitempty"`
 	// Log holds the task's last log lines, when the group has a log.
 	Log []string `json:"log,omitempty"`
+	// Children are the task's child tasks, in the order they were added,
+	// with their states: aioservice lists a service's NAME.service.CHILD
+	// tasks here (asyncmd's CTasks), and status prints them under it.
+	Children []ChildStatus `json:"children,omitempty"`
+	// Stats is what the task's stats source (WithStats, or arguments
+	// that implement Statser) reported, as JSON; StatsError says why it
+	// could not (it panicked, or its value is not JSON).
+	Stats      json.RawMessage `json:"stats,omitempty"`
+	StatsError string          `json:"stats_error,omitempty"`
+}
+
+// ChildStatus is a child task as its parent's status lists it: enough for
+// its state line ("running since …", "done @ … --> result: …").
+type ChildStatus struct {
+	Name  string `json:"name"`
+	State State  `json:"state"`
+	// Since is when its current or last run started (zero: never ran).
+	Since time.Time `json:"since"`
+	// Ended is when its last run ended (zero while the first run goes on).
+	Ended      time.Time `json:"ended"`
+	ResultText string    `json:"result"`
+	Error      string    `json:"error,omitempty"`
+	// Unresponsive: a stop timed out and the child has not returned.
+	Unresponsive bool `json:"unresponsive,omitempty"`
+}
+
+// Child returns the task's status as its parent lists it among its children.
+func (t *Task) Child() ChildStatus {
+	var st TaskStatus
+	t.snapshot(&st, time.Time{}, false)
+	return ChildStatus{Name: st.Name, State: st.State, Since: st.Since, Ended: st.Ended,
+		ResultText: st.ResultText, Error: st.Error, Unresponsive: st.Unresponsive}
 }
 
 // ScheduleInfo is a task's schedule as a scheduler shows it: the schedule
@@ -114,6 +146,7 @@ func (g *Group) Snapshot(opt SnapshotOptions, patterns ...string) ([]TaskStatus,
 	}
 	for i, t := range ts {
 		t.snapshot(&out[i], now, opt.Debug)
+		t.fillStats(&out[i])
 		if log != nil {
 			lines := log.TaskLog(t.name, n)
 			if lines == nil {
@@ -172,34 +205,4 @@ func (t *Task) snapshot(st *TaskStatus, now time.Time, debug bool) {
 			}
 		}
 	}
-}
-
-// MarshalJSON leaves out the times that are not set (a task that never
-// ended has no "ended"), rather than printing Go's zero time.
-func (st TaskStatus) MarshalJSON() ([]byte, error) {
-	type plain TaskStatus // no MarshalJSON: no recursion
-	return json.Marshal(struct {
-		plain
-		Since       *time.Time `json:"since,omitempty"`
-		Ended       *time.Time `json:"ended,omitempty"`
-		NextRestart *time.Time `json:"next_restart,omitempty"`
-	}{plain(st), setTime(st.Since), setTime(st.Ended), setTime(st.NextRestart)})
-}
-
-// MarshalJSON leaves out Last before the first run and Next when nothing
-// is planned.
-func (s ScheduleInfo) MarshalJSON() ([]byte, error) {
-	type plain ScheduleInfo
-	return json.Marshal(struct {
-		plain
-		Last *time.Time `json:"last,omitempty"`
-		Next *time.Time `json:"next,omitempty"`
-	}{plain(s), setTime(s.Last), setTime(s.Next)})
-}
-
-func setTime(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
 }

@@ -19,10 +19,12 @@ type Task struct {
 	g           *Group
 	name        string
 	r           runner
-	cfg         taskConfig    // as Add got it (the name before de-duplication): Clone reuses it
+	addedAs     string        // the name Add got, before de-duplication: Clone reuses it
 	rs          *restartState // nil when the policy is Never
 	stopTimeout time.Duration
-	base        taskContext // the parent of each run's context; carries the task
+	stats       func() any // WithStats (stats.go); nil: none, or the arguments' Statser
+	seq         uint64     // the group's add counter at Add: the group's order
+	prev, next  *Task      // the group's order, as a list: Delete is O(1)
 
 	mu           sync.Mutex
 	state        State
@@ -31,11 +33,20 @@ type Task struct {
 	result       any
 	resultSet    bool
 	err          error
-	cancel       context.CancelFunc
-	done         chan struct{} // closed when the goroutine returns; nil before the first start
+	run          *runCtx // the current (or last) start's context and exit signal; nil before the first start
 	unresponsive bool
 	deleted      bool          // removed from its group: never starts again
 	stopEmitted  chan struct{} // closed once the Running→Stopping event is out
+}
+
+// config is the configuration the task was added with, as Clone reuses it
+// (rebuilt from what the task keeps, so that a task does not carry it twice).
+func (t *Task) config() taskConfig {
+	c := taskConfig{name: t.addedAs, stopTimeout: t.stopTimeout, stats: t.stats}
+	if t.rs != nil {
+		c.restart = t.rs.policy
+	}
+	return c
 }
 
 // restartState is what a task with a restart policy keeps; tasks that
@@ -54,21 +65,8 @@ func (rs *restartState) reset() {
 	}
 }
 
-// taskContext lets a task's function find its Task through its context
-// without a context.WithValue allocation per run.
-type taskContext struct {
-	context.Context
-	t *Task
-}
-
+// taskCtxKey finds a task through its run's context (runCtx.Value).
 type taskCtxKey struct{}
-
-func (c *taskContext) Value(key any) any {
-	if key == (taskCtxKey{}) {
-		return c.t
-	}
-	return c.Context.Value(key)
-}
 
 // FromContext returns the task whose function was given ctx, or nil.
 func FromContext(ctx context.Context) *Task {
@@ -119,8 +117,12 @@ func (t *Task) Err() error {
 // (or last) start returns, after all its restarts; nil if the task never started.
 func (t *Task) Done() <-chan struct{} {
 	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.done
+	r := t.run
+	t.mu.Unlock()
+	if r == nil {
+		return nil
+	}
+	return r.exitChan()
 }
 
 // SetArgsJSON merges the fields of a JSON object into the task's
@@ -174,15 +176,14 @@ func (t *Task) start(cause Cause) (bool, error) {
 	if cause == CauseUser {
 		t.rs.reset()
 	}
-	ctx, cancel := context.WithCancel(&t.base)
-	done := make(chan struct{})
-	t.cancel, t.done = cancel, done
+	r := newRunCtx(t, t.g.parent)
+	t.run = r
 	t.state, t.since, t.unresponsive = Running, now, false
 	t.result, t.resultSet, t.err = nil, false, nil
 	t.r.apply()
 	t.mu.Unlock()
 	t.g.emit(t, prev, Running, cause, now)
-	go t.loop(ctx, cancel, done)
+	go t.loop(r)
 	return true, nil
 }
 
@@ -195,7 +196,7 @@ func (t *Task) requestStop() <-chan struct{} {
 	switch prev {
 	case Running, Restarting:
 		t.state = Stopping
-		cancel, done := t.cancel, t.done
+		r := t.run
 		emitted := make(chan struct{})
 		t.stopEmitted = emitted
 		t.mu.Unlock()
@@ -204,12 +205,12 @@ func (t *Task) requestStop() <-chan struct{} {
 		// watchers see the two in order.
 		t.g.emit(t, prev, Stopping, CauseUser, now)
 		close(emitted)
-		cancel()
-		return done
+		r.cancel(context.Canceled)
+		return r.exitChan()
 	case Stopping:
-		done := t.done
+		r := t.run
 		t.mu.Unlock()
-		return done
+		return r.exitChan()
 	case Scheduled:
 		t.state, t.ended = Stopped, now
 		t.mu.Unlock()
@@ -231,27 +232,34 @@ func (t *Task) markUnresponsive() {
 	t.mu.Unlock()
 }
 
-func (t *Task) invoke(ctx context.Context) (res any, err error) {
+func (t *Task) invoke(ctx context.Context) (res any, err error, panicked bool) {
 	defer func() {
 		if v := recover(); v != nil {
-			res, err = nil, newPanicError(v)
+			res, err, panicked = nil, newPanicError(v), true
 		}
 	}()
-	return t.r.call(ctx)
+	res, err = t.r.call(ctx)
+	return res, err, false
+}
+
+// isPanic reports whether err is or wraps a *PanicError. It is apart from
+// loop so that the target errors.As needs is allocated only for an error.
+func isPanic(err error) bool {
+	var pe *PanicError
+	return errors.As(err, &pe)
 }
 
 // loop is the task's goroutine: one run, then as many restarts as the
 // policy asks for.
-func (t *Task) loop(ctx context.Context, cancel context.CancelFunc, done chan struct{}) {
-	defer close(done)
-	defer cancel()
+func (t *Task) loop(ctx *runCtx) {
+	defer ctx.markExited()
+	defer ctx.cancel(context.Canceled)
 	for {
-		res, err := t.invoke(ctx)
+		res, err, panicked := t.invoke(ctx)
 		end := t.g.clock.Now()
-		var pe *PanicError
 		var state State
 		switch {
-		case errors.As(err, &pe):
+		case panicked || err != nil && isPanic(err):
 			state = Error
 		case ctx.Err() != nil:
 			state = Stopped

@@ -137,3 +137,30 @@ func BenchmarkFollowLatency(b *testing.B) {
 	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1e3, "p50-µs")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1e3, "p99-µs")
 }
+
+// BenchmarkDebugSuppressed is a debug call below its task's level (INFO):
+// through the direct API without and with attributes (their building is
+// the caller's), and through slog.Logger with the handler's task cell.
+func BenchmarkDebugSuppressed(b *testing.B) {
+	r := New(1 << 20)
+	direct := r.TaskLogger("hello_task")
+	b.Run("direct", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			direct.Debug("LED toggled")
+		}
+	})
+	b.Run("direct-attrs", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			direct.Debug("LED toggled", slog.Int("led", 3), slog.Bool("on", true))
+		}
+	})
+	log := slog.New(r.Handler(nil)).With(TaskKey, "hello_task")
+	b.Run("slog", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			log.Debug("LED toggled", "led", 3, "on", true)
+		}
+	})
+}

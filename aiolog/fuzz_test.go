@@ -154,3 +154,30 @@ func FuzzSplit(f *testing.F) {
 		}
 	})
 }
+
+// naiveIndexFold is the reference for indexFold: every position, compared
+// byte by byte with ASCII case folded.
+func naiveIndexFold(s, p []byte) int {
+	for i := 0; i+len(p) <= len(s); i++ {
+		if bytes.Equal(lowerASCIIBytes(s[i:i+len(p)]), p) {
+			return i
+		}
+	}
+	return -1
+}
+
+// FuzzIndexFold checks the rare-byte folded search against the naive one,
+// whatever byte of the pattern it anchors on.
+func FuzzIndexFold(f *testing.F) {
+	f.Add([]byte("2015-01-01 [INFO] processed NEEDLE status=ok"), []byte("needle"))
+	f.Add([]byte("LlLl lL"), []byte("ll"))
+	f.Add([]byte("aaaaaaaaaz"), []byte("az"))
+	f.Add([]byte("x=1 X=2"), []byte("x=2"))
+	f.Add([]byte(""), []byte("q"))
+	f.Fuzz(func(t *testing.T, s, p []byte) {
+		p = lowerASCIIBytes(p)
+		if got, want := indexFold(s, p), naiveIndexFold(s, p); got != want {
+			t.Fatalf("indexFold(%q, %q) = %d, want %d", s, p, got, want)
+		}
+	})
+}

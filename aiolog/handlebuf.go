@@ -14,3 +14,9 @@ func (h *Handler) Handle(_ context.Context, rec slog.Record) error {
 	h.handle(rec, a[:0])
 	return nil
 }
+
+// emit formats and stores one line of a TaskLogger in a buffer on the stack.
+func (l *TaskLogger) emit(level slog.Level, msg string, attrs []slog.Attr) {
+	var a [512]byte
+	l.format(a[:0], level, msg, attrs)
+}

@@ -15,3 +15,10 @@ func (h *Handler) Handle(_ context.Context, rec slog.Record) error {
 	putBuf(bp)
 	return nil
 }
+
+// emit formats and stores one line of a TaskLogger in a pooled buffer.
+func (l *TaskLogger) emit(level slog.Level, msg string, attrs []slog.Attr) {
+	bp := getBuf()
+	*bp = l.format((*bp)[:0], level, msg, attrs)
+	putBuf(bp)
+}

@@ -11,7 +11,9 @@ type HandlerOptions struct {
 	// Name is the logger name printed as the first bracket; empty means the
 	// ring's name (WithName, default "pyb").
 	Name string
-	// Level is the minimum level handled; nil means slog.LevelInfo.
+	// Level fixes the minimum level handled. nil (the default) means the
+	// ring's task levels (Ring.Levels): each line is checked against the
+	// level of its task, which "log level" changes while the program runs.
 	Level slog.Leveler
 	// Location is the time zone of printed times; nil means the ring's
 	// (WithLocation, default time.Local).
@@ -41,7 +43,9 @@ type HandlerOptions struct {
 type Handler struct {
 	r        *Ring
 	name     string
-	level    slog.Leveler
+	level    slog.Leveler // HandlerOptions.Level; unused when levels is set
+	levels   *Levels      // the ring's task levels, unless Level was given
+	cell     *levelCell   // the level of the task set by WithAttrs
 	loc      *time.Location
 	json     bool
 	task     slog.Value // task set by WithAttrs
@@ -67,6 +71,9 @@ func (r *Ring) Handler(opts *HandlerOptions) *Handler {
 		}
 		h.json = opts.JSON
 	}
+	if opts == nil || opts.Level == nil {
+		h.levels = r.levels
+	}
 	h.namePart = " [" + Escape(h.name) + "] ["
 	return h
 }
@@ -75,9 +82,45 @@ func (r *Ring) Handler(opts *HandlerOptions) *Handler {
 // options.
 func (r *Ring) Logger() *slog.Logger { return slog.New(r.Handler(nil)) }
 
-// Enabled reports whether level is at or above the handler's level.
+// Enabled reports whether level is at or above the handler's level: the
+// fixed HandlerOptions.Level, the level of the handler's task (set by
+// WithAttrs), or else the lowest level a task has (Handle then checks the
+// line's task).
 func (h *Handler) Enabled(_ context.Context, level slog.Level) bool {
+	switch {
+	case h.cell != nil:
+		return level >= h.cell.level()
+	case h.levels != nil:
+		return level >= h.levels.minLevel()
+	}
 	return level >= h.level.Level()
+}
+
+// admits reports whether a record at level passes the level of its task,
+// found in rec when the handler has none of its own.
+func (h *Handler) admits(rec *slog.Record) bool {
+	switch {
+	case h.cell != nil:
+		return rec.Level >= h.cell.level()
+	case h.levels == nil:
+		return rec.Level >= h.level.Level()
+	case rec.Level >= h.levels.Default() && h.levels.nEnt.Load() == 0:
+		return true
+	}
+	task, hasTask := h.task, h.hasTk
+	if !hasTask && h.prefix == "" && rec.NumAttrs() > 0 {
+		rec.Attrs(func(a slog.Attr) bool {
+			if a.Key == TaskKey {
+				task, hasTask = a.Value.Resolve(), true
+				return false
+			}
+			return true
+		})
+	}
+	if !hasTask || task.Kind() != slog.KindString {
+		return rec.Level >= h.levels.Default()
+	}
+	return rec.Level >= h.levels.level(task.String())
 }
 
 // WithAttrs returns a handler whose lines carry attrs. A top-level attribute
@@ -91,6 +134,9 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	for _, a := range attrs {
 		if h.prefix == "" && a.Key == TaskKey {
 			h2.task, h2.hasTk = a.Value.Resolve(), true
+			if h.levels != nil && h2.task.Kind() == slog.KindString {
+				h2.cell = h.levels.cell(h2.task.String())
+			}
 			continue
 		}
 		h2.pre = h2.appendAttr(h2.pre, h.prefix, a)
@@ -113,6 +159,9 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 // text and JSON forms share the order of work; the pieces they differ in
 // are in text_handler.go and json_handler.go.
 func (h *Handler) handle(rec slog.Record, b []byte) []byte {
+	if !h.admits(&rec) {
+		return b
+	}
 	ts := rec.Time
 	if h.r.fixedTS || ts.IsZero() {
 		ts = h.r.now()

@@ -97,8 +97,8 @@ func compilePattern(p string, m Mode) (pattern, error) {
 			return pattern{find: find, plen: len(pb), match: func(l []byte) bool { return bytes.Contains(l, pb) }}, nil
 		}
 		if isASCII(p) {
-			find := func(h []byte) int { return indexFold(h, pb) }
-			return pattern{find: find, plen: len(pb), match: func(l []byte) bool { return indexFold(l, pb) >= 0 }}, nil
+			f := newFoldFinder(pb)
+			return pattern{find: f.index, plen: len(pb), match: func(l []byte) bool { return f.index(l) >= 0 }}, nil
 		}
 		return compileRegexp("(?i)" + regexp.QuoteMeta(p))
 	case Glob:
@@ -157,45 +157,6 @@ func indexByteFrom(s []byte, i int, c byte) int {
 		return len(s)
 	}
 	return i + j
-}
-
-// indexFold returns the index of the first match of the lower-case ASCII
-// pattern p in s ignoring ASCII case, or -1.
-func indexFold(s, p []byte) int {
-	if len(p) == 0 {
-		return 0
-	}
-	last := len(s) - len(p)
-	if last < 0 {
-		return -1
-	}
-	c := p[0]
-	uc := c
-	if 'a' <= c && c <= 'z' {
-		uc = c - ('a' - 'A')
-	}
-	hay := s[:last+1]
-	lo, up := -1, -1
-	if uc == c {
-		up = len(hay)
-	}
-	for i := 0; i <= last; {
-		if lo < i {
-			lo = indexByteFrom(hay, i, c)
-		}
-		if up < i {
-			up = indexByteFrom(hay, i, uc)
-		}
-		j := min(lo, up)
-		if j > last {
-			return -1
-		}
-		if equalFold(s[j+1:j+len(p)], p[1:]) {
-			return j
-		}
-		i = j + 1
-	}
-	return -1
 }
 
 // glob matches a whole line against a pattern with '*' wildcards.

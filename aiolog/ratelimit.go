@@ -109,7 +109,7 @@ func (l *limiter) flush(r *Ring, ts int64) {
 		b = strconv.AppendInt(b, int64(t.dropped), 10)
 		b = append(b, " lines"...)
 		r.appendLocked(ts, slog.LevelWarn, off, n, b)
-		if r.copyW != nil && slog.LevelWarn >= r.copyMin {
+		if r.copiesAt(slog.LevelWarn) {
 			l.pending = r.appendCopy(l.pending, b)
 		}
 		t.dropped = 0

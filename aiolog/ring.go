@@ -65,14 +65,21 @@ type Ring struct {
 	now     func() time.Time
 	fixedTS bool // now was set with WithClock
 	level   slog.Level
+	levels  *Levels
 	limit   *limiter
 	name    string
 	loc     *time.Location
 
-	copyMin   slog.Level
-	copyW     io.Writer
 	copyQueue int          // WithCopyQueue's size
-	copyQ     *QueueWriter // what copies go through, when copyW is set
+	copies    []copyTarget // WithCopy's writers
+}
+
+// copyTarget is one WithCopy writer: its minimum level, and the queue its
+// copies go through (the writer itself when it is a *QueueWriter).
+type copyTarget struct {
+	min slog.Level
+	w   io.Writer
+	q   *QueueWriter
 }
 
 // Option configures a Ring.
@@ -122,8 +129,12 @@ func WithWriteLevel(l slog.Level) Option { return func(r *Ring) { r.level = l } 
 // in their place once it takes lines again; failed writes are counted in
 // Stats.CopyErrors. FlushCopy waits for the queue to empty.
 // OpenRotatingFile provides the seed's rotated error.log.
+//
+// WithCopy may be given more than once (an echo of INFO lines to stdout
+// and ERROR lines to error.log): each writer gets the lines at its own
+// minimum level, through its own queue.
 func WithCopy(min slog.Level, w io.Writer) Option {
-	return func(r *Ring) { r.copyMin, r.copyW = min, w }
+	return func(r *Ring) { r.copies = append(r.copies, copyTarget{min: min, w: w}) }
 }
 
 // WithCopyQueue sets the size in bytes of the queue between the ring and
@@ -135,12 +146,14 @@ func WithCopyQueue(size int) Option {
 }
 
 // FlushCopy waits until every line copied so far has been written to the
-// WithCopy writer (or dropped), or ctx ends. Without WithCopy it returns nil.
+// WithCopy writers (or dropped), or ctx ends. Without WithCopy it returns nil.
 func (r *Ring) FlushCopy(ctx context.Context) error {
-	if r.copyQ == nil {
-		return nil
+	for _, c := range r.copies {
+		if err := c.q.Flush(ctx); err != nil {
+			return err
+		}
 	}
-	return r.copyQ.Flush(ctx)
+	return nil
 }
 
 // New returns a Ring holding at most budget bytes of lines and their
@@ -153,15 +166,16 @@ func New(budget int, opts ...Option) *Ring {
 		budget = MaxBudget
 	}
 	r := &Ring{buf: make([]byte, budget), headSeq: 1, nextSeq: 1, now: time.Now, level: slog.LevelInfo, name: "pyb", loc: time.Local,
-		copyQueue: DefaultCopyQueue}
+		copyQueue: DefaultCopyQueue, levels: newLevels()}
 	for _, o := range opts {
 		o(r)
 	}
-	if r.copyW != nil {
-		if q, ok := r.copyW.(*QueueWriter); ok {
-			r.copyQ = q
+	for i := range r.copies {
+		c := &r.copies[i]
+		if q, ok := c.w.(*QueueWriter); ok {
+			c.q = q
 		} else {
-			r.copyQ = NewQueueWriter(r.copyW, r.copyQueue)
+			c.q = NewQueueWriter(c.w, r.copyQueue)
 		}
 	}
 	return r
@@ -177,15 +191,17 @@ type Stats struct {
 	Evicted     uint64 // lines evicted to make room
 	Truncated   uint64 // lines cut to fit the budget
 	Suppressed  uint64 // lines dropped by the rate limit
-	CopyErrors  uint64 // failed writes to the WithCopy writer
-	CopyDropped uint64 // lines not copied to the WithCopy writer: its queue was full
+	CopyErrors  uint64 // failed writes to the WithCopy writers
+	CopyDropped uint64 // lines not copied to a WithCopy writer: its queue was full
 }
 
 // Stats returns the ring's accounting.
 func (r *Ring) Stats() Stats {
 	var qs QueueStats
-	if r.copyQ != nil {
-		qs = r.copyQ.Stats()
+	for _, c := range r.copies {
+		s := c.q.Stats()
+		qs.Errors += s.Errors
+		qs.Dropped += s.Dropped
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

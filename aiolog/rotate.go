@@ -3,7 +3,9 @@
 package aiolog
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"os"
 	"sync"
 )
@@ -32,6 +34,78 @@ func OpenRotatingFile(name string, max int64) (*RotatingFile, error) {
 		return nil, err
 	}
 	return rf, nil
+}
+
+// NewRotatingFile returns a RotatingFile for name that opens the file at
+// its first Write, and tries again at each Write while it cannot: a
+// program starts logging whether or not the file can be written yet (a
+// read-only or full disk), and WithCopy counts the failed writes.
+func NewRotatingFile(name string, max int64) *RotatingFile {
+	return &RotatingFile{name: name, max: max}
+}
+
+// Name returns the file's name; the old lines are in Name()+".1".
+func (rf *RotatingFile) Name() string { return rf.name }
+
+// MaxTailRead bounds what Tail reads of each file: the last MaxTailRead
+// bytes, from the first whole line in them.
+const MaxTailRead = 4 << 20
+
+// Tail returns the last n lines (n <= 0: all) of the rotated file and the
+// current one, oldest first, without their newlines: what the file kept,
+// whatever the ring has evicted since and across restarts of the program.
+// A missing file counts as empty. The lines are as written (escaped when
+// they came from a Ring); a reader still escapes them, the file being
+// anyone's to edit.
+func (rf *RotatingFile) Tail(n int) ([]string, error) {
+	rf.mu.Lock() // no rotation halfway through the reading
+	defer rf.mu.Unlock()
+	var lines []string
+	for _, name := range []string{rf.name + ".1", rf.name} {
+		b, err := readEnd(name, MaxTailRead)
+		if err != nil {
+			return nil, err
+		}
+		for len(b) > 0 {
+			line, rest, _ := bytes.Cut(b, []byte{'\n'})
+			lines = append(lines, string(line))
+			b = rest
+		}
+	}
+	if n > 0 && len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return lines, nil
+}
+
+// readEnd returns the last max bytes of the file name from its first whole
+// line; nothing when it does not exist.
+func readEnd(name string, limit int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	off := max(st.Size()-limit, 0)
+	b, err := io.ReadAll(io.NewSectionReader(f, off, st.Size()-off))
+	if err != nil {
+		return nil, err
+	}
+	if off > 0 {
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			b = b[i+1:]
+		} else {
+			b = nil
+		}
+	}
+	return b, nil
 }
 
 func (rf *RotatingFile) open() error {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -133,4 +134,68 @@ func TestCopyTruncatedLikeRing(t *testing.T) {
 	if copied.String() != got[0]+"\n" {
 		t.Fatalf("copied %q\nring   %q", copied.String(), got[0])
 	}
+}
+
+// TestErrorLogTailAcrossRotationAndRestart: the file rotates at its size
+// keeping exactly one old file, and Tail reads both, also from a new
+// RotatingFile on the same name (a restarted program), lines the ring
+// evicted long ago included.
+func TestErrorLogTailAcrossRotationAndRestart(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "error.log")
+	f := NewRotatingFile(name, 120)
+	var echo strings.Builder
+	q := NewQueueWriter(&lockedBuilder{b: &echo}, 0)
+	r := New(MinBudget, WithClock(func() time.Time { return t0 }), WithLocation(time.UTC),
+		WithCopy(slog.LevelInfo, q), WithCopy(slog.LevelError, f))
+	log := r.TaskLogger("db")
+	for i := range 10 {
+		log.Info("fine")
+		log.Error("failure", slog.Int("n", i))
+	}
+	if err := r.FlushCopy(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if got := strings.Count(echo.String(), "\n"); got != 20 {
+		t.Fatalf("the INFO copy has %d lines, want 20", got)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Fatalf("files: %v, want error.log and error.log.1", entries)
+	}
+	f2 := NewRotatingFile(name, 120) // the program again
+	lines, err := f2.Tail(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"2015-01-01 00:00:19 [pyb] [ERROR] [db] failure n=7",
+		"2015-01-01 00:00:19 [pyb] [ERROR] [db] failure n=8",
+		"2015-01-01 00:00:19 [pyb] [ERROR] [db] failure n=9",
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("tail:\n%s", strings.Join(lines, "\n"))
+	}
+	if all, _ := f2.Tail(0); len(all) < 3 || strings.Contains(strings.Join(all, "\n"), "fine") {
+		t.Fatalf("all: %q", all)
+	}
+	if in, _ := r.Lines(Query{Grep: "n=0"}); len(in) != 0 {
+		t.Fatalf("the ring still has the first failure: the test shows nothing")
+	}
+	if none, err := NewRotatingFile(filepath.Join(dir, "nothing.log"), 0).Tail(5); err != nil || len(none) != 0 {
+		t.Fatalf("missing file: %q %v", none, err)
+	}
+}
+
+// lockedBuilder is a strings.Builder safe for the copy queue's goroutine.
+type lockedBuilder struct {
+	mu sync.Mutex
+	b  *strings.Builder
+}
+
+func (l *lockedBuilder) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
 }

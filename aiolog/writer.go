@@ -38,20 +38,36 @@ func (r *Ring) writeLine(ts int64, level slog.Level, taskOff, taskLen int, line 
 	}
 	r.mu.Unlock()
 	if len(pending) > 0 {
-		r.copyOut(pending)
+		r.copyOut(slog.LevelWarn, pending)
 	}
-	if ok && r.copyW != nil && level >= r.copyMin {
+	if ok && r.copiesAt(level) {
 		// Copied so that line, often on its writer's stack, does not escape.
 		bp := getBuf()
 		*bp = r.appendCopy((*bp)[:0], line)
-		r.copyOut(*bp)
+		r.copyOut(level, *bp)
 		putBuf(bp)
 	}
 }
 
-// copyOut passes lines, each ending with a newline, to the WithCopy writer's
-// queue, which never blocks.
-func (r *Ring) copyOut(lines []byte) { r.copyQ.Write(lines) }
+// copiesAt reports whether a line at level goes to a WithCopy writer.
+func (r *Ring) copiesAt(level slog.Level) bool {
+	for i := range r.copies {
+		if level >= r.copies[i].min {
+			return true
+		}
+	}
+	return false
+}
+
+// copyOut passes lines at level, each ending with a newline, to the queues
+// of the WithCopy writers that take that level; a queue never blocks.
+func (r *Ring) copyOut(level slog.Level, lines []byte) {
+	for i := range r.copies {
+		if level >= r.copies[i].min {
+			r.copies[i].q.Write(lines)
+		}
+	}
+}
 
 // leadingTask returns the position of the name in a line starting with
 // "[name]", and ok false when the line does not start that way.

@@ -36,8 +36,9 @@ func (s *Scheduler) kickLocked() {
 }
 
 type firing struct {
-	e    *entry
-	name string
+	e       *entry
+	name    string
+	planned time.Time // when it was due (fires.go)
 }
 
 // loop is the scheduler's goroutine: it sleeps until the earliest run is
@@ -118,6 +119,13 @@ func (s *Scheduler) collectLocked(now time.Time, due []firing) []firing {
 		} else if late && !e.spec.CatchUp {
 			run, missed = false, n
 		}
+		planned := e.fireAt // what a fire observer measures lateness from
+		switch {
+		case e.due: // added or resumed after its time: due now, not late
+			planned = now
+		case n > 1: // slots were missed: this run is the last one's
+			planned = last
+		}
 		e.due = false
 		if missed > 0 {
 			e.missed = addSat(e.missed, missed)
@@ -127,7 +135,7 @@ func (s *Scheduler) collectLocked(now time.Time, due []firing) []firing {
 				slog.Bool("caught_up", late && run), slog.Time("planned", last))
 		}
 		if run {
-			due = append(due, firing{e: e, name: e.task.Name()})
+			due = append(due, firing{e: e, name: e.task.Name(), planned: planned})
 		}
 		if !ok {
 			e.over = true
@@ -165,6 +173,7 @@ func (s *Scheduler) trigger(now time.Time, due []firing) {
 		var err error
 		started, err = f.e.task.Trigger()
 		prev = f.e
+		s.fired(f, now, started)
 		if !started {
 			msg := "schedule: run skipped, task still running"
 			if err != nil {

@@ -98,6 +98,7 @@ type Scheduler struct {
 	quit    chan struct{} // closed by Close
 	wg      sync.WaitGroup
 	stats   Stats
+	fires   fireObservers // ObserveFires (fires.go)
 }
 
 // New returns a scheduler for the tasks of g. It watches g's events (a

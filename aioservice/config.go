@@ -123,6 +123,9 @@ type Entry struct {
 	Type        Type
 	Info        string
 	Docs        string
+	// LogLevel is "log_level": the minimum level of the service's task and
+	// its children (debug, info, warn, error, crit; "" when not set).
+	LogLevel string
 
 	// off holds the offset (in the expanded text) of each value, by field
 	// path relative to the entry ("" is the entry's key).

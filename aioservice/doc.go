@@ -16,7 +16,10 @@
 //		aioservice.WithRequires("network")))
 //
 // Its main task is named "hello.service"; it may add child tasks named
-// "hello.service.CHILD" with AddChild. Types: Core (runs once at boot and
+// "hello.service.CHILD" with AddChild. The service's status (plain and
+// debug) lists its children under it with their states ("┗━► CTasks: 2",
+// then one line per child, in the order they were added), and its JSON
+// carries them as "children"; each child also has its own status block. Types: Core (runs once at boot and
 // is awaited), Runtime (runs continuously, the default), Schedule (runs on
 // its schedule, through aioschedule).
 //
@@ -60,7 +63,10 @@
 //
 // Keys: enabled, args (decoded over the default arguments), schedule,
 // requires, after, restart, stop_timeout, exec, type and info/docs (exec
-// services), and the seed's "kwargs" holding schedule/require(s)/after/restart.
+// services), log_level (debug, info, warn, error or crit: the level of the
+// service's task and its children, handed to the program when the service
+// loads, see Manager.SetLogLevelFunc), and the seed's "kwargs" holding
+// schedule/require(s)/after/restart.
 // ${VAR} is replaced by the environment variable, or by the value in a
 // ".env" file next to the config; inside a JSON string the value is
 // escaped, outside one (`"pin": ${PIN}`) it is inserted as is. "$${"

@@ -109,6 +109,8 @@ type Manager struct {
 	// unextend removes the manager from the group's status extenders
 	// (Close).
 	unextend func()
+	// logLevel applies a service's log_level (SetLogLevelFunc); nil: none.
+	logLevel func(task, level string) error
 }
 
 type entry struct {

@@ -85,6 +85,7 @@ type settings struct {
 	Restart     RestartConfig        `json:"restart"`
 	StopTimeout Duration             `json:"stop_timeout,omitempty"`
 	Exec        *ExecConfig          `json:"exec,omitempty"`
+	LogLevel    string               `json:"log_level,omitempty"`
 	args        any                  // decoded
 	spec        *aioschedule.Spec    // decoded schedule
 	policy      aioctl.RestartPolicy // from Restart
@@ -129,6 +130,7 @@ func (m *Manager) resolve(svc *Service, c *Config, e *Entry) (settings, error) {
 			st.StopTimeout = *e.StopTimeout
 		}
 		st.Exec = e.Exec
+		st.LogLevel = e.LogLevel
 		patch = e.Args
 	}
 	args, err := svc.impl.decodeArgs(patch)

@@ -141,7 +141,8 @@ func (m *Manager) LoadStatus(names ...string) []string {
 type statusExtension struct{ m *Manager }
 
 // ExtendStatus adds the service header to the status of a service's main
-// task (aioctl prints it in debug mode, and says "failed" for its errors),
+// task (aioctl prints it in debug mode, and says "failed" for its errors)
+// and its child tasks (printed under it in both modes),
 // and names the function a service's task runs (main or child) as it was
 // given to Define or AddChild.
 func (x statusExtension) ExtendStatus(st *aioctl.TaskStatus, debug bool) {
@@ -178,4 +179,20 @@ func (m *Manager) extendStatus(st *aioctl.TaskStatus, debug bool) {
 		si.StatsTitle, si.Stats = show()
 	}
 	st.Service = si
+	st.Children = m.children(st.Name)
+}
+
+// children lists the child tasks (AddChild's NAME.service.CHILD) of the
+// service whose main task is named task, in the order they were added,
+// for its status (plain and debug), as asyncmd's CTasks.
+func (m *Manager) children(task string) []aioctl.ChildStatus {
+	kids, _ := m.g.Find(task + ".*")
+	if len(kids) == 0 {
+		return nil
+	}
+	out := make([]aioctl.ChildStatus, len(kids))
+	for i, k := range kids {
+		out[i] = k.Child()
+	}
+	return out
 }

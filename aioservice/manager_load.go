@@ -87,6 +87,7 @@ func (m *Manager) loadLocked(ctx context.Context, name string, useConfig bool) e
 	if err != nil {
 		return &ServiceError{Service: name, Err: &loadError{err}}
 	}
+	m.applyLogLevel(name, e.st.LogLevel)
 	return nil
 }
 

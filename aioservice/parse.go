@@ -86,7 +86,11 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	return c, nil
 }
 
-var entryKeys = "enabled, args, kwargs, schedule, requires, after, restart, stop_timeout, exec, type, info, docs"
+var entryKeys = "enabled, args, kwargs, schedule, requires, after, restart, stop_timeout, exec, type, info, docs, log_level"
+
+// logLevelWords are the words "log_level" takes (in any case): aiolog's
+// level names; the manager hands the word to the program (SetLogLevelFunc).
+var logLevelWords = []string{"debug", "info", "warn", "warning", "error", "crit", "critical"}
 
 func (p *parser) entry(f jfield) (*Entry, error) {
 	e := &Entry{Name: f.key, off: make(map[string]int), last: -1}
@@ -196,6 +200,15 @@ func (p *parser) entryField(e *Entry, g jfield, inKw bool) error {
 			return p.errAt(g.valOff, field+".argv", "an exec service needs a command: \"argv\": [\"program\", \"arg\", …]", nil)
 		}
 		e.Exec = &x
+	case "log_level":
+		var s string
+		if json.Unmarshal(g.val, &s) != nil {
+			return typeErr("a level: debug, info, warn, error or crit")
+		}
+		if !slices.Contains(logLevelWords, strings.ToLower(s)) {
+			return p.errAt(g.valOff, field, "unknown level "+strconv.Quote(s)+" (want debug, info, warn, error or crit)", nil)
+		}
+		e.LogLevel = s
 	case "type", "info", "docs":
 		var s string
 		if json.Unmarshal(g.val, &s) != nil {

@@ -115,7 +115,20 @@ func newHostileProgram(t *testing.T, h string) *hostileProgram {
 		p.g.Close(ctx)
 	})
 	var err error
-	p.in, err = control.NewInterp(control.Components{Group: p.g, Log: p.ring, Scheduler: s, Services: m})
+	// errlog prints the error file: hostile lines as a ring writes them
+	// there, and a control character written by hand.
+	errLog := filepath.Join(t.TempDir(), "error.log")
+	errRing := aiolog.New(4096, aiolog.WithCopy(slog.LevelError, aiolog.NewRotatingFile(errLog, 0)))
+	errRing.TaskLogger(h).Error(h, slog.String(h, h))
+	if err := errRing.FlushCopy(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := os.OpenFile(errLog, os.O_APPEND|os.O_WRONLY, 0); err == nil {
+		f.WriteString("by hand \x1b[2J\x9b\n")
+		f.Close()
+	}
+	p.in, err = control.NewInterp(control.Components{Group: p.g, Log: p.ring, Scheduler: s, Services: m,
+		ErrorLog: aiolog.NewRotatingFile(errLog, 0)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,6 +151,7 @@ func (p *hostileProgram) breakConfig(t *testing.T, h string) {
 var hostileLines = map[string][]string{
 	"status":              {"status", "status --debug", "status * debug"},
 	"is-active":           {"is-active *"},
+	"stats":               {"stats", "stats * debug"},
 	"start":               {"start *"},
 	"stop":                {"stop sched*"},
 	"restart":             {"restart running"},
@@ -148,6 +162,8 @@ var hostileLines = map[string][]string{
 	"set args":            {`set args running {"text": "x"}`},
 	"log":                 {"log", "log LOGMARK", "log -f --lines 5"},
 	"follow":              {"follow --lines 5"},
+	"log level":           {"log level", "log level * DEBUG", "log level sched* inherit"},
+	"errlog":              {"errlog", "errlog -n 3"},
 	"schedule list":       {"schedule list"},
 	"schedule next":       {"schedule next", "schedule next sched* 3"},
 	"schedule set":        {`schedule set running {"start_in": 5}`},

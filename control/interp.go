@@ -28,19 +28,36 @@ type Components struct {
 	Scheduler *aioschedule.Scheduler
 	// Services is the service manager the services verbs and boot order drive.
 	Services *aioservice.Manager
+	// ErrorLog is the file the ring copies its error lines to (WithCopy),
+	// which errlog prints; nil when the program keeps none.
+	ErrorLog *aiolog.RotatingFile
 }
 
 // Interp is the one command interpreter: every front end (the socket, the
 // aioctl shell, the in-program console) turns a command into a call of
 // Exec or Stream. It is safe for concurrent use.
 type Interp struct {
-	c Components
+	c   Components
+	obs observers // ObserveRequests (observe.go)
 }
 
 // NewInterp returns an interpreter over the components; c.Group is required.
+// With both Services and Log, it makes the services' "log_level" set their
+// tasks' levels in the ring (aioservice.Manager.SetLogLevelFunc).
 func NewInterp(c Components) (*Interp, error) {
 	if c.Group == nil {
 		return nil, errors.New("control: Components.Group is required")
+	}
+	if c.Services != nil && c.Log != nil {
+		// A service's "log_level" sets its task's level in the ring.
+		levels := c.Log.Levels()
+		c.Services.SetLogLevelFunc(func(task, word string) error {
+			l, err := aiolog.ParseLevel(word)
+			if err != nil {
+				return err
+			}
+			return levels.Set(task, l)
+		})
 	}
 	return &Interp{c: c}, nil
 }
@@ -87,7 +104,10 @@ type Event = api.Event
 // with Options.Color, the colour sequences), so that a verb that forgot
 // one value still cannot drive the reader's terminal.
 func (in *Interp) Exec(ctx context.Context, argv []string, opt Options) *Result {
-	return safeResult(in.exec(ctx, argv, opt), opt.Color)
+	start := in.obs.begin()
+	res := safeResult(in.exec(ctx, argv, opt), opt.Color)
+	in.obs.observed(start, res.Verb, res.Err, false)
+	return res
 }
 
 // safeResult escapes r's text and error message for the terminal.
@@ -188,11 +208,14 @@ func (in *Interp) IsStream(argv []string) bool {
 // Stream runs a streaming command, calling fn for each event until ctx
 // ends (it then returns nil) or fn returns an error. Errors before the
 // first event (bad arguments, missing component) are *Error.
-func (in *Interp) Stream(ctx context.Context, argv []string, fn func(Event) error) error {
+func (in *Interp) Stream(ctx context.Context, argv []string, fn func(Event) error) (err error) {
+	start, verb := in.obs.begin(), ""
+	defer func() { in.obs.observed(start, verb, asErrorOrNil(err), true) }()
 	c, err := in.parse(argv)
 	if err != nil {
 		return safeError(err)
 	}
+	verb = c.verb.Name
 	if !c.streams() {
 		return errorf(CodeNotStream, c.verb.Name+" does not stream: use Exec")
 	}

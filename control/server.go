@@ -88,6 +88,13 @@ type Config struct {
 	// listener), behind the same peer, token and limit checks: the web
 	// dashboard mounts itself here. Paths under /v1/ are the API's.
 	Mount func(mux *http.ServeMux)
+	// MountGuard, when set, checks the TCP requests outside /v1/ that
+	// carry no Authorization header, in place of the bearer check: a
+	// browser cannot send that header, so the dashboard trades the token
+	// for a cookie and checks it here. It gets the server's token (given
+	// or generated) and the handler to guard. The API under /v1/ always
+	// wants the bearer token.
+	MountGuard func(token string, next http.Handler) http.Handler
 
 	// allowUID overrides the peer check (tests).
 	allowUID func(uid uint32) bool
@@ -333,6 +340,8 @@ func (s *Server) handler(tcp bool) http.Handler {
 	mux.HandleFunc(api.PathStream, s.handleStream)
 	mux.HandleFunc(api.PathVerbs, s.handleVerbs)
 	mux.HandleFunc(api.PathHealth, s.handleHealth)
+	mux.HandleFunc(api.PathStats, s.handleStats)      // stats_http.go
+	mux.HandleFunc(api.PathStatsDebug, s.handleStats) // stats_http.go
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errorf(CodeNoEndpoint, "no endpoint "+truncate(r.URL.Path, 60)+": use /v1/exec, /v1/stream, /v1/verbs or /v1/health"))
 	})

@@ -17,10 +17,14 @@ var impls = map[string]impl{
 	"set args":  {run: runSetArgs},
 	"clone":     {run: runClone},
 	"add":       {run: runAdd},
+	"stats":     {run: runStats},
 
 	// Log (aiolog).
 	"log":    {check: checkLogFlags, run: runLog, stream: streamLog},
 	"follow": {check: checkLogFlags, stream: streamLog},
+
+	"log level": {run: runLogLevel},
+	"errlog":    {check: checkIntFlags("lines"), run: runErrlog},
 
 	// Schedules (aioschedule).
 	"schedule list": {run: runScheduleList},

@@ -161,9 +161,7 @@ func runStatus(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	if c.opt.JSON {
 		res.Data = sts
 	} else {
-		var b strings.Builder
-		_ = aioctl.Render(&b, sts, aioctl.RenderOptions{Debug: debug, Color: c.opt.Color, Now: g.Clock().Now()})
-		res.Text = b.String()
+		res.Text = renderStatus(sts, aioctl.RenderOptions{Debug: debug, Color: c.opt.Color, Now: g.Clock().Now()})
 	}
 	return res, oneLine(err)
 }

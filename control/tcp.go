@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/aiotools-go/aiotools/control/sockdir"
 )
@@ -110,8 +111,16 @@ func notLoopback(addr string) error {
 // cannot send the Authorization header.
 func (s *Server) guardTCP(h http.Handler) http.Handler {
 	want := []byte("Bearer " + s.token)
+	var web http.Handler
+	if s.cfg.MountGuard != nil {
+		web = s.cfg.MountGuard(s.token, h)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got := []byte(r.Header.Get("Authorization"))
+		if web != nil && len(got) == 0 && !strings.HasPrefix(r.URL.Path, "/v1/") {
+			web.ServeHTTP(w, r) // a browser: the mounted dashboard's own check
+			return
+		}
 		if subtle.ConstantTimeCompare(got, want) != 1 {
 			// Refused clients do not keep their connection: they would
 			// hold a place (MaxConns) for the idle timeout.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 
+	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/control/api"
 	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
@@ -18,7 +19,17 @@ type Response = api.Response
 // encodeResult encodes a Result as a Response, encoding Data once (a
 // json.RawMessage field would be scanned again by json.Marshal).
 func encodeResult(r *Result) ([]byte, error) {
-	data, err := marshalData(r.Data)
+	var data []byte
+	var err error
+	if sts, ok := r.Data.([]aioctl.TaskStatus); ok && sts != nil {
+		// A status: appended by hand into a pooled buffer, as encoding/json
+		// would write it (aioctl.TaskStatus.AppendJSON).
+		bp := statusBufs.Get().(*[]byte)
+		defer putStatusBuf(bp, &data)
+		data, err = appendStatusesJSON((*bp)[:0], sts)
+	} else {
+		data, err = marshalData(r.Data)
+	}
 	if err != nil {
 		return nil, err
 	}

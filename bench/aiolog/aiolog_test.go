@@ -8,36 +8,110 @@ import (
 	"time"
 
 	"github.com/aiotools-go/aiotools/aiolog"
+	"github.com/rs/zerolog"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
 
-// The same call, one message and three attributes, through each logger.
+// The same call, one message and three attributes (the task among them),
+// through each logger, serial and parallel (-cpu sets the goroutines).
+// Every logger formats each line: aiolog into its RAM ring, the others into
+// io.Discard.
 
-func BenchmarkAiolog(b *testing.B) {
-	log := slog.New(aiolog.New(1 << 20).Handler(nil))
+const msg = "LED toggled"
+
+// BenchmarkAiologDirect is the direct API: a TaskLogger made once per task.
+func BenchmarkAiologDirect(b *testing.B) {
+	log := aiolog.New(1 << 20).TaskLogger("hello_task")
 	b.ReportAllocs()
 	for b.Loop() {
-		log.Info("LED toggled", "task", "hello_task", "led", 3, "on", true)
+		log.Info(msg, slog.Int("led", 3), slog.Bool("on", true))
 	}
 }
 
-func BenchmarkAiologParallel(b *testing.B) {
-	log := slog.New(aiolog.New(1 << 20).Handler(nil))
+func BenchmarkAiologDirectParallel(b *testing.B) {
+	log := aiolog.New(1 << 20).TaskLogger("hello_task")
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			log.Info("LED toggled", "task", "hello_task", "led", 3, "on", true)
+			log.Info(msg, slog.Int("led", 3), slog.Bool("on", true))
 		}
 	})
 }
 
-func BenchmarkSlogTextDiscard(b *testing.B) {
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+// BenchmarkAiologDirectSuppressed is a debug call below the task's level.
+func BenchmarkAiologDirectSuppressed(b *testing.B) {
+	log := aiolog.New(1 << 20).TaskLogger("hello_task")
 	b.ReportAllocs()
 	for b.Loop() {
-		log.Info("LED toggled", "task", "hello_task", "led", 3, "on", true)
+		log.Debug(msg, slog.Int("led", 3), slog.Bool("on", true))
 	}
+}
+
+// BenchmarkAiologSlogSuppressed is the same call through slog.Logger.
+func BenchmarkAiologSlogSuppressed(b *testing.B) {
+	log := slog.New(aiolog.New(1<<20).Handler(nil)).With("task", "hello_task")
+	b.ReportAllocs()
+	for b.Loop() {
+		log.Debug(msg, "led", 3, "on", true)
+	}
+}
+
+// slogBench logs through a slog.Logger, serial or parallel.
+func slogBench(b *testing.B, h slog.Handler, parallel bool) {
+	log := slog.New(h)
+	b.ReportAllocs()
+	if parallel {
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				log.Info(msg, "task", "hello_task", "led", 3, "on", true)
+			}
+		})
+		return
+	}
+	for b.Loop() {
+		log.Info(msg, "task", "hello_task", "led", 3, "on", true)
+	}
+}
+
+func BenchmarkAiolog(b *testing.B) { slogBench(b, aiolog.New(1<<20).Handler(nil), false) }
+func BenchmarkAiologParallel(b *testing.B) {
+	slogBench(b, aiolog.New(1<<20).Handler(nil), true)
+}
+func BenchmarkSlogTextDiscard(b *testing.B) {
+	slogBench(b, slog.NewTextHandler(io.Discard, nil), false)
+}
+func BenchmarkSlogTextDiscardParallel(b *testing.B) {
+	slogBench(b, slog.NewTextHandler(io.Discard, nil), true)
+}
+func BenchmarkSlogJSONDiscard(b *testing.B) {
+	slogBench(b, slog.NewJSONHandler(io.Discard, nil), false)
+}
+func BenchmarkSlogJSONDiscardParallel(b *testing.B) {
+	slogBench(b, slog.NewJSONHandler(io.Discard, nil), true)
+}
+
+// zerolog's usual form: a timestamped logger, fields chained per event.
+func zerologger() zerolog.Logger {
+	return zerolog.New(io.Discard).With().Timestamp().Logger()
+}
+
+func BenchmarkZerolog(b *testing.B) {
+	log := zerologger()
+	b.ReportAllocs()
+	for b.Loop() {
+		log.Info().Str("task", "hello_task").Int("led", 3).Bool("on", true).Msg(msg)
+	}
+}
+
+func BenchmarkZerologParallel(b *testing.B) {
+	log := zerologger()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			log.Info().Str("task", "hello_task").Int("led", 3).Bool("on", true).Msg(msg)
+		}
+	})
 }
 
 // nopHandler shows what slog's Logger itself costs.
@@ -48,13 +122,7 @@ func (nopHandler) Handle(context.Context, slog.Record) error { return nil }
 func (h nopHandler) WithAttrs([]slog.Attr) slog.Handler      { return h }
 func (h nopHandler) WithGroup(string) slog.Handler           { return h }
 
-func BenchmarkSlogNop(b *testing.B) {
-	log := slog.New(nopHandler{})
-	b.ReportAllocs()
-	for b.Loop() {
-		log.Info("LED toggled", "task", "hello_task", "led", 3, "on", true)
-	}
-}
+func BenchmarkSlogNop(b *testing.B) { slogBench(b, nopHandler{}, false) }
 
 // zapProduction is zap.NewProduction's logger (JSON encoder, production
 // encoder config, caller, stack traces on ERROR) writing to a discarding
@@ -76,6 +144,16 @@ func BenchmarkZapProduction(b *testing.B) {
 	for b.Loop() {
 		log.Info("LED toggled", zap.String("task", "hello_task"), zap.Int("led", 3), zap.Bool("on", true))
 	}
+}
+
+func BenchmarkZapProductionParallel(b *testing.B) {
+	log := zapProduction(false)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			log.Info(msg, zap.String("task", "hello_task"), zap.Int("led", 3), zap.Bool("on", true))
+		}
+	})
 }
 
 func BenchmarkZapProductionSampled(b *testing.B) {

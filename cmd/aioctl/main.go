@@ -146,6 +146,7 @@ task or service.
 		own[c.Name()] = true
 	}
 	groups := map[string]*cobra.Command{}
+	verbCmds := map[string]*cobra.Command{} // one-word verbs: "log" is also the group of "log level"
 	for _, v := range api.Verbs() {
 		words := v.Words()
 		if len(words) == 1 && own[words[0]] {
@@ -158,6 +159,9 @@ task or service.
 		parent := root
 		if len(words) == 2 {
 			g := groups[words[0]]
+			if g == nil && verbCmds[words[0]] != nil {
+				g = verbCmds[words[0]]
+			}
 			if g == nil {
 				g = &cobra.Command{Use: words[0] + " VERB", Short: words[0] + " verbs", Args: cobra.ArbitraryArgs,
 					RunE: func(cmd *cobra.Command, args []string) error {
@@ -168,7 +172,9 @@ task or service.
 			}
 			parent = g
 		}
-		parent.AddCommand(a.verbCommand(v))
+		c := a.verbCommand(v)
+		verbCmds[v.Name] = c
+		parent.AddCommand(c)
 	}
 	return root
 }

@@ -174,6 +174,8 @@ func TestAioctlBinary(t *testing.T) {
 		{[]string{"log", "LED"}, "[blink] LED toggled pin=2", "", 0},
 		{[]string{"log", "-n", "1", "--task", "blink"}, "LED toggled", "", 0},
 		{[]string{"log", "--level", "LOUD"}, "", "bad_argument", 2},
+		{[]string{"log", "level", "blink", "DEBUG"}, "blink  DEBUG set\n", "", 0}, // "log" is a verb and a group
+		{[]string{"log", "level", "blink", "LOUD"}, "", `unknown level "LOUD"`, 2},
 		{[]string{"schedule", "list"}, "world: ", "", 0},
 		{[]string{"schedule", "next"}, "  world\n", "", 0},
 		{[]string{"services", "list"}, "svc.service", "", 0},

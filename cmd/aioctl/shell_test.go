@@ -33,7 +33,7 @@ func TestShellInTmux(t *testing.T) {
 
 	s.WaitPrompt("aioctl>")
 	// A verb completes from its prefix.
-	s.Literal("stat")
+	s.Literal("statu") // "stat" is also stats
 	s.Keys("Tab")
 	s.WaitPrompt("aioctl> status")
 	// A task name completes from the program's tasks.

@@ -79,7 +79,7 @@ func TestExitCodesAsSystemctl(t *testing.T) {
 		{[]string{"services", "lst"}, "", `did you mean "services list"?`, 2},
 		{[]string{"services"}, "", "services needs one of: add, boot, config,", 2},
 		{[]string{"frobnicate"}, "", "unknown", 2},
-		{[]string{"stats"}, "", `did you mean "status"?`, 2},
+		{[]string{"statuss"}, "", `did you mean "status"?`, 2},
 		{[]string{"shel"}, "", `did you mean "shell"?`, 2},
 		{[]string{"stop", "blnk"}, "", "did you mean blink?", 4},
 		{[]string{"status", "blink", "blnk"}, "● blink", "did you mean blink?", 4},
@@ -253,7 +253,7 @@ complete aioctl services get-`
 	cmd := exec.Command(bash, "--norc", "--noprofile", "-c", script)
 	cmd.Env = append(os.Environ(), "PATH="+dir+":"+os.Getenv("PATH"), "AIOCTL_SOCKET="+p.sock)
 	out, err := cmd.CombinedOutput()
-	if err != nil || string(out) != "start status\nblink\nget-config\n" {
+	if err != nil || string(out) != "start stats status\nblink\nget-config\n" {
 		t.Errorf("bash completion: %v\n%s", err, out)
 	}
 	// The same at a real bash prompt, Tab pressed.

@@ -86,7 +86,7 @@ func TestDemoConsoleOnATerminal(t *testing.T) {
 	bin := buildAiotools(t)
 	s := tmuxtest.New(t, tmux, 160, 50, "TERM=xterm-256color "+bin+" demo --console -socket "+privateSocket(t))
 	s.WaitPrompt("aioctl>")
-	s.Literal("stat")
+	s.Literal("statu") // "stat" is also stats
 	s.Keys("Tab")
 	s.WaitPrompt("aioctl> status")
 	s.Literal("bl")

@@ -74,7 +74,10 @@ func statusRound(header, status string, color bool, width, height int) string {
 	} else {
 		b.WriteString(header + "\n")
 	}
-	rows := height - rowsOf(header, width)
+	rows := height
+	for _, l := range strings.Split(header, "\n") { // the header may have a stats line
+		rows -= rowsOf(l, width)
+	}
 	lines := strings.SplitAfter(status, "\n")
 	if n := len(lines); n > 0 && lines[n-1] == "" {
 		lines = lines[:n-1]
@@ -132,5 +135,5 @@ func (d *demo) printStatus(now time.Time) {
 	if err != nil {
 		status.WriteString("status: " + termsafe.Text(err.Error()) + "\n")
 	}
-	io.WriteString(d.cfg.Out, statusRound(statusHeader(now, sts, d.socket), status.String(), d.cfg.Color, width, height))
+	io.WriteString(d.cfg.Out, statusRound(statusHeader(now, sts, d.socket)+"\n"+d.demoStatsLine(), status.String(), d.cfg.Color, width, height))
 }

@@ -49,8 +49,8 @@ func main() {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprint(w, `usage: aiotools demo [-every 5s] [-for 0] [-debug] [-follow [GREP] | -console] [-socket PATH] [-name aiotools-demo]
-       aiotools run [-c services.config] [-console] [-socket PATH] [-name aiotools] [-log-budget BYTES]
+	fmt.Fprint(w, `usage: aiotools demo [-every 5s] [-for 0] [-debug] [-follow [GREP] | -console] [-socket PATH] [-name aiotools-demo] [-metrics ADDR] [-web ADDR]
+       aiotools run [-c services.config] [-console] [-socket PATH] [-name aiotools] [-log-budget BYTES] [-metrics ADDR] [-web ADDR]
 
   demo   run the example tasks and print their status every few seconds
          until Ctrl-C (or until -for has passed); -follow prints the log
@@ -68,6 +68,10 @@ func usage(w io.Writer) {
   Both open a control socket for aioctl: -socket PATH (default $AIOTOOLS_SOCKET,
   else NAME.sock in $XDG_RUNTIME_DIR/aiotools or a private directory of yours);
   two programs cannot share one: give the second another -socket or -name.
+  The socket also answers GET /stats and GET /metrics (Prometheus);
+  -metrics 127.0.0.1:9464 serves the metrics on a loopback port for a scraper.
+  The web dashboard (-web ADDR, loopback): demo serves it by default, run with
+  -web 127.0.0.1:8080; both print "dashboard: URL" to open (-web off: none).
 `)
 }
 
@@ -87,6 +91,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		socket := fs.String("socket", os.Getenv("AIOTOOLS_SOCKET"), "control socket path (env AIOTOOLS_SOCKET; default: NAME.sock under $XDG_RUNTIME_DIR or a private directory)")
 		name := fs.String("name", "aiotools-demo", "program name, used in the default socket path")
 		console := fs.Bool("console", false, "instead of status, read commands from stdin (the in-program console)")
+		web := fs.String("web", demoWebDefault, webUsage)
+		errLog := errorLogFlags(fs, "", "default: off")
+		metrics := fs.String("metrics", "", metricsFlagUsage)
 		if err := fs.Parse(args[1:]); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil // -h: the usage is printed, which is not a failure
@@ -97,6 +104,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 			fs.Usage()
 			return err
 		}
+		elc, err := errLog()
+		if err != nil {
+			return err
+		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		if *limit > 0 {
@@ -104,7 +115,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			ctx, cancel = context.WithTimeout(ctx, *limit)
 			defer cancel()
 		}
-		cfg := demoConfig{Every: *every, Debug: *debug, Out: stdout, Color: wantColor(stdout, os.Getenv), Size: terminalSize(stdout), Socket: *socket, Name: *name, Console: *console}
+		cfg := demoConfig{Every: *every, Debug: *debug, Out: stdout, Color: wantColor(stdout, os.Getenv), Size: terminalSize(stdout), Socket: *socket, Name: *name, Console: *console, ErrorLog: elc, MetricsAddr: *metrics, Web: *web}
 		if *follow {
 			cfg.Follow, cfg.Grep = true, fs.Arg(0)
 		}
@@ -117,17 +128,27 @@ func run(args []string, stdout, stderr io.Writer) error {
 		name := fs.String("name", "aiotools", "program name, used in the default socket path")
 		budget := fs.Int("log-budget", 256<<10, "bytes of RAM log")
 		console := fs.Bool("console", false, "read commands from stdin (the in-program console) and echo no log")
+		web := fs.String("web", "", webUsage)
+		errLog := errorLogFlags(fs, "", "default: error.log beside the config")
+		metrics := fs.String("metrics", "", metricsFlagUsage)
 		if err := fs.Parse(args[1:]); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil
 			}
 			return err
 		}
+		elc, err := errLog()
+		if err != nil {
+			return err
+		}
+		if elc.File == "" {
+			elc.File = besideConfig(*config)
+		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		given := false // -c named a file, which must then exist
 		fs.Visit(func(f *flag.Flag) { given = given || f.Name == "c" })
-		return runServices(ctx, runConfig{Config: *config, Default: !given, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout, Console: *console})
+		return runServices(ctx, runConfig{Config: *config, Default: !given, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout, Console: *console, ErrorLog: elc, MetricsAddr: *metrics, Web: *web})
 	case "help", "-h", "--help":
 		usage(stdout)
 		return nil
@@ -177,7 +198,12 @@ type demoConfig struct {
 	Console bool
 	Socket  string // control socket path ("" = the default for Name)
 	Name    string // program name in the default socket path ("" = aiotools-demo)
+	Web     string // the dashboard's TCP address ("" = none; web.go)
 	Out     io.Writer
+	// ErrorLog is --error-log and its flags (errorlog.go); off by default.
+	ErrorLog errorLogConfig
+	// MetricsAddr, when set, also serves Prometheus metrics there (-metrics).
+	MetricsAddr string
 }
 
 // demo is the state the demo's parts share. Each part lives in a file of
@@ -188,6 +214,8 @@ type demo struct {
 	logger *slog.Logger
 	// ring is the demo's RAM log: every task logs into it (see demo_log.go).
 	ring *aiolog.Ring
+	// errorLog is where the ring copies its error lines (nil: none).
+	errorLog *errorLog
 	// sched and services are set by their parts; the control socket serves them.
 	sched    *aioschedule.Scheduler
 	services *aioservice.Manager

@@ -29,6 +29,11 @@ type runConfig struct {
 	// Console reads commands from stdin (the in-program console); the log
 	// is then not echoed to Out, where it would run into the prompt.
 	Console bool
+	// ErrorLog is --error-log and its flags (errorlog.go).
+	ErrorLog errorLogConfig
+	// MetricsAddr, when set, also serves Prometheus metrics there (-metrics).
+	MetricsAddr string
+	Web         string // the dashboard's TCP address ("" = none; web.go)
 }
 
 // runServices runs the services a config file declares (exec services,
@@ -59,7 +64,10 @@ func runServices(ctx context.Context, cfg runConfig) error {
 	if !cfg.Console {
 		ringOpts = append(ringOpts, aiolog.WithCopy(slog.LevelInfo, echo))
 	}
+	errLog, errOpts := openErrorLog(cfg.ErrorLog, cfg.Out)
+	ringOpts = append(ringOpts, errOpts...)
 	ring := aiolog.New(cfg.LogBudget, ringOpts...)
+	defer errLog.close(ring)
 	logger := slog.New(ring.Handler(nil))
 	g := aioctl.NewGroup(aioctl.WithGroupName(cfg.Name), aioctl.WithLogger(logger), aioctl.WithLogSource(ring))
 	sched := aioschedule.New(g, aioschedule.WithLogger(logger))
@@ -92,17 +100,36 @@ func runServices(ctx context.Context, cfg runConfig) error {
 		}
 		fmt.Fprintln(cfg.Out, "boot:", termsafe.Text(err.Error())) // a service failed; the others run
 	}
-	srv, err := control.NewServer(control.Config{
-		Components: control.Components{Group: g, Log: ring, Scheduler: sched, Services: m},
-		Lock:       lock,
-		Logger:     logger,
-	})
+	in, err := control.NewInterp(control.Components{Group: g, Log: ring, Scheduler: sched, Services: m, ErrorLog: errLog.file()})
 	if err != nil {
 		stop()
 		return err
 	}
+	mount, url, stopMetrics, err := startMetrics(in, cfg.MetricsAddr) // metrics.go
+	if err != nil {
+		stop()
+		return err
+	}
+	defer stopMetrics(context.Background())
+	ccfg := control.Config{Interp: in, Mount: mount, Lock: lock, Logger: logger}
+	web, err := mountWeb(&ccfg, cfg.Web) // web.go
+	if err != nil {
+		stop()
+		return err
+	}
+	srv, err := control.NewServer(ccfg)
+	if err != nil {
+		stop()
+		return err
+	}
+	if url != "" {
+		fmt.Fprintln(cfg.Out, "aiotools run: metrics at", url)
+	}
 	fmt.Fprintf(cfg.Out, "aiotools run: %s; control socket %s (aioctl --socket %s status)\n",
 		cfg.Config, srv.SocketPath(), srv.SocketPath())
+	if line := web(srv); line != "" {
+		fmt.Fprintln(cfg.Out, line)
+	}
 	if cfg.Console {
 		fmt.Fprintln(cfg.Out, consoleBanner("aiotools run"))
 		if err := control.ConsoleStdio(ctx, cfg.Out, srv.Interp()); err != nil {

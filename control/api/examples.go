@@ -11,6 +11,11 @@ var examples = map[string][]string{
 		"status 'hello*' -n 0    # the tasks named hello…, without log lines",
 		"status blink debug      # with the function, arguments and traceback",
 	},
+	"stats": {
+		"stats                   # memory, goroutines, GC, disk, log ring; each task's stats",
+		"stats 'sensor*'         # only the tasks named sensor…",
+		"stats sensor debug      # with functions, arguments, build settings",
+	},
 	"is-active": {
 		"is-active blink         # prints active (exit 0) or inactive/failed (exit 3)",
 		"is-active 'b*' 'n*'     # NAME: state for each matching task",
@@ -59,6 +64,16 @@ var examples = map[string][]string{
 		"log -n 20 ERROR         # the last 20 lines with ERROR in them",
 		"log -f -t blink         # follow blink's lines until Ctrl-C",
 		"log --since 10m -l WARN # warnings and worse of the last 10 minutes",
+	},
+	"log level": {
+		"log level               # every task's level and where it comes from",
+		"log level hello.service DEBUG   # hello.service and its children log DEBUG",
+		"log level '*' WARN      # every task: warnings and worse",
+		"log level hello.service inherit # back to the default (or a parent's level)",
+	},
+	"errlog": {
+		"errlog                  # every line of error.log.1 and error.log",
+		"errlog -n 20            # the last 20",
 	},
 	"follow": {
 		"follow                  # print new log lines until Ctrl-C",

@@ -46,6 +46,29 @@ type TaskStatus struct {
 	Service     *ServiceInfo    `json:"service,omitempty"`
 	// Log holds the task's last log lines, when the program has a log.
 	Log []string `json:"log,omitempty"`
+	// Children are the task's child tasks (a service's NAME.service.CHILD
+	// tasks), in the order they were added, with their states.
+	Children []ChildStatus `json:"children,omitempty"`
+	// Stats is what the task reports about itself (its Stats()), as JSON;
+	// StatsError says why it could not (a panic, a value not JSON).
+	Stats      json.RawMessage `json:"stats,omitempty"`
+	StatsError string          `json:"stats_error,omitempty"`
+}
+
+// ChildStatus is a child task as its parent's status lists it.
+type ChildStatus struct {
+	Name string `json:"name"`
+	// State is the state's name, as TaskStatus.State.
+	State string `json:"state"`
+	// Since is when its current or last run started (left out: never ran).
+	Since time.Time `json:"since,omitzero"`
+	// Ended is when its last run ended (left out while the first run goes on).
+	Ended time.Time `json:"ended,omitzero"`
+	// ResultText is its result as status prints it.
+	ResultText string `json:"result"`
+	Error      string `json:"error,omitempty"`
+	// Unresponsive: a stop timed out and the child has not returned.
+	Unresponsive bool `json:"unresponsive,omitempty"`
 }
 
 // ScheduleInfo is what a scheduler shows in a task's status.

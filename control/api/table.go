@@ -33,6 +33,9 @@ var table = []Verb{
 		MaxArgs: 1},
 	{Name: "set args", ArgsUsage: "PATTERN JSON", Summary: "merge a JSON object into the tasks' arguments, or set arguments that are not a struct (set args answer 5); used at the next start",
 		MinArgs: 2, MaxArgs: 2, Names: TaskNames, RawTail: true},
+	{Name: "stats", ArgsUsage: "[PATTERN...] [debug]", Summary: "the program as numbers: memory, goroutines, GC, uptime, disk, log ring, and each task's state and own stats (-o json: the stats document)",
+		MaxArgs: -1, Names: TaskNames, TrailingFlag: "debug",
+		Flags: []Flag{{Name: "debug", Short: "d", Usage: "add task functions and arguments, build settings, recent GC pauses"}}},
 	// New tasks at run time (the seed's aioctl.add at the REPL).
 	{Name: "clone", ArgsUsage: "SRC [NAME] [JSON]", Summary: `start a new task running SRC's function with SRC's arguments merged with JSON (clone blink '{"sleep": 6}' starts blink_1)`,
 		MinArgs: 1, MaxArgs: 3, Names: TaskNames, RawTail: true},
@@ -44,6 +47,10 @@ var table = []Verb{
 		MaxArgs: 1, Needs: NeedLog, Stream: true, StreamFlag: "follow", Flags: logFlags(true)},
 	{Name: "follow", ArgsUsage: "[GREP]", Summary: "print new log lines as they arrive (tail -F), until interrupted",
 		MaxArgs: 1, Needs: NeedLog, Stream: true, Flags: logFlags(false)},
+	{Name: "log level", ArgsUsage: "[PATTERN [LEVEL]]", Summary: "the log level of each matching task, and where it comes from; with LEVEL (DEBUG, INFO, WARN, ERROR, CRIT or inherit) set it first, from the next line on (NAME.CHILD tasks inherit NAME's unless set)",
+		MaxArgs: 2, Names: TaskNames, Needs: NeedLog},
+	{Name: "errlog", Summary: "the error log file (--error-log): its last lines, the rotated file's first, also those the ring has evicted and those from before a restart",
+		Flags: []Flag{{Name: "lines", Short: "n", Value: "N", Kind: "int", Usage: "the last N lines (default all)"}}},
 
 	// Schedules (aioschedule).
 	{Name: "schedule list", ArgsUsage: "[PATTERN...]", Summary: "the schedules: task, spec, last and next run, skipped and missed counts",

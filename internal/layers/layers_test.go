@@ -76,10 +76,12 @@ control/sockdir   : STD
 internal/lineedit : STD control/api github.com/peterh/liner golang.org/x/term
 control           : STD clock aioctl aiolog aioschedule aioservice control/api control/sockdir internal/lineedit internal/termsafe
 control/client    : STD control/api
+aiometrics        : STD aioctl aioschedule control control/api control/sockdir github.com/prometheus/client_golang
+aioweb            : STD aioctl control control/api control/sockdir
 
 # The programs, the examples, and this test.
 cmd/aioctl        : STD control/api control/client control/sockdir internal/lineedit internal/termsafe github.com/peterh/liner github.com/spf13/cobra golang.org/x/term
-cmd/aiotools      : STD clock aioctl aiolog aioschedule aioservice control control/api control/client internal/termsafe golang.org/x/term
+cmd/aiotools      : STD clock aioctl aiolog aioschedule aioservice aioweb control control/api control/client aiometrics internal/termsafe golang.org/x/term
 examples/...      : STD clock aioctl aiolog aioschedule aioservice control control/api control/client
 internal/layers   : STD
 internal/tmuxtest : STD

@@ -21,7 +21,7 @@ func TestComplete(t *testing.T) {
 		line, head string
 		want       []string
 	}{
-		{"stat", "", []string{"status "}},
+		{"stat", "", []string{"stats ", "status "}},
 		{"ex", "", []string{"exit "}},
 		{"status bl", "status ", []string{"blink ", "blue "}},
 		{"services ge", "services ", []string{"get-config "}},

@@ -1,0 +1,187 @@
+package aioctl
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// runCtx is the context.Context of one start of a task (the run and its
+// restarts), and the signal of its goroutine's exit. It is one allocation
+// per start where context.WithCancel, its CancelFunc closure, a done
+// channel and a WithValue would be four or five: the task lifecycle is the
+// hot path of a scheduler that fires thousands of tasks at one instant.
+//
+// It cancels its children without goroutines: context.WithCancel and
+// context.AfterFunc on a parent that has an AfterFunc method (as this one
+// does) register with it instead of starting a goroutine that waits for
+// the parent's Done (context.propagateCancel). Its Done channel is made
+// only when someone asks for it, and so is the exit channel.
+type runCtx struct {
+	parent context.Context // the group's context
+	t      *Task
+
+	done atomic.Value // chan struct{}: made by the first Done, closed by cancel
+
+	mu         sync.Mutex
+	err        error
+	afters     []afterEntry // AfterFunc callbacks not yet run nor stopped
+	nextID     uint64
+	stopParent func() bool   // ends the watch on a cancelable parent
+	exit       chan struct{} // closed when the goroutine returns; made by the first wait
+	exited     bool
+}
+
+type afterEntry struct {
+	id uint64
+	f  func()
+}
+
+// closedChan is the Done (and exit) channel of a run that ended before
+// anyone asked for its channel.
+var closedChan = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
+
+func newRunCtx(t *Task, parent context.Context) *runCtx {
+	r := &runCtx{parent: parent, t: t}
+	if parent.Done() == nil {
+		return r // never cancelled (context.Background and its values)
+	}
+	if err := parent.Err(); err != nil {
+		r.cancel(err)
+		return r
+	}
+	// A *cancelCtx parent (or one with an AfterFunc method) takes this as
+	// a child, without a goroutine.
+	stop := context.AfterFunc(parent, func() { r.cancel(parent.Err()) })
+	r.mu.Lock()
+	if r.err != nil { // the parent was cancelled meanwhile
+		r.mu.Unlock()
+		stop()
+		return r
+	}
+	r.stopParent = stop
+	r.mu.Unlock()
+	return r
+}
+
+// Deadline is the group context's deadline.
+func (r *runCtx) Deadline() (time.Time, bool) { return r.parent.Deadline() }
+
+// Done returns a channel closed when the run is cancelled.
+func (r *runCtx) Done() <-chan struct{} {
+	if d := r.done.Load(); d != nil {
+		return d.(chan struct{})
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	d, _ := r.done.Load().(chan struct{})
+	if d == nil {
+		d = make(chan struct{})
+		r.done.Store(d)
+	}
+	return d
+}
+
+// Err returns nil until the run is cancelled, then context.Canceled (or
+// the group context's error when that cancelled it).
+func (r *runCtx) Err() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+// Value returns the task for FromContext, and otherwise asks the group's context.
+func (r *runCtx) Value(key any) any {
+	if key == (taskCtxKey{}) {
+		return r.t
+	}
+	return r.parent.Value(key)
+}
+
+// String names the context after its task, as the context package's own
+// contexts name themselves (for %v in logs and panics).
+func (r *runCtx) String() string { return "aioctl.Task(" + r.t.name + ")" }
+
+// AfterFunc arranges to call f after the run is cancelled, on the goroutine
+// that cancels it (f must not block), and returns a function that undoes
+// the arrangement and reports whether it did. context.AfterFunc and
+// context.WithCancel use it (f is then theirs, which does not block), so
+// neither spawns a goroutine to watch the run. When the run is already
+// cancelled, f runs at once in its own goroutine: the caller may hold a
+// lock that f needs.
+func (r *runCtx) AfterFunc(f func()) (stop func() bool) {
+	r.mu.Lock()
+	if r.err != nil {
+		r.mu.Unlock()
+		go f()
+		return func() bool { return false }
+	}
+	id := r.nextID
+	r.nextID++
+	r.afters = append(r.afters, afterEntry{id: id, f: f})
+	r.mu.Unlock()
+	return func() bool {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		for i, a := range r.afters {
+			if a.id == id {
+				r.afters = append(r.afters[:i], r.afters[i+1:]...)
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// cancel cancels the run with err (the first cancel wins), closes Done and
+// runs the AfterFunc callbacks.
+func (r *runCtx) cancel(err error) {
+	r.mu.Lock()
+	if r.err != nil {
+		r.mu.Unlock()
+		return
+	}
+	r.err = err
+	if d, _ := r.done.Load().(chan struct{}); d != nil {
+		close(d)
+	} else {
+		r.done.Store(closedChan)
+	}
+	afters, stop := r.afters, r.stopParent
+	r.afters, r.stopParent = nil, nil
+	r.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
+	for _, a := range afters {
+		a.f()
+	}
+}
+
+// exitChan returns the channel closed when the run's goroutine returns.
+func (r *runCtx) exitChan() chan struct{} {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.exited {
+		return closedChan
+	}
+	if r.exit == nil {
+		r.exit = make(chan struct{})
+	}
+	return r.exit
+}
+
+// markExited is the goroutine's last word.
+func (r *runCtx) markExited() {
+	r.mu.Lock()
+	r.exited = true
+	if r.exit != nil {
+		close(r.exit)
+	}
+	r.mu.Unlock()
+}

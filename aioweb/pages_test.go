@@ -1,0 +1,99 @@
+package aioweb
+
+import (
+	"html"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// Each page shows what its verbs give, as text: a task named <script>
+// and a log line with HTML reach the page escaped.
+func TestPages(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct {
+		path   string
+		status int
+		want   []string
+	}{
+		{"/", 200, []string{`data-name="blink"`, `<span class="dot st-green" title="running">`, `<td class="result">42</td>`,
+			`error: 1`, `running: `, `data-verb="stop" data-name="blink"`, `href="/task?name=answer"`,
+			html.EscapeString(evilName)}},
+		{"/?filter=b%2A", 200, []string{`value="b*"`}},
+		{"/task?name=blink", 200, []string{`<h1><span id="dot" class="dot st-green"></span> blink</h1>`,
+			`&#34;pin&#34;: 2`, "LED toggled", `<dd id="restart">never</dd>`, `id="args-form"`, `<pre id="debug-status">● blink`}},
+		{"/task?name=dofail", 200, []string{`class="dot st-red"`, "division by zero"}},
+		{"/task?name=nosuch", 404, []string{"no task"}},
+		{"/log?grep=LED&mode=regexp&level=WARN", 200, []string{`value="LED"`, `<option value="regexp" selected>`, `<option selected>WARN</option>`}},
+		{"/services", 200, []string{`data-service="hello"`, "Hello example runner v1.0", `class="toggle" data-service="hello" checked`,
+			`id="boot-order"`, "<li>network</li>", "&#34;pin&#34;: 3"}},
+	} {
+		resp, body := f.get(t, tc.path)
+		if resp.StatusCode != tc.status {
+			t.Errorf("GET %s: %d, want %d", tc.path, resp.StatusCode, tc.status)
+		}
+		if ct := resp.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
+			t.Errorf("GET %s: Content-Type %q", tc.path, ct)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("GET %s: no %q in\n%s", tc.path, w, body)
+			}
+		}
+		if strings.Contains(body, evilName) || strings.Contains(body, "<b>bold") || strings.Contains(body, "<img") {
+			t.Errorf("GET %s: untrusted text unescaped:\n%s", tc.path, body)
+		}
+		if strings.Contains(body, "<script>") || strings.Contains(body, " style=") || strings.Contains(body, " on") && strings.Contains(body, "onerror=") {
+			t.Errorf("GET %s: inline script or style:\n%s", tc.path, body)
+		}
+	}
+}
+
+// The log shows a task's HTML as text, on the page of the task whose name
+// is HTML (reached by its escaped query).
+func TestEscapedLogLine(t *testing.T) {
+	f := newFixture(t)
+	_, body := f.get(t, "/log")
+	if strings.Contains(body, "<b>") {
+		t.Fatalf("log page: %s", body)
+	}
+	// The task's own page: its name cannot be typed as a verb's argument
+	// (not a valid name), so the page says so, escaped.
+	resp, body := f.get(t, "/task?name="+strings.NewReplacer("<", "%3C", ">", "%3E", `"`, "%22", " ", "+").Replace(evilName))
+	if resp.StatusCode == http.StatusOK || strings.Contains(body, evilName) || !strings.Contains(body, "&lt;script&gt;") {
+		t.Errorf("task page of %s: %d\n%s", evilName, resp.StatusCode, body)
+	}
+}
+
+// The static assets are embedded, typed, and small.
+func TestAssets(t *testing.T) {
+	f := newFixture(t)
+	for path, ct := range map[string]string{"/static/app.js": "text/javascript; charset=utf-8", "/static/style.css": "text/css; charset=utf-8"} {
+		resp, body := f.get(t, path)
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != ct || len(body) == 0 {
+			t.Errorf("%s: %d %q %d bytes", path, resp.StatusCode, resp.Header.Get("Content-Type"), len(body))
+		}
+	}
+	if resp, _ := f.get(t, "/static/nosuch.js"); resp.StatusCode != 404 {
+		t.Errorf("/static/nosuch.js: %d", resp.StatusCode)
+	}
+}
+
+// A scheduled task's page shows its schedule and next runs; the overview
+// its next run.
+func TestTaskSchedule(t *testing.T) {
+	f := newFixture(t)
+	if st, a := f.exec(t, "schedule", "set", "answer", `{"start_in": 3600, "repeat": 600}`); st != 200 {
+		t.Fatalf("schedule set: %d %+v", st, a.Error)
+	}
+	_, body := f.get(t, "/task?name=answer")
+	if !strings.Contains(body, "<h2>Schedule</h2>") || strings.Count(body, "<li>20") < 5 || !strings.Contains(body, `id="next-runs"`) {
+		t.Errorf("task page of a scheduled task:\n%s", body)
+	}
+	_, body = f.get(t, "/")
+	row := body[strings.Index(body, `data-name="answer"`):]
+	row = row[:strings.Index(row, "</tr>")]
+	if strings.Count(row, "<td>20") < 2 { // since, and the next run
+		t.Errorf("overview row of a scheduled task: %s", row)
+	}
+}
