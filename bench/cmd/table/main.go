@@ -39,10 +39,16 @@ func main() {
 	count := flag.Int("count", 6, "runs of each benchmark; the table shows medians")
 	benchtime := flag.String("benchtime", "", "go test -benchtime for the timed benchmarks (default go's)")
 	burst := flag.Int("burst-seconds", 5, "length of the 10k-schedules burst load, in seconds")
+	from := flag.String("from", "", "read the benchmark output saved in this file (the table's stderr) instead of running")
 	readme := flag.String("readme", "", "also write the table into this README, between its "+beginMark+" and "+endMark+" lines")
 	flag.Parse()
 	var out bytes.Buffer
-	err := mainErr(&out, *count, *benchtime, *burst)
+	var err error
+	if *from != "" {
+		err = fromFile(&out, *from, *count, *burst)
+	} else {
+		err = mainErr(&out, *count, *benchtime, *burst)
+	}
 	if err == nil && *readme != "" {
 		err = splice(*readme, out.Bytes())
 	}
@@ -73,6 +79,44 @@ func splice(path string, table []byte) error {
 	i += len(beginMark) + 1
 	out := append(append(append([]byte{}, b[:i]...), table...), b[j:]...)
 	return os.WriteFile(path, out, 0o644)
+}
+
+// fromFile prints the table of a saved run's output (what the table wrote
+// to stderr): a new layout of the same figures without running them again.
+func fromFile(w io.Writer, path string, count, burst int) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	res := results{}
+	cpu, err := res.parse(f)
+	if err != nil {
+		return err
+	}
+	header(w, st.ModTime(), cpu, count, 0)
+	writeTable(w, rows(res, burst))
+	fmt.Fprint(w, legend)
+	return nil
+}
+
+func header(w io.Writer, when time.Time, cpu string, count int, took time.Duration) {
+	goVersion := strings.TrimSpace(string(must(exec.Command("go", "env", "GOVERSION").Output())))
+	if cpu == "" {
+		cpu = "unknown CPU"
+	}
+	in := ""
+	if took > 0 {
+		in = ", " + took.Round(time.Second).String() + " in all"
+	}
+	fmt.Fprintf(w, "Measured %s on %s (%d CPUs, %s/%s), %s; medians of %d runs%s:\n\n",
+		when.UTC().Format("2006-01-02"), cpu, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH,
+		goVersion, count, in)
+	fmt.Fprintf(w, "```\nmake bench    # cd bench && go run ./cmd/table -count %d\n```\n\n", count)
 }
 
 func mainErr(w io.Writer, count int, benchtime string, burst int) error {
@@ -107,14 +151,7 @@ func mainErr(w io.Writer, count int, benchtime string, burst int) error {
 			cpu = c
 		}
 	}
-	goVersion := strings.TrimSpace(string(must(exec.Command("go", "env", "GOVERSION").Output())))
-	if cpu == "" {
-		cpu = "unknown CPU"
-	}
-	fmt.Fprintf(w, "Measured %s on %s (%d CPUs, %s/%s), %s; medians of %d runs, %s in all:\n\n",
-		time.Now().UTC().Format("2006-01-02"), cpu, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH,
-		goVersion, count, time.Since(start).Round(time.Second))
-	fmt.Fprintf(w, "```\nmake bench    # cd bench && go run ./cmd/table -count %d\n```\n\n", count)
+	header(w, time.Now(), cpu, count, time.Since(start))
 	writeTable(w, rows(res, burst))
 	fmt.Fprint(w, legend)
 	return nil
