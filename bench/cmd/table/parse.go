@@ -68,6 +68,3 @@ func (r results) median(name, unit string) (float64, bool) {
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2, true
 }
-
-// runs returns how many runs the benchmark's unit has.
-func (r results) runs(name, unit string) int { return len(r[name][unit]) }
