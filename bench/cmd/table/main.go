@@ -98,13 +98,26 @@ func fromFile(w io.Writer, path string, count, burst int) error {
 	if err != nil {
 		return err
 	}
-	header(w, st.ModTime(), cpu, count, 0)
+	header(w, st.ModTime(), cpu, count, 0, "")
 	writeTable(w, rows(res, burst))
 	fmt.Fprint(w, legend)
 	return nil
 }
 
-func header(w io.Writer, when time.Time, cpu string, count int, took time.Duration) {
+// loadAverage is the machine's 1-minute load average ("" where unknown):
+// on a shared machine it says how much the wall-clock rows were disturbed.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	if f := strings.Fields(string(b)); len(f) > 0 {
+		return f[0]
+	}
+	return ""
+}
+
+func header(w io.Writer, when time.Time, cpu string, count int, took time.Duration, load string) {
 	goVersion := strings.TrimSpace(string(must(exec.Command("go", "env", "GOVERSION").Output())))
 	if cpu == "" {
 		cpu = "unknown CPU"
@@ -112,6 +125,9 @@ func header(w io.Writer, when time.Time, cpu string, count int, took time.Durati
 	in := ""
 	if took > 0 {
 		in = ", " + took.Round(time.Second).String() + " in all"
+	}
+	if load != "" {
+		in += ", load average " + load + " at the start"
 	}
 	fmt.Fprintf(w, "Measured %s on %s (%d CPUs, %s/%s), %s; medians of %d runs%s:\n\n",
 		when.UTC().Format("2006-01-02"), cpu, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH,
@@ -140,6 +156,7 @@ func mainErr(w io.Writer, count int, benchtime string, burst int) error {
 	}
 	res := results{}
 	cpu := ""
+	load := loadAverage()
 	start := time.Now()
 	for _, r := range runs {
 		c, err := r.exec(root, count, res)
@@ -151,7 +168,7 @@ func mainErr(w io.Writer, count int, benchtime string, burst int) error {
 			cpu = c
 		}
 	}
-	header(w, time.Now(), cpu, count, time.Since(start))
+	header(w, time.Now(), cpu, count, time.Since(start), load)
 	writeTable(w, rows(res, burst))
 	fmt.Fprint(w, legend)
 	return nil
