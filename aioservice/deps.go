@@ -164,17 +164,36 @@ func sortDeps(nodes []depNode) (*depPlan, error) {
 				}
 			}
 		}
-		slices.Sort(order[end:])
 		start = end
 	}
 	if len(order) < n {
 		return nil, findCycles(nodes, index, indeg)
 	}
+	// Ties in input order: a counting sort by level, linear where sorting
+	// each level was n log n. indeg (all zero now) holds each node's level,
+	// fill the new order.
+	lo := 0
+	for k, hi := range bounds {
+		for _, u := range order[lo:hi] {
+			indeg[u] = int32(k)
+		}
+		lo = hi
+	}
+	next := make([]int, len(bounds)) // where the next node of each level goes
+	for k := 1; k < len(bounds); k++ {
+		next[k] = bounds[k-1]
+	}
+	for i := range n {
+		k := indeg[i]
+		fill[next[k]] = int32(i)
+		next[k]++
+	}
+	order = fill
 	p := &depPlan{Order: make([]string, n), Levels: make([][]string, len(bounds))}
 	for i, u := range order {
 		p.Order[i] = nodes[u].Name
 	}
-	lo := 0
+	lo = 0
 	for i, hi := range bounds {
 		p.Levels[i] = p.Order[lo:hi:hi]
 		lo = hi
