@@ -19,8 +19,6 @@ type childrenSeen struct {
 	err       error         // the run context's error when the function returned
 }
 
-const nChildren = 50
-
 // deriveAndWait derives nChildren WithCancel children, nChildren
 // context.AfterFunc callbacks and one stopped callback from ctx, counting
 // the goroutines this starts, then waits for the stop.
@@ -132,26 +130,6 @@ func TestGroupContextCancelReachesRunAndChildren(t *testing.T) {
 	}, 0)
 	if err := <-ran; !errors.Is(err, context.Canceled) {
 		t.Errorf("a run in a cancelled group sees Err = %v, want context.Canceled", err)
-	}
-}
-
-func TestStopOfTaskInCancelableGroupGivesCauseCanceled(t *testing.T) {
-	parent, cancelParent := context.WithCancelCause(context.Background())
-	defer cancelParent(nil)
-	g, _ := newTestGroup(t, WithContext(parent))
-	cause := make(chan error, 1)
-	running := stateWaiter(t, g, "c", Running)
-	MustAdd(g, func(ctx context.Context, _ int) (int, error) {
-		<-ctx.Done()
-		cause <- context.Cause(ctx)
-		return 0, nil
-	}, 0, WithName("c"))
-	running()
-	if _, err := g.Stop(context.Background(), "c"); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-cause; !errors.Is(err, context.Canceled) {
-		t.Errorf("context.Cause of a stopped run = %v, want context.Canceled", err)
 	}
 }
 
