@@ -189,6 +189,7 @@ func (g *Group) add(t *Task, c taskConfig, r runner) *Task {
 		t = new(Task)
 	}
 	t.g, t.r, t.addedAs, t.stopTimeout, t.stats = g, r, c.name, c.stopTimeout, c.stats
+	t.rd = newReadiness(c)
 	if c.restart.Mode != Never {
 		t.rs = &restartState{policy: c.restart.withDefaults(), kick: make(chan struct{}, 1)}
 	}
