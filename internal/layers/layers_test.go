@@ -81,10 +81,11 @@ control           : STD clock aioctl aiolog aioschedule aioservice control/api c
 control/client    : STD control/api
 aiometrics        : STD aioctl aioschedule control control/api control/sockdir github.com/prometheus/client_golang
 aioweb            : STD aioctl control control/api control/sockdir
+aiosystemd        : STD clock aioctl aioschedule aioservice github.com/coreos/go-systemd/v22/daemon
 
 # The programs, the examples, and this test.
 cmd/aioctl        : STD control/api control/client control/sockdir internal/lineedit internal/termsafe github.com/peterh/liner github.com/spf13/cobra golang.org/x/term
-cmd/aiotools      : STD clock aioctl aioled aioled/term aiolog aioschedule aioservice aioweb control control/api control/client aiometrics internal/termsafe golang.org/x/term
+cmd/aiotools      : STD clock aioctl aioled aioled/term aiolog aioschedule aioservice aiosystemd aioweb control control/api control/client aiometrics internal/termsafe golang.org/x/term
 examples/...      : STD clock aioctl aiolog aioschedule aioservice control control/api control/client
 internal/layers   : STD
 internal/tmuxtest : STD
