@@ -122,6 +122,7 @@ func runServices(ctx context.Context, cfg runConfig) error {
 		stop()
 		return err
 	}
+	defer notifySystemd(ctx, cfg.Out, g, m, sched)() // systemd.go: READY=1 now, STOPPING=1 when ctx ends
 	if url != "" {
 		fmt.Fprintln(cfg.Out, "aiotools run: metrics at", url)
 	}

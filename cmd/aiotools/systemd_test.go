@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestRunNotifiesSystemd: under a (fake) systemd, `aiotools run` says
+// READY=1 once its services are up, a STATUS= line, and STOPPING=1 when it
+// is told to stop.
+func TestRunNotifiesSystemd(t *testing.T) {
+	dir := privateDir(t)
+	cfgPath := filepath.Join(dir, "services.config")
+	if err := os.WriteFile(cfgPath, []byte(`{
+  "greeter": {"exec": {"argv": ["sh", "-c", "exec sleep 60"]}, "stop_timeout": "2s"},
+  "watcher": {"enabled": false}
+}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sdDir, err := os.MkdirTemp("", "sd") // a socket path has at most 107 bytes
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(sdDir)
+	notify := filepath.Join(sdDir, "notify")
+	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: notify, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	t.Setenv("NOTIFY_SOCKET", notify)
+	t.Setenv("WATCHDOG_USEC", "")
+	got := make(chan string, 50)
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := conn.Read(buf)
+			if err != nil {
+				close(got)
+				return
+			}
+			got <- string(buf[:n])
+		}
+	}()
+	next := func() string {
+		t.Helper()
+		select {
+		case s := <-got:
+			return s
+		case <-time.After(20 * time.Second):
+			t.Fatal("no datagram from aiotools run")
+			return ""
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 1)
+	w := &watchWriter{ready: make(chan struct{})}
+	go func() {
+		errc <- runServices(ctx, runConfig{Config: cfgPath, Socket: filepath.Join(dir, "run.sock"), Name: "sdtest", LogBudget: 64 << 10, Out: w})
+	}()
+	if s := next(); s != "READY=1" {
+		t.Fatalf("first datagram %q, want READY=1", s)
+	}
+	if s := next(); s != "STATUS=1 running" {
+		t.Fatalf("second datagram %q, want STATUS=1 running (greeter)", s)
+	}
+	cancel()
+	for s := next(); s != "STOPPING=1"; s = next() {
+		if !strings.HasPrefix(s, "STATUS=") {
+			t.Fatalf("at shutdown: %q, want STOPPING=1", s)
+		}
+	}
+	if err := <-errc; err != nil {
+		t.Fatalf("run: %v\n%s", err, w)
+	}
+}
