@@ -78,14 +78,18 @@ func runServices(ctx context.Context, cfg runConfig) error {
 	m := aioservice.NewManager(g, reg, aioservice.WithConfigFile(cfg.Config),
 		aioservice.WithScheduler(sched), aioservice.WithOutput(cfg.Out))
 
+	var stopErr error // shutdown.go: what did not stop
 	stop := func() {
 		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := m.Close(stopCtx); err != nil {
+		if stopErr = gracefulStop(stopCtx, cfg.Out, m, g); stopErr != nil {
+			cancel() // reported: Close does not wait for them again
+		}
+		if err := m.Close(stopCtx); err != nil && stopErr == nil {
 			fmt.Fprintln(cfg.Out, "stop services:", termsafe.Text(err.Error()))
 		}
 		sched.Close()
-		if err := g.Close(stopCtx); err != nil {
+		if err := g.Close(stopCtx); err != nil && stopErr == nil {
 			fmt.Fprintln(cfg.Out, "stop tasks:", termsafe.Text(err.Error()))
 		}
 		// What a service left behind without its scope mark (env -u,
@@ -142,6 +146,9 @@ func runServices(ctx context.Context, cfg runConfig) error {
 	fmt.Fprintln(cfg.Out, "stopping…")
 	srv.Close()
 	stop()
+	if stopErr != nil {
+		return stopErr
+	}
 	fmt.Fprintln(cfg.Out, "all services stopped")
 	return nil
 }

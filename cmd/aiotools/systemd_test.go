@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net"
 	"os"
 	"path/filepath"
@@ -78,5 +79,45 @@ func TestRunNotifiesSystemd(t *testing.T) {
 	}
 	if err := <-errc; err != nil {
 		t.Fatalf("run: %v\n%s", err, w)
+	}
+}
+
+// TestRunShutdownReportsAKilledService: a command that ignores SIGTERM is
+// killed after its stop timeout; run names it and ends with an error (exit
+// status 1), where a clean stop ends with "all services stopped".
+func TestRunShutdownReportsAKilledService(t *testing.T) {
+	dir := privateDir(t)
+	cfgPath := filepath.Join(dir, "services.config")
+	if err := os.WriteFile(cfgPath, []byte(`{
+  "stubborn": {"exec": {"argv": ["sh", "-c", "trap '' TERM; echo trapped; while :; do sleep 1; done"]}, "stop_timeout": "1s"},
+  "watcher": {"enabled": false}
+}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("NOTIFY_SOCKET", "")
+	w := &watchWriter{want: []string{"trapped"}, ready: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() {
+		errc <- runServices(ctx, runConfig{Config: cfgPath, Socket: filepath.Join(dir, "run.sock"), Name: "killtest", LogBudget: 64 << 10, Out: w})
+	}()
+	select {
+	case <-w.ready:
+	case err := <-errc:
+		t.Fatalf("run ended early: %v\n%s", err, w)
+	case <-time.After(20 * time.Second):
+		cancel()
+		<-errc
+		t.Fatalf("the service never started:\n%s", w)
+	}
+	cancel() // SIGTERM, as the signal context of main does it
+	err := <-errc
+	if !errors.Is(err, ErrNotStopped) || !strings.Contains(err.Error(), "stubborn.service") {
+		t.Fatalf("err = %v, want ErrNotStopped naming stubborn.service\n%s", err, w)
+	}
+	if out := w.String(); !strings.Contains(out, "shutdown: stubborn.service was killed (SIGKILL after its stop timeout)\n") ||
+		strings.Contains(out, "all services stopped") {
+		t.Fatalf("output:\n%s", out)
 	}
 }
