@@ -60,11 +60,24 @@ func WithReadiness(timeout time.Duration) Option {
 	})
 }
 
-func newReadiness(c taskConfig) *readiness {
-	if !c.readiness {
+// addReadiness gives t, being added with c, its readiness when c asks for
+// it. It is kept in the group's map, not in the Task, so that the tasks
+// that do not declare readiness (most) do not pay for the field.
+func (g *Group) addReadiness(t *Task, c taskConfig) {
+	if c.readiness {
+		t.hasRd = true
+		g.ready.Store(t, &readiness{timeout: c.readyTimeout, ch: make(chan struct{})})
+	}
+}
+
+// readiness returns the task's readiness, or nil when it does not declare it.
+func (t *Task) readiness() *readiness {
+	if !t.hasRd {
 		return nil
 	}
-	return &readiness{timeout: c.readyTimeout, ch: make(chan struct{})}
+	rd, _ := t.g.ready.Load(t)
+	r, _ := rd.(*readiness)
+	return r
 }
 
 // resetLocked begins a new run not ready; Task.mu is held. Waiters on
@@ -96,7 +109,7 @@ func Ready(ctx context.Context) {
 		return
 	}
 	t.mu.Lock()
-	if rd := t.rd; rd != nil && !rd.ready && t.state == Running {
+	if rd := t.readiness(); rd != nil && !rd.ready && t.state == Running {
 		rd.ready = true
 		close(rd.ch)
 	}
@@ -104,7 +117,7 @@ func Ready(ctx context.Context) {
 }
 
 // DeclaresReadiness reports whether the task was added WithReadiness.
-func (t *Task) DeclaresReadiness() bool { return t.rd != nil }
+func (t *Task) DeclaresReadiness() bool { return t.hasRd }
 
 // IsReady reports whether the task is ready now: running (and, when it
 // declares readiness, having called Ready in this run), or done.
@@ -119,7 +132,8 @@ func (t *Task) readyLocked() bool {
 	case Done:
 		return true
 	case Running:
-		return t.rd == nil || t.rd.ready
+		rd := t.readiness()
+		return rd == nil || rd.ready
 	}
 	return false
 }
@@ -139,7 +153,7 @@ func (t *Task) WaitReady(ctx context.Context) error {
 			t.mu.Unlock()
 			return nil
 		}
-		state, since, rd, run := t.state, t.since, t.rd, t.run
+		state, since, rd, run := t.state, t.since, t.readiness(), t.run
 		var ch chan struct{}
 		if rd != nil {
 			ch = rd.ch

@@ -169,7 +169,7 @@ func (t *Task) snapshot(st *TaskStatus, now time.Time, debug bool) {
 	st.Name, st.Group, st.State = t.name, t.g.name, t.state
 	st.Since, st.Ended = t.since, t.ended
 	st.Unresponsive = t.unresponsive
-	st.Starting = t.rd.startingLocked(t.state)
+	st.Starting = t.readiness().startingLocked(t.state)
 	if rs := t.rs; rs != nil {
 		st.Restart, st.Restarts = rs.policy.Mode, rs.restarts
 		if t.state == Restarting {

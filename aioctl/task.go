@@ -23,7 +23,6 @@ type Task struct {
 	rs          *restartState // nil when the policy is Never
 	stopTimeout time.Duration
 	stats       func() any // WithStats (stats.go); nil: none, or the arguments' Statser
-	rd          *readiness // WithReadiness (ready.go); nil: ready when running
 	seq         uint64     // the group's add counter at Add: the group's order
 	prev, next  *Task      // the group's order, as a list: Delete is O(1)
 
@@ -37,6 +36,7 @@ type Task struct {
 	run          *runCtx // the current (or last) start's context and exit signal; nil before the first start
 	unresponsive bool
 	deleted      bool          // removed from its group: never starts again
+	hasRd        bool          // WithReadiness: its *readiness is in Group.ready (ready.go)
 	stopEmitted  chan struct{} // closed once the Running→Stopping event is out
 }
 
@@ -44,8 +44,8 @@ type Task struct {
 // (rebuilt from what the task keeps, so that a task does not carry it twice).
 func (t *Task) config() taskConfig {
 	c := taskConfig{name: t.addedAs, stopTimeout: t.stopTimeout, stats: t.stats}
-	if t.rd != nil {
-		c.readiness, c.readyTimeout = true, t.rd.timeout
+	if rd := t.readiness(); rd != nil {
+		c.readiness, c.readyTimeout = true, rd.timeout
 	}
 	if t.rs != nil {
 		c.restart = t.rs.policy
@@ -185,7 +185,7 @@ func (t *Task) start(cause Cause) (bool, error) {
 	t.state, t.since, t.unresponsive = Running, now, false
 	t.result, t.resultSet, t.err = nil, false, nil
 	t.r.apply()
-	t.rd.resetLocked()
+	t.readiness().resetLocked()
 	t.mu.Unlock()
 	t.g.emit(t, prev, Running, cause, now)
 	go t.loop(r)
@@ -352,7 +352,7 @@ func (t *Task) waitRestart(ctx context.Context, delay time.Duration) bool {
 		t.state, t.since = Running, now
 		t.result, t.resultSet, t.err = nil, false, nil
 		t.r.apply()
-		t.rd.resetLocked()
+		t.readiness().resetLocked()
 		t.mu.Unlock()
 		t.g.emit(t, prev, Running, CauseRestart, now)
 		return true
