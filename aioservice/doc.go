@@ -166,6 +166,10 @@
 // do not start and say why ("requires db.service, which was not ready
 // within 5s"). Its status shows "starting" until it is ready.
 //
+// A service restarts its children together by a strategy (one_for_all,
+// rest_for_one; aioctl.Supervise) with SuperviseChildren, called from its
+// function once it has added them.
+//
 // Shutdown stops the services one at a time in the reverse of the boot
 // order, each within its own stop timeout, and reports the tasks that did
 // not stop in time (NotStopped) and the exec commands that needed SIGKILL
