@@ -58,7 +58,8 @@ type Group struct {
 	watchers atomic.Pointer[[]*watcher]
 	wmu      sync.Mutex // serialises changes to watchers
 
-	ready sync.Map // *Task → *readiness, for tasks added WithReadiness (ready.go)
+	ready         sync.Map                        // *Task → *readiness, for tasks added WithReadiness (ready.go)
+	readyWatchers atomic.Pointer[[]*readyWatcher] // WatchReady (ready.go)
 }
 
 // GroupOption configures a Group.

@@ -109,11 +109,49 @@ func Ready(ctx context.Context) {
 		return
 	}
 	t.mu.Lock()
+	became := false
 	if rd := t.readiness(); rd != nil && !rd.ready && t.state == Running {
-		rd.ready = true
+		rd.ready, became = true, true
 		close(rd.ch)
 	}
 	t.mu.Unlock()
+	if ws := t.g.readyWatchers.Load(); became && ws != nil {
+		for _, w := range *ws {
+			w.fn(t)
+		}
+	}
+}
+
+type readyWatcher struct{ fn func(*Task) }
+
+// WatchReady calls fn, synchronously and with no lock held, each time a
+// task of the group that declares readiness becomes ready (calls Ready in
+// a run), until the returned function is called. fn runs on the task's
+// goroutine: it must be quick and must not block. (Readiness is not a
+// state change, so Watch does not report it.)
+func (g *Group) WatchReady(fn func(t *Task)) (cancel func()) {
+	w := &readyWatcher{fn: fn}
+	g.wmu.Lock()
+	var next []*readyWatcher
+	if cur := g.readyWatchers.Load(); cur != nil {
+		next = append(next, *cur...)
+	}
+	next = append(next, w)
+	g.readyWatchers.Store(&next)
+	g.wmu.Unlock()
+	return func() {
+		g.wmu.Lock()
+		defer g.wmu.Unlock()
+		var next []*readyWatcher
+		if cur := g.readyWatchers.Load(); cur != nil {
+			for _, x := range *cur {
+				if x != w {
+					next = append(next, x)
+				}
+			}
+		}
+		g.readyWatchers.Store(&next)
+	}
 }
 
 // DeclaresReadiness reports whether the task was added WithReadiness.

@@ -47,3 +47,14 @@ func (m *Manager) awaitReady(ctx context.Context, e *entry, i int) (o outcome, o
 	}
 	return outcome{i: i, reason: "was interrupted", lines: []string{fmt.Sprintf("[ ERROR ] %s: boot interrupted", tn)}}, false
 }
+
+// watchLate watches the group for late starts (late.go): state changes,
+// and readiness, which is no state change: a service that requires one
+// that declares readiness starts late once it is ready, not when it runs.
+func (m *Manager) watchLate() (cancel func()) {
+	unwatch := m.g.Watch(m.onEvent)
+	unready := m.g.WatchReady(func(t *aioctl.Task) {
+		m.onEvent(aioctl.Event{Task: t, Name: t.Name(), From: aioctl.Running, To: aioctl.Running, Cause: aioctl.CauseExit})
+	})
+	return func() { unwatch(); unready() }
+}

@@ -120,3 +120,34 @@ func TestReadinessTimeoutFailsDependent(t *testing.T) {
 		t.Errorf("app %v, want not started", app.State())
 	}
 }
+
+// TestDependentStartsLateOnceReady: db was not ready in time, so app did
+// not start; when db says it is ready after all, app starts late.
+func TestDependentStartsLateOnceReady(t *testing.T) {
+	fc := clock.NewFake(time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC))
+	log := &readyLog{appStarted: make(chan struct{})}
+	goCh := make(chan struct{})
+	out := &syncBuffer{}
+	g := quietGroup(aioctl.WithClock(fc))
+	m := NewManager(g, readinessRegistry(log, goCh, 5*time.Second), WithOutput(out))
+	t.Cleanup(func() { m.Close(context.Background()) })
+	if err := m.LoadAll(t.Context(), false); err != nil {
+		t.Fatal(err)
+	}
+	res := make(chan error, 1)
+	go func() { res <- m.Init(t.Context()) }()
+	fc.WaitTimers(1, nil)
+	fc.Advance(5 * time.Second)
+	if err := <-res; err == nil {
+		t.Fatal("Init: no error, want app not started")
+	}
+	app, _ := g.Get("app.service")
+	if app.State() != aioctl.Scheduled {
+		t.Fatalf("app %v before db is ready, want not started", app.State())
+	}
+	close(goCh) // db is ready at last
+	<-log.appStarted
+	if got, want := log.String(), "db-start db-ready app-start"; got != want {
+		t.Errorf("order = %q, want %q", got, want)
+	}
+}
