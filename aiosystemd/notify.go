@@ -142,6 +142,7 @@ func (n *notifier) start(ctx context.Context) (func(), error) {
 	last := n.summary(n.clk.Now())
 	send("STATUS=" + last)
 	unwatch := n.cfg.Group.Watch(n.event)
+	unready := n.cfg.Group.WatchReady(func(*aioctl.Task) { n.wake() }) // "starting" → "running"
 	loopCtx, cancel := context.WithCancel(ctx)
 	exited := make(chan struct{})
 	go func() {
@@ -153,6 +154,7 @@ func (n *notifier) start(ctx context.Context) (func(), error) {
 	return func() {
 		once.Do(func() {
 			unwatch()
+			unready()
 			if n.unhup != nil {
 				n.unhup()
 			}
@@ -182,6 +184,11 @@ func (n *notifier) event(e aioctl.Event) {
 		r.add(e.Time)
 		n.mu.Unlock()
 	}
+	n.wake()
+}
+
+// wake tells the loop that the counts may have changed.
+func (n *notifier) wake() {
 	select {
 	case n.kick <- struct{}{}:
 	default:

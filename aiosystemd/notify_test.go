@@ -223,3 +223,30 @@ func TestStuckScheduler(t *testing.T) {
 		t.Fatalf("6 s overdue: %v, want scheduler stuck", err)
 	}
 }
+
+// TestStatusCountsStartingUntilReady: a task that declares readiness is
+// "starting" in STATUS until it calls Ready, then "running".
+func TestStatusCountsStartingUntilReady(t *testing.T) {
+	fs := newFakeSystemd(t, 0)
+	g := aioctl.NewGroup(aioctl.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	defer g.Close(context.Background())
+	goCh := make(chan struct{})
+	aioctl.Add(g, func(ctx context.Context, _ struct{}) (int, error) {
+		<-goCh
+		aioctl.Ready(ctx)
+		<-ctx.Done()
+		return 0, ctx.Err()
+	}, struct{}{}, aioctl.WithName("db"), aioctl.WithReadiness(0))
+	ctx, cancel := context.WithCancel(context.Background())
+	stop, err := Notify(ctx, Config{Group: g})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	fs.expect(t, "READY=1")
+	fs.expect(t, "STATUS=0 running, 1 starting")
+	close(goCh)
+	fs.expect(t, "STATUS=1 running")
+	cancel()
+	fs.until(t, "STOPPING=1")
+}
