@@ -121,3 +121,32 @@ func TestRunShutdownReportsAKilledService(t *testing.T) {
 		t.Fatalf("output:\n%s", out)
 	}
 }
+
+// TestSystemdUnitExample holds the example unit to what run supports: a
+// notify service with a watchdog, reload by SIGHUP, and only flags that
+// `aiotools run` knows.
+func TestSystemdUnitExample(t *testing.T) {
+	b, err := os.ReadFile("../../examples/systemd/aiotools.service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit := string(b)
+	for _, want := range []string{"\nType=notify\n", "\nWatchdogSec=", "\nExecReload=/bin/kill -HUP $MAINPID\n", "\nNoNewPrivileges=yes\n", "\nProtectSystem=strict\n"} {
+		if !strings.Contains(unit, want) {
+			t.Errorf("the unit lacks %q", strings.TrimSpace(want))
+		}
+	}
+	var usage strings.Builder
+	run([]string{"run", "-h"}, &usage, &usage)
+	for _, line := range strings.Split(unit, "\n") {
+		args, ok := strings.CutPrefix(line, "ExecStart=")
+		if !ok {
+			continue
+		}
+		for _, f := range strings.Fields(args) {
+			if strings.HasPrefix(f, "-") && !strings.Contains(usage.String(), "\n  "+f+" ") && !strings.Contains(usage.String(), "\n  "+f+"\n") {
+				t.Errorf("ExecStart uses %s, which aiotools run does not know:\n%s", f, usage.String())
+			}
+		}
+	}
+}
