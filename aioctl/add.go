@@ -35,6 +35,10 @@ type taskConfig struct {
 	onStop      any
 	onError     any
 	stats       func() any // WithStats (stats.go)
+
+	// WithReadiness (ready.go)
+	readiness    bool
+	readyTimeout time.Duration
 }
 
 // WithName names the task. Without it the task is named after its function.

@@ -61,6 +61,30 @@
 // that ignores cancellation stays here, marked unresponsive, and never
 // blocks the group).
 //
+// # Readiness
+//
+// A task that needs time before it can serve (open a database, join a
+// network) is added WithReadiness(timeout) and calls Ready(ctx) when it can;
+// until then its status reads "starting since …" (JSON "starting": true),
+// and Task.WaitReady waits. WaitReady fails with ErrReadyTimeout when Ready
+// does not come within the timeout, counted from the run's start, and with
+// ErrNotReady when the task ends first. Every start and restart begins not
+// ready. A task without the option is ready as soon as it runs; aioservice
+// starts the services that require one only once it is ready.
+//
+// # Supervisors
+//
+// Group.Supervise puts a set of tasks under a Supervisor that restarts them
+// when one fails (ends on its own in state Error), by a Strategy, as
+// Erlang/OTP does: OneForOne restarts the failed task, OneForAll stops the
+// others last-started first and starts them all again in order, RestForOne
+// does that for the failed task and those started after it (the group's
+// order). At most Intensity.Restarts restarts within Intensity.Period (the
+// times kept in a fixed-size ring, so memory does not grow with failures):
+// the next failure within the period makes it give up, stop the set, and
+// report a *GaveUpError (Err, Done, SupervisorSpec.OnGiveUp). A service's
+// children are supervised by their names: g.Supervise(spec, "hello.service.*").
+//
 // # Durations
 //
 // One rule for every duration a user writes, here and in aioschedule and

@@ -57,6 +57,9 @@ type Group struct {
 
 	watchers atomic.Pointer[[]*watcher]
 	wmu      sync.Mutex // serialises changes to watchers
+
+	ready         sync.Map                        // *Task → *readiness, for tasks added WithReadiness (ready.go)
+	readyWatchers atomic.Pointer[[]*readyWatcher] // WatchReady (ready.go)
 }
 
 // GroupOption configures a Group.
@@ -189,6 +192,7 @@ func (g *Group) add(t *Task, c taskConfig, r runner) *Task {
 		t = new(Task)
 	}
 	t.g, t.r, t.addedAs, t.stopTimeout, t.stats = g, r, c.name, c.stopTimeout, c.stats
+	g.addReadiness(t, c) // ready.go
 	if c.restart.Mode != Never {
 		t.rs = &restartState{policy: c.restart.withDefaults(), kick: make(chan struct{}, 1)}
 	}
@@ -480,6 +484,7 @@ func (g *Group) Delete(ctx context.Context, patterns ...string) ([]string, error
 		if g.tasks[t.name] == t {
 			delete(g.tasks, t.name)
 			g.unlinkLocked(t)
+			g.ready.Delete(t)
 		}
 	}
 	g.mu.Unlock()

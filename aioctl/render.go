@@ -205,7 +205,11 @@ func (r *renderer) stateText(st *TaskStatus) {
 	}
 	switch st.State {
 	case Running:
-		r.s("running since ")
+		if st.Starting { // WithReadiness, before Ready (ready.go)
+			r.s("starting since ")
+		} else {
+			r.s("running since ")
+		}
 		r.dateAgo(st.Since)
 	case Stopping:
 		r.s("stopping since ")

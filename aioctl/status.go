@@ -12,6 +12,9 @@ type TaskStatus struct {
 	Name  string `json:"name"`
 	Group string `json:"group"`
 	State State  `json:"state"`
+	// Starting: the task declares readiness (WithReadiness), runs, and has
+	// not called Ready yet; status prints "starting since" for "running since".
+	Starting bool `json:"starting,omitempty"`
 	// Since is when the current or last run started.
 	Since time.Time `json:"since"`
 	// Ended is when the last run ended (zero while the first run goes on).
@@ -180,6 +183,7 @@ func (t *Task) snapshot(st *TaskStatus, now time.Time, debug bool) {
 	st.Name, st.Group, st.State = t.name, t.g.name, t.state
 	st.Since, st.Ended = t.since, t.ended
 	st.Unresponsive = t.unresponsive
+	st.Starting = t.readiness().startingLocked(t.state)
 	if rs := t.rs; rs != nil {
 		st.Restart, st.Restarts = rs.policy.Mode, rs.restarts
 		if t.state == Restarting {

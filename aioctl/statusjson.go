@@ -35,6 +35,9 @@ func (st *TaskStatus) AppendJSON(dst []byte) ([]byte, error) {
 	b = appendJSONString(b, st.Group)
 	b = append(b, `,"state":`...)
 	b = appendJSONString(b, st.State.String())
+	if st.Starting {
+		b = append(b, `,"starting":true`...)
+	}
 	b = append(b, `,"runtime_ns":`...)
 	b = strconv.AppendInt(b, int64(st.Runtime), 10)
 	b = append(b, `,"result":`...)

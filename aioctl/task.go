@@ -31,6 +31,7 @@ type Task struct {
 	resultSet    bool
 	unresponsive bool
 	deleted      bool      // removed from its group: never starts again
+	hasRd        bool      // WithReadiness: its *readiness is in Group.ready (ready.go)
 	since        time.Time // when the current or last run started
 	ended        time.Time // when the last run ended
 	result       any
@@ -42,6 +43,9 @@ type Task struct {
 // (rebuilt from what the task keeps, so that a task does not carry it twice).
 func (t *Task) config() taskConfig {
 	c := taskConfig{name: t.addedAs, stopTimeout: t.stopTimeout, stats: t.stats}
+	if rd := t.readiness(); rd != nil {
+		c.readiness, c.readyTimeout = true, rd.timeout
+	}
 	if t.rs != nil {
 		c.restart = t.rs.policy
 	}
@@ -180,6 +184,7 @@ func (t *Task) start(cause Cause) (bool, error) {
 	t.state, t.since, t.unresponsive = Running, now, false
 	t.result, t.resultSet, t.err = nil, false, nil
 	t.r.apply()
+	t.readiness().resetLocked()
 	t.mu.Unlock()
 	t.g.emit(t, prev, Running, cause, now)
 	go t.loop(r)
@@ -345,6 +350,7 @@ func (t *Task) waitRestart(ctx *runCtx, delay time.Duration) bool {
 		t.state, t.since = Running, now
 		t.result, t.resultSet, t.err = nil, false, nil
 		t.r.apply()
+		t.readiness().resetLocked()
 		t.mu.Unlock()
 		t.g.emit(t, prev, Running, CauseRestart, now)
 		return true

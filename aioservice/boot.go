@@ -272,6 +272,10 @@ func (m *Manager) ready(name string) (bool, string) {
 		return false, "did not start (" + strings.TrimPrefix(note, "not started: ") + ")"
 	case e.st.Type == Core && st == aioctl.Scheduled:
 		return false, "has not been booted"
+	case st.Active() && e.task.DeclaresReadiness() && !e.task.IsReady():
+		return false, "is not ready yet"
+	case e.st.Type == Core && st == aioctl.Running && e.task.DeclaresReadiness():
+		return true, "" // ready (above): a core service that declares readiness is up once ready
 	case e.st.Type != Core && (st.Active() || sched):
 		return true, ""
 	case st == aioctl.Error || st == aioctl.GaveUp:
@@ -298,6 +302,12 @@ func (m *Manager) startOne(ctx context.Context, e *entry, i int) outcome {
 	case Core:
 		if _, err := e.task.Start(); err != nil {
 			return fail("failed to start", "[ ERROR ] %s: %v", tn, err)
+		}
+		if e.task.DeclaresReadiness() { // up once ready (ready.go)
+			if o, ok := m.awaitReady(ctx, e, i); !ok {
+				return o
+			}
+			return outcome{i: i, ok: true, lines: []string{fmt.Sprintf("[ OK ] %s ready", tn)}}
 		}
 		select {
 		case <-e.task.Done():
@@ -331,6 +341,9 @@ func (m *Manager) startOne(ctx context.Context, e *entry, i int) outcome {
 	default:
 		if _, err := e.task.Start(); err != nil {
 			return fail("failed to start", "[ ERROR ] Starting %s: %v", tn, err)
+		}
+		if o, ok := m.awaitReady(ctx, e, i); !ok { // ready.go
+			return o
 		}
 		return outcome{i: i, ok: true, lines: []string{fmt.Sprintf("[ OK ] Starting %s...", tn)}}
 	}

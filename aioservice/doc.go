@@ -157,6 +157,25 @@
 // Its note in List and in its status then says "started late, when
 // network.service came up". A Stop forgets the services still waiting.
 //
+// # Readiness and shutdown
+//
+// A service defined WithReadiness(timeout) calls aioctl.Ready(ctx) once it
+// can serve; Boot and Init start the services that require it only then
+// (a core service that declares readiness is up once ready, and may go on
+// running). Not ready within timeout, it counts as not up: its dependents
+// do not start and say why ("requires db.service, which was not ready
+// within 5s"). Its status shows "starting" until it is ready.
+//
+// A service restarts its children together by a strategy (one_for_all,
+// rest_for_one; aioctl.Supervise) with SuperviseChildren, called from its
+// function once it has added them.
+//
+// Shutdown stops the services one at a time in the reverse of the boot
+// order, each within its own stop timeout, and reports the tasks that did
+// not stop in time (NotStopped) and the exec commands that needed SIGKILL
+// (Killed); aiotools run calls it on SIGTERM or SIGINT, prints a line for
+// each and then exits with status 1.
+//
 // # The watcher
 //
 // NewWatcher(...).Service(args) is the watcher service: every N seconds

@@ -178,6 +178,9 @@ func RunCommand(ctx context.Context, a ExecArgs) (int, error) {
 		// A stop (the task's context cancelled): the command ended because
 		// it was told to, which is no failure; the task shows stopped.
 		log.Info("stopped: " + err.Error()) // "stopped: killed by SIGTERM"
+		if e, ok := err.(*ExitError); ok && e.Signal == "SIGKILL" {
+			noteKilled(ctx) // shutdown.go
+		}
 		return -1, ctx.Err()
 	}
 	if e, ok := err.(*ExitError); ok {

@@ -26,7 +26,7 @@ func (m *Manager) wait(name string) {
 	}
 	m.waiting[name] = true
 	if m.unwatch == nil {
-		m.unwatch = m.g.Watch(m.onEvent)
+		m.unwatch = m.watchLate() // ready.go: state changes and readiness
 	}
 }
 
@@ -46,7 +46,7 @@ func (m *Manager) onEvent(ev aioctl.Event) {
 	defer m.mu.Unlock()
 	dep := m.entries[name]
 	if m.closed || len(m.waiting) == 0 || dep == nil || dep.task != ev.Task ||
-		(dep.st.Type == Core) != (ev.To == aioctl.Done) {
+		(dep.st.Type == Core) != (ev.To == aioctl.Done) && !dep.task.DeclaresReadiness() {
 		return
 	}
 	var cands []string

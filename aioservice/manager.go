@@ -83,6 +83,7 @@ type Scheduler interface {
 // them in reverse order, and edits the config file. Its methods are safe
 // for concurrent use.
 type Manager struct {
+	killed sync.Map // service name → true: its command needed SIGKILL at a stop (shutdown.go)
 	g      *aioctl.Group
 	reg    *Registry
 	file   *configFile

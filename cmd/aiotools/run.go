@@ -81,14 +81,18 @@ func runServices(ctx context.Context, cfg runConfig) error {
 		fleetServices(reg, in) // "mqtt": {"args": {"broker": …}} in the config enables it
 	}
 
+	var stopErr error // shutdown.go: what did not stop
 	stop := func() {
 		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := m.Close(stopCtx); err != nil {
+		if stopErr = gracefulStop(stopCtx, cfg.Out, m, g); stopErr != nil {
+			cancel() // reported: Close does not wait for them again
+		}
+		if err := m.Close(stopCtx); err != nil && stopErr == nil {
 			fmt.Fprintln(cfg.Out, "stop services:", termsafe.Text(err.Error()))
 		}
 		sched.Close()
-		if err := g.Close(stopCtx); err != nil {
+		if err := g.Close(stopCtx); err != nil && stopErr == nil {
 			fmt.Fprintln(cfg.Out, "stop tasks:", termsafe.Text(err.Error()))
 		}
 		// What a service left behind without its scope mark (env -u,
@@ -125,6 +129,7 @@ func runServices(ctx context.Context, cfg runConfig) error {
 		stop()
 		return err
 	}
+	defer notifySystemd(ctx, cfg.Out, g, m, sched)() // systemd.go: READY=1 now, STOPPING=1 when ctx ends
 	if url != "" {
 		fmt.Fprintln(cfg.Out, "aiotools run: metrics at", url)
 	}
@@ -144,6 +149,9 @@ func runServices(ctx context.Context, cfg runConfig) error {
 	fmt.Fprintln(cfg.Out, "stopping…")
 	srv.Close()
 	stop()
+	if stopErr != nil {
+		return stopErr
+	}
 	fmt.Fprintln(cfg.Out, "all services stopped")
 	return nil
 }

@@ -16,6 +16,9 @@ type TaskStatus struct {
 	// State is the state's name: scheduled, running, done, stopped, error,
 	// restarting, gave-up or stopping.
 	State string `json:"state"`
+	// Starting: the task declares readiness and has not said it is ready:
+	// status prints "starting since" for "running since".
+	Starting bool `json:"starting,omitempty"`
 	// Since is when the current or last run started.
 	Since time.Time `json:"since,omitzero"`
 	// Ended is when the last run ended (zero while the first run goes on).

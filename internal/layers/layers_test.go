@@ -81,6 +81,7 @@ control           : STD clock aioctl aiolog aioschedule aioservice control/api c
 control/client    : STD control/api
 aiometrics        : STD aioctl aioschedule control control/api control/sockdir github.com/prometheus/client_golang
 aioweb            : STD aioctl control control/api control/sockdir
+aiosystemd        : STD clock aioctl aioschedule aioservice github.com/coreos/go-systemd/v22/daemon
 
 # Fleet mode: the client side (the CLI's), the embedded broker, the device side.
 aiomqtt/fleet     : STD control/api github.com/eclipse/paho.golang
@@ -89,7 +90,7 @@ aiomqtt           : STD clock aioctl aioservice control control/api aiomqtt/flee
 
 # The programs, the examples, and this test.
 cmd/aioctl        : STD control/api control/client control/sockdir internal/lineedit internal/termsafe aiomqtt/fleet github.com/peterh/liner github.com/spf13/cobra golang.org/x/term
-cmd/aiotools      : STD clock aioctl aioled aioled/term aiolog aioschedule aioservice aioweb control control/api control/client aiometrics internal/termsafe aiomqtt aiomqtt/broker golang.org/x/term
+cmd/aiotools      : STD clock aioctl aioled aioled/term aiolog aioschedule aioservice aiosystemd aioweb control control/api control/client aiometrics internal/termsafe aiomqtt aiomqtt/broker golang.org/x/term
 examples/...      : STD clock aioctl aiolog aioschedule aioservice control control/api control/client
 internal/layers   : STD
 internal/tmuxtest : STD
