@@ -138,6 +138,7 @@ task or service.
 	// shell sends those to the program. cobra adds its help command only
 	// to a root with subcommands: the shell first.
 	root.AddCommand(a.shellCommand())
+	root.AddCommand(a.topCommand())
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(completionCommand())
 	root.InitDefaultHelpCmd()
