@@ -75,6 +75,9 @@ func fit(lines []string, w, h int) []string {
 		out[i] = ansi.Truncate(body[i], w, "…")
 	}
 	out[h-1] = ansi.Truncate(bottom, w, "…")
+	for i := range out {
+		out[i] = strings.TrimRight(out[i], " ")
+	}
 	return out
 }
 
@@ -223,29 +226,14 @@ func bytesText(b uint64) string {
 
 // table draws the header and as many rows as fit in h lines, scrolled
 // so that the selected row shows; columns that do not fit the width go,
-// the least needed first.
+// the least needed first, and STATS takes the room left.
 func (m Model) table(h int) []string {
 	rows := m.rows()
-	cols := m.columns(rows)
-	widths := make([]int, numCols)
-	for _, c := range cols {
-		widths[c] = len(colNames[c])
-		for _, r := range rows {
-			widths[c] = max(widths[c], ansi.StringWidth(r.cells[c]))
-		}
-	}
-	// STATS and RESULT take what is left.
-	capW := func(c, w int) {
-		if widths[c] > w {
-			widths[c] = max(len(colNames[c]), w)
-		}
-	}
-	capW(colService, 28)
-	capW(colResult, 24)
+	cols, widths := m.columns(rows)
 	header := "  " + m.renderRow(cols, widths, colNames[:], "")
 	out := []string{m.st.header.Render(padRight(header, m.w))}
 	if len(rows) == 0 {
-		return append(out, m.st.dim.Render("(no task matches)"))
+		return append(out, m.st.dim.Render("  (no task matches)"))
 	}
 	cur := m.cursor(rows)
 	n := max(1, h-1)
@@ -258,34 +246,63 @@ func (m Model) table(h int) []string {
 		// The selected row: a mark (seen without colour), and reversed.
 		line := "  " + m.renderRow(cols, widths, r.cells[:], r.state)
 		if i == cur {
-			line = m.st.sel.Render(padRight("> "+ansi.Strip(line[2:]), m.w))
+			line = "> " + ansi.Strip(line[2:])
+			if m.color {
+				line = m.st.sel.Render(padRight(line, m.w))
+			}
 		}
 		out = append(out, line)
 	}
 	return out
 }
 
-// columns are the columns that fit: DEVICE only with several devices,
-// then the others while they fit, STATS last.
-func (m Model) columns(rows []row) []int {
-	all := []int{colService, colStatus, colSince, colResult, colDoneAt, colStats}
-	if len(m.devs) > 1 {
-		all = append([]int{colDevice}, all...)
-	}
-	var cols []int
-	used := 2 // the selection mark
-	for _, c := range all {
-		w := len(colNames[c])
+// colPriority is the order columns get room in; colCap the widest a
+// column grows (STATS: all that is left).
+var (
+	colPriority = []int{colService, colStatus, colDevice, colSince, colResult, colStats, colDoneAt}
+	colCap      = [numCols]int{colDevice: 16, colService: 28, colStatus: 10, colSince: 16, colDoneAt: 16, colResult: 24, colStats: 1 << 20}
+)
+
+// minStats is the narrowest STATS column worth showing.
+const minStats = 12
+
+// columns are the columns that fit m.w, in the table's order, and their
+// widths: DEVICE only with several devices.
+func (m Model) columns(rows []row) ([]int, []int) {
+	widths := make([]int, numCols)
+	for c := range numCols {
+		widths[c] = len(colNames[c])
 		for _, r := range rows {
-			w = max(w, min(ansi.StringWidth(r.cells[c]), 24))
+			widths[c] = max(widths[c], ansi.StringWidth(r.cells[c]))
 		}
-		if c != colStats && used+w > m.w && len(cols) >= 2 {
+		widths[c] = min(widths[c], max(colCap[c], len(colNames[c])))
+	}
+	shown := [numCols]bool{}
+	used := 2 // the selection mark
+	for _, c := range colPriority {
+		if c == colDevice && len(m.devs) < 2 {
 			continue
 		}
-		cols = append(cols, c)
+		w := widths[c]
+		if c == colStats {
+			w = minStats
+		}
+		if used+w > m.w && used > 2 {
+			continue
+		}
+		shown[c] = true
 		used += w + 1
 	}
-	return cols
+	var cols []int
+	for c := range numCols {
+		if shown[c] {
+			cols = append(cols, c)
+		}
+	}
+	if shown[colStats] {
+		widths[colStats] = max(minStats, min(widths[colStats], m.w-(used-minStats-1)))
+	}
+	return cols, widths
 }
 
 func (m Model) renderRow(cols, widths []int, cells []string, state string) string {
