@@ -107,9 +107,15 @@ type (
 		title string
 		text  string
 	}
-	infoMsg  string
-	logMsg   struct{ gen int; ev api.Event }
-	logEnd   struct{ gen int; err error }
+	infoMsg string
+	logMsg  struct {
+		gen int
+		ev  api.Event
+	}
+	logEnd struct {
+		gen int
+		err error
+	}
 	sourceEnd struct{ err error }
 )
 

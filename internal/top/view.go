@@ -382,5 +382,3 @@ aioctl top: the tasks and services of a program (or of a fleet), live.
 STATUS colours as aioctl status: green running, plain done, yellow
 stopped, red error/failed, cyan scheduled. NO_COLOR turns colour off.
 `)
-
-
