@@ -9,7 +9,7 @@
 // redraws when a Source reports a change: the local source follows the
 // program's watch stream (a state change as it happens) and takes a new
 // status and stats snapshot after each burst of changes; between changes
-// only the stats (memory, uptime) are refreshed, every StatsEvery.
+// only the stats (memory, uptime) are refreshed, every Local.StatsEvery.
 //
 // Everything a program sends (task names, results, stats, log lines) is
 // escaped with internal/termsafe before it reaches the screen.

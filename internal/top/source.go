@@ -57,10 +57,6 @@ type Source interface {
 	Stream(ctx context.Context, device string, argv []string, fn func(api.Event) error) error
 }
 
-// StatsEvery is how often Local refreshes the figures that change with
-// no event (memory, uptime, disk) while no task changes state.
-var StatsEvery = 5 * time.Second
-
 // Local is the Source of one program, through its control client.
 type Local struct {
 	Client *client.Client
@@ -68,6 +64,10 @@ type Local struct {
 	Where string
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// StatsEvery is how often the figures that change with no event
+	// (memory, uptime, disk) are refreshed while no task changes state
+	// (0: 5 s).
+	StatsEvery time.Duration
 }
 
 // Name implements Source.
@@ -104,7 +104,11 @@ func (l *Local) Run(ctx context.Context, updates chan<- Snapshot) error {
 	}
 	go l.watch(ctx, poke)
 	poke()
-	tick := time.NewTicker(StatsEvery)
+	every := l.StatsEvery
+	if every <= 0 {
+		every = 5 * time.Second
+	}
+	tick := time.NewTicker(every)
 	defer tick.Stop()
 	var last Snapshot
 	for {
@@ -143,7 +147,7 @@ func (l *Local) watch(ctx context.Context, poke func()) {
 		poke()
 		var ae *api.Error
 		if errors.As(err, &ae) && ae.Code == api.CodeUnknownVerb {
-			// An older program without watch: its stats ticks still come.
+			// An older program without watch: its stats refreshes still come.
 			return
 		}
 		t := time.NewTimer(pause)
