@@ -125,13 +125,25 @@ func (m Model) Init() tea.Cmd {
 	run := func() tea.Msg {
 		return sourceEnd{src.Run(ctx, ch)}
 	}
-	return tea.Batch(run, m.waitSnap(), tick())
+	return tea.Batch(run, m.waitSnap(), m.tick())
 }
 
-// tick redraws relative times once a second: a redraw of what is known,
-// not a poll of the program.
-func tick() tea.Cmd {
-	return tea.Every(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
+// tick redraws relative times at each turn of the second: a redraw of
+// what is known, not a poll of the program. Unlike tea.Every it ends
+// with the context, leaving no timer goroutine behind.
+func (m Model) tick() tea.Cmd {
+	ctx := m.ctx
+	return func() tea.Msg {
+		now := time.Now()
+		t := time.NewTimer(now.Truncate(time.Second).Add(time.Second).Sub(now))
+		defer t.Stop()
+		select {
+		case now := <-t.C:
+			return tickMsg(now)
+		case <-ctx.Done():
+			return nil
+		}
+	}
 }
 
 func (m Model) waitSnap() tea.Cmd {
@@ -157,7 +169,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.waitSnap()
 	case tickMsg:
 		m.now = time.Time(msg)
-		return m, tick()
+		return m, m.tick()
 	case sourceEnd:
 		if msg.err != nil {
 			m.msg = "source: " + termsafe.String(msg.err.Error())

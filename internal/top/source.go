@@ -134,6 +134,9 @@ func (l *Local) Run(ctx context.Context, updates chan<- Snapshot) error {
 // watch follows the watch stream, poking for each event, and reconnects
 // (poking too, so that the screen says offline or back) when it ends.
 func (l *Local) watch(ctx context.Context, poke func()) {
+	// Not under bubbletea's recover: a panic here ends the watch, not
+	// the process with the terminal raw (the stats refreshes go on).
+	defer func() { recover() }()
 	pause := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		err := l.Client.Stream(ctx, []string{verbWatch}, func(api.Event) error {
