@@ -15,7 +15,7 @@ import (
 
 // serve runs a control server over g on a fresh socket and returns a
 // client of it, and the server to close.
-func serve(t *testing.T, g *aioctl.Group) (*client.Client, *control.Server) {
+func serve(t testing.TB, g *aioctl.Group) (*client.Client, *control.Server) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "run")
 	if err := os.Mkdir(dir, 0o700); err != nil {

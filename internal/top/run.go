@@ -16,10 +16,15 @@ func Run(ctx context.Context, src Source, in io.Reader, out io.Writer, opt Optio
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // ends the source and any follow
 	opt.Context = ctx
-	p := tea.NewProgram(New(src, opt), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen())
+	p := tea.NewProgram(New(src, opt), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen(), tea.WithFPS(fps))
 	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil
 	}
 	return err
 }
+
+// fps is how often bubbletea's renderer may write a frame. A change
+// waits at most 1/fps s for its frame; each frame wakes the process,
+// which an idle top should not do 60 times a second.
+const fps = 20

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# CPU of an idle `aioctl top` against `aiotools demo`, as a real process
+# on a tmux terminal: user+system time over SECONDS (default 30), as a
+# share of one core. Usage: scripts/bench-top.sh [SECONDS]
+set -euo pipefail
+secs=${1:-30}
+dir=$(mktemp -d)
+chmod 700 "$dir"
+demo_pid=""
+cleanup() {
+	tmux -S "$dir/tmux.sock" kill-server 2>/dev/null || true
+	[ -n "$demo_pid" ] && kill "$demo_pid" 2>/dev/null && wait "$demo_pid" 2>/dev/null || true
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+cd "$(dirname "$0")/.."
+go build -o "$dir/aioctl" ./cmd/aioctl
+go build -o "$dir/aiotools" ./cmd/aiotools
+"$dir/aiotools" demo -socket "$dir/demo.sock" -web off -every 1h >/dev/null 2>&1 &
+demo_pid=$!
+for _ in $(seq 100); do [ -S "$dir/demo.sock" ] && break; sleep 0.1; done
+tmux -S "$dir/tmux.sock" -f /dev/null new-session -d -s t -x 80 -y 24 \
+	"TERM=xterm-256color exec $dir/aioctl --socket $dir/demo.sock top"
+sleep 2
+pid=$(tmux -S "$dir/tmux.sock" list-panes -t t -F '#{pane_pid}')
+ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+hz=$(getconf CLK_TCK)
+t0=$(ticks)
+sleep "$secs"
+t1=$(ticks)
+awk -v d=$((t1 - t0)) -v hz="$hz" -v s="$secs" \
+	'BEGIN { printf "aioctl top idle: %.2f%% of one core (%d ticks of 1/%d s in %d s)\n", 100 * d / hz / s, d, hz, s }'
