@@ -260,3 +260,43 @@ func TestVerbsAreInTheTable(t *testing.T) {
 		}
 	}
 }
+
+// n/p/N/P page through the devices: as many device blocks as fit beside
+// the table, and the table shows the tasks of the page's devices.
+func TestPages(t *testing.T) {
+	var msgs []tea.Msg
+	for i := range 10 {
+		msgs = append(msgs, snapMsg(device("dev"+string(rune('0'+i)), true)))
+	}
+	m := screen(t, &fake{}, false, 80, 24, msgs...) // 4 devices a page
+	devices := func(m Model) (out []string) {
+		page, _ := m.shownDevices()
+		for _, d := range page {
+			out = append(out, d.Device)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		key  string
+		want []string
+		page string
+	}{
+		{"", []string{"dev0", "dev1", "dev2", "dev3"}, "page 1/3"},
+		{"n", []string{"dev4", "dev5", "dev6", "dev7"}, "page 2/3"},
+		{"N", []string{"dev8", "dev9"}, "page 3/3"},
+		{"n", []string{"dev8", "dev9"}, "page 3/3"},
+		{"p", []string{"dev4", "dev5", "dev6", "dev7"}, "page 2/3"},
+		{"P", []string{"dev0", "dev1", "dev2", "dev3"}, "page 1/3"},
+	} {
+		if tc.key != "" {
+			m, _ = press(t, m, key(tc.key))
+		}
+		v := m.View()
+		if got := devices(m); !slices.Equal(got, tc.want) || !strings.Contains(v, tc.page) {
+			t.Errorf("after %q: %q, want %q and %q in\n%s", tc.key, got, tc.want, tc.page, v)
+		}
+		if r, _ := m.selected(); r.device != tc.want[0] && tc.key != "" {
+			t.Errorf("after %q: the selection %q is not on the page", tc.key, r.device)
+		}
+	}
+}
