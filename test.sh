@@ -22,6 +22,7 @@ echo "== core packages under Go 1.23 (TinyGo's language and library)"
 
 echo "== tools the tests drive (tmux, zsh, fish)"
 bash scripts/install-test-tools.sh
+bash scripts/install-mosquitto.sh && export AIOTOOLS_REQUIRE_MOSQUITTO=1 # fleet tests against mosquitto: never skipped here
 
 export AIOWEB_REQUIRE_BROWSER=1; bash scripts/install-chromium.sh  # aioweb's browser test: never skips here
 echo "== go test -race"

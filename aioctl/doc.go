@@ -12,6 +12,24 @@
 //	g.Start("blink")                // runs again with the new arguments
 //	g.WriteStatus(os.Stdout, false) // ● blink: status: running since …
 //
+// # A task's context
+//
+// Each start of a task (its run and the restarts that follow) gets one
+// context, a small struct of this package rather than context.WithCancel
+// with a done channel and a value: a task's whole life (add, run, record)
+// is a handful of allocations, which matters to a scheduler that starts
+// thousands at one instant. It behaves as a context.WithCancel child of the
+// group's context (WithContext): Done is closed by a stop or when the
+// group's context ends, Err is context.Canceled (or the group context's
+// error), FromContext finds the task, other values come from the group's
+// context. Its Done channel is made only when asked for. It has an
+// AfterFunc method, so context.WithCancel, WithTimeout and AfterFunc on it
+// register with it instead of starting a goroutine each to watch it, and
+// its cancel reaches them at once. context.Cause of it is its Err, or the
+// group context's cause when that ended it (before Go 1.24, Cause of a
+// stopped task in a group with a cancelable context that is still live is
+// nil: a limit of Cause for contexts outside the context package).
+//
 // # Tasks at run time
 //
 // The seed's REPL could add a second blink with other arguments next to a
@@ -83,6 +101,12 @@
 // services) and LogSource (a task's log lines), so this package imports
 // neither. AddStatusExtender returns the function that removes the
 // extender again, which a closing layer calls.
+//
+// A task reports figures about itself (counters, the last reading) with
+// the option WithStats(func() T), or through arguments that implement
+// Statser; each snapshot calls it and carries its value as JSON
+// (TaskStatus.Stats). One that panics or is not JSON fills StatsError of
+// its own task only.
 //
 // # Names
 //

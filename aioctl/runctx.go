@@ -22,15 +22,19 @@ type runCtx struct {
 	parent context.Context // the group's context
 	t      *Task
 
-	done atomic.Value // chan struct{}: made by the first Done, closed by cancel
+	done atomic.Value          // chan struct{}: made by the first Done, closed by cancel
+	err  atomic.Pointer[error] // set once, by cancel (under mu); read without it
 
 	mu         sync.Mutex
-	err        error
 	afters     []afterEntry // AfterFunc callbacks not yet run nor stopped
 	nextID     uint64
 	stopParent func() bool   // ends the watch on a cancelable parent
 	exit       chan struct{} // closed when the goroutine returns; made by the first wait
 	exited     bool
+
+	// stopEmitted is closed once the Running→Stopping event of a stop is
+	// out; guarded by Task.mu.
+	stopEmitted chan struct{}
 }
 
 type afterEntry struct {
@@ -59,7 +63,7 @@ func newRunCtx(t *Task, parent context.Context) *runCtx {
 	// a child, without a goroutine.
 	stop := context.AfterFunc(parent, func() { r.cancel(parent.Err()) })
 	r.mu.Lock()
-	if r.err != nil { // the parent was cancelled meanwhile
+	if r.err.Load() != nil { // the parent was cancelled meanwhile
 		r.mu.Unlock()
 		stop()
 		return r
@@ -89,10 +93,13 @@ func (r *runCtx) Done() <-chan struct{} {
 
 // Err returns nil until the run is cancelled, then context.Canceled (or
 // the group context's error when that cancelled it).
+// It takes no lock: the AfterFunc callbacks, which run under the run's
+// lock, ask it (context.WithCancel's child.cancel(false, parent.Err(), …)).
 func (r *runCtx) Err() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.err
+	if p := r.err.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // Value returns the task for FromContext, and otherwise asks the group's context.
@@ -108,7 +115,9 @@ func (r *runCtx) Value(key any) any {
 func (r *runCtx) String() string { return "aioctl.Task(" + r.t.name + ")" }
 
 // AfterFunc arranges to call f after the run is cancelled, on the goroutine
-// that cancels it (f must not block), and returns a function that undoes
+// that cancels it and under the run's lock, as a cancelCtx cancels its
+// children (f must not block, nor call AfterFunc or a stop function of this
+// run), and returns a function that undoes
 // the arrangement and reports whether it did. context.AfterFunc and
 // context.WithCancel use it (f is then theirs, which does not block), so
 // neither spawns a goroutine to watch the run. When the run is already
@@ -116,7 +125,7 @@ func (r *runCtx) String() string { return "aioctl.Task(" + r.t.name + ")" }
 // lock that f needs.
 func (r *runCtx) AfterFunc(f func()) (stop func() bool) {
 	r.mu.Lock()
-	if r.err != nil {
+	if r.err.Load() != nil {
 		r.mu.Unlock()
 		go f()
 		return func() bool { return false }
@@ -138,28 +147,64 @@ func (r *runCtx) AfterFunc(f func()) (stop func() bool) {
 	}
 }
 
+// canceledErr is the error of a stopped or finished run, stored without
+// an allocation.
+var canceledErr = context.Canceled
+
+// boxErr is apart so that only an error other than Canceled (the group's
+// context ending) moves to the heap.
+func boxErr(err error) *error { return &err }
+
 // cancel cancels the run with err (the first cancel wins), closes Done and
-// runs the AfterFunc callbacks.
+// runs the AfterFunc callbacks. A second cancel returns once the first has
+// run them, as with a cancelCtx: when a stop's cancel returns, or the
+// goroutine's exit is signalled, every child is cancelled.
 func (r *runCtx) cancel(err error) {
 	r.mu.Lock()
-	if r.err != nil {
-		r.mu.Unlock()
-		return
+	stop := r.cancelLocked(err)
+	r.mu.Unlock()
+	if stop != nil {
+		stop()
 	}
-	r.err = err
+}
+
+// cancelLocked is cancel with r.mu held; it returns the function that ends
+// the watch on the group's context, to be called without the lock.
+func (r *runCtx) cancelLocked(err error) (stopParent func() bool) {
+	if r.err.Load() != nil {
+		return nil
+	}
+	if err == context.Canceled {
+		r.err.Store(&canceledErr)
+	} else {
+		r.err.Store(boxErr(err))
+	}
 	if d, _ := r.done.Load().(chan struct{}); d != nil {
 		close(d)
 	} else {
 		r.done.Store(closedChan)
 	}
-	afters, stop := r.afters, r.stopParent
+	for _, a := range r.afters {
+		a.f()
+	}
+	stop := r.stopParent
 	r.afters, r.stopParent = nil, nil
+	return stop
+}
+
+// finish is the goroutine's last word: it cancels the run (its children
+// end with it) and then signals the exit, under one lock.
+func (r *runCtx) finish() {
+	r.mu.Lock()
+	stop := r.cancelLocked(context.Canceled)
+	r.exited = true
+	exit := r.exit
 	r.mu.Unlock()
+	if exit != nil {
+		close(exit)
+	}
 	if stop != nil {
 		stop()
-	}
-	for _, a := range afters {
-		a.f()
 	}
 }
 
@@ -174,14 +219,4 @@ func (r *runCtx) exitChan() chan struct{} {
 		r.exit = make(chan struct{})
 	}
 	return r.exit
-}
-
-// markExited is the goroutine's last word.
-func (r *runCtx) markExited() {
-	r.mu.Lock()
-	r.exited = true
-	if r.exit != nil {
-		close(r.exit)
-	}
-	r.mu.Unlock()
 }

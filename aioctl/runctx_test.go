@@ -168,3 +168,54 @@ func TestDoneOfEndedRunIsClosed(t *testing.T) {
 		t.Errorf("state %v result %v", tk.State(), tk.Result())
 	}
 }
+
+// A task that returns on its own cancels what it derived from its context
+// before its Done channel closes.
+func TestChildrenCancelledBeforeDoneCloses(t *testing.T) {
+	g, _ := newTestGroup(t)
+	for i := 0; i < 20; i++ {
+		var child context.Context
+		called := make(chan struct{})
+		tk := MustAdd(g, func(ctx context.Context, _ int) (int, error) {
+			var cancel context.CancelFunc
+			child, cancel = context.WithCancel(ctx)
+			_ = cancel // not called: the run's end must cancel the child, which this test checks
+			context.AfterFunc(ctx, func() { close(called) })
+			return 0, nil
+		}, 0, WithName("returns"))
+		<-tk.Done()
+		if child.Err() == nil {
+			t.Fatalf("round %d: a child of the run is not cancelled when Done closes", i)
+		}
+		select {
+		case <-called:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("round %d: AfterFunc callback did not run", i)
+		}
+	}
+}
+
+// AppendSnapshot into a reused slice leaves nothing of what it held
+// before, and a snapshot of no task is an empty list, not nil.
+func TestAppendSnapshotReusesWithoutStaleFields(t *testing.T) {
+	g, _ := newTestGroup(t)
+	if sts, _ := g.Snapshot(SnapshotOptions{}); sts == nil {
+		t.Error("snapshot of an empty group is nil (JSON null), want an empty list")
+	}
+	MustAdd(g, func(context.Context, int) (int, error) { return 1, nil }, 1, WithName("a"), Deferred())
+	MustAdd(g, func(context.Context, int) (int, error) { return 2, nil }, 2, WithName("b"), Deferred())
+	want, _ := g.Snapshot(SnapshotOptions{Debug: true})
+	old := []TaskStatus{{Name: "stale", Schedule: &ScheduleInfo{Opts: "x"}, Log: []string{"old"}, Children: []ChildStatus{{Name: "c"}}},
+		{Name: "stale2", Error: "e"}, {Name: "stale3"}}
+	got, _ := g.AppendSnapshot(old[:0], SnapshotOptions{Debug: true})
+	if len(got) != 2 || &got[0] != &old[0] {
+		t.Fatalf("AppendSnapshot did not reuse the slice: %d statuses", len(got))
+	}
+	for i := range want {
+		wj, _ := want[i].AppendJSON(nil)
+		gj, _ := got[i].AppendJSON(nil)
+		if string(gj) != string(wj) {
+			t.Errorf("status %d: %s, want %s", i, gj, wj)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package aioctl
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 )
 
@@ -134,12 +135,25 @@ func (g *Group) Status(patterns ...string) ([]TaskStatus, error) {
 
 // Snapshot returns a snapshot of the matching tasks with the given options.
 func (g *Group) Snapshot(opt SnapshotOptions, patterns ...string) ([]TaskStatus, error) {
+	return g.AppendSnapshot(nil, opt, patterns...)
+}
+
+// AppendSnapshot is Snapshot appending to dst: a server that renders a
+// status per request reuses one slice rather than allocating a hundred
+// statuses each time.
+func (g *Group) AppendSnapshot(dst []TaskStatus, opt SnapshotOptions, patterns ...string) ([]TaskStatus, error) {
 	ts, err := g.Find(patterns...)
 	g.mu.RLock()
 	log, ext := g.log, g.extenders
 	g.mu.RUnlock()
 	now := g.clock.Now()
-	out := make([]TaskStatus, len(ts))
+	if dst == nil { // never nil: no task is "[]" in JSON, not null
+		dst = make([]TaskStatus, 0, len(ts))
+	}
+	start := len(dst)
+	dst = slices.Grow(dst, len(ts))[:start+len(ts)]
+	out := dst[start:]
+	clear(out)
 	n := opt.LogLines
 	if n == 0 {
 		n = 10
@@ -158,7 +172,7 @@ func (g *Group) Snapshot(opt SnapshotOptions, patterns ...string) ([]TaskStatus,
 			e.ExtendStatus(&out[i], opt.Debug)
 		}
 	}
-	return out, err
+	return dst, err
 }
 
 func (t *Task) snapshot(st *TaskStatus, now time.Time, debug bool) {

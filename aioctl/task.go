@@ -28,15 +28,14 @@ type Task struct {
 
 	mu           sync.Mutex
 	state        State
+	resultSet    bool
+	unresponsive bool
+	deleted      bool      // removed from its group: never starts again
 	since        time.Time // when the current or last run started
 	ended        time.Time // when the last run ended
 	result       any
-	resultSet    bool
 	err          error
 	run          *runCtx // the current (or last) start's context and exit signal; nil before the first start
-	unresponsive bool
-	deleted      bool          // removed from its group: never starts again
-	stopEmitted  chan struct{} // closed once the Running→Stopping event is out
 }
 
 // config is the configuration the task was added with, as Clone reuses it
@@ -198,7 +197,7 @@ func (t *Task) requestStop() <-chan struct{} {
 		t.state = Stopping
 		r := t.run
 		emitted := make(chan struct{})
-		t.stopEmitted = emitted
+		r.stopEmitted = emitted
 		t.mu.Unlock()
 		// The Stopping event goes out before the cancel, and the goroutine
 		// waits for it (stopEmitted) before it reports Stopped, so
@@ -252,8 +251,7 @@ func isPanic(err error) bool {
 // loop is the task's goroutine: one run, then as many restarts as the
 // policy asks for.
 func (t *Task) loop(ctx *runCtx) {
-	defer ctx.markExited()
-	defer ctx.cancel(context.Canceled)
+	defer ctx.finish()
 	for {
 		res, err, panicked := t.invoke(ctx)
 		end := t.g.clock.Now()
@@ -312,7 +310,7 @@ func (t *Task) loop(ctx *runCtx) {
 		} else {
 			t.state = state
 		}
-		emitted := t.stopEmitted
+		emitted := ctx.stopEmitted
 		t.mu.Unlock()
 		cause := CauseExit
 		if prev == Stopping {
@@ -332,7 +330,7 @@ func (t *Task) loop(ctx *runCtx) {
 
 // waitRestart waits out the backoff delay; it returns false when the task
 // was stopped meanwhile.
-func (t *Task) waitRestart(ctx context.Context, delay time.Duration) bool {
+func (t *Task) waitRestart(ctx *runCtx, delay time.Duration) bool {
 	tm := t.g.clock.NewTimer(delay)
 	select {
 	case <-tm.C():
@@ -360,7 +358,7 @@ func (t *Task) waitRestart(ctx context.Context, delay time.Duration) bool {
 		if set {
 			t.result, t.resultSet = res, true
 		}
-		emitted := t.stopEmitted
+		emitted := ctx.stopEmitted
 		t.mu.Unlock()
 		if prev == Stopping {
 			<-emitted

@@ -23,6 +23,19 @@
 //	log := slog.New(ring.Handler(nil))
 //	log.Info("LED 3 toggled!", aiolog.TaskKey, "hello_task")
 //
+// TaskLogger is the direct way, without slog.Logger's per-call costs (the
+// caller's PC, ...any boxing, the Record), for code that logs a lot: made
+// once per task, it formats as the handler does and allocates nothing.
+//
+//	log := ring.TaskLogger("hello_task")
+//	log.Info("LED toggled", slog.Int("led", 3))
+//
+// Each task has a level, changeable while the program runs (Ring.Levels:
+// a default, and levels set by name or '*' pattern; NAME.CHILD inherits
+// NAME's unless set). A line below its task's level costs one atomic load
+// in a TaskLogger or a handler made for the task (slog.Logger.With(TaskKey,
+// name)), and nothing is formatted.
+//
 // The level words of a line are DEBUG, INFO, WARN, ERROR and CRIT
 // (LevelCrit, above slog.LevelError): LevelName prints them and ParseLevel
 // reads them back, in any case.
@@ -50,7 +63,9 @@
 //
 // WithRateLimit drops a task's lines beyond N per interval and then writes
 // one "suppressed N lines" line; WithCopy, with OpenRotatingFile, keeps
-// ERROR-and-above lines in error.log, rotated to error.log.1 at a size.
+// ERROR-and-above lines in error.log, rotated to error.log.1 at a size
+// (RotatingFile.Tail reads both back). WithCopy may be given more than
+// once, each writer at its own level.
 // WithCopy's writer (error.log, or stdout for an echo) never holds up
 // logging: copies go through a bounded QueueWriter emptied by a goroutine
 // of its own, and the lines that find it full are dropped, counted

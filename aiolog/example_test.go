@@ -122,3 +122,19 @@ func ExampleWithRateLimit() {
 	// 2015-01-01 00:00:20 [pyb] [WARN] [noisy] suppressed 3 lines
 	// 2015-01-01 00:00:20 [pyb] [INFO] [noisy] calm again
 }
+
+// The direct API: a logger made once per task, typed attributes, no
+// allocation; levels per task change while the program runs.
+func ExampleRing_TaskLogger() {
+	ring := exampleRing()
+	svc := ring.TaskLogger("hello.service")
+	child := ring.TaskLogger("hello.service.led")
+	svc.Debug("not stored: the default level is INFO")
+	ring.Levels().Set("hello.service", slog.LevelDebug) // what "aioctl log level hello.service DEBUG" does
+	svc.Debug("stored now", slog.Int("pin", 3))
+	child.Debug("the child inherits it", slog.Bool("on", true))
+	ring.Cat(os.Stdout, aiolog.Query{})
+	// Output:
+	// 2015-01-01 00:00:19 [pyb] [DEBUG] [hello.service] stored now pin=3
+	// 2015-01-01 00:00:19 [pyb] [DEBUG] [hello.service.led] the child inherits it on=true
+}

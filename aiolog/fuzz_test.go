@@ -181,3 +181,18 @@ func FuzzIndexFold(f *testing.F) {
 		}
 	})
 }
+
+// TestIndexFoldChunkBoundaries places a match at every offset around the
+// folded search's chunk boundaries, which short fuzz inputs never reach.
+func TestIndexFoldChunkBoundaries(t *testing.T) {
+	p := []byte("needle")
+	for _, base := range []int{foldChunk, 2 * foldChunk} {
+		for off := base - 2*len(p); off <= base+len(p); off++ {
+			s := bytes.Repeat([]byte("n[INFO] x"), (3*foldChunk)/9)
+			copy(s[off:], "NeEdLe")
+			if got, want := indexFold(s, p), naiveIndexFold(s, p); got != want {
+				t.Fatalf("match at %d: got %d, want %d", off, got, want)
+			}
+		}
+	}
+}

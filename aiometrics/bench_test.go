@@ -20,13 +20,19 @@ import (
 // BenchmarkScrape1000Tasks is one GET /metrics of a program with 1,000
 // tasks that have each run once (so each has its run-duration histogram),
 // 100 of them failed, 100 scheduled, and the Go and process collectors:
-// the whole exposition, encoded as text.
+// the whole exposition, encoded as text; runs=per-task with
+// WithTaskRunDurations.
 func BenchmarkScrape1000Tasks(b *testing.B) {
+	b.Run("runs=shared", func(b *testing.B) { benchScrape(b) })
+	b.Run("runs=per-task", func(b *testing.B) { benchScrape(b, aiometrics.WithTaskRunDurations()) })
+}
+
+func benchScrape(b *testing.B, opts ...aiometrics.Option) {
 	ring := aiolog.New(64 << 10)
 	g := aioctl.NewGroup(aioctl.WithLogSource(ring), aioctl.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	sched := aioschedule.New(g)
 	in, _ := control.NewInterp(control.Components{Group: g, Log: ring, Scheduler: sched})
-	m := aiometrics.New(in)
+	m := aiometrics.New(in, opts...)
 	defer func() {
 		m.Close()
 		sched.Close()

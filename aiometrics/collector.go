@@ -56,8 +56,8 @@ func (sc *snapshotCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	if s := sc.c.Scheduler; s != nil {
 		for _, e := range s.List() {
-			ch <- prometheus.MustNewConstMetric(descSkipped, prometheus.CounterValue, float64(e.Skipped), e.Task)
-			ch <- prometheus.MustNewConstMetric(descMissed, prometheus.CounterValue, float64(e.Missed), e.Task)
+			ch <- prometheus.MustNewConstMetric(descSkipped, prometheus.CounterValue, float64(e.Skipped), label(e.Task))
+			ch <- prometheus.MustNewConstMetric(descMissed, prometheus.CounterValue, float64(e.Missed), label(e.Task))
 		}
 	}
 	if r := sc.c.Log; r != nil {

@@ -19,7 +19,7 @@
 //	aiotools_tasks{state}                            gauge: tasks per state (all eight states, zeros included)
 //	aiotools_task_restarts_total{task}               restarts by the restart policy
 //	aiotools_task_failures_total{task}               runs that ended in state error (errors and panics)
-//	aiotools_task_run_duration_seconds               histogram: how long task runs lasted, start to end
+//	aiotools_task_run_duration_seconds               histogram: how long task runs lasted, start to end ({task} with WithTaskRunDurations)
 //	aiotools_schedule_fire_lateness_seconds          histogram: scheduled start minus planned time
 //	aiotools_schedule_runs_skipped_total{task}       due runs not started: the task still ran
 //	aiotools_schedule_runs_missed_total{task}        runs lost to a clock jump or a sleeping machine

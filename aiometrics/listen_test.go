@@ -1,7 +1,15 @@
 package aiometrics_test
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
+	"math/big"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -65,4 +73,44 @@ func TestListenRefusesANetworkWithoutTokenAndTLS(t *testing.T) {
 	if _, err := p.m.Listen(aiometrics.ListenConfig{Addr: "nonsense"}); err == nil || !strings.Contains(err.Error(), `"nonsense"`) {
 		t.Errorf("bad address: %v", err)
 	}
+}
+
+// With TLS (and a token), the listener speaks HTTPS.
+func TestListenWithTLS(t *testing.T) {
+	p := newProgram(t)
+	cert, pool := selfSigned(t)
+	const token = "0123456789abcdef0123"
+	l, err := p.m.Listen(aiometrics.ListenConfig{Addr: "127.0.0.1:0", Token: token,
+		TLS: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close(t.Context())
+	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	defer hc.CloseIdleConnections()
+	if code, body := get(t, hc, "https://"+l.Addr().String()+"/metrics", token); code != http.StatusOK || !strings.Contains(string(body), "aiotools_tasks") {
+		t.Errorf("HTTPS scrape: %d %.200s", code, body)
+	}
+}
+
+func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(c)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pool
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/aiotools-go/aiotools/aiometrics"
 	"github.com/aiotools-go/aiotools/aioschedule"
 	"github.com/aiotools-go/aiotools/control"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -302,4 +303,77 @@ func gather(t *testing.T, m *aiometrics.Metrics) map[string]*dto.MetricFamily {
 		out[mf.GetName()] = mf
 	}
 	return out
+}
+
+// Over the control server's TCP listener, /metrics and /stats need the
+// token as every command does.
+func TestMetricsOverTCPNeedTheToken(t *testing.T) {
+	p := newProgram(t)
+	const token = "metrics-test-token-0123456789"
+	srv, err := control.NewServer(control.Config{Interp: p.in, Mount: p.m.Mount, Addr: "127.0.0.1:0", Token: token,
+		Socket: filepath.Join(shortTempDir(t), "ctl.sock"), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	hc := &http.Client{Timeout: 10 * time.Second}
+	defer hc.CloseIdleConnections()
+	for _, path := range []string{"/metrics", "/stats", "/stats/debug"} {
+		url := "http://" + srv.Addr().String() + path
+		if code, _ := get(t, hc, url, ""); code != http.StatusUnauthorized {
+			t.Errorf("GET %s without the token: %d, want 401", path, code)
+		}
+		if code, body := get(t, hc, url, token); code != http.StatusOK {
+			t.Errorf("GET %s with the token: %d %.200s", path, code, body)
+		}
+	}
+}
+
+// A task name that is not UTF-8 (a name is any bytes) becomes a valid
+// label value: Prometheus would panic on it, in the task's goroutine.
+func TestTaskNameNotUTF8(t *testing.T) {
+	p := newProgram(t)
+	name := "bad\xffname"
+	failed := waitState(t, p.g, name, aioctl.Error)
+	tk := aioctl.MustAdd(p.g, func(ctx context.Context, n int) (int, error) { return 0, errors.New("x") }, 0, aioctl.WithName(name))
+	failed()
+	if err := p.sched.Schedule(name, aioschedule.Spec{StartIn: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	mfs := gather(t, p.m)
+	if v, ok := value(mfs, "aiotools_task_failures_total", "task", "bad\uFFFDname"); !ok || v != 1 {
+		t.Errorf("failures of %q: %v %v", name, v, ok)
+	}
+	if _, ok := value(mfs, "aiotools_schedule_runs_skipped_total", "task", "bad\uFFFDname"); !ok {
+		t.Errorf("no skipped series for %q", name)
+	}
+	if strings.Contains(tk.Err().Error(), "watcher") {
+		t.Errorf("the metrics' watcher failed: %v", tk.Err())
+	}
+}
+
+// WithTaskRunDurations gives each task its own run-duration histogram,
+// gone with the task.
+func TestTaskRunDurationsPerTask(t *testing.T) {
+	p := newProgram(t)
+	m := aiometrics.New(p.in, aiometrics.WithTaskRunDurations())
+	defer m.Close()
+	for _, n := range []string{"a", "b"} {
+		done := waitState(t, p.g, n, aioctl.Done)
+		aioctl.MustAdd(p.g, func(ctx context.Context, n int) (int, error) { return n, nil }, 1, aioctl.WithName(n))
+		done()
+	}
+	mfs := gather(t, m)
+	for _, n := range []string{"a", "b"} {
+		if v, ok := value(mfs, "aiotools_task_run_duration_seconds", "task", n); !ok || v != 1 {
+			t.Errorf("runs of %s: %v %v", n, v, ok)
+		}
+	}
+	if problems, err := testutil.GatherAndLint(m.Registry()); err != nil || len(problems) > 0 {
+		t.Errorf("lint: %v %v", problems, err)
+	}
+	p.in.Exec(t.Context(), []string{"delete", "a"}, control.Options{})
+	if _, ok := value(gather(t, m), "aiotools_task_run_duration_seconds", "task", "a"); ok {
+		t.Error("a's histogram is still there after delete")
+	}
 }

@@ -83,7 +83,9 @@
 // Endpoints: POST /v1/exec {"argv": [...]} or {"line": "..."} (with
 // "output": "json" for data) answers a Response; POST /v1/stream streams
 // follow and log -f as Server-Sent Events; GET /v1/verbs is the table;
-// GET /v1/health.
+// GET /v1/health. GET /stats and /stats/debug answer the stats document
+// (api.Stats, as the stats verb gives it); Config.Mount adds more, as
+// package aiometrics's GET /metrics.
 //
 // Package control/client is the Go client and cmd/aioctl the CLI; both
 // import control/api (and control/sockdir), not this package.

@@ -151,22 +151,24 @@ func renderStats(d *api.Stats) string {
 	}
 	sort.Strings(names)
 	fmt.Fprintf(&b, "tasks:      %d\n", len(names))
+	var line strings.Builder
 	for _, n := range names {
 		t := d.Tasks[n]
-		fmt.Fprintf(&b, "  %-*s  %-10s", width, esc(n), t.Status)
+		line.Reset()
+		fmt.Fprintf(&line, "  %-*s  %-10s", width, esc(n), t.Status)
 		if t.Restarts > 0 {
-			fmt.Fprintf(&b, "  restarts=%d", t.Restarts)
+			fmt.Fprintf(&line, "  restarts=%d", t.Restarts)
 		}
 		if s := t.Schedule; s != nil && (s.Skipped > 0 || s.Missed > 0) {
-			fmt.Fprintf(&b, "  skipped=%d missed=%d", s.Skipped, s.Missed)
+			fmt.Fprintf(&line, "  skipped=%d missed=%d", s.Skipped, s.Missed)
 		}
 		if kv := statsKV(t.Stats); kv != "" {
-			b.WriteString("  " + kv)
+			line.WriteString("  " + kv)
 		}
 		if t.StatsError != "" {
-			b.WriteString("  " + esc(firstLine(t.StatsError)))
+			line.WriteString("  " + esc(firstLine(t.StatsError)))
 		}
-		b.WriteByte('\n')
+		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
 	}
 	return b.String()
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/aiolog"
+	"github.com/aiotools-go/aiotools/aioservice"
 	"github.com/aiotools-go/aiotools/clock"
 	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/control/api"
@@ -197,5 +198,74 @@ func TestStatsOverHTTP(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("POST /stats: %d, want 405", resp.StatusCode)
+	}
+}
+
+// A service reports stats as a task does, through its task options; the
+// document marks its task as a service's.
+func TestStatsOfAService(t *testing.T) {
+	p := newProgram(t)
+	reg := aioservice.NewRegistry()
+	run := func(ctx context.Context, a helloArgs) (int, error) { <-ctx.Done(); return a.Pin, nil }
+	reg.MustRegister(aioservice.Define("meter", run, helloArgs{Pin: 4},
+		aioservice.WithTaskOptions(aioctl.WithStats(func() map[string]any { return map[string]any{"kwh": 1.25} }))))
+	cfg := filepath.Join(t.TempDir(), "services.config")
+	if err := os.WriteFile(cfg, []byte(`{"meter": {"enabled": true}}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := aioservice.NewManager(p.g, reg, aioservice.WithConfigFile(cfg), aioservice.WithOutput(io.Discard))
+	if err := m.Up(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		m.Close(ctx)
+	})
+	in, _ := control.NewInterp(control.Components{Group: p.g, Services: m})
+	doc, err := in.Stats(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := doc.Tasks[aioservice.TaskName("meter")]
+	if !got.Service || string(got.Stats) != `{"kwh":1.25}` {
+		t.Errorf("meter.service: %+v", got)
+	}
+	if b, ok := doc.Tasks["blink"]; !ok || b.Service {
+		t.Errorf("blink: %+v %v, want a task that is no service", b, ok)
+	}
+}
+
+// The text form: a header of runtime figures, then one line per task,
+// sorted, with its own stats as key=value and no trailing blanks.
+func TestStatsText(t *testing.T) {
+	in := statsProgram(t)
+	res := in.Exec(t.Context(), []string{"stats"}, control.Options{})
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	lines := strings.Split(strings.TrimSuffix(res.Text, "\n"), "\n")
+	var tasks []string
+	for i, l := range lines {
+		if strings.HasSuffix(l, " ") {
+			t.Errorf("line %d has trailing blanks: %q", i, l)
+		}
+		if strings.HasPrefix(l, "  ") {
+			tasks = append(tasks, strings.Join(strings.Fields(l), " "))
+		}
+	}
+	want := []string{
+		"boom done stats: panic: no stats today",
+		"plain error",
+		"sensor done reads=7 unit=C",
+		"typed done queue_len=3 rate_per_s=1.5",
+	}
+	if strings.Join(tasks, "\n") != strings.Join(want, "\n") {
+		t.Errorf("task lines:\n%s\nwant:\n%s", strings.Join(tasks, "\n"), strings.Join(want, "\n"))
+	}
+	for _, head := range []string{"host:", "memory:", "gc:", "disk:", "log:", "tasks:      4"} {
+		if !strings.Contains(res.Text, "\n"+head) && !strings.HasPrefix(res.Text, head) {
+			t.Errorf("no %q line:\n%s", head, res.Text)
+		}
 	}
 }

@@ -55,3 +55,20 @@ func appendStatusesJSON(b []byte, sts []aioctl.TaskStatus) ([]byte, error) {
 	b = append(b, ']')
 	return termsafe.JSON(b), nil // b itself unless a string holds DEL, C1 or bidi
 }
+
+// statusSlices holds the snapshots text status renders from: a hundred
+// statuses are some 30 KiB, dropped as soon as they are rendered.
+var statusSlices = sync.Pool{New: func() any { return new([]aioctl.TaskStatus) }}
+
+// putStatusSlice clears *sts (it holds results, logs and arguments that
+// must not stay reachable) and returns it to the pool, unless it is
+// outsize.
+func putStatusSlice(sp *[]aioctl.TaskStatus, sts *[]aioctl.TaskStatus) {
+	s := *sts
+	if cap(s) > 4096 {
+		return
+	}
+	clear(s)
+	*sp = s[:0]
+	statusSlices.Put(sp)
+}

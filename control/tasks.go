@@ -146,7 +146,15 @@ func runStatus(ctx context.Context, in *Interp, c *call) (*Result, error) {
 		n, _ = strconv.Atoi(v)
 		noLines = n == 0
 	}
-	sts, err := g.Snapshot(aioctl.SnapshotOptions{Debug: debug, LogLines: n}, c.args...)
+	var sts []aioctl.TaskStatus
+	var err error
+	if c.opt.JSON {
+		sts, err = g.Snapshot(aioctl.SnapshotOptions{Debug: debug, LogLines: n}, c.args...)
+	} else { // rendered at once: a pooled slice
+		sp := statusSlices.Get().(*[]aioctl.TaskStatus)
+		defer putStatusSlice(sp, &sts)
+		sts, err = g.AppendSnapshot((*sp)[:0], aioctl.SnapshotOptions{Debug: debug, LogLines: n}, c.args...)
+	}
 	if noLines { // -n 0: no lines (the snapshot's 0 is its default of 10)
 		for i := range sts {
 			if sts[i].Log != nil {

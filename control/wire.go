@@ -16,6 +16,11 @@ type Request = api.Request
 // error of the API (api.Response).
 type Response = api.Response
 
+// EncodeResult is the JSON of r as POST /v1/exec answers it (a Response,
+// with a newline): other front ends (the MQTT bridge, aiomqtt) reply with
+// the same bytes.
+func EncodeResult(r *Result) ([]byte, error) { return encodeResult(r) }
+
 // encodeResult encodes a Result as a Response, encoding Data once (a
 // json.RawMessage field would be scanned again by json.Marshal).
 func encodeResult(r *Result) ([]byte, error) {

@@ -66,6 +66,7 @@ func TestTaskStatusWireForm(t *testing.T) {
 	}
 	sts[0].Schedule = &aioctl.ScheduleInfo{Opts: "every 1m", Skipped: 2, Missed: 1}
 	sts[0].Service = &aioctl.ServiceInfo{Description: "d", Loaded: "l", Type: "core.service", Docs: "x", StatsTitle: "s", Stats: "1"}
+	sts[0].Stats, sts[0].StatsError = json.RawMessage(`{"reads":7}`), "stats: panic: x"
 	sts[0].Children = []aioctl.ChildStatus{{Name: "c1", State: aioctl.Error, Since: time.Unix(5, 0).UTC(),
 		Ended: time.Unix(6, 0).UTC(), ResultText: "r", Error: "e", Unresponsive: true}, {Name: "c2"}}
 	want, _ := json.Marshal(sts)

@@ -26,7 +26,7 @@ import (
 )
 
 // examples are the example programs, each a directory here.
-var examples = []string{"blink", "callbacks", "schedule", "services", "exec", "console"}
+var examples = []string{"blink", "callbacks", "schedule", "services", "exec", "console", "fetch"}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
@@ -428,6 +428,29 @@ func TestConsoleOnStdin(t *testing.T) {
 func TestConsoleEndsOnInterrupt(t *testing.T) {
 	p := start(t, "console", nil, "-for", "2m")
 	p.client(t) // it is up
+	p.interrupt(t)
+}
+
+// fetch: temp's requests answer; slow's never does, and a stop cancels it
+// at once (the task's context is the request's).
+func TestFetchStopCancelsTheRequest(t *testing.T) {
+	p := start(t, "fetch", nil, "-for", "2m")
+	cl := p.client(t)
+	p.until(t, "temp logs the temperature", func() error {
+		if text := run(t, cl, "log", "temperature"); !strings.Contains(text, "[temp] temperature 21.5") {
+			return fmt.Errorf("log: %q", text)
+		}
+		return nil
+	})
+	if err := inState(t.Context(), cl, "slow", "running", "")(); err != nil {
+		t.Fatal(err)
+	}
+	if text := run(t, cl, "stop", "slow"); text != "stopped: slow\n" {
+		t.Fatalf("stop slow: %q", text)
+	}
+	if text := run(t, cl, "log", "-t", "slow"); !strings.Contains(text, "request ended: ") || !strings.Contains(text, "context canceled") {
+		t.Fatalf("log -t slow: %q", text)
+	}
 	p.interrupt(t)
 }
 

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 toolchain=go1.23.12
-core=(clock internal/termsafe aiolog aioctl aioschedule)
+core=(clock internal/termsafe aiolog aioctl aioschedule aioled aioled/term)
 present=()
 for p in "${core[@]}"; do [ -d "$p" ] && present+=("$p"); done
 

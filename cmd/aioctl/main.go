@@ -57,6 +57,7 @@ type app struct {
 	stdout, stderr io.Writer
 	exit           int
 	cl             *client.Client
+	fleet          fleetFlags // --broker, --device: fleet mode (fleet.go)
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -104,6 +105,7 @@ task or service.
 	pf.BoolVar(&a.useTLS, "tls", false, "TCP over TLS, trusting the system's certificate authorities")
 	pf.StringVarP(&a.output, "output", "o", "text", "output format: text or json")
 	pf.BoolVar(&a.noColor, "no-color", os.Getenv("NO_COLOR") != "", "no colours even on a terminal (env NO_COLOR)")
+	a.addFleetFlags(root)
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		if a.output != "text" && a.output != "json" {
 			return fmt.Errorf("--output must be text or json, got %q", a.output)
@@ -137,8 +139,7 @@ task or service.
 	// cobra's own commands (help) win over verbs of the same name; the
 	// shell sends those to the program. cobra adds its help command only
 	// to a root with subcommands: the shell first.
-	root.AddCommand(a.shellCommand())
-	root.AddCommand(a.topCommand())
+	root.AddCommand(a.shellCommand(), a.fleetCommand(), a.topCommand())
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(completionCommand())
 	root.InitDefaultHelpCmd()
@@ -353,6 +354,9 @@ func (a *app) color() bool {
 
 // exec runs a one-shot verb and prints its answer.
 func (a *app) exec(argv []string) error {
+	if a.fleet.device != "" {
+		return a.fleetExec(argv)
+	}
 	cl, err := a.client()
 	if err != nil {
 		return err
@@ -459,6 +463,9 @@ func marshalJSON(v any, indent string) []byte {
 
 // stream runs follow / log -f until Ctrl-C.
 func (a *app) stream(argv []string) error {
+	if a.fleet.device != "" {
+		return &cliError{api.CodeStreamOnly, errFleetStream.Error()}
+	}
 	cl, err := a.client()
 	if err != nil {
 		return err

@@ -153,7 +153,9 @@ func setupServices(ctx context.Context, d *demo) error {
 	if d.sched != nil { // one scheduler for the whole demo
 		opts = append(opts, aioservice.WithScheduler(d.sched))
 	}
-	m := aioservice.NewManager(d.group, demoServiceRegistry(), opts...)
+	reg := demoServiceRegistry()
+	d.neopixel.define(reg) // demo_neopixel.go
+	m := aioservice.NewManager(d.group, reg, opts...)
 	d.cleanup = append(d.cleanup, func(ctx context.Context) error {
 		err := m.Close(ctx)
 		return errors.Join(err, os.RemoveAll(dir))

@@ -51,6 +51,8 @@ func main() {
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage: aiotools demo [-every 5s] [-for 0] [-debug] [-follow [GREP] | -console] [-socket PATH] [-name aiotools-demo] [-metrics ADDR] [-web ADDR]
        aiotools run [-c services.config] [-console] [-socket PATH] [-name aiotools] [-log-budget BYTES] [-metrics ADDR] [-web ADDR]
+       aiotools demo -fleet N [-broker URL]    N simulated devices on MQTT (aioctl --broker URL fleet ls)
+       aiotools broker [-listen 127.0.0.1:1883]   the embedded MQTT broker
 
   demo   run the example tasks and print their status every few seconds
          until Ctrl-C (or until -for has passed); -follow prints the log
@@ -94,6 +96,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		web := fs.String("web", demoWebDefault, webUsage)
 		errLog := errorLogFlags(fs, "", "default: off")
 		metrics := fs.String("metrics", "", metricsFlagUsage)
+		fleetN := fs.Int("fleet", 0, "instead, run N simulated devices demo-1…demo-N on MQTT (fleet mode; an embedded broker unless -broker)")
+		brokerURL := fs.String("broker", "", "with -fleet: the broker's URL (default: an embedded one on a free loopback port)")
 		if err := fs.Parse(args[1:]); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil // -h: the usage is printed, which is not a failure
@@ -114,6 +118,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 			var cancel context.CancelFunc
 			ctx, cancel = context.WithTimeout(ctx, *limit)
 			defer cancel()
+		}
+		if *fleetN > 0 {
+			return runFleetDemo(ctx, *fleetN, *brokerURL, stdout)
 		}
 		cfg := demoConfig{Every: *every, Debug: *debug, Out: stdout, Color: wantColor(stdout, os.Getenv), Size: terminalSize(stdout), Socket: *socket, Name: *name, Console: *console, ErrorLog: elc, MetricsAddr: *metrics, Web: *web}
 		if *follow {
@@ -149,6 +156,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		given := false // -c named a file, which must then exist
 		fs.Visit(func(f *flag.Flag) { given = given || f.Name == "c" })
 		return runServices(ctx, runConfig{Config: *config, Default: !given, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout, Console: *console, ErrorLog: elc, MetricsAddr: *metrics, Web: *web})
+	case "broker":
+		return runBroker(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return nil
@@ -225,6 +234,8 @@ type demo struct {
 	socket string
 	// interp runs the console's commands, once the server is there.
 	interp *control.Interp
+	// neopixel is the simulated LED strip (demo_neopixel.go).
+	neopixel *neopixelDemo
 	// help collects the lines the banner prints ("try: …").
 	help []string
 	// cleanup runs in reverse order when the demo ends.

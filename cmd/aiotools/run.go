@@ -77,6 +77,9 @@ func runServices(ctx context.Context, cfg runConfig) error {
 	reg.MustRegister(aioservice.NewWatcher().Service(aioservice.WatcherArgs{Restart: true}))
 	m := aioservice.NewManager(g, reg, aioservice.WithConfigFile(cfg.Config),
 		aioservice.WithScheduler(sched), aioservice.WithOutput(cfg.Out))
+	if in, err := control.NewInterp(control.Components{Group: g, Log: ring, Scheduler: sched, Services: m}); err == nil {
+		fleetServices(reg, in) // "mqtt": {"args": {"broker": …}} in the config enables it
+	}
 
 	stop := func() {
 		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

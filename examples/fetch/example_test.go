@@ -1,10 +1,8 @@
-package fetch_test
+package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -17,56 +15,31 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// fetch is a task: one GET with the task's context, the body (at most
-// 64 KiB) as its result.
-func fetch(client *http.Client) func(ctx context.Context, url string) (string, error) {
-	return func(ctx context.Context, url string) (string, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		if err != nil {
-			return "", err
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			return "", err // a stop while waiting: context.Canceled
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return "", errors.New(resp.Status)
-		}
-		b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-		return string(b), err
-	}
-}
-
-// A task's request uses the task's context: its answer is the task's
-// result, and stopping the task cancels a request still waiting.
+// A task's request uses the task's context: stopping the task cancels a
+// request still waiting (the station's /slow never answers).
 func Example() {
-	arrived, cancelled := make(chan struct{}), make(chan struct{})
+	arrived := make(chan struct{})
+	st := station()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/slow" {
-			close(arrived)
-			<-r.Context().Done() // answers only when the client gives up
-			close(cancelled)
-			return
+			close(arrived) // the request is in flight
 		}
-		io.WriteString(w, "21.5")
-	}))
+		st.ServeHTTP(w, r)
+	})) // loopback, a free port
 	defer srv.Close()
-	client := &http.Client{Timeout: time.Minute} // a bound besides the context
 	defer client.CloseIdleConnections()
+
+	answer, err := get(context.Background(), srv.URL+"/temp")
+	fmt.Println("temp:", answer, err)
 
 	g := aioctl.NewGroup()
 	defer g.Close(context.Background())
-	temp := aioctl.MustAdd(g, fetch(client), srv.URL+"/temp", aioctl.WithName("temp"))
-	<-temp.Done()
-	fmt.Println("temp:", temp.Result())
-
-	slow := aioctl.MustAdd(g, fetch(client), srv.URL+"/slow", aioctl.WithName("slow"))
+	slow := aioctl.MustAdd(g, poll, PollArgs{URL: srv.URL + "/slow", Every: time.Second}, aioctl.WithName("slow"))
 	<-arrived
+	start := time.Now()
 	g.Stop(context.Background(), "slow") // as aioctl stop slow does
-	<-cancelled
-	fmt.Println("slow:", slow.State(), "- the server saw the request cancelled")
+	fmt.Println("slow:", slow.State(), "in under a second:", time.Since(start) < time.Second)
 	// Output:
-	// temp: 21.5
-	// slow: stopped - the server saw the request cancelled
+	// temp: 21.5 <nil>
+	// slow: stopped in under a second: true
 }

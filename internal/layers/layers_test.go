@@ -68,9 +68,12 @@ internal/termsafe : CORE
 aiolog            : CORE internal/termsafe
 aioctl            : CORE clock internal/termsafe
 aioschedule       : CORE clock aioctl github.com/robfig/cron/v3
+aioled            : CORE clock aioctl
+aioled/term       : CORE aioled internal/termsafe
 
 # Services, the wire types, the control server and its client.
 aioservice        : STD clock aioctl aioschedule internal/termsafe golang.org/x/sys
+aioled/spidev     : STD aioled golang.org/x/sys
 control/api       : STD
 control/sockdir   : STD
 internal/lineedit : STD control/api github.com/peterh/liner golang.org/x/term
@@ -78,11 +81,16 @@ control           : STD clock aioctl aiolog aioschedule aioservice control/api c
 control/client    : STD control/api
 aiometrics        : STD aioctl aioschedule control control/api control/sockdir github.com/prometheus/client_golang
 aioweb            : STD aioctl control control/api control/sockdir
-internal/top      : STD control/api control/client internal/termsafe github.com/charmbracelet/bubbletea github.com/charmbracelet/lipgloss github.com/charmbracelet/x/ansi github.com/muesli/termenv
+
+# Fleet mode: the client side (the CLI's), the embedded broker, the device side.
+aiomqtt/fleet     : STD control/api github.com/eclipse/paho.golang
+aiomqtt/broker    : STD github.com/mochi-mqtt/server/v2
+aiomqtt           : STD clock aioctl aioservice control control/api aiomqtt/fleet github.com/eclipse/paho.golang
+internal/top      : STD control/api control/client aiomqtt/fleet internal/termsafe github.com/charmbracelet/bubbletea github.com/charmbracelet/lipgloss github.com/charmbracelet/x/ansi github.com/muesli/termenv
 
 # The programs, the examples, and this test.
-cmd/aioctl        : STD control/api control/client control/sockdir internal/lineedit internal/termsafe internal/top github.com/peterh/liner github.com/spf13/cobra golang.org/x/term
-cmd/aiotools      : STD clock aioctl aiolog aioschedule aioservice aioweb control control/api control/client aiometrics internal/termsafe golang.org/x/term
+cmd/aioctl        : STD control/api control/client control/sockdir internal/lineedit internal/termsafe internal/top aiomqtt/fleet github.com/peterh/liner github.com/spf13/cobra golang.org/x/term
+cmd/aiotools      : STD clock aioctl aioled aioled/term aiolog aioschedule aioservice aioweb control control/api control/client aiometrics internal/termsafe aiomqtt aiomqtt/broker golang.org/x/term
 examples/...      : STD clock aioctl aiolog aioschedule aioservice control control/api control/client
 internal/layers   : STD
 internal/tmuxtest : STD

@@ -129,8 +129,16 @@ func ColorText(s string) string {
 
 func text(s string, color bool) string {
 	i := 0
-	for i < len(s) && (safeASCII(s[i]) || s[i] == '\n') {
-		i++
+	for i < len(s) { // the safe prefix, printable UTF-8 included ("●")
+		if c := s[i]; safeASCII(c) || c == '\n' {
+			i++
+			continue
+		}
+		n := safeRuneLen(s[i:])
+		if n == 0 {
+			break
+		}
+		i += n
 	}
 	if i == len(s) {
 		return s
@@ -215,12 +223,35 @@ func AppendJSON(dst, src []byte) []byte {
 // JSON returns the encoded JSON b with DEL, C1 and bidirectional controls
 // escaped (see AppendJSON); it returns b itself when there are none.
 func JSON(b []byte) []byte {
-	for i, c := range b {
-		if c >= 0x7f {
-			return AppendJSON(append(make([]byte, 0, len(b)+16), b[:i]...), b[i:])
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < 0x7f {
+			i++
+			continue
 		}
+		if c > 0x7f {
+			r, n := utf8.DecodeRune(b[i:])
+			if !UnsafeRune(r) { // AppendJSON copies it as it is
+				i += n
+				continue
+			}
+		}
+		return AppendJSON(append(make([]byte, 0, len(b)+16), b[:i]...), b[i:])
 	}
 	return b
+}
+
+// safeRuneLen is the length of the valid UTF-8 rune at the start of s when
+// it may be printed as is (not a C1 or bidi control), or 0.
+func safeRuneLen(s string) int {
+	if s[0] < utf8.RuneSelf {
+		return 0
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	if (r == utf8.RuneError && n == 1) || UnsafeRune(r) {
+		return 0
+	}
+	return n
 }
 
 // FirstUnsafe returns the byte offset of the first character in s that

@@ -139,3 +139,22 @@ func FuzzEscape(f *testing.F) {
 		}
 	})
 }
+
+// Text and JSON return printable UTF-8 ("●", as every status line starts)
+// as it is, without a copy; an unsafe rune after it is still escaped.
+func TestPrintableUTF8IsNotCopied(t *testing.T) {
+	s := "● blink: status: running\n● été\n"
+	if n := testing.AllocsPerRun(10, func() { _ = Text(s) }); n != 0 || Text(s) != s {
+		t.Errorf("Text of printable UTF-8: %v allocations, %q", n, Text(s))
+	}
+	j := []byte(`{"text":"● été"}`)
+	if n := testing.AllocsPerRun(10, func() { _ = JSON(j) }); n != 0 || string(JSON(j)) != string(j) {
+		t.Errorf("JSON of printable UTF-8: %v allocations, %s", n, JSON(j))
+	}
+	if got := Text("● \u202e\x7f"); got != `● \u202e\x7f` {
+		t.Errorf("Text after a dot = %q", got)
+	}
+	if got := string(JSON([]byte("\"● \u0085\""))); got != `"● \u0085"` {
+		t.Errorf("JSON after a dot = %s", got)
+	}
+}

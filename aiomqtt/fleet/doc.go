@@ -1,0 +1,9 @@
+// Package fleet is the steering side of fleet mode and the names both
+// sides share: the topics (StateTopic, CtlTopic, …), the Homie id rule
+// (HomieID, AssignIDs), the request encoding (DecodeRequest,
+// EncodeRequest) and Client, which lists the devices on a broker from
+// their retained topics (Devices) and sends them requests (Exec). It
+// imports control/api and the MQTT client only, so the aioctl CLI links
+// it without the server side. The device side is package aiomqtt, whose
+// documentation describes the topics.
+package fleet

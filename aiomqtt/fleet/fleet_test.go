@@ -1,0 +1,66 @@
+package fleet
+
+import (
+	"slices"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/aiotools-go/aiotools/control/api"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// The documented rule, by its examples.
+func TestHomieIDRule(t *testing.T) {
+	for name, want := range map[string]string{
+		"hello.service": "hello-service", "LED_blink": "led-blink", "world_task": "world-task",
+		"Kitchen Pi": "kitchen-pi", "--a..b--": "a-b", "": "x", "___": "x", "blink_1": "blink-1", "Ünï": "n",
+	} {
+		if got := HomieID(name); got != want {
+			t.Errorf("HomieID(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+func TestAssignIDsReportsCollisionsNeverMerges(t *testing.T) {
+	ids, coll := AssignIDs([]string{"a_b", "a.b", "a-b-2", "A-B"})
+	want := map[string]string{"a-b-2": "a-b-2", "A-B": "a-b", "a.b": "a-b-3", "a_b": "a-b-4"}
+	for n, id := range want {
+		if ids[n] != id {
+			t.Errorf("%q → %q, want %q (all: %v)", n, ids[n], id, ids)
+		}
+	}
+	if len(coll) != 2 || coll[0].Name != "a.b" || coll[0].With != "A-B" || coll[1].Name != "a_b" {
+		t.Errorf("collisions %+v", coll)
+	}
+}
+
+func TestTopicMatch(t *testing.T) {
+	for _, c := range []struct {
+		f, t string
+		ok   bool
+	}{
+		{"homie/5/#", "homie/5/d/$state", true}, {"homie/5/+/$state", "homie/5/d/$state", true},
+		{"homie/5/+/$state", "homie/5/d/n/state", false}, {"a/b", "a/b/c", false}, {"a/+/c", "a/b/c", true},
+	} {
+		if TopicMatch(c.f, c.t) != c.ok {
+			t.Errorf("TopicMatch(%q, %q) != %v", c.f, c.t, c.ok)
+		}
+	}
+}
+
+func TestDecodeRequestForms(t *testing.T) {
+	r, err := DecodeRequest([]byte(`set args blink {"pin": 3}`), "")
+	if err != nil || !slices.Equal(r.Argv, []string{"set", "args", "blink", `{"pin": 3}`}) {
+		t.Errorf("line: %q %v", r.Argv, err)
+	}
+	r, err = DecodeRequest(EncodeRequest([]string{"stop", "a b"}, api.Options{JSON: true}), ContentJSON)
+	if err != nil || !slices.Equal(r.Argv, []string{"stop", "a b"}) || !r.Options.JSON {
+		t.Errorf("json: %+v %v", r, err)
+	}
+	r, err = DecodeRequest(StopFollowRequest, "")
+	if err != nil || !r.StopFollow {
+		t.Errorf("stop: %+v %v", r, err)
+	}
+}

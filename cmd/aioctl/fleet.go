@@ -1,0 +1,320 @@
+package main
+
+// Fleet mode on the client side: `aioctl --broker URL fleet ls` lists the
+// devices on a broker, and `aioctl --broker URL --device ID|PATTERN VERB …`
+// runs a verb on each matching device through MQTT request/response
+// (package aiomqtt/fleet, which links nothing of the server side).
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aiotools-go/aiotools/aiomqtt/fleet"
+	"github.com/aiotools-go/aiotools/control/api"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
+)
+
+// fleetFlags are the global flags of fleet mode.
+type fleetFlags struct {
+	broker, device string
+	wait           time.Duration
+}
+
+func (a *app) addFleetFlags(root *cobra.Command) {
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.fleet.broker, "broker", os.Getenv("AIOTOOLS_BROKER"), "fleet mode: the MQTT broker's URL, mqtt://host:1883 or mqtts://… (env AIOTOOLS_BROKER; default: ~/.config/aiotools/fleet.json)")
+	pf.StringVar(&a.fleet.device, "device", "", "fleet mode: run the verb on this device, or on every device whose id matches this pattern ('*' any run of characters)")
+	pf.DurationVar(&a.fleet.wait, "fleet-timeout", 5*time.Second, "fleet mode: how long to wait for the devices' answers")
+}
+
+// fleetSettings are the broker settings: the flag or $AIOTOOLS_BROKER for
+// the URL, ~/.config/aiotools/fleet.json for the rest (and the URL when
+// neither gives one).
+func (a *app) fleetSettings() (fleet.Settings, error) {
+	var s fleet.Settings
+	if dir, err := os.UserConfigDir(); err == nil {
+		p := filepath.Join(dir, "aiotools", "fleet.json")
+		if b, err := os.ReadFile(p); err == nil {
+			if err := json.Unmarshal(b, &s); err != nil {
+				return s, &cliError{api.CodeBadArgument, p + ": " + err.Error()}
+			}
+		}
+	}
+	if a.fleet.broker != "" {
+		s.Broker = a.fleet.broker
+	}
+	if s.Broker == "" {
+		return s, &cliError{api.CodeBadArgument, "fleet mode needs a broker: --broker mqtt://HOST:1883, $AIOTOOLS_BROKER or \"broker\" in ~/.config/aiotools/fleet.json"}
+	}
+	return s, nil
+}
+
+func (a *app) dialFleet(ctx context.Context) (*fleet.Client, error) {
+	s, err := a.fleetSettings()
+	if err != nil {
+		return nil, err
+	}
+	c, err := fleet.Dial(ctx, s)
+	if err != nil {
+		return nil, &cliError{api.CodeNoProgram, err.Error()}
+	}
+	return c, nil
+}
+
+func (a *app) fleetCommand() *cobra.Command {
+	root := &cobra.Command{Use: "fleet", Short: "fleet mode: the devices on an MQTT broker (--broker URL)",
+		Args: cobra.NoArgs}
+	ls := &cobra.Command{Use: "ls [PATTERN]", Short: "the devices: ONLINE/OFFLINE/LOST, last seen, uptime, tasks by state",
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			pattern := ""
+			if len(args) == 1 {
+				pattern = args[0]
+			}
+			return a.fleetList(pattern)
+		}}
+	var follow bool
+	lg := &cobra.Command{Use: "log [-f] [GREP]", Short: "the log of every device (--device: the matching ones), each line after its device's id; -f follows it until Ctrl-C",
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.fleetLog(follow, args)
+		}}
+	if v, ok := logVerb(); ok { // the table's follow flag, as the verb has it
+		if f := v.Flag(v.StreamFlag, true); f != nil {
+			lg.Flags().BoolVarP(&follow, f.Name, f.Short, false, f.Usage)
+		}
+	}
+	root.AddCommand(ls, lg)
+	return root
+}
+
+// logVerb is the verb of the table that streams with a flag: the log.
+func logVerb() (api.Verb, bool) {
+	for _, v := range api.Verbs() {
+		if v.Stream && v.StreamFlag != "" {
+			return v, true
+		}
+	}
+	return api.Verb{}, false
+}
+
+// fleetLog prints the log of the matching devices, prefixed by their
+// ids; with follow, it follows them until Ctrl-C.
+func (a *app) fleetLog(follow bool, args []string) error {
+	v, ok := logVerb()
+	if !ok {
+		return &cliError{api.CodeUnknownVerb, "the verb table has no streaming log verb"}
+	}
+	argv := []string{v.Name}
+	if follow {
+		argv = append(argv, "--"+v.StreamFlag)
+	}
+	argv = append(append(argv, "--"), args...)
+	if a.fleet.device == "" {
+		a.fleet.device = "*"
+	}
+	if !follow {
+		return a.fleetExec(argv)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	dctx, cancel := context.WithTimeout(ctx, a.fleet.wait)
+	defer cancel()
+	c, err := a.dialFleet(dctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	ids, err := a.fleetDevices(dctx, c)
+	if err != nil {
+		return err
+	}
+	lines := make(chan string, 1024)
+	first := c.Follow(ctx, ids, argv, func(dev string, e api.Event) {
+		line := termsafe.String(dev) + ": " + termsafe.String(e.Text)
+		if e.Lost > 0 {
+			line = fmt.Sprintf("%s: … %d lines lost\n%s", termsafe.String(dev), e.Lost, line)
+		}
+		select {
+		case lines <- line:
+		default: // a terminal slower than the fleet: the line is dropped
+		}
+	})
+	defer c.StopFollow(ids)
+	for _, an := range first {
+		if an.Err != nil {
+			fmt.Fprintf(a.stderr, "aioctl: %s: %s\n", termsafe.String(an.Device), termsafe.String(an.Err.Error()))
+		} else if an.Response.Error != nil {
+			fmt.Fprintf(a.stderr, "aioctl: %s: %s\n", termsafe.String(an.Device), termsafe.String(an.Response.Error.Message))
+			a.exit = api.ExitFailure
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case l := <-lines:
+			fmt.Fprintln(a.stdout, strings.TrimRight(l, "\n"))
+		}
+	}
+}
+
+// fleetDevices are the devices --device names: the id itself, or the
+// online devices a pattern matches.
+func (a *app) fleetDevices(ctx context.Context, c *fleet.Client) ([]string, error) {
+	if !strings.ContainsAny(a.fleet.device, "*?[") {
+		return []string{a.fleet.device}, nil
+	}
+	devs, err := c.Devices(ctx, a.fleet.device)
+	if err != nil {
+		return nil, &cliError{api.CodeTimeout, err.Error()}
+	}
+	var ids []string
+	for _, d := range devs {
+		if d.Status == "ONLINE" {
+			ids = append(ids, d.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, &cliError{api.CodeNotFound, "no online device matches " + termsafe.String(a.fleet.device) + " (aioctl fleet ls lists them)"}
+	}
+	return ids, nil
+}
+
+func (a *app) fleetList(pattern string) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, a.fleet.wait)
+	defer cancel()
+	c, err := a.dialFleet(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	devs, err := c.Devices(ctx, pattern)
+	if err != nil {
+		return &cliError{api.CodeTimeout, err.Error()}
+	}
+	if a.output == "json" {
+		if devs == nil {
+			devs = []fleet.Device{}
+		}
+		a.printJSON(devs)
+		return nil
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "DEVICE\tSTATE\tLAST SEEN\tUPTIME\tTASKS")
+	now := time.Now()
+	for _, d := range devs {
+		seen, up := "-", "-"
+		if !d.LastSeen.IsZero() {
+			seen = now.Sub(d.LastSeen).Round(time.Second).String() + " ago"
+			up = d.Uptime.Round(time.Second).String()
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", termsafe.String(d.ID), termsafe.String(d.Status), seen, up, termsafe.String(taskCounts(d.Tasks)))
+	}
+	tw.Flush()
+	if len(devs) == 0 {
+		fmt.Fprintln(a.stderr, "aioctl: no device on this broker (matching "+termsafe.String(pattern)+")")
+	}
+	return nil
+}
+
+// taskCounts is "running 5, done 2": tasks by state, most first.
+func taskCounts(m map[string]int) string {
+	type kv struct {
+		k string
+		v int
+	}
+	var s []kv
+	for k, v := range m {
+		s = append(s, kv{k, v})
+	}
+	// Most first, then by name, for a stable line.
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && (s[j].v > s[j-1].v || s[j].v == s[j-1].v && s[j].k < s[j-1].k); j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	var parts []string
+	for _, e := range s {
+		parts = append(parts, fmt.Sprintf("%s %d", e.k, e.v))
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// fleetExec runs argv on the devices --device names and prints the
+// answers grouped per device, in device order; devices that did not
+// answer in time are named, and the exit status is not 0 if any failed.
+func (a *app) fleetExec(argv []string) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, a.fleet.wait)
+	defer cancel()
+	c, err := a.dialFleet(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	ids, err := a.fleetDevices(ctx, c)
+	if err != nil {
+		return err
+	}
+	answers := c.Exec(ctx, ids, argv, api.Options{JSON: a.output == "json", Color: a.color()})
+	var silent []string
+	if a.output == "json" {
+		type out struct {
+			Device string        `json:"device"`
+			Answer *api.Response `json:"answer,omitempty"`
+			Error  string        `json:"error,omitempty"`
+		}
+		var all []out
+		for _, an := range answers {
+			o := out{Device: an.Device, Answer: an.Response}
+			if an.Err != nil {
+				o.Error = an.Err.Error()
+				silent = append(silent, an.Device)
+			} else if an.Response.Exit != 0 && a.exit == 0 {
+				a.exit = an.Response.Exit
+			}
+			all = append(all, o)
+		}
+		a.printJSON(all)
+	} else {
+		for _, an := range answers {
+			if an.Err != nil {
+				silent = append(silent, an.Device)
+				continue
+			}
+			if len(answers) > 1 {
+				fmt.Fprintf(a.stdout, "== %s ==\n", termsafe.String(an.Device))
+			}
+			if e := a.answer(an.Response, "aioctl: "+termsafe.String(an.Device)+": %[2]s (%[1]s)\n"); e != 0 && a.exit == 0 {
+				a.exit = e
+			}
+		}
+	}
+	if len(silent) > 0 {
+		fmt.Fprintf(a.stderr, "aioctl: no answer within %v from: %s\n", a.fleet.wait, termsafe.String(strings.Join(silent, ", ")))
+		if a.exit == 0 {
+			a.exit = api.ExitFailure
+		}
+	}
+	return nil
+}
+
+var errFleetStream = errors.New("fleet mode: streaming verbs (-f) do not run over MQTT yet")

@@ -1,0 +1,219 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"github.com/eclipse/paho.golang/autopaho"
+	"github.com/eclipse/paho.golang/paho"
+	"io"
+	"log/slog"
+	neturl "net/url"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/aiolog"
+	"github.com/aiotools-go/aiotools/aiomqtt"
+	"github.com/aiotools-go/aiotools/aiomqtt/broker"
+	"github.com/aiotools-go/aiotools/control"
+)
+
+// startFleet runs an embedded broker and n devices demo-1…demo-n, each
+// with a task "blink", until the test ends; it returns the broker's URL.
+func startFleet(t testing.TB, n int) string {
+	t.Helper()
+	b, err := broker.Start("127.0.0.1:0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for i := 1; i <= n; i++ {
+		ring := aiolog.New(64 << 10)
+		g := aioctl.NewGroup(aioctl.WithLogger(slog.New(ring.Handler(nil))), aioctl.WithLogSource(ring))
+		aioctl.MustAdd(g, func(ctx context.Context, _ struct{}) (int, error) { <-ctx.Done(); return 0, nil }, struct{}{}, aioctl.WithName("blink"))
+		g.Logger().Info(fmt.Sprint("hello from demo-", i))
+		in, _ := control.NewInterp(control.Components{Group: g, Log: ring})
+		d, err := aiomqtt.New(in, aiomqtt.Args{Broker: b.URL(), Device: fmt.Sprint("demo-", i)}, aiomqtt.WithLogger(quiet))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { d.Run(ctx); close(done) }()
+		t.Cleanup(func() {
+			cancel()
+			<-done
+			sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer scancel()
+			g.Close(sctx)
+		})
+		select {
+		case <-d.Ready():
+		case <-time.After(10 * time.Second):
+			t.Fatalf("demo-%d not ready", i)
+		}
+	}
+	return b.URL()
+}
+
+func aioctlRun(args ...string) (stdout, stderr string, code int) {
+	var out, errs strings.Builder
+	code = run(args, strings.NewReader(""), &out, &errs)
+	return out.String(), errs.String(), code
+}
+
+func TestFleetLsListsDevices(t *testing.T) {
+	url := startFleet(t, 2)
+	out, errs, code := aioctlRun("--broker", url, "fleet", "ls")
+	if code != 0 || !strings.Contains(out, "DEVICE") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	i1, i2 := strings.Index(out, "demo-1"), strings.Index(out, "demo-2")
+	if i1 < 0 || i2 < i1 || strings.Count(out, "ONLINE") != 2 || !strings.Contains(out, "running 1") {
+		t.Errorf("fleet ls:\n%s", out)
+	}
+	t.Setenv("AIOTOOLS_BROKER", url) // the environment instead of the flag
+	out, errs, code = aioctlRun("-o", "json", "fleet", "ls")
+	var devs []struct {
+		ID, Status string
+		Tasks      map[string]int
+	}
+	if err := json.Unmarshal([]byte(out), &devs); err != nil || code != 0 || len(devs) != 2 || devs[1].ID != "demo-2" || devs[1].Tasks["running"] != 1 {
+		t.Errorf("fleet ls -o json: exit %d, %v\n%s\n%s", code, err, out, errs)
+	}
+}
+
+func TestDeviceVerbAnswersGroupedPerDevice(t *testing.T) {
+	url := startFleet(t, 3)
+	out, errs, code := aioctlRun("--broker", url, "--device", "demo-*", "is-active", "blink")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	a, b, c := strings.Index(out, "== demo-1 =="), strings.Index(out, "== demo-2 =="), strings.Index(out, "== demo-3 ==")
+	if a < 0 || b < a || c < b || strings.Count(out, "active") != 3 {
+		t.Errorf("answers not grouped in device order:\n%s", out)
+	}
+	// A verb that fails on the device: its exit status.
+	out, errs, code = aioctlRun("--broker", url, "--device", "demo-2", "stop", "nosuch")
+	if code != 4 || !strings.Contains(errs, "demo-2") {
+		t.Errorf("stop nosuch: exit %d, want 4\n%s\n%s", code, out, errs)
+	}
+	// A device that is not there: named, exit 1.
+	out, errs, code = aioctlRun("--broker", url, "--device", "ghost", "--fleet-timeout", "300ms", "is-active", "blink")
+	if code != 1 || !strings.Contains(errs, "no answer") || !strings.Contains(errs, "ghost") {
+		t.Errorf("ghost: exit %d\n%s\n%s", code, out, errs)
+	}
+	// -o json: one object per device.
+	out, _, code = aioctlRun("--broker", url, "--device", "demo-*", "-o", "json", "is-active", "blink")
+	var all []struct {
+		Device string
+		Answer struct{ OK bool }
+	}
+	if err := json.Unmarshal([]byte(out), &all); err != nil || code != 0 || len(all) != 3 || !all[2].Answer.OK {
+		t.Errorf("json: exit %d %v\n%s", code, err, out)
+	}
+}
+
+func TestFleetNeedsABroker(t *testing.T) {
+	t.Setenv("AIOTOOLS_BROKER", "")
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	_, errs, code := aioctlRun("fleet", "ls")
+	if code != 2 || !strings.Contains(errs, "--broker") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+}
+
+// BenchmarkFleetStatus100: `aioctl --broker URL --device '*' status`
+// across 100 devices, the whole command (connect, list, ask, print), in
+// process.
+func BenchmarkFleetStatus100(b *testing.B) {
+	url := startFleet(b, 100)
+	for b.Loop() {
+		out, errs, code := aioctlRun("--broker", url, "--device", "*", "status")
+		if code != 0 || strings.Count(out, "== demo-") != 100 {
+			b.Fatalf("exit %d: %d answers\n%s", code, strings.Count(out, "== demo-"), errs)
+		}
+	}
+}
+
+func TestFleetLogPrefixesDevices(t *testing.T) {
+	url := startFleet(t, 2)
+	out, errs, code := aioctlRun("--broker", url, "fleet", "log", "hello")
+	if code != 0 || !strings.Contains(out, "hello from demo-1") || !strings.Contains(out, "hello from demo-2") {
+		t.Fatalf("fleet log: exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+// TestFleetLogFollow runs the binary: `fleet log -f` runs until Ctrl-C.
+func TestFleetLogFollow(t *testing.T) {
+	url := startFleet(t, 2)
+	cmd := exec.Command(buildAioctl(t), "--broker", url, "fleet", "log", "-f", "hello")
+	stdout, _ := cmd.StdoutPipe()
+	var errs strings.Builder
+	cmd.Stderr = &errs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	kill := time.AfterFunc(20*time.Second, func() { cmd.Process.Kill() }) // bounded, whatever happens
+	defer kill.Stop()
+	seen := map[string]bool{}
+	sc := bufio.NewScanner(stdout)
+	for len(seen) < 2 && sc.Scan() {
+		for _, d := range []string{"demo-1", "demo-2"} {
+			if strings.HasPrefix(sc.Text(), d+": ") && strings.Contains(sc.Text(), "hello from "+d) {
+				seen[d] = true
+			}
+		}
+	}
+	if len(seen) < 2 {
+		t.Fatalf("saw %v; stderr %s", seen, errs.String())
+	}
+	cmd.Process.Signal(os.Interrupt)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("after Ctrl-C: %v; stderr %s", err, errs.String())
+	}
+}
+
+// TestFleetPrintsNothingRaw: ids and states come from whoever can publish
+// on the broker; escapes in them never reach the terminal.
+func TestFleetPrintsNothingRaw(t *testing.T) {
+	url := startFleet(t, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	u, _ := neturl.Parse(url)
+	cm, err := autopaho.NewConnection(ctx, autopaho.ClientConfig{ServerUrls: []*neturl.URL{u}, KeepAlive: 30,
+		ClientConfig: paho.ClientConfig{ClientID: "hostile"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cm.Disconnect(context.Background()); <-cm.Done() }()
+	if err := cm.AwaitConnection(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for topic, v := range map[string]string{
+		"homie/5/evil\x1b[2J/$state":         "ready\x1b]0;pwned\a",
+		"homie/5/evil\x1b[2J/n/state":        "running\x1b[31m",
+		"aiotools/evil\x1b[2J/stats":         `{"time": "2026-01-01T00:00:00Z"}`,
+		"homie/5/demo-1/blink\u009b2J/state": "x\u202e",
+	} {
+		if _, err := cm.Publish(ctx, &paho.Publish{Topic: topic, QoS: 1, Retain: true, Payload: []byte(v)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, args := range [][]string{{"fleet", "ls"}, {"-o", "json", "fleet", "ls"}} {
+		out, errs, _ := aioctlRun(append([]string{"--broker", url}, args...)...)
+		if strings.ContainsAny(out+errs, "\x1b\a\u009b\u202e") {
+			t.Errorf("%v printed a raw control: %q", args, out+errs)
+		}
+		if !strings.Contains(out, "evil") {
+			t.Errorf("%v: the hostile device is not listed (escaped): %q", args, out)
+		}
+	}
+}

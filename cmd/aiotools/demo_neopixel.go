@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/aioled"
+	"github.com/aiotools-go/aiotools/aioled/term"
+	"github.com/aiotools-go/aiotools/aioservice"
+)
+
+// NeopixelServiceArgs are neopixel.service's arguments: the strip's
+// length and an aioled animation with its options, side by side in the
+// service's "args" ({"pixels": 24, "animation": "kr", "color": [255, 0, 0],
+// "wait": "60ms", "length": 4}).
+type NeopixelServiceArgs struct {
+	Pixels int `json:"pixels"`
+	aioled.Options
+}
+
+// maxDemoPixels bounds the simulated strip (a terminal row).
+const maxDemoPixels = 300
+
+// neopixelDemo is the demo's simulated strip: the service draws it with
+// the terminal renderer on the screen's last row, under the status.
+type neopixelDemo struct {
+	out   io.Writer
+	color bool
+	row   func() int // 0: not on a fixed row
+	width func() int
+	// check is how often the service looks for new arguments.
+	check time.Duration
+
+	mu   sync.Mutex // the renderer and the last frame
+	r    *term.Renderer
+	last []aioled.Color
+}
+
+// Write draws a frame and keeps it, so that it can be drawn again after a
+// status round has cleared the screen.
+func (n *neopixelDemo) Write(frame []aioled.Color) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.last = append(n.last[:0], frame...)
+	return n.r.Write(n.last)
+}
+
+// redraw draws the last frame again.
+func (n *neopixelDemo) redraw() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if len(n.last) > 0 {
+		_ = n.r.Write(n.last)
+	}
+}
+
+// define adds neopixel.service to the demo's registry. A nil n (the demo
+// without its neopixel part, as in tests) draws nowhere.
+func (n *neopixelDemo) define(r *aioservice.Registry) {
+	if n == nil {
+		n = &neopixelDemo{out: io.Discard, check: time.Second}
+	}
+	n.r = term.New(n.out, term.WithColor(n.color), term.WithRow(n.row), term.WithWidth(n.width), term.WithLabel("neopixel"))
+	def, _ := aioled.Defaults("rainbow_cycle")
+	r.MustRegister(aioservice.Define("neopixel", n.run, NeopixelServiceArgs{Pixels: 24, Options: def},
+		aioservice.WithInfo("Neopixel strip (aioled animations, simulated on the terminal)")))
+}
+
+// run plays the animation its arguments name until it is stopped. When
+// its arguments change (aioctl set args neopixel.service '{"animation":
+// "kr"}') or its "args" in services.config do (services config), it
+// restarts itself with them: a new animation shows at once. The task
+// stays running when a finite animation ends, its last frame lit.
+func (n *neopixelDemo) run(ctx context.Context, a NeopixelServiceArgs) (int, error) {
+	if a.Pixels < 1 || a.Pixels > maxDemoPixels {
+		return 0, &aioctl.ArgError{Field: "pixels", Msg: "must be 1 to " + strconv.Itoa(maxDemoPixels) + ", not " + strconv.Itoa(a.Pixels)}
+	}
+	if err := a.Options.Validate(); err != nil {
+		return 0, err
+	}
+	// A terminal is already gamma-encoded (sRGB): no correction on top.
+	p := &aioled.Player{Strip: aioled.NewStrip(a.Pixels, n, aioled.WithGamma(false))}
+	actx, stop := context.WithCancel(ctx)
+	defer stop()
+	type result struct {
+		frames int
+		err    error
+	}
+	done := make(chan result, 1)
+	frames := 0
+	go func() {
+		f, err := p.Play(actx, a.Options)
+		done <- result{f, err}
+	}()
+	task := aioctl.FromContext(ctx)
+	m, name, _ := aioservice.FromContext(ctx)
+	startArgs := configArgs(m, name)
+	redraw := time.NewTicker(n.check / 4)
+	defer redraw.Stop()
+	check := time.NewTicker(n.check)
+	defer check.Stop()
+	restarting := false
+	for {
+		select {
+		case <-ctx.Done():
+			stop()
+			if done != nil { // still playing: it clears the strip and returns
+				frames = (<-done).frames
+			}
+			return frames, ctx.Err()
+		case r := <-done:
+			if r.err != nil {
+				return r.frames, r.err
+			}
+			frames, done = r.frames, nil // ended: keep its last frame, keep watching
+		case <-redraw.C:
+			n.redraw()
+		case <-check.C:
+			if task == nil {
+				continue
+			}
+			changed := pendingArgs(task)
+			if cfg := configArgs(m, name); cfg != nil && !bytes.Equal(cfg, startArgs) {
+				startArgs = cfg
+				if err := task.SetArgsJSON(cfg); err != nil {
+					aioctl.Logger(ctx).Warn("services.config args not applied: " + err.Error())
+					continue
+				}
+				changed = true
+			}
+			if changed && !restarting {
+				restarting = true // once: the next check may come before the stop
+				aioctl.Logger(ctx).Info("new arguments: restarting the animation")
+				// Restart waits for this function to return: from another goroutine.
+				go func() { _, _ = task.Group().Restart(context.Background(), task.Name()) }()
+			}
+		}
+	}
+}
+
+// pendingArgs says whether set args changed the task's arguments since
+// it started. (A snapshot has at least one log line; fewer cannot be asked.)
+func pendingArgs(t *aioctl.Task) bool {
+	sts, err := t.Group().Snapshot(aioctl.SnapshotOptions{Debug: true, LogLines: 1}, t.Name())
+	return err == nil && len(sts) == 1 && len(sts[0].PendingArgs) > 0
+}
+
+// configArgs returns the service's "args" as services.config says now
+// (compacted), nil without a manager or config.
+func configArgs(m *aioservice.Manager, name string) []byte {
+	if m == nil {
+		return nil
+	}
+	raw, err := m.GetConfig(name)
+	if err != nil {
+		return nil
+	}
+	var st struct {
+		Args json.RawMessage `json:"args"`
+	}
+	var b bytes.Buffer
+	if json.Unmarshal(raw, &st) != nil || json.Compact(&b, st.Args) != nil {
+		return nil
+	}
+	return b.Bytes()
+}
+
+// setupNeopixel prepares the simulated strip: on a terminal showing the
+// status, its last row (the status rounds keep it free); otherwise (piped,
+// -follow, -console) nowhere, the service runs all the same.
+func setupNeopixel(_ context.Context, d *demo) error {
+	n := &neopixelDemo{out: io.Discard, check: time.Second}
+	if size := d.cfg.Size; size != nil && !d.cfg.Follow && !d.cfg.Console {
+		n.out, n.color = d.cfg.Out, d.cfg.Color
+		n.row = func() int {
+			if _, h, ok := size(); ok && h > 2 {
+				return h
+			}
+			return 0 // too small a screen: in place, wherever the cursor is
+		}
+		n.width = func() int { w, _, _ := size(); return w }
+		d.cfg.Size = func() (int, int, bool) {
+			w, h, ok := size()
+			if ok && h > 2 {
+				h-- // the strip's row
+			}
+			return w, h, ok
+		}
+	}
+	d.neopixel = n
+	d.help = append(d.help, `neopixel: a simulated LED strip (aioled) on the last row: aioctl set args neopixel.service '{"animation": "kr", "color": "#ff0000"}' switches it`)
+	return nil
+}
+
+func init() {
+	registerDemo(25, "neopixel", setupNeopixel)
+}

@@ -1,0 +1,109 @@
+//go:build !aiotools_nofleet
+
+package main
+
+import (
+	"bufio"
+	"context"
+	"github.com/aiotools-go/aiotools/aiomqtt/broker"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aiotools-go/aiotools/aiomqtt/fleet"
+	"github.com/aiotools-go/aiotools/control/api"
+)
+
+func TestDemoFleetRunsDevicesOnAnEmbeddedBroker(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- runFleetDemo(ctx, 3, "", pw); pw.Close() }()
+	defer func() {
+		cancel()
+		go io.Copy(io.Discard, pr)
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	lines := bufio.NewScanner(pr)
+	if !lines.Scan() {
+		t.Fatal("no output")
+	}
+	url, ok := strings.CutPrefix(lines.Text(), "broker: ")
+	if !ok || !strings.HasPrefix(url, "mqtt://127.0.0.1:") {
+		t.Fatalf("first line %q, want broker: mqtt://127.0.0.1:PORT", lines.Text())
+	}
+	lines.Scan() // devices: … (all set up)
+	wctx, wcancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer wcancel()
+	c, err := fleet.Dial(wctx, fleet.Settings{Broker: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// The devices connect on their own: wait (bounded) for all three.
+	var devs []fleet.Device
+	for wctx.Err() == nil {
+		devs, err = c.Devices(wctx, "demo-*")
+		if err == nil && len(devs) == 3 && devs[0].Status == "ONLINE" && devs[1].Status == "ONLINE" && devs[2].Status == "ONLINE" {
+			break
+		}
+	}
+	if len(devs) != 3 || devs[0].ID != "demo-1" || devs[2].ID != "demo-3" {
+		t.Fatalf("devices %+v", devs)
+	}
+	for _, a := range c.Exec(wctx, []string{"demo-2"}, []string{"status", "blink"}, api.Options{}) {
+		if a.Err != nil || !a.Response.OK || !strings.Contains(a.Response.Text, "blink") {
+			t.Fatalf("status blink on demo-2: %+v %v", a.Response, a.Err)
+		}
+	}
+}
+
+// TestRunLoadsTheMQTTServiceFromTheConfig: `aiotools run` with an "mqtt"
+// entry puts its services on the broker, as any other service.
+func TestRunLoadsTheMQTTServiceFromTheConfig(t *testing.T) {
+	b, err := broker.Start("127.0.0.1:0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	dir := privateDir(t)
+	cfgPath := filepath.Join(dir, "services.config")
+	if err := os.WriteFile(cfgPath, []byte(`{
+  "mqtt": {"enabled": true, "args": {"broker": "`+b.URL()+`", "device": "runner"}},
+  "watcher": {"enabled": false}
+}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		errc <- runServices(ctx, runConfig{Config: cfgPath, Socket: filepath.Join(dir, "run.sock"), Name: "runtest", LogBudget: 64 << 10, Out: io.Discard})
+	}()
+	defer func() {
+		cancel()
+		if err := <-errc; err != nil {
+			t.Error(err)
+		}
+	}()
+	wctx, wcancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer wcancel()
+	c, err := fleet.Dial(wctx, fleet.Settings{Broker: b.URL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for wctx.Err() == nil { // bounded: until the service has connected
+		if devs, _ := c.Devices(wctx, "runner"); len(devs) == 1 && devs[0].Status == "ONLINE" {
+			break
+		}
+	}
+	a := c.Exec(wctx, []string{"runner"}, []string{"is-active", "mqtt.service"}, api.Options{})[0]
+	if a.Err != nil || !a.Response.OK {
+		t.Fatalf("is-active mqtt.service on runner: %+v %v", a.Response, a.Err)
+	}
+}
