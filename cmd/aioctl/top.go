@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -22,24 +23,42 @@ func (a *app) topCommand() *cobra.Command {
 of its tasks and services with their states, redrawn as they change. Keys:
 arrows or j/k move, Enter shows the debug status, s/S/r start, stop or restart
 (after a y), L follows the log, / and $ filter, : runs any verb, ? helps, q quits.
-NO_COLOR (or --no-color) turns colours off.`,
+NO_COLOR (or --no-color) turns colours off. With --broker (or $AIOTOOLS_BROKER)
+it shows every device on the broker (--device PATTERN: the matching ones).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cl, err := a.client()
-			if err != nil {
-				return err
-			}
 			f, ok := a.stdout.(*os.File)
 			if !ok || !term.IsTerminal(int(f.Fd())) {
 				return fmt.Errorf("top needs a terminal")
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
+			defer stop()
+			opt := top.Options{Color: !a.noColor}
+			if a.fleet.broker != "" || a.fleet.device != "" {
+				// Fleet mode: every device on the broker (--device: the matching ones).
+				dctx, cancel := context.WithTimeout(ctx, a.fleet.wait)
+				c, err := a.dialFleet(dctx)
+				cancel()
+				if err != nil {
+					return err
+				}
+				defer c.Close()
+				s, _ := a.fleetSettings()
+				name := s.Broker
+				if u, err := url.Parse(s.Broker); err == nil {
+					name = u.Redacted() // no password in the title
+				}
+				return top.Run(ctx, &top.Fleet{Client: c, Broker: name, Pattern: a.fleet.device}, a.stdin, f, opt)
+			}
+			cl, err := a.client()
+			if err != nil {
+				return err
 			}
 			where := a.socket
 			if where == "" {
 				where = a.addr
 			}
-			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
-			defer stop()
-			return top.Run(ctx, &top.Local{Client: cl, Where: where}, a.stdin, f, top.Options{Color: !a.noColor})
+			return top.Run(ctx, &top.Local{Client: cl, Where: where}, a.stdin, f, opt)
 		},
 	}
 }

@@ -39,7 +39,7 @@ func newStyles(color bool) styles {
 		state: map[string]lipgloss.Style{
 			"running": st().Foreground(green), "done": st(), "stopped": st().Foreground(yellow),
 			"stopping": st().Foreground(yellow), "restarting": st().Foreground(yellow),
-			"error": st().Foreground(red), "gave-up": st().Foreground(red), "scheduled": st().Foreground(cyan),
+			"error": st().Foreground(red), "failed": st().Foreground(red), "gave-up": st().Foreground(red), "scheduled": st().Foreground(cyan),
 		},
 	}
 	return s
@@ -182,7 +182,11 @@ func (m Model) deviceBlock(d Snapshot) []string {
 		if st.Disk != nil {
 			l2 += "   Disk " + m.bar(st.Disk.Used, st.Disk.Total)
 		}
-		l3 = "  up " + ago(secs(st.UptimeSeconds)) + "  goroutines " + fmt.Sprint(st.Goroutines)
+		up := secs(st.UptimeSeconds)
+		if d.Online && !st.Time.IsZero() && m.now.After(st.Time) {
+			up += m.now.Sub(st.Time) // the figures are from st.Time; a device sends them seldom
+		}
+		l3 = "  up " + ago(up) + "  goroutines " + fmt.Sprint(st.Goroutines)
 		if st.Log != nil && st.Log.Budget > 0 {
 			l3 += fmt.Sprintf("  log %.0f%%", 100*float64(st.Log.Used)/float64(st.Log.Budget))
 		}
