@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,9 +13,10 @@ import (
 	"github.com/aiotools-go/aiotools/internal/tmuxtest"
 )
 
-// startDemo builds and starts `aiotools demo` on a socket of its own,
-// and waits for the socket; the test's cleanup ends it.
-func startDemo(t *testing.T) string {
+// startDemo builds and starts `aiotools demo` with args and returns its
+// socket (in a private directory) and the first line of its output that
+// starts with prefix ("" for none); the test's cleanup ends it.
+func startDemo(t *testing.T, prefix string, args ...string) (sock, line string) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "run")
 	if err := os.Mkdir(dir, 0o700); err != nil {
@@ -24,11 +26,27 @@ func startDemo(t *testing.T) string {
 	if out, err := exec.Command("go", "build", "-o", bin, "../aiotools").CombinedOutput(); err != nil {
 		t.Fatalf("go build aiotools: %v\n%s", err, out)
 	}
-	sock := filepath.Join(dir, "demo.sock")
-	cmd := exec.Command(bin, "demo", "-socket", sock, "-web", "off", "-every", "1h")
+	sock = filepath.Join(dir, "demo.sock")
+	cmd := exec.Command(bin, append([]string{"demo", "-socket", sock, "-web", "off", "-every", "1h"}, args...)...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	lines := make(chan string, 1)
+	go func() { // read all of it: the demo must never block on its output
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if prefix != "" && strings.HasPrefix(sc.Text(), prefix) {
+				select {
+				case lines <- sc.Text():
+				default:
+				}
+			}
+		}
+	}()
 	t.Cleanup(func() {
 		cmd.Process.Signal(os.Interrupt)
 		done := make(chan struct{})
@@ -40,16 +58,24 @@ func startDemo(t *testing.T) string {
 			<-done
 		}
 	})
+	if prefix != "" {
+		select {
+		case line = <-lines:
+		case <-time.After(20 * time.Second):
+			t.Fatalf("the demo did not print %q", prefix)
+		}
+		return sock, line
+	}
 	tmuxtest.PollUntil(t, 20*time.Second, "the demo's socket", func() error {
 		_, err := os.Stat(sock)
 		return err
 	})
-	return sock
+	return sock, ""
 }
 
 // rowOf is the table line of a task on a screen.
 func rowOf(screen, task string) string {
-	re := regexp.MustCompile(`(?m)^[ >] ` + regexp.QuoteMeta(task) + ` .*$`)
+	re := regexp.MustCompile(`(?m)^[ >] (?:\S+ +)?` + regexp.QuoteMeta(task) + ` .*$`)
 	return re.FindString(screen)
 }
 
@@ -59,7 +85,7 @@ func rowOf(screen, task string) string {
 func TestTopInTmux(t *testing.T) {
 	tmux := needTmux(t)
 	bin := buildAioctl(t)
-	sock := startDemo(t)
+	sock, _ := startDemo(t, "")
 	dir := t.TempDir()
 	before, after := filepath.Join(dir, "before"), filepath.Join(dir, "after")
 	// The shell saves the terminal's settings before and after top, and
@@ -113,4 +139,32 @@ func TestTopInTmux(t *testing.T) {
 	if !strings.Contains(sc, "EXIT=0") || !strings.Contains(sc, "RESTORED") || strings.Contains(sc, "SERVICE") {
 		t.Errorf("after q:\n%s", sc)
 	}
+}
+
+// aioctl --broker URL top against `aiotools demo --fleet 3`: a block per
+// device, the rows of each, / keeps one device, S y stops a task of it.
+func TestTopFleetInTmux(t *testing.T) {
+	tmux := needTmux(t)
+	bin := buildAioctl(t)
+	_, line := startDemo(t, "broker: ", "-fleet", "3")
+	url := strings.TrimPrefix(line, "broker: ")
+	s := tmuxtest.New(t, tmux, 110, 50, "TERM=xterm-256color "+bin+" --broker "+url+" top; echo EXIT=$?; read x")
+	s.WaitFor("three devices online", func(sc string) bool {
+		return strings.Count(sc, "[ ONLINE ]") == 3 && strings.Contains(sc, "3/3 devices") &&
+			strings.Contains(sc, "demo-3 blink") && strings.Contains(sc, "DEVICE")
+	})
+	s.Literal("/demo-2")
+	s.Keys("Enter")
+	s.Literal("$blink")
+	s.Keys("Enter")
+	s.WaitFor("demo-2's blink only", func(sc string) bool {
+		return strings.Contains(sc, "1/3 devices") && strings.Contains(rowOf(sc, "blink"), "demo-2") &&
+			strings.Contains(rowOf(sc, "blink"), "RUNNING") && !strings.Contains(sc, "demo-1 blink")
+	})
+	s.Literal("S")
+	s.WaitFor("the question", func(sc string) bool { return strings.Contains(tmuxtest.LastLine(sc), "stop blink on demo-2?") })
+	s.Literal("y")
+	s.WaitFor("blink stopped on demo-2", func(sc string) bool { return strings.Contains(rowOf(sc, "blink"), "STOPPED") })
+	s.Literal("q")
+	s.WaitFor("top's end", func(sc string) bool { return strings.Contains(sc, "EXIT=0") })
 }
