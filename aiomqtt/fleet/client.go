@@ -45,8 +45,8 @@ type Client struct {
 	seen    map[string][]byte             // retained topic → payload
 	last    time.Time                     // when the last retained message came
 	onLog   func(device string, e api.Event)
-	// onChange is told the topic of each retained message (OnChange).
-	onChange func(topic string)
+	// onChange is told each retained message (OnChange).
+	onChange func(topic string, payload []byte)
 }
 
 // Dial connects to the broker of s and returns once connected (or ctx ends).
@@ -174,37 +174,20 @@ func (c *Client) receive(pr paho.PublishReceived) (bool, error) {
 	changed := c.onChange
 	c.mu.Unlock()
 	if changed != nil {
-		changed(p.Topic)
+		changed(p.Topic, p.Payload)
 	}
 	return true, nil
 }
 
-// OnChange sets fn (nil: none), called with the topic of every message
-// of the subscriptions made by Retained as it comes (a device's $state,
-// a task's value, its stats), on the client's goroutine: fn must not
-// block. aioctl top redraws on it instead of polling the broker.
-func (c *Client) OnChange(fn func(topic string)) {
+// OnChange sets fn (nil: none), called with every message of the
+// subscriptions made by Retained as it comes (a device's $state, a
+// task's value, its stats; an empty payload: the topic was cleared), on
+// the client's goroutine: fn must not block. aioctl top redraws on it
+// instead of polling the broker.
+func (c *Client) OnChange(fn func(topic string, payload []byte)) {
 	c.mu.Lock()
 	c.onChange = fn
 	c.mu.Unlock()
-}
-
-// Seen returns the messages the client holds (the latest of each topic
-// of the subscriptions made by Retained) whose topics start with one of
-// prefixes, without subscribing again.
-func (c *Client) Seen(prefixes ...string) map[string][]byte {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := map[string][]byte{}
-	for t, p := range c.seen {
-		for _, pre := range prefixes {
-			if strings.HasPrefix(t, pre) {
-				out[t] = p
-				break
-			}
-		}
-	}
-	return out
 }
 
 // Device is what a fleet listing shows of one device.

@@ -23,6 +23,14 @@ type Fleet struct {
 	Broker string
 	// Pattern keeps the devices whose id matches it ("" or "*": all).
 	Pattern string
+
+	descs map[string]cachedDesc // by device: a description decodes once (Run's goroutine only)
+}
+
+// cachedDesc is a device's $description, decoded, with its payload.
+type cachedDesc struct {
+	raw  string
+	desc homieDescription
 }
 
 // Name implements Source.
@@ -35,24 +43,44 @@ var fleetFilters = []string{
 }
 
 // Run implements Source: it subscribes once, sends every device, then a
-// new snapshot of each device a message changed.
+// new snapshot of each device a message changed. It keeps the messages
+// by device itself, so a rebuild reads one device's, not the fleet's.
 func (f *Fleet) Run(ctx context.Context, updates chan<- Snapshot) error {
 	var (
 		mu    sync.Mutex
 		dirty = map[string]bool{}
+		byDev = map[string]map[string][]byte{} // device → topic → payload
 	)
-	kick := make(chan struct{}, 1)
-	f.Client.OnChange(func(topic string) {
+	keep := func(topic string, payload []byte) (string, bool) {
 		id, ok := fleet.DeviceOf(topic)
 		if !ok || !fleet.MatchID(f.Pattern, id) {
-			return
+			return "", false
 		}
+		m := byDev[id]
+		if m == nil {
+			m = map[string][]byte{}
+			byDev[id] = m
+		}
+		if len(payload) == 0 {
+			delete(m, topic)
+		} else {
+			m[topic] = payload
+		}
+		return id, true
+	}
+	kick := make(chan struct{}, 1)
+	f.Client.OnChange(func(topic string, payload []byte) {
 		mu.Lock()
-		dirty[id] = true
+		id, ok := keep(topic, payload)
+		if ok {
+			dirty[id] = true
+		}
 		mu.Unlock()
-		select {
-		case kick <- struct{}{}:
-		default:
+		if ok {
+			select {
+			case kick <- struct{}{}:
+			default:
+			}
 		}
 	})
 	defer f.Client.OnChange(nil)
@@ -63,18 +91,24 @@ func (f *Fleet) Run(ctx context.Context, updates chan<- Snapshot) error {
 		}
 		return err
 	}
-	ids := map[string]bool{}
-	for t := range seen {
-		if id, ok := fleet.DeviceOf(t); ok && fleet.MatchID(f.Pattern, id) {
-			ids[id] = true
+	mu.Lock()
+	for t, p := range seen {
+		if id, ok := keep(t, p); ok {
+			dirty[id] = true
 		}
 	}
+	mu.Unlock()
 	for {
-		for id := range ids {
-			s, ok := f.snapshot(id)
-			if !ok {
-				continue
+		mu.Lock()
+		var snaps []Snapshot
+		for id := range dirty {
+			if s, ok := f.snapshot(id, byDev[id]); ok {
+				snaps = append(snaps, s)
 			}
+		}
+		clear(dirty)
+		mu.Unlock()
+		for _, s := range snaps {
 			select {
 			case updates <- s:
 			case <-ctx.Done():
@@ -86,11 +120,22 @@ func (f *Fleet) Run(ctx context.Context, updates chan<- Snapshot) error {
 			return nil
 		case <-kick:
 		}
-		mu.Lock()
-		ids, dirty = dirty, map[string]bool{}
-		mu.Unlock()
+		// A change comes as several messages (state, since, result…),
+		// and a fleet sends many: gather them for a frame's time, so a
+		// device is rebuilt and the screen redrawn once for the lot.
+		t := time.NewTimer(batchWait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
 	}
 }
+
+// batchWait is how long Fleet gathers messages before a rebuild: one
+// frame of the renderer (fps).
+const batchWait = time.Second / fps
 
 // deviceStats is what a device publishes retained on aiotools/ID/stats
 // (aiomqtt.Stats, which this client side does not link).
@@ -112,10 +157,9 @@ type homieDescription struct {
 	} `json:"nodes"`
 }
 
-// snapshot builds a device's Snapshot from the messages held; ok is
+// snapshot builds a device's Snapshot from its messages; ok is
 // false for an id with no $state (not a Homie device).
-func (f *Fleet) snapshot(id string) (Snapshot, bool) {
-	msgs := f.Client.Seen(fleet.HomieRoot+id+"/", fleet.StatsTopic(id))
+func (f *Fleet) snapshot(id string, msgs map[string][]byte) (Snapshot, bool) {
 	state, ok := msgs[fleet.StateTopic(id)]
 	if !ok {
 		return Snapshot{}, false
@@ -130,8 +174,7 @@ func (f *Fleet) snapshot(id string) (Snapshot, bool) {
 		s.Stats = &api.Stats{Host: id, Version: st.Version, Time: st.Time, UptimeSeconds: st.Uptime,
 			Goroutines: st.Goroutines, Memory: api.Memory{HeapAlloc: st.HeapBytes, HeapInuse: st.HeapBytes, Sys: st.SysBytes}}
 	}
-	var desc homieDescription
-	json.Unmarshal(msgs[fleet.DescriptionTopic(id)], &desc)
+	desc := f.description(id, msgs[fleet.DescriptionTopic(id)])
 	tasks := map[string]*api.TaskStatus{}
 	var order []string
 	for topic, v := range msgs {
@@ -173,6 +216,20 @@ func (f *Fleet) snapshot(id string) (Snapshot, bool) {
 		}
 	}
 	return s, true
+}
+
+// description decodes a device's $description, once for each payload.
+func (f *Fleet) description(id string, raw []byte) homieDescription {
+	if c, ok := f.descs[id]; ok && c.raw == string(raw) {
+		return c.desc
+	}
+	var d homieDescription
+	json.Unmarshal(raw, &d)
+	if f.descs == nil {
+		f.descs = map[string]cachedDesc{}
+	}
+	f.descs[id] = cachedDesc{string(raw), d}
+	return d
 }
 
 // Exec implements Source: a request to one device.

@@ -102,6 +102,7 @@ func New(src Source, opt Options) Model {
 // Messages from commands.
 type (
 	snapMsg  Snapshot
+	snapsMsg []Snapshot
 	tickMsg  time.Time
 	pagerMsg struct {
 		title string
@@ -151,7 +152,17 @@ func (m Model) waitSnap() tea.Cmd {
 	return func() tea.Msg {
 		select {
 		case s := <-ch:
-			return snapMsg(s)
+			// Take what else is queued too: one redraw for a burst.
+			batch := snapsMsg{s}
+			for {
+				select {
+				case s := <-ch:
+					batch = append(batch, s)
+					continue
+				default:
+				}
+				return batch
+			}
 		case <-ctx.Done():
 			return nil
 		}
@@ -166,6 +177,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case snapMsg:
 		m = m.withSnapshot(Snapshot(msg))
+		return m, m.waitSnap()
+	case snapsMsg:
+		for _, s := range msg {
+			m = m.withSnapshot(s)
+		}
 		return m, m.waitSnap()
 	case tickMsg:
 		m.now = time.Time(msg)
