@@ -6,7 +6,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -167,4 +169,33 @@ func TestTopFleetInTmux(t *testing.T) {
 	s.WaitFor("blink stopped on demo-2", func(sc string) bool { return strings.Contains(rowOf(sc, "blink"), "STOPPED") })
 	s.Literal("q")
 	s.WaitFor("top's end", func(sc string) bool { return strings.Contains(sc, "EXIT=0") })
+}
+
+// SIGTERM (a service manager, kill) ends top with the terminal restored.
+func TestTopSIGTERMRestoresTerminal(t *testing.T) {
+	tmux := needTmux(t)
+	bin := buildAioctl(t)
+	sock, _ := startDemo(t, "")
+	dir := t.TempDir()
+	before, after := filepath.Join(dir, "before"), filepath.Join(dir, "after")
+	command := "stty -g > " + before + "; TERM=xterm-256color " + bin + " --socket " + sock + " top; echo EXIT=$?; stty -g > " + after +
+		"; cmp -s " + before + " " + after + " && echo RESTORED || echo BROKEN; read x"
+	s := tmuxtest.New(t, tmux, 100, 30, command)
+	s.WaitFor("the table", func(sc string) bool { return strings.Contains(rowOf(sc, "blink"), "RUNNING") })
+	shell := strings.TrimSpace(s.Run("list-panes", "-t", "t", "-F", "#{pane_pid}"))
+	children, err := os.ReadFile("/proc/" + shell + "/task/" + shell + "/children")
+	if err != nil {
+		t.Skip("no /proc children list:", err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(children)))
+	if err != nil {
+		t.Fatalf("the shell's children: %q", children)
+	}
+	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil { // aioctl top, which this test started
+		t.Fatal(err)
+	}
+	sc := s.WaitFor("top's end", func(sc string) bool { return strings.Contains(sc, "RESTORED") || strings.Contains(sc, "BROKEN") })
+	if !strings.Contains(sc, "RESTORED") || strings.Contains(sc, "SERVICE") {
+		t.Errorf("after SIGTERM:\n%s", sc)
+	}
 }
