@@ -35,3 +35,4 @@ if [ -f bench/go.mod ]; then
   echo "== bench module (compiles, benchmarks run once)"
   (cd bench && go vet ./... && go test -count=1 -run '^$' -bench . -benchtime 1x ./...)
 fi
+echo "== on the edge: the core under TinyGo (riscv-qemu, cortex-m-qemu, pico), cross-built binaries under qemu-user"; ./scripts/tinygo-test.sh; ./scripts/cross-build.sh

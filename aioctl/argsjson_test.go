@@ -62,13 +62,13 @@ func TestSetArgsJSONAcceptsDurationStrings(t *testing.T) {
 
 func TestStatusShowsDurationsAsStrings(t *testing.T) {
 	g, _ := newTestGroup(t)
-	type args struct {
+	type statusArgs struct {
 		Pin   int           `json:"pin"`
 		Sleep time.Duration `json:"sleep"`
 		Every []time.Duration
 	}
-	tk := MustAdd(g, func(context.Context, args) (int, error) { return 0, nil },
-		args{Pin: 2, Sleep: 5 * time.Second, Every: []time.Duration{time.Minute}}, WithName("blink"), Deferred())
+	tk := MustAdd(g, func(context.Context, statusArgs) (int, error) { return 0, nil },
+		statusArgs{Pin: 2, Sleep: 5 * time.Second, Every: []time.Duration{time.Minute}}, WithName("blink"), Deferred())
 	sts, _ := g.Snapshot(SnapshotOptions{Debug: true}, "blink")
 	if got := string(sts[0].Args); got != `{"Every":["1m0s"],"pin":2,"sleep":"5s"}` {
 		t.Fatalf("status args %s", got)
@@ -77,28 +77,28 @@ func TestStatusShowsDurationsAsStrings(t *testing.T) {
 	if err := tk.SetArgsJSON(sts[0].Args); err != nil {
 		t.Fatal(err)
 	}
-	if a, _ := Args[args](tk); a.Sleep != 5*time.Second || a.Every[0] != time.Minute || a.Pin != 2 {
+	if a, _ := Args[statusArgs](tk); a.Sleep != 5*time.Second || a.Every[0] != time.Minute || a.Pin != 2 {
 		t.Fatalf("round trip gave %+v", a)
 	}
 	// Args stays the plain value (encoding/json gives nanoseconds), for
 	// programs that decode it with encoding/json; MarshalArgs is what
 	// status shows.
-	if b := plainArgsJSON[args](t, tk); string(b) != `{"pin":2,"sleep":5000000000,"Every":[60000000000]}` {
+	if b := plainArgsJSON[statusArgs](t, tk); string(b) != `{"pin":2,"sleep":5000000000,"Every":[60000000000]}` {
 		t.Fatalf("encoding/json of Args %s", b)
 	}
-	if b, _ := MarshalArgs(args{Sleep: time.Second}); string(b) != `{"Every":null,"pin":0,"sleep":"1s"}` {
+	if b, _ := MarshalArgs(statusArgs{Sleep: time.Second}); string(b) != `{"Every":null,"pin":0,"sleep":"1s"}` {
 		t.Fatalf("MarshalArgs %s", b)
 	}
 }
 
 func TestSetArgsJSONRejectsBadInputAndChangesNothing(t *testing.T) {
 	g, _ := newTestGroup(t)
-	type args struct {
+	type badArgs struct {
 		Pin  int               `json:"pin"`
 		Tags map[string]string `json:"tags"`
 	}
-	tk := MustAdd(g, func(ctx context.Context, a args) (int, error) { return a.Pin, nil },
-		args{Pin: 2, Tags: map[string]string{"a": "1"}}, WithName("t"), Deferred())
+	tk := MustAdd(g, func(ctx context.Context, a badArgs) (int, error) { return a.Pin, nil },
+		badArgs{Pin: 2, Tags: map[string]string{"a": "1"}}, WithName("t"), Deferred())
 	cases := []struct {
 		patch, field string
 	}{
@@ -117,7 +117,7 @@ func TestSetArgsJSONRejectsBadInputAndChangesNothing(t *testing.T) {
 		if c.field != "" && ae.Field != c.field {
 			t.Errorf("patch %s: field %q, want %q (%v)", c.patch, ae.Field, c.field, err)
 		}
-		a, _ := Args[args](tk)
+		a, _ := Args[badArgs](tk)
 		if a.Pin != 2 || len(a.Tags) != 1 || a.Tags["a"] != "1" {
 			t.Fatalf("patch %s changed args to %+v", c.patch, a)
 		}
@@ -125,11 +125,11 @@ func TestSetArgsJSONRejectsBadInputAndChangesNothing(t *testing.T) {
 	if err := tk.SetArgsJSON([]byte(`{"tags": {"b": "2"}}`)); err != nil {
 		t.Fatal(err)
 	}
-	a, _ := Args[args](tk)
+	a, _ := Args[badArgs](tk)
 	if a.Pin != 2 || a.Tags["a"] != "1" || a.Tags["b"] != "2" {
 		t.Fatalf("merge gave %+v", a)
 	}
-	if b := plainArgsJSON[args](t, tk); string(b) != `{"pin":2,"tags":{"a":"1","b":"2"}}` {
+	if b := plainArgsJSON[badArgs](t, tk); string(b) != `{"pin":2,"tags":{"a":"1","b":"2"}}` {
 		t.Fatalf("encoding/json of Args = %s", b)
 	}
 }

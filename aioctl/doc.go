@@ -128,4 +128,7 @@
 // Like aiolog and aioschedule, this package uses only the Go 1.23 language
 // and standard library, with no os/exec, net or signals, so that it builds
 // under TinyGo for microcontrollers. Time comes from a clock.Clock.
+// Under TinyGo a function's name is not known at run time
+// (runtime.FuncForPC is nil), so a task added without WithName is named
+// "task" ("task_1", …): name a board's tasks with WithName.
 package aioctl

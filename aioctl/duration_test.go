@@ -94,21 +94,21 @@ func TestDurationRule(t *testing.T) {
 // looping on it flooded the log.
 func TestSetArgsJSONNumberIsSeconds(t *testing.T) {
 	g, _ := newTestGroup(t)
-	type inner struct {
+	type secInner struct {
 		Every time.Duration `json:"every"`
 	}
-	type args struct {
+	type secArgs struct {
 		Pin   int             `json:"pin"`
 		Sleep time.Duration   `json:"sleep"`
-		In    inner           `json:"in"`
+		In    secInner        `json:"in"`
 		Steps []time.Duration `json:"steps"`
 	}
-	tk := MustAdd(g, func(ctx context.Context, a args) (int, error) { return a.Pin, nil },
-		args{Pin: 2, Sleep: 5 * time.Second}, WithName("blink"), Deferred())
+	tk := MustAdd(g, func(ctx context.Context, a secArgs) (int, error) { return a.Pin, nil },
+		secArgs{Pin: 2, Sleep: 5 * time.Second}, WithName("blink"), Deferred())
 	if err := tk.SetArgsJSON([]byte(`{"sleep": 3, "in": {"every": 1.5}, "steps": [1, "2s"]}`)); err != nil {
 		t.Fatal(err)
 	}
-	a, _ := Args[args](tk)
+	a, _ := Args[secArgs](tk)
 	if a.Sleep != 3*time.Second || a.In.Every != 1500*time.Millisecond || len(a.Steps) != 2 ||
 		a.Steps[0] != time.Second || a.Steps[1] != 2*time.Second {
 		t.Fatalf("args %+v, want sleep 3s, every 1.5s, steps [1s 2s]", a)
@@ -127,7 +127,7 @@ func TestSetArgsJSONNumberIsSeconds(t *testing.T) {
 		if !errors.As(err, &ae) || ae.Field != tc.field || !strings.Contains(err.Error(), tc.msg) {
 			t.Errorf("%s: err = %v, want field %q saying %q", tc.patch, err, tc.field, tc.msg)
 		}
-		if b, _ := Args[args](tk); b.Pin != 2 || b.Sleep != 3*time.Second {
+		if b, _ := Args[secArgs](tk); b.Pin != 2 || b.Sleep != 3*time.Second {
 			t.Errorf("%s changed the args to %+v", tc.patch, b)
 		}
 	}
@@ -137,15 +137,15 @@ func TestSetArgsJSONNumberIsSeconds(t *testing.T) {
 // is named.
 func TestSetArgsJSONDurationType(t *testing.T) {
 	g, _ := newTestGroup(t)
-	type args struct {
+	type durArgs struct {
 		Every Duration `json:"every"`
 	}
-	tk := MustAdd(g, func(ctx context.Context, a args) (int, error) { return 0, nil },
-		args{Every: Duration(time.Minute)}, WithName("tick"), Deferred())
+	tk := MustAdd(g, func(ctx context.Context, a durArgs) (int, error) { return 0, nil },
+		durArgs{Every: Duration(time.Minute)}, WithName("tick"), Deferred())
 	if err := tk.SetArgsJSON([]byte(`{"every": 2}`)); err != nil {
 		t.Fatal(err)
 	}
-	if a, _ := Args[args](tk); a.Every != Duration(2*time.Second) {
+	if a, _ := Args[durArgs](tk); a.Every != Duration(2*time.Second) {
 		t.Fatalf("every = %v", a.Every)
 	}
 	err := tk.SetArgsJSON([]byte(`{"every": -2}`))

@@ -1,3 +1,7 @@
+//go:build !tinygo
+
+// Host only: these tests name tasks after their functions, which TinyGo cannot (runtime.FuncForPC is nil there: tasks without WithName are task, task_1, …).
+
 package aioctl
 
 import (

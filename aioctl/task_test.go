@@ -1,3 +1,7 @@
+//go:build !tinygo
+
+// Host only: these tests name tasks after their functions, which TinyGo cannot (runtime.FuncForPC is nil there: tasks without WithName are task, task_1, …).
+
 package aioctl
 
 import (
@@ -54,18 +58,18 @@ func TestDoneErrorAndPanicStates(t *testing.T) {
 
 func TestStopRunsOnStopAndStartReusesArgs(t *testing.T) {
 	g, _ := newTestGroup(t)
-	type args struct {
+	type stopArgs struct {
 		Pin   int           `json:"pin"`
 		Sleep time.Duration `json:"sleep"`
 	}
-	seen := make(chan args, 4)
-	run := func(ctx context.Context, a args) (int, error) {
+	seen := make(chan stopArgs, 4)
+	run := func(ctx context.Context, a stopArgs) (int, error) {
 		seen <- a
 		<-ctx.Done()
 		return 0, ctx.Err()
 	}
-	MustAdd(g, run, args{Pin: 2, Sleep: 5}, WithName("blink"),
-		WithOnStop(func(a args) int { return a.Pin * 100 }))
+	MustAdd(g, run, stopArgs{Pin: 2, Sleep: 5}, WithName("blink"),
+		WithOnStop(func(a stopArgs) int { return a.Pin * 100 }))
 	if a := <-seen; a.Pin != 2 {
 		t.Fatalf("first run args %+v", a)
 	}

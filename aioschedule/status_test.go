@@ -1,3 +1,7 @@
+//go:build !tinygo
+
+// Host only: the golden status names each task's function, which TinyGo cannot (runtime.FuncForPC is nil there).
+
 package aioschedule
 
 import (

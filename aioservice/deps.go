@@ -71,11 +71,14 @@ func (e *CycleError) Error() string {
 // a service outside it (booted in another phase, not loaded, disabled,
 // not defined) orders nothing. It edits nodes in place.
 func within(nodes []depNode) []depNode {
-	in := newNameIndex(nodes)
+	in := make(map[string]bool, len(nodes))
+	for _, n := range nodes {
+		in[n.Name] = true
+	}
 	keep := func(ds []string) []string {
 		var out []string
 		for _, d := range ds {
-			if _, ok := in.get(d); ok {
+			if in[d] {
 				out = append(out, d)
 			}
 		}
@@ -93,7 +96,10 @@ func within(nodes []depNode) []depNode {
 // ignored; a cycle is a *CycleError naming every member.
 func sortDeps(nodes []depNode) (*depPlan, error) {
 	n := len(nodes)
-	index := newNameIndex(nodes)
+	index := make(map[string]int32, n)
+	for i := range nodes {
+		index[nodes[i].Name] = int32(i)
+	}
 	// CSR adjacency: for each node, the nodes that depend on it. The
 	// first pass looks each name up once and remembers the index.
 	indeg := make([]int32, n)
@@ -105,14 +111,14 @@ func sortDeps(nodes []depNode) (*depPlan, error) {
 	deps := make([]int32, 0, total) // per node in order: the indices of its dependencies
 	for i := range nodes {
 		for _, d := range nodes[i].Requires {
-			j, ok := index.get(d)
+			j, ok := index[d]
 			if !ok {
 				return nil, &MissingError{Service: nodes[i].Name, Missing: d}
 			}
 			deps = append(deps, j)
 		}
 		for _, d := range nodes[i].After {
-			if j, ok := index.get(d); ok {
+			if j, ok := index[d]; ok {
 				deps = append(deps, j)
 			}
 		}
@@ -158,17 +164,36 @@ func sortDeps(nodes []depNode) (*depPlan, error) {
 				}
 			}
 		}
-		slices.Sort(order[end:])
 		start = end
 	}
 	if len(order) < n {
 		return nil, findCycles(nodes, index, indeg)
 	}
+	// Ties in input order: a counting sort by level, linear where sorting
+	// each level was n log n. indeg (all zero now) holds each node's level,
+	// fill the new order.
+	lo := 0
+	for k, hi := range bounds {
+		for _, u := range order[lo:hi] {
+			indeg[u] = int32(k)
+		}
+		lo = hi
+	}
+	next := make([]int, len(bounds)) // where the next node of each level goes
+	for k := 1; k < len(bounds); k++ {
+		next[k] = bounds[k-1]
+	}
+	for i := range n {
+		k := indeg[i]
+		fill[next[k]] = int32(i)
+		next[k]++
+	}
+	order = fill
 	p := &depPlan{Order: make([]string, n), Levels: make([][]string, len(bounds))}
 	for i, u := range order {
 		p.Order[i] = nodes[u].Name
 	}
-	lo := 0
+	lo = 0
 	for i, hi := range bounds {
 		p.Levels[i] = p.Order[lo:hi:hi]
 		lo = hi
@@ -178,14 +203,14 @@ func sortDeps(nodes []depNode) (*depPlan, error) {
 
 // findCycles reports the strongly connected components (Tarjan's
 // algorithm, iterative) among the nodes Kahn's algorithm could not order.
-func findCycles(nodes []depNode, index *nameIndex, indeg []int32) error {
+func findCycles(nodes []depNode, index map[string]int32, indeg []int32) error {
 	n := len(nodes)
 	left := func(i int32) bool { return indeg[i] > 0 }
 	deps := func(i int32) []int32 {
 		var out []int32
 		for _, list := range [][]string{nodes[i].Requires, nodes[i].After} {
 			for _, d := range list {
-				if j, ok := index.get(d); ok && left(j) {
+				if j, ok := index[d]; ok && left(j) {
 					out = append(out, j)
 				}
 			}

@@ -17,8 +17,16 @@ n=0
 while read -r dir name; do
   [ -n "$dir" ] || continue
   echo "-- $dir $name ($fuzztime)"
-  go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -fuzzminimizetime 1s "./$dir" >/tmp/fuzz-smoke.$$ 2>&1 || {
-    cat /tmp/fuzz-smoke.$$; rm -f /tmp/fuzz-smoke.$$; exit 1; }
+  if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -fuzzminimizetime 1s "./$dir" >/tmp/fuzz-smoke.$$ 2>&1; then
+    # The fuzz engine itself can end a short run with "context deadline
+    # exceeded" when its time runs out mid-exchange with a worker (no input
+    # failed: none is written). That is not a finding: say so and go on.
+    if grep -q 'context deadline exceeded' /tmp/fuzz-smoke.$$ && ! grep -q 'Failing input written' /tmp/fuzz-smoke.$$; then
+      echo "   (the fuzz engine's deadline ended the run early; no input failed)"
+    else
+      cat /tmp/fuzz-smoke.$$; rm -f /tmp/fuzz-smoke.$$; exit 1
+    fi
+  fi
   n=$((n+1))
 done <<<"$targets"
 rm -f /tmp/fuzz-smoke.$$
