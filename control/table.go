@@ -18,6 +18,7 @@ var impls = map[string]impl{
 	"clone":     {run: runClone},
 	"add":       {run: runAdd},
 	"stats":     {run: runStats},
+	"watch":     {stream: streamWatch},
 
 	// Log (aiolog).
 	"log":    {check: checkLogFlags, run: runLog, stream: streamLog},

@@ -45,6 +45,8 @@ type Client struct {
 	seen    map[string][]byte             // retained topic → payload
 	last    time.Time                     // when the last retained message came
 	onLog   func(device string, e api.Event)
+	// onChange is told each retained message (OnChange).
+	onChange func(topic string, payload []byte)
 }
 
 // Dial connects to the broker of s and returns once connected (or ctx ends).
@@ -169,8 +171,23 @@ func (c *Client) receive(pr paho.PublishReceived) (bool, error) {
 		c.seen[p.Topic] = p.Payload
 	}
 	c.last = time.Now()
+	changed := c.onChange
 	c.mu.Unlock()
+	if changed != nil {
+		changed(p.Topic, p.Payload)
+	}
 	return true, nil
+}
+
+// OnChange sets fn (nil: none), called with every message of the
+// subscriptions made by Retained as it comes (a device's $state, a
+// task's value, its stats; an empty payload: the topic was cleared), on
+// the client's goroutine: fn must not block. aioctl top redraws on it
+// instead of polling the broker.
+func (c *Client) OnChange(fn func(topic string, payload []byte)) {
+	c.mu.Lock()
+	c.onChange = fn
+	c.mu.Unlock()
 }
 
 // Device is what a fleet listing shows of one device.

@@ -139,7 +139,7 @@ task or service.
 	// cobra's own commands (help) win over verbs of the same name; the
 	// shell sends those to the program. cobra adds its help command only
 	// to a root with subcommands: the shell first.
-	root.AddCommand(a.shellCommand(), a.fleetCommand())
+	root.AddCommand(a.shellCommand(), a.fleetCommand(), a.topCommand())
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(completionCommand())
 	root.InitDefaultHelpCmd()

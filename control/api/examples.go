@@ -11,6 +11,10 @@ var examples = map[string][]string{
 		"status 'hello*' -n 0    # the tasks named hello…, without log lines",
 		"status blink debug      # with the function, arguments and traceback",
 	},
+	"watch": {
+		"watch                   # every task's state, then each change, until Ctrl-C",
+		"watch 'sensor*'         # only the tasks named sensor…",
+	},
 	"stats": {
 		"stats                   # memory, goroutines, GC, disk, log ring; each task's stats",
 		"stats 'sensor*'         # only the tasks named sensor…",

@@ -33,6 +33,8 @@ var table = []Verb{
 		MaxArgs: 1},
 	{Name: "set args", ArgsUsage: "PATTERN JSON", Summary: "merge a JSON object into the tasks' arguments, or set arguments that are not a struct (set args answer 5); used at the next start",
 		MinArgs: 2, MaxArgs: 2, Names: TaskNames, RawTail: true},
+	{Name: "watch", ArgsUsage: "[PATTERN...]", Summary: "print each state change of the matching tasks as it happens (first their current states), until interrupted",
+		MaxArgs: -1, Names: TaskNames, Needs: NeedGroup, Stream: true},
 	{Name: "stats", ArgsUsage: "[PATTERN...] [debug]", Summary: "the program as numbers: memory, goroutines, GC, uptime, disk, log ring, and each task's state and own stats (-o json: the stats document)",
 		MaxArgs: -1, Names: TaskNames, TrailingFlag: "debug",
 		Flags: []Flag{{Name: "debug", Short: "d", Usage: "add task functions and arguments, build settings, recent GC pauses"}}},

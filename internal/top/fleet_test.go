@@ -1,0 +1,113 @@
+package top
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/aiomqtt"
+	"github.com/aiotools-go/aiotools/aiomqtt/broker"
+	"github.com/aiotools-go/aiotools/aiomqtt/fleet"
+	"github.com/aiotools-go/aiotools/control"
+	"github.com/aiotools-go/aiotools/control/api"
+)
+
+// startFleet runs an embedded broker and n devices dev-1…dev-n with a
+// task blink and a service-less task answer, until the test ends.
+func startFleet(t testing.TB, n int) (string, []*aioctl.Group) {
+	t.Helper()
+	b, err := broker.Start("127.0.0.1:0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var groups []*aioctl.Group
+	for i := 1; i <= n; i++ {
+		g := aioctl.NewGroup(aioctl.WithGroupName(fmt.Sprint("dev-", i)))
+		aioctl.MustAdd(g, func(ctx context.Context, _ struct{}) (int, error) { <-ctx.Done(); return 0, nil }, struct{}{}, aioctl.WithName("blink"))
+		in, _ := control.NewInterp(control.Components{Group: g})
+		d, err := aiomqtt.New(in, aiomqtt.Args{Broker: b.URL(), Device: fmt.Sprint("dev-", i)}, aiomqtt.WithLogger(quiet))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { d.Run(ctx); close(done) }()
+		t.Cleanup(func() {
+			cancel()
+			<-done
+			sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer scancel()
+			g.Close(sctx)
+		})
+		select {
+		case <-d.Ready():
+		case <-time.After(10 * time.Second):
+			t.Fatalf("dev-%d not ready", i)
+		}
+		groups = append(groups, g)
+	}
+	return b.URL(), groups
+}
+
+// The fleet source: a snapshot of each device from its retained topics,
+// a new one when a task changes state (a message, not a poll), and verbs
+// by request/response.
+func TestFleetSource(t *testing.T) {
+	url, groups := startFleet(t, 2)
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	c, err := fleet.Dial(ctx, fleet.Settings{Broker: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	src := &Fleet{Client: c, Broker: url, Pattern: "dev-*"}
+	updates := make(chan Snapshot, 64)
+	done := make(chan error, 1)
+	rctx, rcancel := context.WithCancel(ctx)
+	go func() { done <- src.Run(rctx, updates) }()
+	got := map[string]Snapshot{}
+	for len(got) < 2 {
+		s := <-updates
+		got[s.Device] = s
+	}
+	for _, id := range []string{"dev-1", "dev-2"} {
+		s := got[id]
+		if !s.Online || s.Stats == nil || stateOf(s, "blink") != "running" || s.Key != id {
+			t.Errorf("%s: %+v", id, s)
+		}
+	}
+	// A stop through the source's Exec; the new state comes as a message.
+	resp, err := src.Exec(ctx, "dev-2", []string{verbStop, "--", "blink"}, api.Options{})
+	if err != nil || !strings.Contains(resp.Text, "blink") {
+		t.Fatalf("stop on dev-2: %v %+v", err, resp)
+	}
+	for {
+		select {
+		case s := <-updates:
+			if s.Device == "dev-1" && stateOf(s, "blink") != "running" {
+				t.Fatalf("dev-1 changed: %+v", s)
+			}
+			if s.Device != "dev-2" || stateOf(s, "blink") != "stopped" {
+				continue
+			}
+		case <-ctx.Done():
+			t.Fatal("no snapshot with dev-2's blink stopped")
+		}
+		break
+	}
+	if st, _ := groups[1].Get("blink"); st.State() != aioctl.Stopped {
+		t.Errorf("dev-2's blink is %v", st.State())
+	}
+	rcancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+}
