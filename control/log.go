@@ -271,7 +271,8 @@ func runErrlog(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	n := 0
 	if v, ok := c.flag("lines"); ok {
 		n, _ = strconv.Atoi(v) // a whole number: checked by checkIntFlags
-		if n < 0 { // Tail reads a count below 1 as "all"
+		// Tail reads a count below 1 as "all": refuse it, as log does.
+		if n < 0 {
 			return nil, errorf(CodeBadArgument, "errlog: --lines: want a count of 0 or more, got "+strconv.Quote(truncate(v, 20)))
 		}
 		if n == 0 {
