@@ -15,6 +15,9 @@
 // (aioschedule.Scheduler.ObserveFires) and the interpreter's requests
 // (control.Interp.ObserveRequests). Gauges, and the counters the core
 // already keeps, are read at scrape time from snapshots. Nothing polls.
+// Events before New are not seen, but a task already failed when New runs
+// (aiotools run and demo make the metrics after the boot) counts one
+// failure, so that aiotools_tasks{state="error"} and the failures agree.
 //
 //	aiotools_tasks{state}                            gauge: tasks per state (all eight states, zeros included)
 //	aiotools_task_restarts_total{task}               restarts by the restart policy

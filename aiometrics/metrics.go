@@ -106,6 +106,7 @@ func New(in *control.Interp, opts ...Option) *Metrics {
 	m.reg.MustRegister(m.restarts, m.failures, m.requests,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&snapshotCollector{c: c})
+	m.seedFailures(c.Group)
 	m.cancels = append(m.cancels, c.Group.Watch(m.onEvent), in.ObserveRequests(m.onRequest))
 	if c.Scheduler != nil {
 		m.reg.MustRegister(m.lateness)
@@ -199,6 +200,27 @@ func (m *Metrics) onEvent(ev aioctl.Event) {
 	}
 	if failed {
 		m.failures.WithLabelValues(label(ev.Name)).Inc()
+	}
+}
+
+// seedFailures counts the tasks that had already failed when New ran:
+// aiotools run and demo make the metrics after the boot, and a service
+// that failed to start must not be in aiotools_tasks{state="error"} yet
+// missing from the failures. What ran before cannot be counted exactly:
+// a failed task counts one.
+func (m *Metrics) seedFailures(g *aioctl.Group) {
+	ts, _ := g.Find()
+	for _, t := range ts {
+		switch t.State() {
+		case aioctl.Error:
+		case aioctl.Restarting, aioctl.GaveUp:
+			if t.Err() == nil {
+				continue
+			}
+		default:
+			continue
+		}
+		m.failures.WithLabelValues(label(t.Name())).Inc()
 	}
 }
 

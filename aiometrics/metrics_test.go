@@ -377,3 +377,34 @@ func TestTaskRunDurationsPerTask(t *testing.T) {
 		t.Error("a's histogram is still there after delete")
 	}
 }
+
+// A task that failed before New (aiotools run and demo make the metrics
+// after the boot) counts: aiotools_tasks{state="error"} and
+// aiotools_task_failures_total agree from the first scrape.
+func TestFailureBeforeNewCounts(t *testing.T) {
+	ring := aiolog.New(16 << 10)
+	g := aioctl.NewGroup(aioctl.WithLogSource(ring), aioctl.WithLogger(slog.New(ring.Handler(nil))))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		g.Close(ctx)
+	})
+	early := aioctl.MustAdd(g, func(ctx context.Context, n int) (int, error) { return 0, io.ErrUnexpectedEOF }, 0,
+		aioctl.WithName("early"))
+	fine := aioctl.MustAdd(g, func(ctx context.Context, n int) (int, error) { return n, nil }, 1, aioctl.WithName("fine"))
+	<-early.Done()
+	<-fine.Done()
+	in, err := control.NewInterp(control.Components{Group: g, Log: ring})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := aiometrics.New(in)
+	defer m.Close()
+	mfs := gather(t, m)
+	if v, ok := value(mfs, "aiotools_task_failures_total", "task", "early"); !ok || v != 1 {
+		t.Errorf("failures{task=early} = %v (%v), want 1", v, ok)
+	}
+	if _, ok := value(mfs, "aiotools_task_failures_total", "task", "fine"); ok {
+		t.Error("a task that succeeded has a failure series")
+	}
+}
