@@ -31,8 +31,9 @@
 //	aiotools_control_requests_total{verb,code}       commands by verb (a table name, or "unknown") and code ("ok" or an error code)
 //
 // plus the Go runtime collector (go_*) and the process collector
-// (process_*). Labels take bounded values only: task names (a deleted
-// task's series go with it), state names, verb names of the table, error
+// (process_*). Labels take bounded values only: task names (escaped as
+// aioctl prints them, \x1b for ESC, so a scrape read on a terminal cannot
+// steer it; a deleted task's series go with it), state names, verb names of the table, error
 // codes. Per-task series exist only for tasks that failed, restarted or
 // are scheduled, and the run-duration histogram is one for all tasks: a
 // scrape of a program with 1,000 tasks stays a few milliseconds.

@@ -2,15 +2,14 @@ package aiometrics
 
 import (
 	"net/http"
-	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/aioschedule"
 	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/control/api"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -241,11 +240,8 @@ func (m *Metrics) onRequest(ri control.RequestInfo) {
 	m.requests.WithLabelValues(verb, code).Inc()
 }
 
-// label is a task name as a label value: Prometheus takes valid UTF-8
-// only (and panics on anything else), a task name may be any bytes.
-func label(name string) string {
-	if utf8.ValidString(name) {
-		return name
-	}
-	return strings.ToValidUTF8(name, "\uFFFD")
-}
+// label is a task name as a label value: escaped as aioctl prints it
+// (termsafe: \x1b, \xff, \u202e). Prometheus takes valid UTF-8 only (and
+// panics on anything else), a task name may be any bytes, and a scrape is
+// often read with curl on a terminal: no control may reach it.
+func label(name string) string { return termsafe.String(name) }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -341,10 +342,10 @@ func TestTaskNameNotUTF8(t *testing.T) {
 		t.Fatal(err)
 	}
 	mfs := gather(t, p.m)
-	if v, ok := value(mfs, "aiotools_task_failures_total", "task", "bad\uFFFDname"); !ok || v != 1 {
+	if v, ok := value(mfs, "aiotools_task_failures_total", "task", `bad\xffname`); !ok || v != 1 {
 		t.Errorf("failures of %q: %v %v", name, v, ok)
 	}
-	if _, ok := value(mfs, "aiotools_schedule_runs_skipped_total", "task", "bad\uFFFDname"); !ok {
+	if _, ok := value(mfs, "aiotools_schedule_runs_skipped_total", "task", `bad\xffname`); !ok {
 		t.Errorf("no skipped series for %q", name)
 	}
 	if strings.Contains(tk.Err().Error(), "watcher") {
@@ -406,5 +407,33 @@ func TestFailureBeforeNewCounts(t *testing.T) {
 	}
 	if _, ok := value(mfs, "aiotools_task_failures_total", "task", "fine"); ok {
 		t.Error("a task that succeeded has a failure series")
+	}
+}
+
+// A task name is anyone's: in a scrape (which people read with curl on a
+// terminal) its label value is escaped as aioctl prints the name, so no
+// ESC, BEL or bidi control reaches the terminal.
+func TestHostileTaskNameEscapedInLabels(t *testing.T) {
+	p := newProgram(t)
+	name := "evil\x1b]0;PWN\x07\u202ename"
+	failed := waitState(t, p.g, name, aioctl.Error)
+	aioctl.MustAdd(p.g, func(ctx context.Context, n int) (int, error) { return 0, errors.New("x") }, 0, aioctl.WithName(name))
+	failed()
+	if err := p.sched.Schedule(name, aioschedule.Spec{StartIn: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	p.m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body := rec.Body.String()
+	if i := strings.IndexAny(body, "\x1b\x07\u202e"); i >= 0 {
+		t.Fatalf("a raw control in the scrape at %d: %q", i, body[max(0, i-40):min(len(body), i+40)])
+	}
+	want := `evil\x1b]0;PWN\x07\u202ename`
+	mfs := gather(t, p.m)
+	if v, ok := value(mfs, "aiotools_task_failures_total", "task", want); !ok || v != 1 {
+		t.Errorf("failures{task=%s}: %v %v", want, v, ok)
+	}
+	if _, ok := value(mfs, "aiotools_schedule_runs_skipped_total", "task", want); !ok {
+		t.Errorf("no skipped series for %s", want)
 	}
 }
