@@ -179,11 +179,14 @@ func renderStats(d *api.Stats) string {
 }
 
 // buildLine is the debug form's build: the main module and the build
-// settings as key=value, sorted, escaped (a -ldflags value is anyone's).
+// settings that have a value as key=value, sorted, escaped (a -ldflags
+// value is anyone's).
 func buildLine(dd *api.StatsDebug) string {
 	keys := make([]string, 0, len(dd.Settings))
-	for k := range dd.Settings {
-		keys = append(keys, k)
+	for k, v := range dd.Settings {
+		if v != "" { // CGO_CFLAGS= and the like: noise on a line for people
+			keys = append(keys, k)
+		}
 	}
 	sort.Strings(keys)
 	var b strings.Builder
