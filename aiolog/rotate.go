@@ -23,6 +23,7 @@ type RotatingFile struct {
 	name string
 	max  int64
 	f    *os.File
+	fi   os.FileInfo // f's, to see that name still names it
 	size int64
 }
 
@@ -118,18 +119,35 @@ func (rf *RotatingFile) open() error {
 		f.Close()
 		return err
 	}
-	rf.f, rf.size = f, st.Size()
+	rf.f, rf.fi, rf.size = f, st, st.Size()
 	return nil
+}
+
+// replaced reports whether rf.name no longer names the open file: it was
+// removed or renamed (a user cleaning up, logrotate). Lines written on
+// would go to a file nobody sees, Tail included. One stat per write: the
+// file takes error lines, which are few.
+func (rf *RotatingFile) replaced() bool {
+	st, err := os.Stat(rf.name)
+	if errors.Is(err, os.ErrNotExist) {
+		return true
+	}
+	return err == nil && !os.SameFile(st, rf.fi)
 }
 
 // Write appends p, rotating first if p would take the file past its
 // maximum size. A write larger than the maximum goes to a fresh file. If the
 // rotation fails (the rename is refused), p is still appended to the current
 // file, which grows past its maximum, and Write returns the rotation's error
-// with n == len(p); the next Write tries to rotate again.
+// with n == len(p); the next Write tries to rotate again. A file removed or
+// renamed by someone else is created afresh.
 func (rf *RotatingFile) Write(p []byte) (int, error) {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
+	if rf.f != nil && rf.replaced() {
+		rf.f.Close() // the lines already in it are the remover's
+		rf.f = nil
+	}
 	if rf.f == nil {
 		if err := rf.open(); err != nil {
 			return 0, err

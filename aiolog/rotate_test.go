@@ -199,3 +199,36 @@ func (l *lockedBuilder) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.b.Write(p)
 }
+
+// A file removed or renamed under the program (a user cleaning up,
+// logrotate) is opened afresh at the next write: lines do not go on into
+// an unlinked file that errlog (Tail) cannot see.
+func TestRotatingFileReopensWhenRemovedOrRenamed(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "error.log")
+	f, err := OpenRotatingFile(name, 1<<10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write([]byte("before\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(name); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write([]byte("after remove\n")); err != nil {
+		t.Fatal(err)
+	}
+	if lines, err := f.Tail(0); err != nil || strings.Join(lines, "|") != "after remove" {
+		t.Fatalf("after a remove: %q %v", lines, err)
+	}
+	if err := os.Rename(name, name+".old"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write([]byte("after rename\n")); err != nil {
+		t.Fatal(err)
+	}
+	if lines, err := f.Tail(0); err != nil || strings.Join(lines, "|") != "after rename" {
+		t.Fatalf("after a rename: %q %v", lines, err)
+	}
+}

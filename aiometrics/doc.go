@@ -15,6 +15,9 @@
 // (aioschedule.Scheduler.ObserveFires) and the interpreter's requests
 // (control.Interp.ObserveRequests). Gauges, and the counters the core
 // already keeps, are read at scrape time from snapshots. Nothing polls.
+// Events before New are not seen, but a task already failed when New runs
+// (aiotools run and demo make the metrics after the boot) counts one
+// failure, so that aiotools_tasks{state="error"} and the failures agree.
 //
 //	aiotools_tasks{state}                            gauge: tasks per state (all eight states, zeros included)
 //	aiotools_task_restarts_total{task}               restarts by the restart policy
@@ -28,8 +31,9 @@
 //	aiotools_control_requests_total{verb,code}       commands by verb (a table name, or "unknown") and code ("ok" or an error code)
 //
 // plus the Go runtime collector (go_*) and the process collector
-// (process_*). Labels take bounded values only: task names (a deleted
-// task's series go with it), state names, verb names of the table, error
+// (process_*). Labels take bounded values only: task names (escaped as
+// aioctl prints them, \x1b for ESC, so a scrape read on a terminal cannot
+// steer it; a deleted task's series go with it), state names, verb names of the table, error
 // codes. Per-task series exist only for tasks that failed, restarted or
 // are scheduled, and the run-duration histogram is one for all tasks: a
 // scrape of a program with 1,000 tasks stays a few milliseconds.

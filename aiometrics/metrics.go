@@ -2,15 +2,14 @@ package aiometrics
 
 import (
 	"net/http"
-	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/aioschedule"
 	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/control/api"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -106,6 +105,7 @@ func New(in *control.Interp, opts ...Option) *Metrics {
 	m.reg.MustRegister(m.restarts, m.failures, m.requests,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&snapshotCollector{c: c})
+	m.seedFailures(c.Group)
 	m.cancels = append(m.cancels, c.Group.Watch(m.onEvent), in.ObserveRequests(m.onRequest))
 	if c.Scheduler != nil {
 		m.reg.MustRegister(m.lateness)
@@ -202,6 +202,27 @@ func (m *Metrics) onEvent(ev aioctl.Event) {
 	}
 }
 
+// seedFailures counts the tasks that had already failed when New ran:
+// aiotools run and demo make the metrics after the boot, and a service
+// that failed to start must not be in aiotools_tasks{state="error"} yet
+// missing from the failures. What ran before cannot be counted exactly:
+// a failed task counts one.
+func (m *Metrics) seedFailures(g *aioctl.Group) {
+	ts, _ := g.Find()
+	for _, t := range ts {
+		switch t.State() {
+		case aioctl.Error:
+		case aioctl.Restarting, aioctl.GaveUp:
+			if t.Err() == nil {
+				continue
+			}
+		default:
+			continue
+		}
+		m.failures.WithLabelValues(label(t.Name())).Inc()
+	}
+}
+
 func (m *Metrics) onFire(f aioschedule.Fire) {
 	if f.Started {
 		m.lateness.Observe(max(0, f.At.Sub(f.Planned).Seconds()))
@@ -219,11 +240,8 @@ func (m *Metrics) onRequest(ri control.RequestInfo) {
 	m.requests.WithLabelValues(verb, code).Inc()
 }
 
-// label is a task name as a label value: Prometheus takes valid UTF-8
-// only (and panics on anything else), a task name may be any bytes.
-func label(name string) string {
-	if utf8.ValidString(name) {
-		return name
-	}
-	return strings.ToValidUTF8(name, "\uFFFD")
-}
+// label is a task name as a label value: escaped as aioctl prints it
+// (termsafe: \x1b, \xff, \u202e). Prometheus takes valid UTF-8 only (and
+// panics on anything else), a task name may be any bytes, and a scrape is
+// often read with curl on a terminal: no control may reach it.
+func label(name string) string { return termsafe.String(name) }

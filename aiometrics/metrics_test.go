@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -341,10 +342,10 @@ func TestTaskNameNotUTF8(t *testing.T) {
 		t.Fatal(err)
 	}
 	mfs := gather(t, p.m)
-	if v, ok := value(mfs, "aiotools_task_failures_total", "task", "bad\uFFFDname"); !ok || v != 1 {
+	if v, ok := value(mfs, "aiotools_task_failures_total", "task", `bad\xffname`); !ok || v != 1 {
 		t.Errorf("failures of %q: %v %v", name, v, ok)
 	}
-	if _, ok := value(mfs, "aiotools_schedule_runs_skipped_total", "task", "bad\uFFFDname"); !ok {
+	if _, ok := value(mfs, "aiotools_schedule_runs_skipped_total", "task", `bad\xffname`); !ok {
 		t.Errorf("no skipped series for %q", name)
 	}
 	if strings.Contains(tk.Err().Error(), "watcher") {
@@ -375,5 +376,64 @@ func TestTaskRunDurationsPerTask(t *testing.T) {
 	p.in.Exec(t.Context(), []string{"delete", "a"}, control.Options{})
 	if _, ok := value(gather(t, m), "aiotools_task_run_duration_seconds", "task", "a"); ok {
 		t.Error("a's histogram is still there after delete")
+	}
+}
+
+// A task that failed before New (aiotools run and demo make the metrics
+// after the boot) counts: aiotools_tasks{state="error"} and
+// aiotools_task_failures_total agree from the first scrape.
+func TestFailureBeforeNewCounts(t *testing.T) {
+	ring := aiolog.New(16 << 10)
+	g := aioctl.NewGroup(aioctl.WithLogSource(ring), aioctl.WithLogger(slog.New(ring.Handler(nil))))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		g.Close(ctx)
+	})
+	early := aioctl.MustAdd(g, func(ctx context.Context, n int) (int, error) { return 0, io.ErrUnexpectedEOF }, 0,
+		aioctl.WithName("early"))
+	fine := aioctl.MustAdd(g, func(ctx context.Context, n int) (int, error) { return n, nil }, 1, aioctl.WithName("fine"))
+	<-early.Done()
+	<-fine.Done()
+	in, err := control.NewInterp(control.Components{Group: g, Log: ring})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := aiometrics.New(in)
+	defer m.Close()
+	mfs := gather(t, m)
+	if v, ok := value(mfs, "aiotools_task_failures_total", "task", "early"); !ok || v != 1 {
+		t.Errorf("failures{task=early} = %v (%v), want 1", v, ok)
+	}
+	if _, ok := value(mfs, "aiotools_task_failures_total", "task", "fine"); ok {
+		t.Error("a task that succeeded has a failure series")
+	}
+}
+
+// A task name is anyone's: in a scrape (which people read with curl on a
+// terminal) its label value is escaped as aioctl prints the name, so no
+// ESC, BEL or bidi control reaches the terminal.
+func TestHostileTaskNameEscapedInLabels(t *testing.T) {
+	p := newProgram(t)
+	name := "evil\x1b]0;PWN\x07\u202ename"
+	failed := waitState(t, p.g, name, aioctl.Error)
+	aioctl.MustAdd(p.g, func(ctx context.Context, n int) (int, error) { return 0, errors.New("x") }, 0, aioctl.WithName(name))
+	failed()
+	if err := p.sched.Schedule(name, aioschedule.Spec{StartIn: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	p.m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body := rec.Body.String()
+	if i := strings.IndexAny(body, "\x1b\x07\u202e"); i >= 0 {
+		t.Fatalf("a raw control in the scrape at %d: %q", i, body[max(0, i-40):min(len(body), i+40)])
+	}
+	want := `evil\x1b]0;PWN\x07\u202ename`
+	mfs := gather(t, p.m)
+	if v, ok := value(mfs, "aiotools_task_failures_total", "task", want); !ok || v != 1 {
+		t.Errorf("failures{task=%s}: %v %v", want, v, ok)
+	}
+	if _, ok := value(mfs, "aiotools_schedule_runs_skipped_total", "task", want); !ok {
+		t.Errorf("no skipped series for %s", want)
 	}
 }

@@ -3,6 +3,7 @@ package control_test
 import (
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aiotools-go/aiotools/aioctl"
@@ -49,4 +50,37 @@ func TestErrlogVerb(t *testing.T) {
 
 func endsWith(s, suffix string) bool {
 	return len(s) >= len(suffix) && s[len(s)-len(suffix):] == suffix
+}
+
+// TestErrlogRefusesANegativeCount: errlog -n -5 is an error naming the
+// flag, as log -n -5 is, not every line of the file.
+func TestErrlogRefusesANegativeCount(t *testing.T) {
+	f := aiolog.NewRotatingFile(filepath.Join(t.TempDir(), "error.log"), 1<<10)
+	ring := aiolog.New(aiolog.MinBudget, aiolog.WithCopy(slog.LevelError, f))
+	ring.TaskLogger("db").Error("failure")
+	if err := ring.FlushCopy(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	in, err := control.NewInterp(control.Components{Group: aioctl.NewGroup(), Log: ring, ErrorLog: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := in.ExecLine(ctxT(t), "errlog -n -5", control.Options{})
+	if r.Err == nil || r.Err.Code != control.CodeBadArgument || !strings.Contains(r.Err.Message, `--lines`) || !strings.Contains(r.Err.Message, `"-5"`) {
+		t.Fatalf("errlog -n -5: %q %v", r.Text, r.Err)
+	}
+}
+
+// TestErrlogWithoutFileSaysWhichFlag: the demo keeps no error log by
+// default, and `aioctl errlog` (in the README's list) is what a newcomer
+// tries first: the error names the flag of both binaries.
+func TestErrlogWithoutFileSaysWhichFlag(t *testing.T) {
+	in, err := control.NewInterp(control.Components{Group: aioctl.NewGroup(), Log: aiolog.New(aiolog.MinBudget)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := in.ExecLine(ctxT(t), "errlog", control.Options{})
+	if r.Err == nil || r.Err.Code != control.CodeNotAvailable || !strings.Contains(r.Err.Message, "demo") || !strings.Contains(r.Err.Message, "--error-log") {
+		t.Fatalf("errlog: %v", r.Err)
+	}
 }

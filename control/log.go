@@ -266,11 +266,15 @@ func (in *Interp) logLevelNames(pattern string) []string {
 func runErrlog(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	f := in.c.ErrorLog
 	if f == nil {
-		return nil, errorf(CodeNotAvailable, "errlog: this program keeps no error log (aiotools run --error-log FILE)")
+		return nil, errorf(CodeNotAvailable, "errlog: this program keeps no error log (aiotools run and demo: --error-log FILE; a program: Components.ErrorLog)")
 	}
 	n := 0
 	if v, ok := c.flag("lines"); ok {
-		n, _ = strconv.Atoi(v) // checked by checkIntFlags
+		n, _ = strconv.Atoi(v) // a whole number: checked by checkIntFlags
+		// Tail reads a count below 1 as "all": refuse it, as log does.
+		if n < 0 {
+			return nil, errorf(CodeBadArgument, "errlog: --lines: want a count of 0 or more, got "+strconv.Quote(truncate(v, 20)))
+		}
 		if n == 0 {
 			return &Result{Data: []string{}}, nil
 		}

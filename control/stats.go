@@ -142,6 +142,7 @@ func renderStats(d *api.Stats) string {
 	}
 	if dd := d.Debug; dd != nil {
 		fmt.Fprintf(&b, "runtime:    GOMAXPROCS %d  CPUs %d  recent GC pauses %v\n", dd.GOMAXPROCS, dd.NumCPU, dd.RecentPauses)
+		b.WriteString(buildLine(dd))
 	}
 	names := make([]string, 0, len(d.Tasks))
 	width := 4
@@ -169,8 +170,31 @@ func renderStats(d *api.Stats) string {
 			line.WriteString("  " + esc(firstLine(t.StatsError)))
 		}
 		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
+		if t.Func != "" || len(t.Args) > 0 {
+			// The debug form: what runs, with what (as -o json has them).
+			fmt.Fprintf(&b, "    func %s  args %s\n", esc(orSay(t.Func, "?")), esc(orSay(string(t.Args), "-")))
+		}
 	}
 	return b.String()
+}
+
+// buildLine is the debug form's build: the main module and the build
+// settings that have a value as key=value, sorted, escaped (a -ldflags
+// value is anyone's).
+func buildLine(dd *api.StatsDebug) string {
+	keys := make([]string, 0, len(dd.Settings))
+	for k, v := range dd.Settings {
+		if v != "" { // CGO_CFLAGS= and the like: noise on a line for people
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString("build:      " + esc(orSay(dd.Module, "(unknown module)")))
+	for _, k := range keys {
+		b.WriteString("  " + esc(k) + "=" + esc(dd.Settings[k]))
+	}
+	return b.String() + "\n"
 }
 
 // statsKV prints a JSON object as "k=v k=v" (keys sorted, values compact

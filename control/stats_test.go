@@ -269,3 +269,22 @@ func TestStatsText(t *testing.T) {
 		}
 	}
 }
+
+// TestStatsDebugText: `stats debug` shows what its help promises (each
+// task's function and arguments, the build), escaped, as -o json does.
+func TestStatsDebugText(t *testing.T) {
+	in := statsProgram(t)
+	res := in.Exec(t.Context(), []string{"stats", "typed", "debug"}, control.Options{})
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	for _, want := range []string{"\n    func ", "args 1\n", "\nbuild:      "} {
+		if !strings.Contains(res.Text, want) {
+			t.Errorf("no %q in:\n%s", want, res.Text)
+		}
+	}
+	plain := in.Exec(t.Context(), []string{"stats", "typed"}, control.Options{})
+	if strings.Contains(plain.Text, "func ") || strings.Contains(plain.Text, "build:") {
+		t.Errorf("stats without debug shows the debug lines:\n%s", plain.Text)
+	}
+}

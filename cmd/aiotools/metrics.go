@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
 
 	"github.com/aiotools-go/aiotools/aiometrics"
@@ -29,6 +31,12 @@ func startMetrics(in *control.Interp, addr string) (mount func(*http.ServeMux), 
 		return mount, "", func(context.Context) error { m.Close(); return nil }, nil
 	}
 	l, err := m.Listen(aiometrics.ListenConfig{Addr: addr})
+	if errors.Is(err, aiometrics.ErrNotLoopback) {
+		// The binaries take no metrics token or TLS: say what works.
+		m.Close()
+		return nil, "", nil, fmt.Errorf("-metrics %s: %w: aiotools serves metrics on loopback only: -metrics %s (a scraper on another host: a TLS reverse proxy, or a program of your own with aiometrics.ListenConfig's Token and TLS)",
+			addr, aiometrics.ErrNotLoopback, loopbackOf(addr))
+	}
 	if err != nil {
 		m.Close()
 		return nil, "", nil, fmt.Errorf("-metrics %s: %w", addr, err)
@@ -38,4 +46,13 @@ func startMetrics(in *control.Interp, addr string) (mount func(*http.ServeMux), 
 		m.Close()
 		return err
 	}, nil
+}
+
+// loopbackOf is addr with its host made 127.0.0.1: what to use instead.
+func loopbackOf(addr string) string {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		port = "9464"
+	}
+	return net.JoinHostPort("127.0.0.1", port)
 }

@@ -74,4 +74,10 @@ func TestMetricsFlagRefusesBeyondLoopback(t *testing.T) {
 	if _, _, _, err := startMetrics(in, "0.0.0.0:0"); err == nil || !strings.Contains(err.Error(), "-metrics 0.0.0.0:0") || !strings.Contains(err.Error(), "not loopback") {
 		t.Fatalf("startMetrics(0.0.0.0:0): %v, want a refusal naming the flag and loopback", err)
 	}
+	// The binaries have no flag for a metrics token or TLS: the refusal
+	// says what works instead of asking for them.
+	_, _, _, err = startMetrics(in, ":9464")
+	if err == nil || strings.Contains(err.Error(), "needs both a token and TLS") || !strings.Contains(err.Error(), "127.0.0.1:9464") {
+		t.Fatalf("startMetrics(:9464): %v, want the loopback address to use", err)
+	}
 }
