@@ -74,6 +74,9 @@ func usage(w io.Writer) {
   -metrics 127.0.0.1:9464 serves the metrics on a loopback port for a scraper.
   The web dashboard (-web ADDR, loopback): demo serves it by default, run with
   -web 127.0.0.1:8080; both print "dashboard: URL" to open (-web off: none).
+  Error log: lines at -error-level (default ERROR) are copied to -error-log FILE
+  (run: error.log beside the config; demo: off), rotated at -error-log-size to
+  FILE.1; aioctl errlog prints it. "aiotools demo -h" lists every flag.
 `)
 }
 
