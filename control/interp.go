@@ -38,7 +38,8 @@ type Components struct {
 // Exec or Stream. It is safe for concurrent use.
 type Interp struct {
 	c   Components
-	obs observers // ObserveRequests (observe.go)
+	obs  observers // ObserveRequests (observe.go)
+	user userVerbs // Register (userverbs.go)
 }
 
 // NewInterp returns an interpreter over the components; c.Group is required.
