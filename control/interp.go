@@ -37,7 +37,7 @@ type Components struct {
 // aioctl shell, the in-program console) turns a command into a call of
 // Exec or Stream. It is safe for concurrent use.
 type Interp struct {
-	c   Components
+	c    Components
 	obs  observers // ObserveRequests (observe.go)
 	user userVerbs // Register (userverbs.go)
 }
