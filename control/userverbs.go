@@ -488,3 +488,20 @@ func (in *Interp) userVerbs() []Verb {
 	}
 	return out
 }
+
+// FindVerb returns the verb argv starts with: a built-in one (api.Find)
+// or one the program registered (Register), for a front end that checks
+// the verb before it runs the command (MQTT's allow-list). Its error is
+// api.Find's, with the program's close verbs in the did-you-mean.
+func (in *Interp) FindVerb(argv []string) (Verb, error) {
+	if len(argv) > 0 {
+		if uv := in.user.lookup(argv[0]); uv != nil {
+			return uv.verb, nil
+		}
+	}
+	v, _, err := api.Find(argv)
+	if err != nil {
+		return Verb{}, in.user.suggest(argv, err)
+	}
+	return *v, nil
+}
