@@ -67,10 +67,11 @@ func (a *app) programVerbs() []api.Verb {
 	return out
 }
 
-// programVerbsHelp makes aioctl's help teach the program's own verbs:
-// "aioctl help" (and --help) lists them after aioctl's when a program
-// answers, and "aioctl help VERB" for one of them shows the program's
-// help of it.
+// programVerbsHelp makes aioctl's help and completion teach the
+// program's own verbs: "aioctl help" (and --help) lists them after
+// aioctl's when a program answers, "aioctl help VERB" for one of them
+// shows the program's help of it, and the shell completion script
+// offers them as first words.
 func (a *app) programVerbsHelp(root *cobra.Command) {
 	def := root.HelpFunc()
 	root.SetHelpFunc(func(c *cobra.Command, args []string) {
@@ -88,6 +89,16 @@ func (a *app) programVerbsHelp(root *cobra.Command) {
 			fmt.Fprintf(out, "  %-30s %s\n", termsafe.String(v.Name+" "+v.ArgsUsage), termsafe.String(v.Summary))
 		}
 	})
+	// Tab after aioctl offers the program's verbs beside the built-in ones.
+	root.ValidArgsFunction = func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		var out []string
+		for _, v := range a.programVerbs() {
+			if len(args) == 0 && strings.HasPrefix(v.Name, toComplete) {
+				out = append(out, v.Name+"\t"+termsafe.String(v.Summary))
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
 	var helpVerb string // the verb that takes verb names: help
 	for _, v := range api.Verbs() {
 		if v.Names == api.VerbNames {

@@ -49,6 +49,7 @@ func TestUserVerbFromTheCLI(t *testing.T) {
 		{[]string{"stauts"}, "", `did you mean "stats"?`, 2},
 		{[]string{"frobnicate"}, "", `unknown verb "frobnicate": try help`, 2},
 		{[]string{"help"}, "Verbs of this program (it registered them; aioctl sends them as typed):\n  led COLOR [TIMES]", "", 0},
+		{[]string{"__complete", "le"}, "led\tlight the LED\n", "", 0},
 		{[]string{"help", "led"}, "usage: led COLOR [TIMES]\n  light the LED\narguments (or one JSON object):\n  COLOR (string)  red, green or blue\n", "", 0},
 	} {
 		out, errOut, code := aioctl(c.args...)
