@@ -231,3 +231,32 @@ func TestUserVerbHelpIsEscaped(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkExecUserVerb runs a typed user verb through the interpreter,
+// beside a built-in verb of the same size (result of one task), to
+// compare the cost of the argument decoding.
+func BenchmarkExecUserVerb(b *testing.B) {
+	g := aioctl.NewGroup()
+	tk := aioctl.MustAdd(g, func(ctx context.Context, n int) (int, error) { return n, nil }, 1, aioctl.WithName("answer"))
+	<-tk.Done()
+	in, err := control.NewInterp(control.Components{Group: g})
+	if err != nil {
+		b.Fatal(err)
+	}
+	err = in.Register(control.UserVerb{Name: "blink-rate", Summary: "s",
+		Run: control.Func(func(_ context.Context, a blinkRateArgs) (int, error) { return a.Rate, nil })})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct{ name, line string }{{"user", "blink-rate 5 red"}, {"builtin", "result answer"}} {
+		argv, _ := control.ParseLine(c.line)
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if r := in.Exec(context.Background(), argv, control.Options{}); r.Err != nil {
+					b.Fatal(r.Err)
+				}
+			}
+		})
+	}
+}
