@@ -121,7 +121,7 @@ func (d *Device) run(ctx context.Context, in inbound) *control.Result {
 		return &control.Result{Text: "no log follow was running\n"}
 	}
 	argv, opt := req.Argv, req.Options
-	v, _, err := api.Find(argv)
+	v, err := d.in.FindVerb(argv) // the program's own verbs too
 	if err != nil {
 		return d.refuse(argv, asAPIError(err))
 	}

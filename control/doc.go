@@ -51,6 +51,23 @@
 // ReadTokenFile are those of control/sockdir, so that clients link
 // neither this package nor the parts of a program it drives.
 //
+// # The program's own verbs
+//
+// Interp.Register adds a command of the program (UserVerb) to its
+// interpreter's table, beside the built-in verbs: help lists it under
+// "this program's verbs", names verbs and GET /v1/verbs include it (with
+// Verb.User set), and every front end runs it through Exec (aioctl sends
+// a verb it was built without as typed; the MQTT device checks requests
+// with FindVerb). Func makes a handler whose arguments are the fields of
+// a struct, in order, parsed by their type (string, bool, ints, floats,
+// time.Duration, a last slice for the remaining words) or given as one
+// JSON object; Words passes the words as they are. The name is one word
+// that no built-in verb, group or aioctl command has (ErrVerbName,
+// ErrVerbTaken); a word that does not parse, or a wrong count, is
+// bad_argument naming the argument, and the handler does not run. The
+// summary and examples are escaped at registration, the result and the
+// error as any verb's.
+//
 // # The server
 //
 // NewServer (or Serve) opens an HTTP + JSON server on a unix socket —

@@ -138,7 +138,7 @@ func (s *Server) handleVerbs(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errorf(CodeMethodNotAllowed, "/v1/verbs takes GET"))
 		return
 	}
-	writeJSON(w, http.StatusOK, Verbs())
+	writeJSON(w, http.StatusOK, s.in.Verbs())
 }
 
 // Health is the body of GET /v1/health (api.Health).

@@ -37,8 +37,9 @@ type Components struct {
 // aioctl shell, the in-program console) turns a command into a call of
 // Exec or Stream. It is safe for concurrent use.
 type Interp struct {
-	c   Components
-	obs observers // ObserveRequests (observe.go)
+	c    Components
+	obs  observers // ObserveRequests (observe.go)
+	user userVerbs // Register (userverbs.go)
 }
 
 // NewInterp returns an interpreter over the components; c.Group is required.

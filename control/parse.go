@@ -52,9 +52,12 @@ func (c *call) has(name string) bool { _, ok := c.flags[name]; return ok }
 // verb's impl knows, then that the program has the component: everything
 // is checked before anything is done.
 func (in *Interp) parse(argv []string) (*call, error) {
+	if c, ok, err := in.user.parse(argv); ok {
+		return c, err
+	}
 	ac, err := api.Parse(argv)
 	if err != nil {
-		return nil, err
+		return nil, in.user.suggest(argv, err)
 	}
 	im, ok := impls[ac.Verb.Name]
 	if !ok {

@@ -301,6 +301,9 @@ func runHelp(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	if len(c.args) > 0 {
 		name := strings.Join(c.args, " ")
 		v, ok := api.LookupVerb(name)
+		if uv := in.user.lookup(name); !ok && uv != nil {
+			return userHelp(uv), nil
+		}
 		if !ok {
 			if subs := api.SubVerbs(name); len(subs) > 0 {
 				var b strings.Builder
@@ -347,6 +350,13 @@ func runHelp(ctx context.Context, in *Interp, c *call) (*Result, error) {
 		list = append(list, v)
 		b.WriteString(helpLine(&v))
 	}
+	for i, v := range in.userVerbs() {
+		if i == 0 {
+			b.WriteString("\nthis program's verbs:\n")
+		}
+		list = append(list, v)
+		b.WriteString(helpLine(&v))
+	}
 	return &Result{Data: list, Text: b.String()}, nil
 }
 
@@ -378,7 +388,7 @@ func runNames(ctx context.Context, in *Interp, c *call) (*Result, error) {
 			names = append(names, k.Name)
 		}
 	case "verbs":
-		for _, v := range api.Verbs() {
+		for _, v := range in.Verbs() {
 			if !v.Hidden {
 				names = append(names, v.Name)
 			}

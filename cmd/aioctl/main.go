@@ -129,6 +129,9 @@ task or service.
 			return cmd.Help()
 		}
 		err := unknownVerb(args)
+		if ok, perr := a.programVerb(args, err); ok || perr != err {
+			return perr // the program's own verb (userverbs.go), or one close to it
+		}
 		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 && !strings.Contains(err.Error(), "did you mean") {
 			// Not close to a verb: maybe to one of aioctl's own commands (shell).
 			return &cliError{api.CodeUnknownVerb, "unknown command " + strconv.Quote(args[0]) + ":" + api.DidYouMean(s, strconv.Quote)}
@@ -143,6 +146,7 @@ task or service.
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(completionCommand())
 	root.InitDefaultHelpCmd()
+	a.programVerbsHelp(root) // userverbs.go
 	own := map[string]bool{}
 	for _, c := range root.Commands() {
 		own[c.Name()] = true

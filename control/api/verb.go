@@ -137,6 +137,9 @@ type Verb struct {
 	ExitCodes []ExitCode `json:"exits,omitempty"`
 	// Hidden verbs are for tools (completion), not listed by help.
 	Hidden bool `json:"hidden,omitempty"`
+	// User: a verb the program registered (control's Interp.Register),
+	// not one of this table; a CLI sends it to the program as typed.
+	User bool `json:"user,omitempty"`
 	// Examples are command lines of the verb, each with what it does
 	// after "  # " ("stop 'hello*'  # stop the tasks named hello…"); help
 	// shows them (every visible verb has at least two).

@@ -11,6 +11,7 @@ package lineedit
 
 import (
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -59,6 +60,23 @@ func FirstWords() []string {
 	return out
 }
 
+// firstWords are FirstWords and the first words of the verbs names
+// gives for "verbs": those the program registered itself (help lists
+// them; the shell asks the program, the console its interpreter).
+func firstWords(names Names) []string {
+	out := FirstWords()
+	if names == nil {
+		return out
+	}
+	for _, v := range names("verbs") {
+		if w, _, _ := strings.Cut(v, " "); !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // SubVerbs are the second words of the two-word verbs starting with
 // first ("list", "status", … for "services"), nil when there are none.
 func SubVerbs(first string) []string {
@@ -87,7 +105,7 @@ func Complete(names Names) liner.WordCompleter {
 		var cands []string
 		switch {
 		case len(words) == 0:
-			cands = FirstWords()
+			cands = firstWords(names)
 		case len(words) == 1 && SubVerbs(words[0]) != nil:
 			cands = SubVerbs(words[0])
 		default:
@@ -106,7 +124,7 @@ func Complete(names Names) liner.WordCompleter {
 			}
 			switch kind := v.Names.Kind(); {
 			case v.Names == api.VerbNames:
-				cands = FirstWords()
+				cands = firstWords(names)
 			case kind != "" && names != nil:
 				cands = names(kind)
 			}

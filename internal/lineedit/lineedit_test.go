@@ -11,8 +11,11 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestComplete(t *testing.T) {
 	names := func(kind string) []string {
-		if kind == "tasks" {
+		switch kind {
+		case "tasks":
 			return []string{"blink", "blue", "answer"}
+		case "verbs": // the program's: the table's and its own (Interp.Register)
+			return []string{"status", "services list", "led", "blink-rate"}
 		}
 		return []string{"hello.service"}
 	}
@@ -23,6 +26,8 @@ func TestComplete(t *testing.T) {
 	}{
 		{"stat", "", []string{"stats ", "status "}},
 		{"ex", "", []string{"exit "}},
+		{"le", "", []string{"led "}},
+		{"help bli", "help ", []string{"blink-rate "}},
 		{"status bl", "status ", []string{"blink ", "blue "}},
 		{"services ge", "services ", []string{"get-config "}},
 		{"services status he", "services status ", []string{"hello.service "}},

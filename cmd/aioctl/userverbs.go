@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aiotools-go/aiotools/control/api"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
+)
+
+// programVerb runs a word the CLI does not know at build time when it is
+// a verb the program registered (control's Interp.Register): the table
+// the program serves (GET /v1/verbs) says so. ok is false when it is not
+// one (or no program answers): the caller reports the unknown verb, with
+// the program's close verbs added to the did-you-mean (unknown is that
+// error, from the built-in table).
+func (a *app) programVerb(args []string, unknown error) (ok bool, err error) {
+	if a.fleet.device != "" {
+		return false, unknown // a fleet's devices answer one by one: not asked here
+	}
+	verbs := a.programVerbs()
+	var names []string
+	for _, v := range verbs {
+		if !v.User || v.Hidden {
+			continue
+		}
+		if v.Name == args[0] {
+			return true, a.exec(args)
+		}
+		names = append(names, v.Name)
+	}
+	var ce *cliError
+	if errors.As(unknown, &ce) && strings.HasSuffix(ce.msg, "try help") {
+		if s := api.DidYouMean(api.Suggest(args[0], names), strconv.Quote); s != "" {
+			return false, &cliError{ce.code, "unknown verb " + strconv.Quote(args[0]) + ":" + s}
+		}
+	}
+	return false, unknown
+}
+
+// programVerbs are the verbs the program registered itself (Verb.User),
+// from the table it serves; nil when no program answers.
+func (a *app) programVerbs() []api.Verb {
+	cl, err := a.client()
+	if err != nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	all, err := cl.Verbs(ctx)
+	if err != nil {
+		return nil
+	}
+	var out []api.Verb
+	for _, v := range all {
+		if v.User && !v.Hidden {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// programVerbsHelp makes aioctl's help and completion teach the
+// program's own verbs: "aioctl help" (and --help) lists them after
+// aioctl's when a program answers, "aioctl help VERB" for one of them
+// shows the program's help of it, and the shell completion script
+// offers them as first words.
+func (a *app) programVerbsHelp(root *cobra.Command) {
+	def := root.HelpFunc()
+	root.SetHelpFunc(func(c *cobra.Command, args []string) {
+		def(c, args)
+		if c != root {
+			return
+		}
+		verbs := a.programVerbs()
+		if len(verbs) == 0 {
+			return
+		}
+		out := c.OutOrStdout()
+		io.WriteString(out, "\nVerbs of this program (it registered them; aioctl sends them as typed):\n")
+		for _, v := range verbs {
+			fmt.Fprintf(out, "  %-30s %s\n", termsafe.String(v.Name+" "+v.ArgsUsage), termsafe.String(v.Summary))
+		}
+	})
+	// Tab after aioctl offers the program's verbs beside the built-in ones.
+	root.ValidArgsFunction = func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		var out []string
+		for _, v := range a.programVerbs() {
+			if len(args) == 0 && strings.HasPrefix(v.Name, toComplete) {
+				out = append(out, v.Name+"\t"+termsafe.String(v.Summary))
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+	var helpVerb string // the verb that takes verb names: help
+	for _, v := range api.Verbs() {
+		if v.Names == api.VerbNames {
+			helpVerb = v.Name
+		}
+	}
+	hc, _, err := root.Find([]string{helpVerb})
+	if err != nil || hc == root || hc.Run == nil {
+		return
+	}
+	run := hc.Run
+	hc.Run = func(c *cobra.Command, args []string) {
+		if len(args) == 1 {
+			if found, _, err := root.Find(args); err != nil || found == root {
+				for _, v := range a.programVerbs() {
+					if v.Name == args[0] {
+						if err := a.exec([]string{helpVerb, v.Name}); err != nil {
+							a.fail(err)
+						}
+						return
+					}
+				}
+			}
+		}
+		run(c, args)
+	}
+}
