@@ -31,7 +31,11 @@ it shows every device on the broker (--device PATTERN: the matching ones).`,
 			if !ok || !term.IsTerminal(int(f.Fd())) {
 				return fmt.Errorf("top needs a terminal")
 			}
-			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
+			// SIGTERM is bubbletea's own (a quit that restores the terminal):
+			// catching it here too raced it — the context's end stopped the
+			// event loop while bubbletea's signal goroutine sat blocked
+			// handing over its quit, and its shutdown waited for it forever.
+			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGHUP)
 			defer stop()
 			opt := top.Options{Color: !a.noColor}
 			if a.fleet.broker != "" || a.fleet.device != "" {
