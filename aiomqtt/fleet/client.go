@@ -53,6 +53,9 @@ func Dial(ctx context.Context, s Settings) (*Client, error) {
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("fleet: broker %q: want a URL like mqtt://host:1883", s.Broker)
 	}
+	if !slices.Contains(Schemes, strings.ToLower(u.Scheme)) {
+		return nil, fmt.Errorf("fleet: broker %s: scheme %q: want one of %s", u.Redacted(), u.Scheme, strings.Join(Schemes, ", "))
+	}
 	tc, err := clientTLS(s)
 	if err != nil {
 		return nil, err
@@ -72,6 +75,9 @@ func Dial(ctx context.Context, s Settings) (*Client, error) {
 		pending: map[string]chan *api.Response{}, seen: map[string][]byte{}}
 	up := make(chan struct{})
 	var once sync.Once
+	// The first failed attempt ends Dial: a CLI user wants "connection
+	// refused" or "not authorized" now, not a timeout that names no cause.
+	failed := make(chan error, 1)
 	cfg := autopaho.ClientConfig{
 		ServerUrls: []*url.URL{u}, TlsCfg: tc, KeepAlive: 30,
 		CleanStartOnInitialConnection: true,
@@ -80,6 +86,12 @@ func Dial(ctx context.Context, s Settings) (*Client, error) {
 		ConnectTimeout:   5 * time.Second,
 		OnConnectionUp: func(*autopaho.ConnectionManager, *paho.Connack) {
 			once.Do(func() { close(up) })
+		},
+		OnConnectError: func(err error) {
+			select {
+			case failed <- err:
+			default:
+			}
 		},
 		ClientConfig: paho.ClientConfig{
 			ClientID:          "aioctl-" + hex.EncodeToString(nonce),
@@ -92,9 +104,12 @@ func Dial(ctx context.Context, s Settings) (*Client, error) {
 	}
 	select {
 	case <-up:
+	case err := <-failed:
+		c.Close()
+		return nil, fmt.Errorf("fleet: connecting to %s: %w", u.Redacted(), err)
 	case <-ctx.Done():
 		c.Close()
-		return nil, fmt.Errorf("fleet: connecting to %s: %w", u.Redacted(), ctx.Err())
+		return nil, fmt.Errorf("fleet: connecting to %s: no answer from the broker: %w", u.Redacted(), ctx.Err())
 	}
 	if _, err := c.cm.Subscribe(ctx, &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{{Topic: c.reply, QoS: 1}}}); err != nil {
 		c.Close()
@@ -127,6 +142,10 @@ func clientTLS(s Settings) (*tls.Config, error) {
 	}
 	return c, nil
 }
+
+// Schemes are the broker URL schemes Dial takes: mqtt and tcp plain,
+// mqtts, ssl and tls over TLS, ws and wss over WebSocket.
+var Schemes = []string{"mqtt", "tcp", "mqtts", "ssl", "tls", "ws", "wss"}
 
 // Close disconnects.
 func (c *Client) Close() {
