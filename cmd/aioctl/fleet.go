@@ -127,6 +127,21 @@ func (a *app) fleetLog(follow bool, args []string) error {
 	if !follow {
 		return a.fleetExec(argv)
 	}
+	return a.fleetFollow(argv)
+}
+
+// fleetStream is a streaming verb with --device: the log's follow runs on
+// the devices (fleetFollow); other streams do not run over MQTT.
+func (a *app) fleetStream(argv []string) error {
+	if v, ok := logVerb(); ok && len(argv) > 0 && argv[0] == v.Name {
+		return a.fleetFollow(argv)
+	}
+	return &cliError{api.CodeStreamOnly, errFleetStream.Error()}
+}
+
+// fleetFollow follows the log of the devices --device names with the
+// streaming command argv, each line after its device's id, until Ctrl-C.
+func (a *app) fleetFollow(argv []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	dctx, cancel := context.WithTimeout(ctx, a.fleet.wait)
@@ -317,4 +332,4 @@ func (a *app) fleetExec(argv []string) error {
 	return nil
 }
 
-var errFleetStream = errors.New("fleet mode: streaming verbs (-f) do not run over MQTT yet")
+var errFleetStream = errors.New("fleet mode: of the streaming verbs only log -f runs over MQTT (aioctl --device ID log -f, or aioctl fleet log -f)")

@@ -153,7 +153,22 @@ func TestFleetLogPrefixesDevices(t *testing.T) {
 // TestFleetLogFollow runs the binary: `fleet log -f` runs until Ctrl-C.
 func TestFleetLogFollow(t *testing.T) {
 	url := startFleet(t, 2)
-	cmd := exec.Command(buildAioctl(t), "--broker", url, "fleet", "log", "-f", "hello")
+	followFleet(t, []string{"--broker", url, "fleet", "log", "-f", "hello"}, "demo-1", "demo-2")
+}
+
+// TestFleetDeviceLogFollow: `--device ID log -f`, the verb as typed
+// without fleet mode, follows that device's log (it was refused as a
+// stream that does not run over MQTT).
+func TestFleetDeviceLogFollow(t *testing.T) {
+	url := startFleet(t, 2)
+	followFleet(t, []string{"--broker", url, "--device", "demo-2", "log", "-f", "hello"}, "demo-2")
+}
+
+// followFleet runs the aioctl binary with args until it printed a line
+// "DEV: … hello from DEV" for each of devices, then stops it with Ctrl-C.
+func followFleet(t *testing.T, args []string, devices ...string) {
+	t.Helper()
+	cmd := exec.Command(buildAioctl(t), args...)
 	stdout, _ := cmd.StdoutPipe()
 	var errs strings.Builder
 	cmd.Stderr = &errs
@@ -165,14 +180,14 @@ func TestFleetLogFollow(t *testing.T) {
 	defer kill.Stop()
 	seen := map[string]bool{}
 	sc := bufio.NewScanner(stdout)
-	for len(seen) < 2 && sc.Scan() {
-		for _, d := range []string{"demo-1", "demo-2"} {
+	for len(seen) < len(devices) && sc.Scan() {
+		for _, d := range devices {
 			if strings.HasPrefix(sc.Text(), d+": ") && strings.Contains(sc.Text(), "hello from "+d) {
 				seen[d] = true
 			}
 		}
 	}
-	if len(seen) < 2 {
+	if len(seen) < len(devices) {
 		t.Fatalf("saw %v; stderr %s", seen, errs.String())
 	}
 	cmd.Process.Signal(os.Interrupt)
