@@ -235,7 +235,11 @@ func (a *app) fleetList(pattern string) error {
 		seen, up := "-", "-"
 		if !d.LastSeen.IsZero() {
 			seen = now.Sub(d.LastSeen).Round(time.Second).String() + " ago"
-			up = d.Uptime.Round(time.Second).String()
+			if d.Status == "ONLINE" {
+				// The stats give the uptime when they were sent (every
+				// 30 s by default): an online device has been up since.
+				up = now.Sub(d.LastSeen.Add(-d.Uptime)).Round(time.Second).String()
+			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", termsafe.String(d.ID), termsafe.String(d.Status), seen, up, termsafe.String(taskCounts(d.Tasks)))
 	}

@@ -196,6 +196,54 @@ func followFleet(t *testing.T, args []string, devices ...string) {
 	}
 }
 
+// publishRetained publishes each topic's payload retained on the broker
+// at url, as some other client would.
+func publishRetained(t *testing.T, url string, msgs map[string]string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	u, _ := neturl.Parse(url)
+	cm, err := autopaho.NewConnection(ctx, autopaho.ClientConfig{ServerUrls: []*neturl.URL{u}, KeepAlive: 30,
+		ClientConfig: paho.ClientConfig{ClientID: "publisher"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cm.Disconnect(context.Background()); <-cm.Done() }()
+	if err := cm.AwaitConnection(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for topic, v := range msgs {
+		if _, err := cm.Publish(ctx, &paho.Publish{Topic: topic, QoS: 1, Retain: true, Payload: []byte(v)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestFleetLsUptimeIsNow: UPTIME is how long an online device has been
+// up now, not its uptime in its last stats (0s for the first 30 s of
+// every demo); a device that is not online has none.
+func TestFleetLsUptimeIsNow(t *testing.T) {
+	url := startFleet(t, 0)
+	sent := time.Now().Add(-90 * time.Second).UTC().Format(time.RFC3339Nano)
+	publishRetained(t, url, map[string]string{
+		"homie/5/old-1/$state": "ready", "aiotools/old-1/stats": `{"time": "` + sent + `", "uptime_s": 10}`,
+		"homie/5/old-2/$state": "lost", "aiotools/old-2/stats": `{"time": "` + sent + `", "uptime_s": 10}`,
+	})
+	out, errs, code := aioctlRun("--broker", url, "fleet", "ls")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for line := range strings.Lines(out) {
+		f := strings.Fields(line)
+		switch {
+		case f[0] == "old-1" && !strings.HasPrefix(f[4], "1m4"): // DEVICE STATE 1m30s ago UPTIME
+			t.Errorf("online device up for 100 s shows uptime %q:\n%s", f[4], out)
+		case f[0] == "old-2" && f[4] != "-":
+			t.Errorf("lost device shows uptime %q:\n%s", f[4], out)
+		}
+	}
+}
+
 // TestFleetPrintsNothingRaw: ids and states come from whoever can publish
 // on the broker; escapes in them never reach the terminal.
 func TestFleetPrintsNothingRaw(t *testing.T) {
