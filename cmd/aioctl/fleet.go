@@ -12,7 +12,9 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -186,25 +188,41 @@ func (a *app) fleetFollow(argv []string) error {
 }
 
 // fleetDevices are the devices --device names: the id itself, or the
-// online devices a pattern matches.
+// online devices a pattern matches. An id or pattern that names no online
+// device is an error at once (not a timeout later) that says what the
+// broker knows of them: nothing, or OFFLINE / LOST.
 func (a *app) fleetDevices(ctx context.Context, c *fleet.Client) ([]string, error) {
-	if !strings.ContainsAny(a.fleet.device, "*?[") {
-		return []string{a.fleet.device}, nil
+	want := a.fleet.device
+	exact := !strings.ContainsAny(want, "*?[")
+	if _, err := path.Match(want, ""); !exact && err != nil {
+		return nil, &cliError{api.CodeBadArgument, "--device " + termsafe.String(strconv.Quote(want)) + ": bad pattern (use '*', '?' and [a-z])"}
 	}
-	devs, err := c.Devices(ctx, a.fleet.device)
+	devs, err := c.Devices(ctx, "")
 	if err != nil {
 		return nil, &cliError{api.CodeTimeout, err.Error()}
 	}
-	var ids []string
+	var ids, down []string
 	for _, d := range devs {
-		if d.Status == "ONLINE" {
-			ids = append(ids, d.ID)
+		if exact && d.ID != want || !exact && !fleet.MatchID(want, d.ID) {
+			continue
 		}
+		if d.Status == "OFFLINE" || d.Status == "LOST" {
+			down = append(down, termsafe.String(d.ID)+" "+termsafe.String(d.Status))
+			continue
+		}
+		ids = append(ids, d.ID)
 	}
-	if len(ids) == 0 {
-		return nil, &cliError{api.CodeNotFound, "no online device matches " + termsafe.String(a.fleet.device) + " (aioctl fleet ls lists them)"}
+	if len(ids) > 0 {
+		return ids, nil
 	}
-	return ids, nil
+	what := "no device " + termsafe.String(strconv.Quote(want)) + " on this broker"
+	if !exact {
+		what = "no device matches " + termsafe.String(strconv.Quote(want)) + " on this broker"
+	}
+	if len(down) > 0 {
+		what = "no online device: " + strings.Join(down, ", ")
+	}
+	return nil, &cliError{api.CodeNotFound, what + " (aioctl fleet ls lists them)"}
 }
 
 func (a *app) fleetList(pattern string) error {

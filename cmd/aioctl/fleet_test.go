@@ -280,3 +280,33 @@ func TestFleetPrintsNothingRaw(t *testing.T) {
 		}
 	}
 }
+
+// TestFleetDeviceNotOnline: a --device that names no online device is an
+// error at once saying what the broker knows (nothing, LOST, OFFLINE), not
+// "no answer within 5s" after the timeout; a bad pattern says so.
+func TestFleetDeviceNotOnline(t *testing.T) {
+	url := startFleet(t, 1)
+	publishRetained(t, url, map[string]string{"homie/5/gone-1/$state": "lost", "homie/5/gone-2/$state": "disconnected"})
+	for _, c := range []struct {
+		device, want string
+		code         int
+	}{
+		{"nosuch", `no device "nosuch" on this broker`, 4},
+		{"gone-1", "no online device: gone-1 LOST", 4},
+		{"gone-*", "no online device: gone-1 LOST, gone-2 OFFLINE", 4},
+		{"zz*", `no device matches "zz*"`, 4},
+		{"[", `--device "[": bad pattern`, 2},
+	} {
+		start := time.Now()
+		_, errs, code := aioctlRun("--broker", url, "--fleet-timeout", "30s", "--device", c.device, "status")
+		if code != c.code || !strings.Contains(errs, c.want) {
+			t.Errorf("--device %s: exit %d, stderr %q; want %d and %q", c.device, code, errs, c.code, c.want)
+		}
+		if time.Since(start) > 20*time.Second {
+			t.Errorf("--device %s: waited for the timeout", c.device)
+		}
+	}
+	if out, errs, code := aioctlRun("--broker", url, "--device", "demo-1", "status"); code != 0 || !strings.Contains(out, "blink") {
+		t.Errorf("--device demo-1 status: exit %d\n%s\n%s", code, out, errs)
+	}
+}
