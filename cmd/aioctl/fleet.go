@@ -158,6 +158,15 @@ func (a *app) fleetFollow(argv []string) error {
 		return err
 	}
 	lines := make(chan string, 1024)
+	// A broker that goes away is said on stderr, as is its return (the
+	// client subscribes again; the devices' follows go on).
+	conn := make(chan error, 4)
+	c.OnConnection(func(err error) {
+		select {
+		case conn <- err:
+		default:
+		}
+	})
 	first := c.Follow(ctx, ids, argv, func(dev string, e api.Event) {
 		line := termsafe.String(dev) + ": " + termsafe.String(e.Text)
 		if e.Lost > 0 {
@@ -183,6 +192,12 @@ func (a *app) fleetFollow(argv []string) error {
 			return nil
 		case l := <-lines:
 			fmt.Fprintln(a.stdout, strings.TrimRight(l, "\n"))
+		case err := <-conn:
+			if err == nil {
+				fmt.Fprintln(a.stderr, "aioctl: back on the broker; following again")
+			} else {
+				fmt.Fprintln(a.stderr, "aioctl: "+termsafe.String(err.Error()))
+			}
 		}
 	}
 }

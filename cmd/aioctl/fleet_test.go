@@ -32,6 +32,14 @@ func startFleet(t testing.TB, n int) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
+	startDevices(t, b.URL(), n)
+	return b.URL()
+}
+
+// startDevices runs devices demo-1…demo-n on the broker at url until the
+// test ends.
+func startDevices(t testing.TB, url string, n int) {
+	t.Helper()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	for i := 1; i <= n; i++ {
 		ring := aiolog.New(64 << 10)
@@ -39,7 +47,7 @@ func startFleet(t testing.TB, n int) string {
 		aioctl.MustAdd(g, func(ctx context.Context, _ struct{}) (int, error) { <-ctx.Done(); return 0, nil }, struct{}{}, aioctl.WithName("blink"))
 		g.Logger().Info(fmt.Sprint("hello from demo-", i))
 		in, _ := control.NewInterp(control.Components{Group: g, Log: ring})
-		d, err := aiomqtt.New(in, aiomqtt.Args{Broker: b.URL(), Device: fmt.Sprint("demo-", i)}, aiomqtt.WithLogger(quiet))
+		d, err := aiomqtt.New(in, aiomqtt.Args{Broker: url, Device: fmt.Sprint("demo-", i)}, aiomqtt.WithLogger(quiet))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +67,6 @@ func startFleet(t testing.TB, n int) string {
 			t.Fatalf("demo-%d not ready", i)
 		}
 	}
-	return b.URL()
 }
 
 func aioctlRun(args ...string) (stdout, stderr string, code int) {
@@ -308,5 +315,49 @@ func TestFleetDeviceNotOnline(t *testing.T) {
 	}
 	if out, errs, code := aioctlRun("--broker", url, "--device", "demo-1", "status"); code != 0 || !strings.Contains(out, "blink") {
 		t.Errorf("--device demo-1 status: exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+// TestFleetLogFollowSaysBrokerLost: `fleet log -f` says on stderr that
+// the broker went away and that it is back (it went silent, for good).
+func TestFleetLogFollowSaysBrokerLost(t *testing.T) {
+	b, err := broker.Start("127.0.0.1:0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := b.Addr()
+	startDevices(t, b.URL(), 1)
+	cmd := exec.Command(buildAioctl(t), "--broker", b.URL(), "fleet", "log", "-f")
+	stderr, _ := cmd.StderrPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer cmd.Process.Kill()
+	kill := time.AfterFunc(20*time.Second, func() { cmd.Process.Kill() }) // bounded, whatever happens
+	defer kill.Stop()
+	out := bufio.NewScanner(stdout)
+	if !out.Scan() { // following: the device's first line came
+		t.Fatal("no log line")
+	}
+	go io.Copy(io.Discard, stdout)
+	sc := bufio.NewScanner(stderr)
+	var b2 *broker.Broker
+	b.Close()
+	for _, want := range []string{"connection to the broker lost", "back on the broker"} {
+		found := false
+		for !found && sc.Scan() {
+			found = strings.Contains(sc.Text(), want)
+		}
+		if !found {
+			t.Fatalf("stderr never said %q", want)
+		}
+		if b2 == nil {
+			if b2, err = broker.Start(addr, nil); err != nil {
+				t.Fatal(err)
+			}
+			defer b2.Close()
+		}
 	}
 }
