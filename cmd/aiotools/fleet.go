@@ -23,6 +23,7 @@ import (
 	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/aiomqtt"
 	"github.com/aiotools-go/aiotools/aiomqtt/broker"
+	"github.com/aiotools-go/aiotools/aiomqtt/fleet"
 	"github.com/aiotools-go/aiotools/aioservice"
 	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/internal/termsafe"
@@ -65,6 +66,8 @@ func runFleetDemo(ctx context.Context, n int, brokerURL string, out io.Writer) e
 		}
 		defer b.Close()
 		brokerURL = b.URL()
+	} else if err := probeBroker(ctx, brokerURL); err != nil {
+		return fmt.Errorf("demo: -broker: %w", err)
 	}
 	fmt.Fprintln(out, "broker:", termsafe.String(brokerURL))
 	var cleanup []func()
@@ -84,6 +87,20 @@ func runFleetDemo(ctx context.Context, n int, brokerURL string, out io.Writer) e
 		n, termsafe.String(brokerURL), termsafe.String(brokerURL))
 	<-ctx.Done()
 	fmt.Fprintln(out, "stopping…")
+	return nil
+}
+
+// probeBroker connects to the broker at url once, so that a broker that is
+// down or refuses us is an error naming the cause (the devices would retry
+// it silently for ever).
+func probeBroker(ctx context.Context, url string) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	c, err := fleet.Dial(ctx, fleet.Settings{Broker: url})
+	if err != nil {
+		return err
+	}
+	c.Close()
 	return nil
 }
 
