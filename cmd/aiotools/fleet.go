@@ -23,7 +23,6 @@ import (
 	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/aiomqtt"
 	"github.com/aiotools-go/aiotools/aiomqtt/broker"
-	"github.com/aiotools-go/aiotools/aiomqtt/fleet"
 	"github.com/aiotools-go/aiotools/aioservice"
 	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/internal/termsafe"
@@ -66,7 +65,7 @@ func runFleetDemo(ctx context.Context, n int, brokerURL string, out io.Writer) e
 		}
 		defer b.Close()
 		brokerURL = b.URL()
-	} else if err := probeBroker(ctx, brokerURL); err != nil {
+	} else if err := aiomqtt.Probe(ctx, brokerURL); err != nil {
 		return fmt.Errorf("demo: -broker: %w", err)
 	}
 	fmt.Fprintln(out, "broker:", termsafe.String(brokerURL))
@@ -87,20 +86,6 @@ func runFleetDemo(ctx context.Context, n int, brokerURL string, out io.Writer) e
 		n, termsafe.String(brokerURL), termsafe.String(brokerURL))
 	<-ctx.Done()
 	fmt.Fprintln(out, "stopping…")
-	return nil
-}
-
-// probeBroker connects to the broker at url once, so that a broker that is
-// down or refuses us is an error naming the cause (the devices would retry
-// it silently for ever).
-func probeBroker(ctx context.Context, url string) error {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	c, err := fleet.Dial(ctx, fleet.Settings{Broker: url})
-	if err != nil {
-		return err
-	}
-	c.Close()
 	return nil
 }
 
