@@ -31,6 +31,9 @@ import (
 type fleetFlags struct {
 	broker, device string
 	wait           time.Duration
+	// prefix: each line of a text answer after its device's id, not
+	// under a "== id ==" header (fleet log, for grep).
+	prefix bool
 }
 
 func (a *app) addFleetFlags(root *cobra.Command) {
@@ -127,6 +130,7 @@ func (a *app) fleetLog(follow bool, args []string) error {
 		a.fleet.device = "*"
 	}
 	if !follow {
+		a.fleet.prefix = true
 		return a.fleetExec(argv)
 	}
 	return a.fleetFollow(argv)
@@ -352,6 +356,13 @@ func (a *app) fleetExec(argv []string) error {
 				silent = append(silent, an.Device)
 				continue
 			}
+			if a.fleet.prefix && an.Response.Error == nil {
+				a.printPrefixed(an.Device, an.Response.Text)
+				if e := an.Response.Exit; e != 0 && a.exit == 0 {
+					a.exit = e
+				}
+				continue
+			}
 			if len(answers) > 1 {
 				fmt.Fprintf(a.stdout, "== %s ==\n", termsafe.String(an.Device))
 			}
@@ -367,6 +378,20 @@ func (a *app) fleetExec(argv []string) error {
 		}
 	}
 	return nil
+}
+
+// printPrefixed prints each line of text after the device's id, as
+// fleet log -f does.
+func (a *app) printPrefixed(device, text string) {
+	safe := termsafe.String(device) + ": "
+	for line := range strings.Lines(text) {
+		line = strings.TrimRight(line, "\n")
+		if a.color() {
+			fmt.Fprintln(a.stdout, safe+termsafe.ColorText(line))
+		} else {
+			fmt.Fprintln(a.stdout, safe+termsafe.Text(line))
+		}
+	}
 }
 
 var errFleetStream = errors.New("fleet mode: of the streaming verbs only log -f runs over MQTT (aioctl --device ID log -f, or aioctl fleet log -f)")

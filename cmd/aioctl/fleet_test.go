@@ -361,3 +361,26 @@ func TestFleetLogFollowSaysBrokerLost(t *testing.T) {
 		}
 	}
 }
+
+// TestFleetLogLinesAfterDeviceID: `fleet log` (without -f) prints each
+// line after its device's id, as its help and -f do, so that a grep of
+// it still says which device a line came from.
+func TestFleetLogLinesAfterDeviceID(t *testing.T) {
+	url := startFleet(t, 2)
+	out, errs, code := aioctlRun("--broker", url, "fleet", "log", "hello")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, d := range []string{"demo-1", "demo-2"} {
+		found := false
+		for line := range strings.Lines(out) {
+			found = found || strings.HasPrefix(line, d+": ") && strings.Contains(line, "hello from "+d)
+		}
+		if !found {
+			t.Errorf("no line %q:\n%s", d+": … hello from "+d, out)
+		}
+	}
+	if strings.Contains(out, "==") {
+		t.Errorf("headers instead of prefixes:\n%s", out)
+	}
+}
