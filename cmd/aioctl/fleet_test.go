@@ -111,7 +111,10 @@ func TestDeviceVerbAnswersGroupedPerDevice(t *testing.T) {
 	if code != 4 || !strings.Contains(errs, "demo-2") {
 		t.Errorf("stop nosuch: exit %d, want 4\n%s\n%s", code, out, errs)
 	}
-	// A device that is not there: named, exit 1.
+	// A device that says it is ready but does not answer (a stale
+	// retained $state): named, exit 1. One unknown to the broker fails at
+	// once (TestFleetDeviceNotOnline).
+	publishRetained(t, url, map[string]string{"homie/5/ghost/$state": "ready"})
 	out, errs, code = aioctlRun("--broker", url, "--device", "ghost", "--fleet-timeout", "300ms", "is-active", "blink")
 	if code != 1 || !strings.Contains(errs, "no answer") || !strings.Contains(errs, "ghost") {
 		t.Errorf("ghost: exit %d\n%s\n%s", code, out, errs)
