@@ -252,3 +252,33 @@ func descOf(t *testing.T, c *fleet.Client, ctx context.Context) description {
 }
 
 var _ = time.Second
+
+// TestClientSurvivesBrokerRestart: a client dialed before the broker
+// restarted still gets replies after it (its reply subscription is made
+// again; it was lost with the session, so every request timed out), and
+// OnConnection tells it the connection went and came back.
+func TestClientSurvivesBrokerRestart(t *testing.T) {
+	b := startBroker(t, "127.0.0.1:0")
+	addr := b.Addr()
+	startDevice(t, b.URL(), "dev", newGroup(t, "blink"))
+	c := dial(t, b.URL())
+	events := make(chan error, 8)
+	c.OnConnection(func(err error) { events <- err })
+	b.Close()
+	b2 := startBroker(t, addr)
+	for _, want := range []bool{false, true} { // lost, then back
+		select {
+		case err := <-events:
+			if (err == nil) != want {
+				t.Fatalf("OnConnection(%v), want up=%v", err, want)
+			}
+		case <-time.After(waitLimit):
+			t.Fatalf("no OnConnection(up=%v) within %v", want, waitLimit)
+		}
+	}
+	s := sniff(t, b2.URL(), "homie/5/dev/#")
+	s.waitFor(t, "homie/5/dev/$state", "ready")
+	if r := execOne(t, c, "dev", "is-active", "blink"); !r.OK {
+		t.Errorf("request after the restart: %+v", r)
+	}
+}

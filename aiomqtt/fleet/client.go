@@ -47,6 +47,12 @@ type Client struct {
 	onLog   func(device string, e api.Event)
 	// onChange is told each retained message (OnChange).
 	onChange func(topic string, payload []byte)
+	onConn   func(err error)
+	// subs are the client's subscriptions, topic → QoS: the session ends
+	// with the connection, so they are made again on every reconnection.
+	subs   map[string]byte
+	ups    int            // connections made so far
+	resubs sync.WaitGroup // resubscriptions under way, for Close
 }
 
 // Dial connects to the broker of s and returns once connected (or ctx ends).
@@ -54,6 +60,9 @@ func Dial(ctx context.Context, s Settings) (*Client, error) {
 	u, err := url.Parse(s.Broker)
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("fleet: broker %q: want a URL like mqtt://host:1883", s.Broker)
+	}
+	if !slices.Contains(Schemes, strings.ToLower(u.Scheme)) {
+		return nil, fmt.Errorf("fleet: broker %s: scheme %q: want one of %s", u.Redacted(), u.Scheme, strings.Join(Schemes, ", "))
 	}
 	tc, err := clientTLS(s)
 	if err != nil {
@@ -71,17 +80,36 @@ func Dial(ctx context.Context, s Settings) (*Client, error) {
 	nonce := make([]byte, 8)
 	rand.Read(nonce)
 	c := &Client{reply: Root + "client-" + hex.EncodeToString(nonce) + "/reply",
-		pending: map[string]chan *api.Response{}, seen: map[string][]byte{}}
+		pending: map[string]chan *api.Response{}, seen: map[string][]byte{}, subs: map[string]byte{}}
 	up := make(chan struct{})
 	var once sync.Once
+	// The first failed attempt ends Dial: a CLI user wants "connection
+	// refused" or "not authorized" now, not a timeout that names no cause.
+	failed := make(chan error, 1)
 	cfg := autopaho.ClientConfig{
 		ServerUrls: []*url.URL{u}, TlsCfg: tc, KeepAlive: 30,
 		CleanStartOnInitialConnection: true,
 		ConnectUsername:               s.User, ConnectPassword: pw,
 		ReconnectBackoff: autopaho.NewConstantBackoff(500 * time.Millisecond),
 		ConnectTimeout:   5 * time.Second,
-		OnConnectionUp: func(*autopaho.ConnectionManager, *paho.Connack) {
+		OnConnectionUp: func(cm *autopaho.ConnectionManager, _ *paho.Connack) {
 			once.Do(func() { close(up) })
+			c.reconnected(cm)
+		},
+		OnConnectionDown: func() bool {
+			c.mu.Lock()
+			fn := c.onConn
+			c.mu.Unlock()
+			if fn != nil {
+				fn(errConnectionLost)
+			}
+			return true
+		},
+		OnConnectError: func(err error) {
+			select {
+			case failed <- err:
+			default:
+			}
 		},
 		ClientConfig: paho.ClientConfig{
 			ClientID:          "aioctl-" + hex.EncodeToString(nonce),
@@ -94,11 +122,14 @@ func Dial(ctx context.Context, s Settings) (*Client, error) {
 	}
 	select {
 	case <-up:
+	case err := <-failed:
+		c.Close()
+		return nil, fmt.Errorf("fleet: connecting to %s: %w", u.Redacted(), err)
 	case <-ctx.Done():
 		c.Close()
-		return nil, fmt.Errorf("fleet: connecting to %s: %w", u.Redacted(), ctx.Err())
+		return nil, fmt.Errorf("fleet: connecting to %s: no answer from the broker: %w", u.Redacted(), ctx.Err())
 	}
-	if _, err := c.cm.Subscribe(ctx, &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{{Topic: c.reply, QoS: 1}}}); err != nil {
+	if err := c.subscribe(ctx, paho.SubscribeOptions{Topic: c.reply, QoS: 1}); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("fleet: subscribing to replies: %w", err)
 	}
@@ -130,12 +161,73 @@ func clientTLS(s Settings) (*tls.Config, error) {
 	return c, nil
 }
 
+// Schemes are the broker URL schemes Dial takes: mqtt and tcp plain,
+// mqtts, ssl and tls over TLS, ws and wss over WebSocket.
+var Schemes = []string{"mqtt", "tcp", "mqtts", "ssl", "tls", "ws", "wss"}
+
+var errConnectionLost = errors.New("connection to the broker lost; reconnecting")
+
+// OnConnection sets fn to be called, on a goroutine of the client, with an
+// error when the connection to the broker is lost and with nil when it is
+// back (and the client's subscriptions are made again).
+func (c *Client) OnConnection(fn func(err error)) {
+	c.mu.Lock()
+	c.onConn = fn
+	c.mu.Unlock()
+}
+
+// subscribe subscribes and keeps the subscriptions for reconnections.
+func (c *Client) subscribe(ctx context.Context, subs ...paho.SubscribeOptions) error {
+	c.mu.Lock()
+	for _, s := range subs {
+		c.subs[s.Topic] = s.QoS
+	}
+	c.mu.Unlock()
+	_, err := c.cm.Subscribe(ctx, &paho.Subscribe{Subscriptions: subs})
+	return err
+}
+
+// reconnected makes the subscriptions again after a reconnection: the
+// broker kept no session (clean start), so without them replies and log
+// lines would stop coming.
+func (c *Client) reconnected(cm *autopaho.ConnectionManager) {
+	c.mu.Lock()
+	c.ups++
+	first := c.ups == 1
+	var subs []paho.SubscribeOptions
+	for t, q := range c.subs {
+		subs = append(subs, paho.SubscribeOptions{Topic: t, QoS: q})
+	}
+	fn := c.onConn
+	c.mu.Unlock()
+	if first {
+		return
+	}
+	c.resubs.Add(1)
+	go func() { // not on the callback: Subscribe waits for the broker
+		defer c.resubs.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		var err error
+		if len(subs) > 0 {
+			_, err = cm.Subscribe(ctx, &paho.Subscribe{Subscriptions: subs})
+		}
+		if fn != nil {
+			if err != nil {
+				err = fmt.Errorf("subscribing again after a reconnection: %w", err)
+			}
+			fn(err)
+		}
+	}()
+}
+
 // Close disconnects.
 func (c *Client) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_ = c.cm.Disconnect(ctx)
 	<-c.cm.Done()
+	c.resubs.Wait()
 }
 
 func (c *Client) receive(pr paho.PublishReceived) (bool, error) {
@@ -220,7 +312,7 @@ func (c *Client) Retained(ctx context.Context, filters ...string) (map[string][]
 	for i, f := range filters {
 		subs[i] = paho.SubscribeOptions{Topic: f, QoS: 1}
 	}
-	if _, err := c.cm.Subscribe(ctx, &paho.Subscribe{Subscriptions: subs}); err != nil {
+	if err := c.subscribe(ctx, subs...); err != nil {
 		return nil, fmt.Errorf("fleet: subscribing: %w", err)
 	}
 	c.mu.Lock()
@@ -400,7 +492,7 @@ func (c *Client) Follow(ctx context.Context, devices, argv []string, fn func(dev
 	for i, id := range devices {
 		subs[i] = paho.SubscribeOptions{Topic: LogTopic(id), QoS: 0}
 	}
-	if _, err := c.cm.Subscribe(ctx, &paho.Subscribe{Subscriptions: subs}); err != nil {
+	if err := c.subscribe(ctx, subs...); err != nil {
 		out := make([]Answer, len(devices))
 		for i, id := range devices {
 			out[i] = Answer{Device: id, Err: err}

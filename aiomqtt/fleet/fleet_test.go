@@ -1,8 +1,12 @@
 package fleet
 
 import (
+	"context"
+	"net"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -62,5 +66,40 @@ func TestDecodeRequestForms(t *testing.T) {
 	r, err = DecodeRequest(StopFollowRequest, "")
 	if err != nil || !r.StopFollow {
 		t.Errorf("stop: %+v %v", r, err)
+	}
+}
+
+// A broker URL with a scheme MQTT does not speak is refused at once,
+// naming the scheme, instead of a timeout.
+func TestDialRefusesOtherSchemes(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := Dial(ctx, Settings{Broker: "http://127.0.0.1:1"})
+	if err == nil || !strings.Contains(err.Error(), `scheme "http"`) || !strings.Contains(err.Error(), "mqtt") {
+		t.Fatalf("Dial http:// = %v, want an error naming the scheme", err)
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Errorf("Dial http:// took %v", time.Since(start))
+	}
+}
+
+// A broker that is down: Dial says why (connection refused) before its
+// context ends, not "context deadline exceeded".
+func TestDialNamesTheConnectError(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // a free port nobody listens on
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err = Dial(ctx, Settings{Broker: "mqtt://" + addr})
+	if err == nil || !strings.Contains(err.Error(), "refused") || !strings.Contains(err.Error(), addr) {
+		t.Fatalf("Dial to a closed port = %v, want connection refused naming %s", err, addr)
+	}
+	if ctx.Err() != nil {
+		t.Errorf("Dial waited for its context to end")
 	}
 }

@@ -12,7 +12,9 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -29,6 +31,9 @@ import (
 type fleetFlags struct {
 	broker, device string
 	wait           time.Duration
+	// prefix: each line of a text answer after its device's id, not
+	// under a "== id ==" header (fleet log, for grep).
+	prefix bool
 }
 
 func (a *app) addFleetFlags(root *cobra.Command) {
@@ -125,8 +130,24 @@ func (a *app) fleetLog(follow bool, args []string) error {
 		a.fleet.device = "*"
 	}
 	if !follow {
+		a.fleet.prefix = true
 		return a.fleetExec(argv)
 	}
+	return a.fleetFollow(argv)
+}
+
+// fleetStream is a streaming verb with --device: the log's follow runs on
+// the devices (fleetFollow); other streams do not run over MQTT.
+func (a *app) fleetStream(argv []string) error {
+	if v, ok := logVerb(); ok && len(argv) > 0 && argv[0] == v.Name {
+		return a.fleetFollow(argv)
+	}
+	return &cliError{api.CodeStreamOnly, errFleetStream.Error()}
+}
+
+// fleetFollow follows the log of the devices --device names with the
+// streaming command argv, each line after its device's id, until Ctrl-C.
+func (a *app) fleetFollow(argv []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	dctx, cancel := context.WithTimeout(ctx, a.fleet.wait)
@@ -141,6 +162,15 @@ func (a *app) fleetLog(follow bool, args []string) error {
 		return err
 	}
 	lines := make(chan string, 1024)
+	// A broker that goes away is said on stderr, as is its return (the
+	// client subscribes again; the devices' follows go on).
+	conn := make(chan error, 4)
+	c.OnConnection(func(err error) {
+		select {
+		case conn <- err:
+		default:
+		}
+	})
 	first := c.Follow(ctx, ids, argv, func(dev string, e api.Event) {
 		line := termsafe.String(dev) + ": " + termsafe.String(e.Text)
 		if e.Lost > 0 {
@@ -166,30 +196,52 @@ func (a *app) fleetLog(follow bool, args []string) error {
 			return nil
 		case l := <-lines:
 			fmt.Fprintln(a.stdout, strings.TrimRight(l, "\n"))
+		case err := <-conn:
+			if err == nil {
+				fmt.Fprintln(a.stderr, "aioctl: back on the broker; following again")
+			} else {
+				fmt.Fprintln(a.stderr, "aioctl: "+termsafe.String(err.Error()))
+			}
 		}
 	}
 }
 
 // fleetDevices are the devices --device names: the id itself, or the
-// online devices a pattern matches.
+// online devices a pattern matches. An id or pattern that names no online
+// device is an error at once (not a timeout later) that says what the
+// broker knows of them: nothing, or OFFLINE / LOST.
 func (a *app) fleetDevices(ctx context.Context, c *fleet.Client) ([]string, error) {
-	if !strings.ContainsAny(a.fleet.device, "*?[") {
-		return []string{a.fleet.device}, nil
+	want := a.fleet.device
+	exact := !strings.ContainsAny(want, "*?[")
+	if _, err := path.Match(want, ""); !exact && err != nil {
+		return nil, &cliError{api.CodeBadArgument, "--device " + termsafe.String(strconv.Quote(want)) + ": bad pattern (use '*', '?' and [a-z])"}
 	}
-	devs, err := c.Devices(ctx, a.fleet.device)
+	devs, err := c.Devices(ctx, "")
 	if err != nil {
 		return nil, &cliError{api.CodeTimeout, err.Error()}
 	}
-	var ids []string
+	var ids, down []string
 	for _, d := range devs {
-		if d.Status == "ONLINE" {
-			ids = append(ids, d.ID)
+		if exact && d.ID != want || !exact && !fleet.MatchID(want, d.ID) {
+			continue
 		}
+		if d.Status == "OFFLINE" || d.Status == "LOST" {
+			down = append(down, termsafe.String(d.ID)+" "+termsafe.String(d.Status))
+			continue
+		}
+		ids = append(ids, d.ID)
 	}
-	if len(ids) == 0 {
-		return nil, &cliError{api.CodeNotFound, "no online device matches " + termsafe.String(a.fleet.device) + " (aioctl fleet ls lists them)"}
+	if len(ids) > 0 {
+		return ids, nil
 	}
-	return ids, nil
+	what := "no device " + termsafe.String(strconv.Quote(want)) + " on this broker"
+	if !exact {
+		what = "no device matches " + termsafe.String(strconv.Quote(want)) + " on this broker"
+	}
+	if len(down) > 0 {
+		what = "no online device: " + strings.Join(down, ", ")
+	}
+	return nil, &cliError{api.CodeNotFound, what + " (aioctl fleet ls lists them)"}
 }
 
 func (a *app) fleetList(pattern string) error {
@@ -220,7 +272,11 @@ func (a *app) fleetList(pattern string) error {
 		seen, up := "-", "-"
 		if !d.LastSeen.IsZero() {
 			seen = now.Sub(d.LastSeen).Round(time.Second).String() + " ago"
-			up = d.Uptime.Round(time.Second).String()
+			if d.Status == "ONLINE" {
+				// The stats give the uptime when they were sent (every
+				// 30 s by default): an online device has been up since.
+				up = now.Sub(d.LastSeen.Add(-d.Uptime)).Round(time.Second).String()
+			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", termsafe.String(d.ID), termsafe.String(d.Status), seen, up, termsafe.String(taskCounts(d.Tasks)))
 	}
@@ -300,6 +356,13 @@ func (a *app) fleetExec(argv []string) error {
 				silent = append(silent, an.Device)
 				continue
 			}
+			if a.fleet.prefix && an.Response.Error == nil {
+				a.printPrefixed(an.Device, an.Response.Text)
+				if e := an.Response.Exit; e != 0 && a.exit == 0 {
+					a.exit = e
+				}
+				continue
+			}
 			if len(answers) > 1 {
 				fmt.Fprintf(a.stdout, "== %s ==\n", termsafe.String(an.Device))
 			}
@@ -317,4 +380,18 @@ func (a *app) fleetExec(argv []string) error {
 	return nil
 }
 
-var errFleetStream = errors.New("fleet mode: streaming verbs (-f) do not run over MQTT yet")
+// printPrefixed prints each line of text after the device's id, as
+// fleet log -f does.
+func (a *app) printPrefixed(device, text string) {
+	safe := termsafe.String(device) + ": "
+	for line := range strings.Lines(text) {
+		line = strings.TrimRight(line, "\n")
+		if a.color() {
+			fmt.Fprintln(a.stdout, safe+termsafe.ColorText(line))
+		} else {
+			fmt.Fprintln(a.stdout, safe+termsafe.Text(line))
+		}
+	}
+}
+
+var errFleetStream = errors.New("fleet mode: of the streaming verbs only log -f runs over MQTT (aioctl --device ID log -f, or aioctl fleet log -f)")

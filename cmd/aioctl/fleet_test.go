@@ -32,6 +32,14 @@ func startFleet(t testing.TB, n int) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
+	startDevices(t, b.URL(), n)
+	return b.URL()
+}
+
+// startDevices runs devices demo-1…demo-n on the broker at url until the
+// test ends.
+func startDevices(t testing.TB, url string, n int) {
+	t.Helper()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	for i := 1; i <= n; i++ {
 		ring := aiolog.New(64 << 10)
@@ -39,7 +47,7 @@ func startFleet(t testing.TB, n int) string {
 		aioctl.MustAdd(g, func(ctx context.Context, _ struct{}) (int, error) { <-ctx.Done(); return 0, nil }, struct{}{}, aioctl.WithName("blink"))
 		g.Logger().Info(fmt.Sprint("hello from demo-", i))
 		in, _ := control.NewInterp(control.Components{Group: g, Log: ring})
-		d, err := aiomqtt.New(in, aiomqtt.Args{Broker: b.URL(), Device: fmt.Sprint("demo-", i)}, aiomqtt.WithLogger(quiet))
+		d, err := aiomqtt.New(in, aiomqtt.Args{Broker: url, Device: fmt.Sprint("demo-", i)}, aiomqtt.WithLogger(quiet))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +67,6 @@ func startFleet(t testing.TB, n int) string {
 			t.Fatalf("demo-%d not ready", i)
 		}
 	}
-	return b.URL()
 }
 
 func aioctlRun(args ...string) (stdout, stderr string, code int) {
@@ -104,7 +111,10 @@ func TestDeviceVerbAnswersGroupedPerDevice(t *testing.T) {
 	if code != 4 || !strings.Contains(errs, "demo-2") {
 		t.Errorf("stop nosuch: exit %d, want 4\n%s\n%s", code, out, errs)
 	}
-	// A device that is not there: named, exit 1.
+	// A device that says it is ready but does not answer (a stale
+	// retained $state): named, exit 1. One unknown to the broker fails at
+	// once (TestFleetDeviceNotOnline).
+	publishRetained(t, url, map[string]string{"homie/5/ghost/$state": "ready"})
 	out, errs, code = aioctlRun("--broker", url, "--device", "ghost", "--fleet-timeout", "300ms", "is-active", "blink")
 	if code != 1 || !strings.Contains(errs, "no answer") || !strings.Contains(errs, "ghost") {
 		t.Errorf("ghost: exit %d\n%s\n%s", code, out, errs)
@@ -153,7 +163,22 @@ func TestFleetLogPrefixesDevices(t *testing.T) {
 // TestFleetLogFollow runs the binary: `fleet log -f` runs until Ctrl-C.
 func TestFleetLogFollow(t *testing.T) {
 	url := startFleet(t, 2)
-	cmd := exec.Command(buildAioctl(t), "--broker", url, "fleet", "log", "-f", "hello")
+	followFleet(t, []string{"--broker", url, "fleet", "log", "-f", "hello"}, "demo-1", "demo-2")
+}
+
+// TestFleetDeviceLogFollow: `--device ID log -f`, the verb as typed
+// without fleet mode, follows that device's log (it was refused as a
+// stream that does not run over MQTT).
+func TestFleetDeviceLogFollow(t *testing.T) {
+	url := startFleet(t, 2)
+	followFleet(t, []string{"--broker", url, "--device", "demo-2", "log", "-f", "hello"}, "demo-2")
+}
+
+// followFleet runs the aioctl binary with args until it printed a line
+// "DEV: … hello from DEV" for each of devices, then stops it with Ctrl-C.
+func followFleet(t *testing.T, args []string, devices ...string) {
+	t.Helper()
+	cmd := exec.Command(buildAioctl(t), args...)
 	stdout, _ := cmd.StdoutPipe()
 	var errs strings.Builder
 	cmd.Stderr = &errs
@@ -165,19 +190,67 @@ func TestFleetLogFollow(t *testing.T) {
 	defer kill.Stop()
 	seen := map[string]bool{}
 	sc := bufio.NewScanner(stdout)
-	for len(seen) < 2 && sc.Scan() {
-		for _, d := range []string{"demo-1", "demo-2"} {
+	for len(seen) < len(devices) && sc.Scan() {
+		for _, d := range devices {
 			if strings.HasPrefix(sc.Text(), d+": ") && strings.Contains(sc.Text(), "hello from "+d) {
 				seen[d] = true
 			}
 		}
 	}
-	if len(seen) < 2 {
+	if len(seen) < len(devices) {
 		t.Fatalf("saw %v; stderr %s", seen, errs.String())
 	}
 	cmd.Process.Signal(os.Interrupt)
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("after Ctrl-C: %v; stderr %s", err, errs.String())
+	}
+}
+
+// publishRetained publishes each topic's payload retained on the broker
+// at url, as some other client would.
+func publishRetained(t *testing.T, url string, msgs map[string]string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	u, _ := neturl.Parse(url)
+	cm, err := autopaho.NewConnection(ctx, autopaho.ClientConfig{ServerUrls: []*neturl.URL{u}, KeepAlive: 30,
+		ClientConfig: paho.ClientConfig{ClientID: "publisher"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cm.Disconnect(context.Background()); <-cm.Done() }()
+	if err := cm.AwaitConnection(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for topic, v := range msgs {
+		if _, err := cm.Publish(ctx, &paho.Publish{Topic: topic, QoS: 1, Retain: true, Payload: []byte(v)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestFleetLsUptimeIsNow: UPTIME is how long an online device has been
+// up now, not its uptime in its last stats (0s for the first 30 s of
+// every demo); a device that is not online has none.
+func TestFleetLsUptimeIsNow(t *testing.T) {
+	url := startFleet(t, 0)
+	sent := time.Now().Add(-90 * time.Second).UTC().Format(time.RFC3339Nano)
+	publishRetained(t, url, map[string]string{
+		"homie/5/old-1/$state": "ready", "aiotools/old-1/stats": `{"time": "` + sent + `", "uptime_s": 10}`,
+		"homie/5/old-2/$state": "lost", "aiotools/old-2/stats": `{"time": "` + sent + `", "uptime_s": 10}`,
+	})
+	out, errs, code := aioctlRun("--broker", url, "fleet", "ls")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for line := range strings.Lines(out) {
+		f := strings.Fields(line)
+		switch {
+		case f[0] == "old-1" && !strings.HasPrefix(f[4], "1m4"): // DEVICE STATE 1m30s ago UPTIME
+			t.Errorf("online device up for 100 s shows uptime %q:\n%s", f[4], out)
+		case f[0] == "old-2" && f[4] != "-":
+			t.Errorf("lost device shows uptime %q:\n%s", f[4], out)
+		}
 	}
 }
 
@@ -215,5 +288,102 @@ func TestFleetPrintsNothingRaw(t *testing.T) {
 		if !strings.Contains(out, "evil") {
 			t.Errorf("%v: the hostile device is not listed (escaped): %q", args, out)
 		}
+	}
+}
+
+// TestFleetDeviceNotOnline: a --device that names no online device is an
+// error at once saying what the broker knows (nothing, LOST, OFFLINE), not
+// "no answer within 5s" after the timeout; a bad pattern says so.
+func TestFleetDeviceNotOnline(t *testing.T) {
+	url := startFleet(t, 1)
+	publishRetained(t, url, map[string]string{"homie/5/gone-1/$state": "lost", "homie/5/gone-2/$state": "disconnected"})
+	for _, c := range []struct {
+		device, want string
+		code         int
+	}{
+		{"nosuch", `no device "nosuch" on this broker`, 4},
+		{"gone-1", "no online device: gone-1 LOST", 4},
+		{"gone-*", "no online device: gone-1 LOST, gone-2 OFFLINE", 4},
+		{"zz*", `no device matches "zz*"`, 4},
+		{"[", `--device "[": bad pattern`, 2},
+	} {
+		start := time.Now()
+		_, errs, code := aioctlRun("--broker", url, "--fleet-timeout", "30s", "--device", c.device, "status")
+		if code != c.code || !strings.Contains(errs, c.want) {
+			t.Errorf("--device %s: exit %d, stderr %q; want %d and %q", c.device, code, errs, c.code, c.want)
+		}
+		if time.Since(start) > 20*time.Second {
+			t.Errorf("--device %s: waited for the timeout", c.device)
+		}
+	}
+	if out, errs, code := aioctlRun("--broker", url, "--device", "demo-1", "status"); code != 0 || !strings.Contains(out, "blink") {
+		t.Errorf("--device demo-1 status: exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+// TestFleetLogFollowSaysBrokerLost: `fleet log -f` says on stderr that
+// the broker went away and that it is back (it went silent, for good).
+func TestFleetLogFollowSaysBrokerLost(t *testing.T) {
+	b, err := broker.Start("127.0.0.1:0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := b.Addr()
+	startDevices(t, b.URL(), 1)
+	cmd := exec.Command(buildAioctl(t), "--broker", b.URL(), "fleet", "log", "-f")
+	stderr, _ := cmd.StderrPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer cmd.Process.Kill()
+	kill := time.AfterFunc(20*time.Second, func() { cmd.Process.Kill() }) // bounded, whatever happens
+	defer kill.Stop()
+	out := bufio.NewScanner(stdout)
+	if !out.Scan() { // following: the device's first line came
+		t.Fatal("no log line")
+	}
+	go io.Copy(io.Discard, stdout)
+	sc := bufio.NewScanner(stderr)
+	var b2 *broker.Broker
+	b.Close()
+	for _, want := range []string{"connection to the broker lost", "back on the broker"} {
+		found := false
+		for !found && sc.Scan() {
+			found = strings.Contains(sc.Text(), want)
+		}
+		if !found {
+			t.Fatalf("stderr never said %q", want)
+		}
+		if b2 == nil {
+			if b2, err = broker.Start(addr, nil); err != nil {
+				t.Fatal(err)
+			}
+			defer b2.Close()
+		}
+	}
+}
+
+// TestFleetLogLinesAfterDeviceID: `fleet log` (without -f) prints each
+// line after its device's id, as its help and -f do, so that a grep of
+// it still says which device a line came from.
+func TestFleetLogLinesAfterDeviceID(t *testing.T) {
+	url := startFleet(t, 2)
+	out, errs, code := aioctlRun("--broker", url, "fleet", "log", "hello")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, d := range []string{"demo-1", "demo-2"} {
+		found := false
+		for line := range strings.Lines(out) {
+			found = found || strings.HasPrefix(line, d+": ") && strings.Contains(line, "hello from "+d)
+		}
+		if !found {
+			t.Errorf("no line %q:\n%s", d+": … hello from "+d, out)
+		}
+	}
+	if strings.Contains(out, "==") {
+		t.Errorf("headers instead of prefixes:\n%s", out)
 	}
 }

@@ -468,7 +468,7 @@ func marshalJSON(v any, indent string) []byte {
 // stream runs follow / log -f until Ctrl-C.
 func (a *app) stream(argv []string) error {
 	if a.fleet.device != "" {
-		return &cliError{api.CodeStreamOnly, errFleetStream.Error()}
+		return a.fleetStream(argv)
 	}
 	cl, err := a.client()
 	if err != nil {

@@ -65,6 +65,8 @@ func runFleetDemo(ctx context.Context, n int, brokerURL string, out io.Writer) e
 		}
 		defer b.Close()
 		brokerURL = b.URL()
+	} else if err := aiomqtt.Probe(ctx, brokerURL); err != nil {
+		return fmt.Errorf("demo: -broker: %w", err)
 	}
 	fmt.Fprintln(out, "broker:", termsafe.String(brokerURL))
 	var cleanup []func()

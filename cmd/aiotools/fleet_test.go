@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/aiotools-go/aiotools/aiomqtt/broker"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,5 +106,26 @@ func TestRunLoadsTheMQTTServiceFromTheConfig(t *testing.T) {
 	a := c.Exec(wctx, []string{"runner"}, []string{"is-active", "mqtt.service"}, api.Options{})[0]
 	if a.Err != nil || !a.Response.OK {
 		t.Fatalf("is-active mqtt.service on runner: %+v %v", a.Response, a.Err)
+	}
+}
+
+// TestDemoFleetBrokerDown: -broker naming a broker that is down is an
+// error naming the cause, not devices retrying in silence.
+func TestDemoFleetBrokerDown(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // a free port nobody listens on
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var out strings.Builder
+	err = runFleetDemo(ctx, 1, "mqtt://"+addr, &out)
+	if err == nil || !strings.Contains(err.Error(), "refused") || !strings.Contains(err.Error(), addr) {
+		t.Fatalf("runFleetDemo on a broker that is down = %v (output %q), want connection refused naming %s", err, out.String(), addr)
+	}
+	if ctx.Err() != nil {
+		t.Error("it waited for its context to end")
 	}
 }
