@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,8 +158,13 @@ func TestColorJSON(t *testing.T) {
 	}
 	for _, in := range []string{`[1,2]`, `[1,2,3,4,5]`, `[256,0,0]`, `[-1,0,0]`, `"#12345"`, `"#gg0000"`, `{}`, `7`} {
 		var c Color
-		if err := json.Unmarshal([]byte(in), &c); !errors.Is(err, ErrBadColor) {
+		err := json.Unmarshal([]byte(in), &c)
+		if !errors.Is(err, ErrBadColor) {
 			t.Errorf("%s: got %v, want ErrBadColor", in, err)
+		}
+		// The message names what was given, as a user typed it.
+		if s, _ := strconv.Unquote(in); err != nil && !strings.Contains(err.Error(), strconv.Quote(s)) && !strings.Contains(err.Error(), strconv.Quote(in)) {
+			t.Errorf("%s: %q does not name the value", in, err)
 		}
 	}
 	if s := RGB(1, 2, 255).String(); s != "#0102ff" {
