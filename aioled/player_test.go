@@ -213,3 +213,31 @@ func TestGammaAndBrightnessCap(t *testing.T) {
 		t.Errorf("the buffer changed with the output")
 	}
 }
+
+// setCounter counts the Set calls between two Shows.
+type setCounter struct {
+	Strip
+	sets, most int
+}
+
+func (s *setCounter) Set(i int, c Color) { s.sets++; s.Strip.Set(i, c) }
+func (s *setCounter) Show() error {
+	s.most = max(s.most, s.sets)
+	s.sets = 0
+	return s.Strip.Show()
+}
+
+// TestKRLengthBeyondTheStrip: a scanner longer than the strip ("length":
+// 1000000000 from a user) lights the strip, doing no more work a frame
+// than the strip has pixels (it spun through the whole length before).
+func TestKRLengthBeyondTheStrip(t *testing.T) {
+	s := &setCounter{Strip: NewStrip(4, NewMemory(nil), WithGamma(false))}
+	o, _ := Defaults("kr")
+	o.Length, o.Loops, o.Wait = 1<<20, 1, 0
+	if err := KR(context.Background(), s, o); err != nil {
+		t.Fatal(err)
+	}
+	if s.most > 2*4 { // Fill and the light
+		t.Errorf("%d pixel writes in a frame of a 4-pixel strip", s.most)
+	}
+}
