@@ -3,6 +3,7 @@ package aioweb
 import (
 	"html"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -95,5 +96,28 @@ func TestTaskSchedule(t *testing.T) {
 	row = row[:strings.Index(row, "</tr>")]
 	if strings.Count(row, "<td>20") < 2 { // since, and the next run
 		t.Errorf("overview row of a scheduled task: %s", row)
+	}
+}
+
+// The log page's grep box shows a '*' pattern as its example; a '*'
+// pattern matches the whole line, so the example must be one that finds
+// lines, not "a*pattern", which a user copying it sees match nothing.
+func TestLogGrepHintFindsLines(t *testing.T) {
+	f := newFixture(t)
+	_, body := f.get(t, "/log")
+	_, after, ok := strings.Cut(body, `placeholder="`)
+	hint, _, _ := strings.Cut(after, `"`)
+	var example string
+	for _, w := range strings.FieldsFunc(html.UnescapeString(hint), func(r rune) bool { return r == ' ' || r == ',' || r == '(' || r == ')' }) {
+		if strings.Count(w, "*") >= 2 {
+			example = w
+		}
+	}
+	if !ok || example == "" {
+		t.Fatalf("no * pattern in the grep box's hint %q", hint)
+	}
+	s := f.stream(t, "/log/events?grep="+url.QueryEscape(example), "")
+	if e := s.next(t); e.name != "line" || !strings.Contains(e.data, "LED toggled") {
+		t.Errorf("grep %q: first event %+v, want a LED toggled line", example, e)
 	}
 }
