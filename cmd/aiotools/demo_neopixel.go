@@ -141,6 +141,9 @@ func (n *neopixelDemo) run(ctx context.Context, a NeopixelServiceArgs) (int, err
 			stop()
 			if done != nil { // still playing: it clears the strip and returns
 				frames = (<-done).frames
+			} else { // ended, its last frame lit: a stopped service leaves the strip dark too
+				aioled.Fill(p.Strip, aioled.Black)
+				_ = p.Strip.Show()
 			}
 			return frames, ctx.Err()
 		case r := <-done:

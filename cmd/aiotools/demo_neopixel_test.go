@@ -105,6 +105,15 @@ func TestDemoNeopixelFollowsItsArguments(t *testing.T) {
 	if st := task.State(); st != aioctl.Running {
 		t.Errorf("neopixel.service is %v after bad arguments (%v)", st, task.Err())
 	}
+
+	// Stopped, it leaves the strip dark, also after an animation that
+	// had ended (fill) and left its last frame lit.
+	if _, err := d.group.Stop(t.Context(), "neopixel.service"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := lastStripFrame(strip.String()), solid(5, 0, 0, 0); got != want {
+		t.Errorf("stopped, the strip shows %q, want %q", got, want)
+	}
 }
 
 // On a terminal showing the status, the strip takes the last row and the
