@@ -6,6 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/aiotools-go/aiotools/control/api"
 )
 
 // Each page shows what its verbs give, as text: a task named <script>
@@ -119,5 +122,28 @@ func TestLogGrepHintFindsLines(t *testing.T) {
 	s := f.stream(t, "/log/events?grep="+url.QueryEscape(example), "")
 	if e := s.next(t); e.name != "line" || !strings.Contains(e.data, "LED toggled") {
 		t.Errorf("grep %q: first event %+v, want a LED toggled line", example, e)
+	}
+}
+
+// The overview's "since / done at" of a task running again after an
+// earlier run is when it started, not when its previous run ended; of a
+// finished task, when it ended.
+func TestOverviewSinceOfARunningAgainTask(t *testing.T) {
+	t0 := time.Date(2026, 11, 30, 20, 0, 0, 0, time.UTC)
+	ts := []api.TaskStatus{
+		{Name: "again", State: "running", Since: t0.Add(time.Hour), Ended: t0},
+		{Name: "over", State: "done", Since: t0, Ended: t0.Add(2 * time.Hour)},
+		{Name: "first", State: "running", Since: t0.Add(3 * time.Hour)},
+	}
+	var b strings.Builder
+	if err := templates.ExecuteTemplate(&b, "overview.html", page{Title: "tasks", Nav: "overview", Data: overviewData{Tasks: ts}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, want string }{{"again", when(t0.Add(time.Hour))}, {"over", when(t0.Add(2 * time.Hour))}, {"first", when(t0.Add(3 * time.Hour))}} {
+		_, row, _ := strings.Cut(b.String(), `data-name="`+c.name+`"`)
+		row, _, _ = strings.Cut(row, "</tr>")
+		if !strings.Contains(row, "<td>"+c.want+"</td>") {
+			t.Errorf("%s: want since/done at %s in row\n%s", c.name, c.want, row)
+		}
 	}
 }
