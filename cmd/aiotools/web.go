@@ -9,10 +9,10 @@ package main
 import (
 	"fmt"
 	"net"
+	"strings"
 
 	"github.com/aiotools-go/aiotools/aioweb"
 	"github.com/aiotools-go/aiotools/control"
-	"github.com/aiotools-go/aiotools/control/sockdir"
 )
 
 // demoWebDefault is where the demo's dashboard listens unless -web says
@@ -49,7 +49,7 @@ func checkWebAddr(addr string) error {
 	if err != nil {
 		return fmt.Errorf("-web %q: want HOST:PORT, such as 127.0.0.1:8080: %w", addr, err)
 	}
-	if !sockdir.IsLoopback(host) { // localhost too
+	if ip := net.ParseIP(host); !strings.EqualFold(host, "localhost") && (ip == nil || !ip.IsLoopback()) {
 		return fmt.Errorf("-web %q: the dashboard listens on loopback only (127.0.0.1, ::1 or localhost): "+
 			"its token would cross the network in clear text; from another machine, tunnel to it (ssh -L 8080:127.0.0.1:8080 HOST)", addr)
 	}
