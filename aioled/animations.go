@@ -90,7 +90,8 @@ func AsRainbow(ctx context.Context, s Strip, o Options) error { return RainbowCy
 // that the turn at pixel 0 is not shown twice.
 func KR(ctx context.Context, s Strip, o Options) error {
 	return play(ctx, s, o, func(f *frames) error {
-		n, length := s.Len(), max(o.Length, 1)
+		n := s.Len()
+		length := min(max(o.Length, 1), n) // a longer light is the whole strip, not more work a frame
 		draw := func(p, dir int) error {
 			Fill(s, Black)
 			for i := range length {

@@ -104,25 +104,39 @@ func (c Color) MarshalJSON() ([]byte, error) {
 // "#rrggbb" / "#rrggbbww" string.
 var ErrBadColor = errors.New(`a colour is [r, g, b], [r, g, b, w] (0..255) or "#rrggbb" / "#rrggbbww"`)
 
+// badColor is ErrBadColor naming the value that is not a colour (quoted
+// and cut short: it may come from a user).
+type badColor struct{ value string }
+
+func (e badColor) Error() string {
+	v := e.value
+	if len(v) > 40 {
+		v = v[:40] + "…"
+	}
+	return "colour " + quote(v) + ": " + ErrBadColor.Error()
+}
+
+func (e badColor) Unwrap() error { return ErrBadColor }
+
 // UnmarshalJSON reads [r, g, b], [r, g, b, w] or "#rrggbb" / "#rrggbbww".
 func (c *Color) UnmarshalJSON(data []byte) error {
 	var s string
 	if err := json.Unmarshal(data, &s); err == nil {
 		v, err := ParseColor(s)
 		if err != nil {
-			return err
+			return badColor{s}
 		}
 		*c = v
 		return nil
 	}
 	var l []int
 	if err := json.Unmarshal(data, &l); err != nil || len(l) < 3 || len(l) > 4 {
-		return ErrBadColor
+		return badColor{string(data)}
 	}
 	var v [4]uint8
 	for i, x := range l {
 		if x < 0 || x > 255 {
-			return ErrBadColor
+			return badColor{string(data)}
 		}
 		v[i] = uint8(x)
 	}

@@ -26,7 +26,8 @@ type Options struct {
 	// Loops is how many times the animation runs; 0 is forever. For the
 	// random walks it counts steps.
 	Loops int `json:"loops"`
-	// Length is the length of the Knight Rider (kr) scanner's light.
+	// Length is the length of the Knight Rider (kr) scanner's light (at
+	// most the strip's: a longer one lights the whole strip).
 	Length int `json:"length"`
 	// Beats is how many beats a pulse has; BeatWait how long a beat is on
 	// and then off.

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,8 +158,13 @@ func TestColorJSON(t *testing.T) {
 	}
 	for _, in := range []string{`[1,2]`, `[1,2,3,4,5]`, `[256,0,0]`, `[-1,0,0]`, `"#12345"`, `"#gg0000"`, `{}`, `7`} {
 		var c Color
-		if err := json.Unmarshal([]byte(in), &c); !errors.Is(err, ErrBadColor) {
+		err := json.Unmarshal([]byte(in), &c)
+		if !errors.Is(err, ErrBadColor) {
 			t.Errorf("%s: got %v, want ErrBadColor", in, err)
+		}
+		// The message names what was given, as a user typed it.
+		if s, _ := strconv.Unquote(in); err != nil && !strings.Contains(err.Error(), strconv.Quote(s)) && !strings.Contains(err.Error(), strconv.Quote(in)) {
+			t.Errorf("%s: %q does not name the value", in, err)
 		}
 	}
 	if s := RGB(1, 2, 255).String(); s != "#0102ff" {
@@ -204,5 +211,33 @@ func TestGammaAndBrightnessCap(t *testing.T) {
 	}
 	if s.Get(1) != RGB(128, 64, 0) || s.Get(-1) != Black || s.Get(3) != Black {
 		t.Errorf("the buffer changed with the output")
+	}
+}
+
+// setCounter counts the Set calls between two Shows.
+type setCounter struct {
+	Strip
+	sets, most int
+}
+
+func (s *setCounter) Set(i int, c Color) { s.sets++; s.Strip.Set(i, c) }
+func (s *setCounter) Show() error {
+	s.most = max(s.most, s.sets)
+	s.sets = 0
+	return s.Strip.Show()
+}
+
+// TestKRLengthBeyondTheStrip: a scanner longer than the strip ("length":
+// 1000000000 from a user) lights the strip, doing no more work a frame
+// than the strip has pixels (it spun through the whole length before).
+func TestKRLengthBeyondTheStrip(t *testing.T) {
+	s := &setCounter{Strip: NewStrip(4, NewMemory(nil), WithGamma(false))}
+	o, _ := Defaults("kr")
+	o.Length, o.Loops, o.Wait = 1<<20, 1, 0
+	if err := KR(context.Background(), s, o); err != nil {
+		t.Fatal(err)
+	}
+	if s.most > 2*4 { // Fill and the light
+		t.Errorf("%d pixel writes in a frame of a 4-pixel strip", s.most)
 	}
 }

@@ -14,10 +14,21 @@ import (
 
 // funcs are the templates' helpers.
 var funcs = template.FuncMap{
-	"when":     when,
-	"dotClass": dotClass,
-	"json":     prettyJSON,
-	"levels":   func() []string { return []string{"DEBUG", "INFO", "WARN", "ERROR", "CRIT"} },
+	"when":        when,
+	"sinceOrDone": sinceOrDone,
+	"dotClass":    dotClass,
+	"json":        prettyJSON,
+	"levels":      func() []string { return []string{"DEBUG", "INFO", "WARN", "ERROR", "CRIT"} },
+}
+
+// sinceOrDone is the overview's "since / done at": when the last run
+// ended, unless a run started after it (a task running again shows since
+// when, not when its previous run ended). app.js applies the same rule.
+func sinceOrDone(since, ended time.Time) time.Time {
+	if ended.Before(since) { // a zero ended too
+		return since
+	}
+	return ended
 }
 
 // when formats a time as the status verb does; "" for none.

@@ -3,8 +3,12 @@ package aioweb
 import (
 	"html"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/aiotools-go/aiotools/control/api"
 )
 
 // Each page shows what its verbs give, as text: a task named <script>
@@ -95,5 +99,51 @@ func TestTaskSchedule(t *testing.T) {
 	row = row[:strings.Index(row, "</tr>")]
 	if strings.Count(row, "<td>20") < 2 { // since, and the next run
 		t.Errorf("overview row of a scheduled task: %s", row)
+	}
+}
+
+// The log page's grep box shows a '*' pattern as its example; a '*'
+// pattern matches the whole line, so the example must be one that finds
+// lines, not "a*pattern", which a user copying it sees match nothing.
+func TestLogGrepHintFindsLines(t *testing.T) {
+	f := newFixture(t)
+	_, body := f.get(t, "/log")
+	_, after, ok := strings.Cut(body, `placeholder="`)
+	hint, _, _ := strings.Cut(after, `"`)
+	var example string
+	for _, w := range strings.FieldsFunc(html.UnescapeString(hint), func(r rune) bool { return r == ' ' || r == ',' || r == '(' || r == ')' }) {
+		if strings.Count(w, "*") >= 2 {
+			example = w
+		}
+	}
+	if !ok || example == "" {
+		t.Fatalf("no * pattern in the grep box's hint %q", hint)
+	}
+	s := f.stream(t, "/log/events?grep="+url.QueryEscape(example), "")
+	if e := s.next(t); e.name != "line" || !strings.Contains(e.data, "LED toggled") {
+		t.Errorf("grep %q: first event %+v, want a LED toggled line", example, e)
+	}
+}
+
+// The overview's "since / done at" of a task running again after an
+// earlier run is when it started, not when its previous run ended; of a
+// finished task, when it ended.
+func TestOverviewSinceOfARunningAgainTask(t *testing.T) {
+	t0 := time.Date(2026, 11, 30, 20, 0, 0, 0, time.UTC)
+	ts := []api.TaskStatus{
+		{Name: "again", State: "running", Since: t0.Add(time.Hour), Ended: t0},
+		{Name: "over", State: "done", Since: t0, Ended: t0.Add(2 * time.Hour)},
+		{Name: "first", State: "running", Since: t0.Add(3 * time.Hour)},
+	}
+	var b strings.Builder
+	if err := templates.ExecuteTemplate(&b, "overview.html", page{Title: "tasks", Nav: "overview", Data: overviewData{Tasks: ts}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, want string }{{"again", when(t0.Add(time.Hour))}, {"over", when(t0.Add(2 * time.Hour))}, {"first", when(t0.Add(3 * time.Hour))}} {
+		_, row, _ := strings.Cut(b.String(), `data-name="`+c.name+`"`)
+		row, _, _ = strings.Cut(row, "</tr>")
+		if !strings.Contains(row, "<td>"+c.want+"</td>") {
+			t.Errorf("%s: want since/done at %s in row\n%s", c.name, c.want, row)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"strconv"
 	"sync"
@@ -22,6 +23,37 @@ import (
 type NeopixelServiceArgs struct {
 	Pixels int `json:"pixels"`
 	aioled.Options
+}
+
+// UnmarshalJSON decodes the arguments as encoding/json would (unknown
+// fields refused) and then checks them, so that "set args" or a
+// services.config entry with an animation or value the service cannot
+// play is refused there, with the option named, and the running
+// animation goes on; checked only at the restart it would fail the
+// service and leave the strip dark.
+func (a *NeopixelServiceArgs) UnmarshalJSON(b []byte) error {
+	type plain NeopixelServiceArgs // without this method
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode((*plain)(a)); err != nil {
+		return err
+	}
+	return a.validate()
+}
+
+// validate checks the strip's length and the animation's options.
+func (a NeopixelServiceArgs) validate() error {
+	if a.Pixels < 1 || a.Pixels > maxDemoPixels {
+		return &aioctl.ArgError{Field: "pixels", Msg: "must be 1 to " + strconv.Itoa(maxDemoPixels) + ", not " + strconv.Itoa(a.Pixels)}
+	}
+	if err := a.Options.Validate(); err != nil {
+		var oe *aioled.OptionError
+		if errors.As(err, &oe) {
+			return &aioctl.ArgError{Field: oe.Field, Msg: oe.Msg, Err: err}
+		}
+		return err
+	}
+	return nil
 }
 
 // maxDemoPixels bounds the simulated strip (a terminal row).
@@ -78,10 +110,7 @@ func (n *neopixelDemo) define(r *aioservice.Registry) {
 // restarts itself with them: a new animation shows at once. The task
 // stays running when a finite animation ends, its last frame lit.
 func (n *neopixelDemo) run(ctx context.Context, a NeopixelServiceArgs) (int, error) {
-	if a.Pixels < 1 || a.Pixels > maxDemoPixels {
-		return 0, &aioctl.ArgError{Field: "pixels", Msg: "must be 1 to " + strconv.Itoa(maxDemoPixels) + ", not " + strconv.Itoa(a.Pixels)}
-	}
-	if err := a.Options.Validate(); err != nil {
+	if err := a.validate(); err != nil { // arguments given in Go, not decoded
 		return 0, err
 	}
 	// A terminal is already gamma-encoded (sRGB): no correction on top.
@@ -112,6 +141,9 @@ func (n *neopixelDemo) run(ctx context.Context, a NeopixelServiceArgs) (int, err
 			stop()
 			if done != nil { // still playing: it clears the strip and returns
 				frames = (<-done).frames
+			} else { // ended, its last frame lit: a stopped service leaves the strip dark too
+				aioled.Fill(p.Strip, aioled.Black)
+				_ = p.Strip.Show()
 			}
 			return frames, ctx.Err()
 		case r := <-done:

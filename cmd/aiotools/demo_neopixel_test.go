@@ -85,16 +85,35 @@ func TestDemoNeopixelFollowsItsArguments(t *testing.T) {
 		t.Errorf("neopixel.service is %v after its restarts", st)
 	}
 
-	// An animation it does not know: the task fails, saying which option.
-	if _, err := d.group.SetArgsJSON([]byte(`{"animation": "disco"}`), "neopixel.service"); err != nil {
+	// What it cannot play is refused by set args and by the config, the
+	// option named, and the blue fill goes on.
+	for _, bad := range []struct{ args, want string }{
+		{`{"animation": "disco"}`, `field "animation": unknown animation "disco"`},
+		{`{"loops": -1}`, `field "loops": must be 0 (forever) or more`},
+		{`{"animation": "kr", "length": -3}`, `field "length": must be 0 or more`},
+		{`{"pixels": 0}`, `field "pixels": must be 1 to 300, not 0`},
+	} {
+		_, err := d.group.SetArgsJSON([]byte(bad.args), "neopixel.service")
+		if err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("set args %s: %v, want an error with %q", bad.args, err, bad.want)
+		}
+	}
+	if err := d.services.Configure("neopixel", aioservice.ConfigChange{Args: json.RawMessage(`{"pixels": 5, "animation": "disco"}`)}); err == nil || !strings.Contains(err.Error(), `unknown animation "disco"`) {
+		t.Errorf("services config with an unknown animation: %v", err)
+	}
+	pollUntil(t, 10*time.Second, "the blue fill stays", frameIs(solid(5, 0, 0, 255)))
+	if st := task.State(); st != aioctl.Running {
+		t.Errorf("neopixel.service is %v after bad arguments (%v)", st, task.Err())
+	}
+
+	// Stopped, it leaves the strip dark, also after an animation that
+	// had ended (fill) and left its last frame lit.
+	if _, err := d.group.Stop(t.Context(), "neopixel.service"); err != nil {
 		t.Fatal(err)
 	}
-	pollUntil(t, 10*time.Second, "an unknown animation fails the task", func() error {
-		if err := task.Err(); err == nil || !strings.Contains(err.Error(), `option animation: unknown animation "disco"`) {
-			return fmt.Errorf("state %v, err %v", task.State(), err)
-		}
-		return nil
-	})
+	if got, want := lastStripFrame(strip.String()), solid(5, 0, 0, 0); got != want {
+		t.Errorf("stopped, the strip shows %q, want %q", got, want)
+	}
 }
 
 // On a terminal showing the status, the strip takes the last row and the

@@ -7,6 +7,10 @@ package main
 // save its templates, script and handlers.
 
 import (
+	"fmt"
+	"net"
+	"strings"
+
 	"github.com/aiotools-go/aiotools/aioweb"
 	"github.com/aiotools-go/aiotools/control"
 )
@@ -15,7 +19,7 @@ import (
 // otherwise: loopback, a free port.
 const demoWebDefault = "127.0.0.1:0"
 
-const webUsage = `the web dashboard's TCP address ("127.0.0.1:8080"; loopback unless TLS; "" or off: none); it prints "dashboard: URL" to open`
+const webUsage = `the web dashboard's TCP address ("127.0.0.1:8080"; loopback only; "" or off: none); it prints "dashboard: URL" to open`
 
 // mountWeb adds the dashboard to cfg, listening on addr (nothing when
 // addr is "" or "off"), and returns what to print once the server runs:
@@ -25,10 +29,29 @@ func mountWeb(cfg *control.Config, addr string) (banner func(*control.Server) st
 	if addr == "" || addr == "off" {
 		return func(*control.Server) string { return "" }, nil
 	}
+	if err := checkWebAddr(addr); err != nil {
+		return nil, err
+	}
 	cfg.Addr = addr
 	d, err := aioweb.Mount(cfg)
 	if err != nil {
 		return nil, err
 	}
 	return func(srv *control.Server) string { return "dashboard: " + d.URL(srv) }, nil
+}
+
+// checkWebAddr refuses, naming the flag, an address that is no HOST:PORT
+// or not loopback. The control server would refuse the latter too, but
+// its message is for programs (it names Config.TLS); aiotools has no TLS
+// option, so a user is told how to reach the dashboard from elsewhere.
+func checkWebAddr(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("-web %q: want HOST:PORT, such as 127.0.0.1:8080: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); !strings.EqualFold(host, "localhost") && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("-web %q: the dashboard listens on loopback only (127.0.0.1, ::1 or localhost): "+
+			"its token would cross the network in clear text; from another machine, tunnel to it (ssh -L 8080:127.0.0.1:8080 HOST)", addr)
+	}
+	return nil
 }

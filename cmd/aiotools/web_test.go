@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aiotools-go/aiotools/control"
 )
 
 // The demo serves the dashboard on loopback and prints its address; the
@@ -59,5 +61,29 @@ func TestDemoDashboard(t *testing.T) {
 	cancel()
 	if err := <-errc; err != nil {
 		t.Fatalf("demo: %v", err)
+	}
+}
+
+// -web with an address that is not loopback, or no HOST:PORT, is refused
+// naming the flag and the way to reach it, not a Go field (Config.TLS)
+// that a user of aiotools cannot set.
+func TestWebAddressRefused(t *testing.T) {
+	for addr, want := range map[string]string{
+		"0.0.0.0:8080":   `-web "0.0.0.0:8080": the dashboard listens on loopback only`,
+		":8080":          `-web ":8080": the dashboard listens on loopback only`,
+		"192.0.2.1:80":   "ssh -L",
+		"127.0.0.1":      `-web "127.0.0.1": want HOST:PORT`,
+		"example.com:80": "loopback only",
+	} {
+		var cfg control.Config
+		_, err := mountWeb(&cfg, addr)
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "Config.TLS") {
+			t.Errorf("-web %s: %v, want an error with %q", addr, err, want)
+		}
+	}
+	for _, addr := range []string{"127.0.0.1:0", "[::1]:0", "localhost:0"} {
+		if err := checkWebAddr(addr); err != nil {
+			t.Errorf("-web %s: %v", addr, err)
+		}
 	}
 }

@@ -118,7 +118,7 @@
         tr.dataset.name = t.name; tr.dataset.state = t.state;
         const dot = el("span", dotClass(t.state)); dot.title = t.state;
         const a = el("a", "", t.name); a.href = "/task?name=" + encodeURIComponent(t.name);
-        const cells = [dot, a, el("span", "", t.state), when(t.ended || t.since), t.result,
+        const cells = [dot, a, el("span", "", t.state), when(t.ended && !(Date.parse(t.ended) < Date.parse(t.since)) ? t.ended : t.since), t.result,
           t.schedule ? when(t.schedule.next) : "", String(t.restarts || 0), buttons(t.name)];
         cells.forEach((c, i) => {
           const td = el("td", i === 2 ? "state" : i === 4 ? "result" : "");
