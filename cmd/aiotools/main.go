@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -146,6 +147,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 				return nil
 			}
 			return err
+		}
+		if fs.NArg() > 0 { // "aiotools run my.config" once ran the default config instead
+			return fmt.Errorf("aiotools run: unexpected argument %s: name the config with -c FILE", strconv.Quote(termsafe.String(fs.Arg(0))))
 		}
 		elc, err := errLog()
 		if err != nil {
