@@ -139,12 +139,13 @@ func (n *neopixelDemo) run(ctx context.Context, a NeopixelServiceArgs) (int, err
 		select {
 		case <-ctx.Done():
 			stop()
-			if done != nil { // still playing: it clears the strip and returns
+			if done != nil { // still playing: wait for it to return
 				frames = (<-done).frames
-			} else { // ended, its last frame lit: a stopped service leaves the strip dark too
-				aioled.Fill(p.Strip, aioled.Black)
-				_ = p.Strip.Show()
 			}
+			// Dark in any case: an animation cancelled clears the strip, but
+			// one that was just ending (fill) may return with its frame lit.
+			aioled.Fill(p.Strip, aioled.Black)
+			_ = p.Strip.Show()
 			return frames, ctx.Err()
 		case r := <-done:
 			if r.err != nil {
