@@ -152,15 +152,11 @@ func (a *app) fleetFollow(argv []string) error {
 	defer stop()
 	dctx, cancel := context.WithTimeout(ctx, a.fleet.wait)
 	defer cancel()
-	c, err := a.dialFleet(dctx)
+	c, ids, err := a.dialDevices(dctx)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	ids, err := a.fleetDevices(dctx, c)
-	if err != nil {
-		return err
-	}
 	lines := make(chan string, 1024)
 	// A broker that goes away is said on stderr, as is its return (the
 	// client subscribes again; the devices' follows go on).
@@ -209,6 +205,22 @@ func (a *app) fleetFollow(argv []string) error {
 // fleetDevices are the devices --device names: the id itself, or the
 // online devices a pattern matches. An id or pattern that names no online
 // device is an error at once (not a timeout later) that says what the
+// dialDevices connects to the broker and lists the devices --device
+// names: what every --device command starts with. The client is closed
+// when the list fails.
+func (a *app) dialDevices(ctx context.Context) (*fleet.Client, []string, error) {
+	c, err := a.dialFleet(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids, err := a.fleetDevices(ctx, c)
+	if err != nil {
+		c.Close()
+		return nil, nil, err
+	}
+	return c, ids, nil
+}
+
 // broker knows of them: nothing, or OFFLINE / LOST.
 func (a *app) fleetDevices(ctx context.Context, c *fleet.Client) ([]string, error) {
 	want := a.fleet.device
@@ -321,15 +333,11 @@ func (a *app) fleetExec(argv []string) error {
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, a.fleet.wait)
 	defer cancel()
-	c, err := a.dialFleet(ctx)
+	c, ids, err := a.dialDevices(ctx)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	ids, err := a.fleetDevices(ctx, c)
-	if err != nil {
-		return err
-	}
 	answers := c.Exec(ctx, ids, argv, api.Options{JSON: a.output == "json", Color: a.color()})
 	var silent []string
 	if a.output == "json" {
