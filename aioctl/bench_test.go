@@ -170,3 +170,32 @@ func BenchmarkDelete10k(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkStatusSnapshotStats100 takes a snapshot of 100 running tasks
+// that each have a quick stats function: what bounding a blocking stats
+// function (stats.go) costs when none blocks.
+func BenchmarkStatusSnapshotStats100(b *testing.B) {
+	g := quietGroup()
+	running := make(chan struct{}, 100)
+	cancel := g.Watch(func(e Event) {
+		if e.To == Running {
+			running <- struct{}{}
+		}
+	})
+	for i := 0; i < 100; i++ {
+		MustAdd(g, parked, i, WithName("s"), WithStats(func() int { return 1 }))
+	}
+	for i := 0; i < 100; i++ {
+		<-running
+	}
+	cancel()
+	defer g.Close(context.Background())
+	b.ReportAllocs()
+	var dst []TaskStatus
+	for b.Loop() {
+		dst, _ = g.AppendSnapshot(dst[:0], SnapshotOptions{LogLines: 1})
+		if len(dst) != 100 || string(dst[99].Stats) != "1" {
+			b.Fatal(len(dst))
+		}
+	}
+}
