@@ -130,7 +130,14 @@
 // the option WithStats(func() T), or through arguments that implement
 // Statser; each snapshot calls it and carries its value as JSON
 // (TaskStatus.Stats). One that panics or is not JSON fills StatsError of
-// its own task only.
+// its own task only. One that blocks (it must not) is given up after the
+// group's stats timeout (WithStatsTimeout, one second by default; at most
+// twice that): its StatsError says "stats: did not return within 1s", the
+// other tasks' stats come as usual, and later snapshots do not call it
+// again until that call has returned. The calls run on one worker
+// goroutine per snapshot that has a task with stats, so a snapshot can
+// stop waiting; under TinyGo this bounds a function that blocks on a
+// channel, lock or sleep, but not one that spins without yielding.
 //
 // # Names
 //

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Errors a verb can return; test for them with errors.Is.
@@ -21,6 +22,9 @@ var (
 	ErrDeleted = errors.New("deleted")
 	// ErrBadArgs: arguments given as JSON do not fit the task's argument type.
 	ErrBadArgs = errors.New("bad arguments")
+	// ErrStatsTimeout: a task's stats function did not return within the
+	// group's stats timeout (a *StatsTimeoutError).
+	ErrStatsTimeout = errors.New("stats function timed out")
 )
 
 // NotFoundError names a name or pattern that matched no task.
@@ -31,6 +35,29 @@ func (e *NotFoundError) Error() string { return "no task matches " + quote(e.Pat
 
 // Is makes errors.Is(err, ErrNotFound) true.
 func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// StatsTimeoutError says that a task's stats function did not return
+// within the group's stats timeout (WithStatsTimeout), so a snapshot went
+// on without its stats.
+type StatsTimeoutError struct {
+	// After is the group's stats timeout.
+	After time.Duration
+	// StillBlocked: a call that timed out earlier has not returned yet, so
+	// this snapshot did not call the function again.
+	StillBlocked bool
+}
+
+// Error says how long the snapshot waited, and whether the function is
+// still blocked in an earlier call.
+func (e *StatsTimeoutError) Error() string {
+	if e.StillBlocked {
+		return "did not return within " + e.After.String() + " (still blocked: not called again until it returns)"
+	}
+	return "did not return within " + e.After.String()
+}
+
+// Is makes errors.Is(err, ErrStatsTimeout) true.
+func (e *StatsTimeoutError) Is(target error) bool { return target == ErrStatsTimeout }
 
 // TaskError is an error about one task.
 type TaskError struct {

@@ -41,6 +41,7 @@ type Group struct {
 	clock       clock.Clock
 	parent      context.Context
 	stopTimeout time.Duration
+	statsWait   time.Duration // WithStatsTimeout (stats.go)
 	logger      atomic.Pointer[slog.Logger]
 	rand        func() float64
 	debug       atomic.Bool
@@ -100,6 +101,7 @@ func NewGroup(opts ...GroupOption) *Group {
 		clock:       clock.Real{},
 		parent:      context.Background(),
 		stopTimeout: DefaultStopTimeout,
+		statsWait:   DefaultStatsTimeout,
 		rand:        rand.Float64,
 		tasks:       make(map[string]*Task),
 		suffix:      make(map[string]int),

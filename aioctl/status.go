@@ -163,7 +163,6 @@ func (g *Group) AppendSnapshot(dst []TaskStatus, opt SnapshotOptions, patterns .
 	}
 	for i, t := range ts {
 		t.snapshot(&out[i], now, opt.Debug)
-		t.fillStats(&out[i])
 		if log != nil {
 			lines := log.TaskLog(t.name, n)
 			if lines == nil {
@@ -175,6 +174,7 @@ func (g *Group) AppendSnapshot(dst []TaskStatus, opt SnapshotOptions, patterns .
 			e.ExtendStatus(&out[i], opt.Debug)
 		}
 	}
+	fillStats(ts, out, nil, g.clock, g.statsWait)
 	return dst, err
 }
 

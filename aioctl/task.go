@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,9 +23,10 @@ type Task struct {
 	addedAs     string        // the name Add got, before de-duplication: Clone reuses it
 	rs          *restartState // nil when the policy is Never
 	stopTimeout time.Duration
-	stats       func() any // WithStats (stats.go); nil: none, or the arguments' Statser
-	seq         uint64     // the group's add counter at Add: the group's order
-	prev, next  *Task      // the group's order, as a list: Delete is O(1)
+	stats       func() any               // WithStats (stats.go); nil: none, or the arguments' Statser
+	statsStuck  atomic.Pointer[statsRun] // the run abandoned in this task's stats call, until it returns (stats.go)
+	seq         uint64                   // the group's add counter at Add: the group's order
+	prev, next  *Task                    // the group's order, as a list: Delete is O(1)
 
 	mu           sync.Mutex
 	state        State

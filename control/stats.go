@@ -44,7 +44,8 @@ func runStats(ctx context.Context, in *Interp, c *call) (*Result, error) {
 // (all when none is given); debug adds task functions and arguments, build
 // settings and recent GC pauses. A pattern that matches nothing gives an
 // error beside the document of the others. Each task's Stats() is called
-// once, and one that panics marks only its own entry (StatsError).
+// once, and one that panics, or blocks past the group's stats timeout
+// (aioctl.WithStatsTimeout), marks only its own entry (StatsError).
 func (in *Interp) Stats(debug bool, patterns ...string) (*api.Stats, error) {
 	// One log line, the fewest a snapshot takes: stats shows none.
 	sts, err := in.c.Group.Snapshot(aioctl.SnapshotOptions{Debug: debug, LogLines: 1}, patterns...)
