@@ -32,7 +32,11 @@
 // run frame by frame on clock.Fake. It runs Loops times (0: forever)
 // and returns nil, leaving its last frame shown; cancelled, it shows the
 // strip black and returns the context's error (aioctl reports the task
-// stopped). Random animations take their numbers from Options.Seed (the
+// stopped). Frames are at least MinFrameTime (1 ms) apart, and so are
+// the starts of two loops, whatever the Wait: an endless animation with
+// wait 0 yields the CPU between frames instead of spinning (a frame that
+// comes sooner waits the rest on the clock first; a single frame, fill,
+// waits nothing). Random animations take their numbers from Options.Seed (the
 // same seed, the same frames) or, when 0, from the clock.
 //
 // Where the seed was ambiguous or broken, this package chose, and says

@@ -94,6 +94,15 @@ type counting struct {
 
 func (c *counting) Show() error { c.n++; return c.Strip.Show() }
 
+// MinFrameTime is the least time between two frames of an animation, and
+// the least time a loop of one takes, whatever its Wait: an endless
+// animation with wait 0 would otherwise show frames back to back and keep
+// a CPU busy (or, under TinyGo, starve every other goroutine). A frame
+// that comes sooner waits the rest on the animation's clock first. 1 ms
+// is below what a strip shows anyway (a WS2812 frame of 30 pixels takes
+// about 1 ms on the wire), so no animation with a real Wait is slowed.
+const MinFrameTime = time.Millisecond
+
 // frames is what every animation shares: the strip, its context, one
 // reusable timer, and its random numbers.
 type frames struct {
@@ -103,6 +112,7 @@ type frames struct {
 	timer clock.Timer
 	o     Options
 	rng   *rand.Rand
+	last  time.Time // when the last frame was shown; zero before the first
 }
 
 // play runs body with a frames value and applies the cancellation
@@ -132,14 +142,25 @@ func play(ctx context.Context, s Strip, o Options, body func(f *frames) error) e
 	return err
 }
 
-// show shows the buffer, then waits d.
+// show shows the buffer, no sooner than MinFrameTime after the last
+// frame, then waits d.
 func (f *frames) show(d time.Duration) error {
 	if err := f.ctx.Err(); err != nil {
 		return err
 	}
+	now := f.clk.Now()
+	if !f.last.IsZero() {
+		if rest := MinFrameTime - now.Sub(f.last); rest > 0 {
+			if err := f.sleep(rest); err != nil {
+				return err
+			}
+			now = f.clk.Now()
+		}
+	}
 	if err := f.s.Show(); err != nil {
 		return err
 	}
+	f.last = now
 	return f.sleep(d)
 }
 
@@ -171,9 +192,20 @@ func (f *frames) sleep(d time.Duration) error {
 }
 
 // loop runs one until it has run o.Loops times (forever when 0); i counts
-// from 0.
+// from 0. A loop starts no sooner than MinFrameTime after the one before,
+// so that one that shows no frame (a pulse of no beats and no wait) does
+// not spin either.
 func (f *frames) loop(one func(i int) error) error {
+	var start time.Time
 	for i := 0; f.o.Loops == 0 || i < f.o.Loops; i++ {
+		if i > 0 {
+			if rest := MinFrameTime - f.clk.Now().Sub(start); rest > 0 {
+				if err := f.sleep(rest); err != nil {
+					return err
+				}
+			}
+		}
+		start = f.clk.Now()
 		if err := one(i); err != nil {
 			return err
 		}
