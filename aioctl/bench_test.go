@@ -199,3 +199,20 @@ func BenchmarkStatusSnapshotStats100(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStatusAppendJSON writes the JSON of one status whose strings
+// need escaping here and there (the status verb's -o json, per task).
+func BenchmarkStatusAppendJSON(b *testing.B) {
+	st := TaskStatus{Name: "kitchen_leds", Group: "default", State: Error,
+		ResultText: "<nil>", Error: "read \"/dev/spidev0.0\": permission denied – été",
+		ErrorType: "Error", Traceback: "goroutine 7 [running]:\n\tmain.run()\n\t/src/main.go:12 +0x1d\n",
+		Log: []string{"2015-01-01 00:00:19 [pyb] [INFO] [kitchen_leds] started", "a & b <c>"}}
+	b.ReportAllocs()
+	var buf []byte
+	for b.Loop() {
+		var err error
+		if buf, err = st.AppendJSON(buf[:0]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

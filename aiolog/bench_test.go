@@ -166,3 +166,16 @@ func BenchmarkDebugSuppressed(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkJSONHandlerWrite is BenchmarkHandlerWrite in the JSON form,
+// with a value that needs escaping (quotes, a tab, non-ASCII, a control).
+func BenchmarkJSONHandlerWrite(b *testing.B) {
+	r := New(1 << 20)
+	log := slog.New(r.Handler(&HandlerOptions{JSON: true}))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		log.Info("LED toggled", TaskKey, "hello_task", "led", 3, "on", true,
+			"label", "kitchen \"left\"\tstrip – été \x1b[0m")
+	}
+}
