@@ -10,10 +10,6 @@ func appendEscaped(dst []byte, s string) []byte { return termsafe.AppendString(d
 
 func appendEscapedBytes(dst, s []byte) []byte { return termsafe.AppendBytes(dst, s) }
 
-func unsafeRune(r rune) bool { return termsafe.UnsafeRune(r) }
-
-func appendU(dst []byte, r rune) []byte { return termsafe.AppendU(dst, r) }
-
 // Escape returns s made safe to print on a terminal, as every line in a Ring
 // is: control characters, NUL, ESC and DEL become \n, \r or \xNN, invalid UTF-8
 // bytes become \xNN, and C1 controls and bidirectional overrides become \uNNNN.

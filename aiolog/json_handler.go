@@ -13,7 +13,8 @@ import (
 	"math"
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 // appendJSONHead appends `{"time":…,"logger":…,"level":…`.
@@ -93,52 +94,13 @@ func appendJSONValue(b []byte, v slog.Value) []byte {
 }
 
 // appendJSONString appends s as a JSON string, escaped for JSON and for the
-// terminal.
+// terminal: slog's JSONHandler's escaping, plus DEL, C1 and bidi controls
+// as \uNNNN (termsafe.JSONEscapeTerm).
 func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	b = appendJSONBody(b, s)
-	return append(b, '"')
+	return termsafe.AppendJSONString(b, s, termsafe.JSONEscapeTerm)
 }
 
 // appendJSONBody appends s escaped for a JSON string, without quotes.
 func appendJSONBody(b []byte, s string) []byte {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {
-			j := i + 1
-			for j < len(s) && s[j] >= 0x20 && s[j] < 0x7f && s[j] != '"' && s[j] != '\\' {
-				j++
-			}
-			b = append(b, s[i:j]...)
-			i = j
-			continue
-		}
-		if c < utf8.RuneSelf {
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = appendU(b, rune(c))
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			b = append(b, `\ufffd`...)
-		case unsafeRune(r) || r == 0x2028 || r == 0x2029:
-			b = appendU(b, r)
-		default:
-			b = append(b, s[i:i+n]...)
-		}
-		i += n
-	}
-	return b
+	return termsafe.AppendJSONBody(b, s, termsafe.JSONEscapeTerm)
 }

@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 // Line is one line read from a Ring.
@@ -74,22 +75,7 @@ func (l Line) MarshalJSON() ([]byte, error) {
 // for byte what control's LogLine (a plain struct) wrote. The handler's
 // JSON keeps \u0008 and \u000c, as slog's JSONHandler does.
 func appendLineString(b []byte, s string) []byte {
-	b = append(b, '"')
-	for {
-		i := strings.IndexAny(s, "\b\f")
-		if i < 0 {
-			break
-		}
-		b = appendJSONBody(b, s[:i])
-		if s[i] == '\b' {
-			b = append(b, `\b`...)
-		} else {
-			b = append(b, `\f`...)
-		}
-		s = s[i+1:]
-	}
-	b = appendJSONBody(b, s)
-	return append(b, '"')
+	return termsafe.AppendJSONString(b, s, termsafe.JSONEscapeTerm|termsafe.JSONShortBF)
 }
 
 // UnmarshalJSON reads what MarshalJSON writes; an absent level is INFO's

@@ -22,7 +22,14 @@
 // the bytes below 0x20 but not DEL, C1 or bidi controls; JSON writes those
 // as \u007f, \u0080 … (still valid JSON, decoding to the same value).
 //
+// AppendJSONString (and AppendJSONBody) writes a Go string as a JSON
+// string, for code that writes JSON by hand without encoding/json's
+// reflection: with JSONStd the bytes json.Marshal writes (aioctl's status
+// JSON), with JSONEscapeTerm escaped for the terminal too (aiolog's JSON
+// lines). One function, so that the two cannot drift apart.
+//
 // The package uses only the Go 1.23 standard library (unicode/utf8), so
 // that the core packages (aiolog, aioctl) can import it under TinyGo, and
-// the hot paths (AppendString, AppendBytes) do not allocate.
+// the hot paths (AppendString, AppendBytes, AppendJSONString) do not
+// allocate.
 package termsafe
