@@ -23,9 +23,11 @@ const (
 // writes the very bytes json.Marshal writes for a string.
 const JSONStd = JSONEscapeHTML | JSONShortBF
 
-// jsonSafe[flags&3][c] reports whether the ASCII byte c is copied as is
-// under JSONEscapeHTML and JSONEscapeTerm (the flags' low two bits).
-var jsonSafe = func() (t [4][utf8.RuneSelf]bool) {
+// jsonSafe[flags&3][c] reports whether the byte c is an ASCII byte copied
+// as is under JSONEscapeHTML and JSONEscapeTerm (the flags' low two bits).
+// 256 entries, false from 0x80 on: one lookup, no bounds check, decides
+// the common case.
+var jsonSafe = func() (t [4][256]bool) {
 	for f := range t {
 		for c := 0x20; c < utf8.RuneSelf; c++ {
 			switch {
@@ -60,11 +62,11 @@ func AppendJSONBody(dst []byte, s string, flags JSONFlags) []byte {
 	start := 0 // s[start:i] is to be copied as is
 	for i := 0; i < len(s); {
 		c := s[i]
+		if safe[c] {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if safe[c] {
-				i++
-				continue
-			}
 			dst = appendJSONByte(append(dst, s[start:i]...), c, flags)
 			i++
 			start = i
