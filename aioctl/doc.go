@@ -136,8 +136,10 @@
 // other tasks' stats come as usual, and later snapshots do not call it
 // again until that call has returned. The calls run on one worker
 // goroutine per snapshot that has a task with stats, so a snapshot can
-// stop waiting; under TinyGo this bounds a function that blocks on a
-// channel, lock or sleep, but not one that spins without yielding.
+// stop waiting (a blocked call keeps its goroutine until it returns: one
+// per blocked task, as it is not called again meanwhile); under TinyGo
+// this bounds a function that blocks on a channel, lock or sleep, but not
+// one that spins without yielding.
 //
 // # Names
 //
