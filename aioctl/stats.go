@@ -152,7 +152,7 @@ type statsRun struct {
 
 // testHookStatsReturned, when set by a test, is called when a stats call
 // that a snapshot gave up on returns.
-var testHookStatsReturned func(*Task)
+var testHookStatsReturned atomic.Pointer[func(*Task)]
 
 // fillStats puts the stats of the tasks ts into out (and their errors into
 // errs, when not nil), waiting for each call at most between timeout and
@@ -216,8 +216,8 @@ func (r *statsRun) work(from int) {
 		if !r.cur.CompareAndSwap(int64(i), statsIdle) {
 			// The snapshot gave up on this call and went on without us.
 			t.statsStuck.CompareAndSwap(r, nil)
-			if h := testHookStatsReturned; h != nil {
-				h(t)
+			if h := testHookStatsReturned.Load(); h != nil {
+				(*h)(t)
 			}
 			return
 		}

@@ -92,8 +92,13 @@ func TestBlockingStatsTimesOutAndSparesTheOthers(t *testing.T) {
 
 	// It returns: its stats are back.
 	unstuck := make(chan struct{})
-	testHookStatsReturned = func(*Task) { close(unstuck) }
-	defer func() { testHookStatsReturned = nil }()
+	hook := func(returned *Task) {
+		if returned == tk {
+			close(unstuck)
+		}
+	}
+	testHookStatsReturned.Store(&hook)
+	defer testHookStatsReturned.Store(nil)
 	close(release)
 	select {
 	case <-unstuck:
@@ -106,5 +111,46 @@ func TestBlockingStatsTimesOutAndSparesTheOthers(t *testing.T) {
 	}
 	if calls != 2 {
 		t.Errorf("stats function called %d times, want 2 (not while blocked)", calls)
+	}
+}
+
+// WithStatsTimeout sets the wait; Task.Stats reports it as a
+// *StatsTimeoutError.
+func TestWithStatsTimeout(t *testing.T) {
+	g, fc := newTestGroup(t, WithStatsTimeout(250*time.Millisecond))
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	entered := make(chan struct{}, 1)
+	tk := MustAdd(g, parkedUntilStop, 0, WithName("slow"), Deferred(), WithStats(func() int {
+		entered <- struct{}{}
+		<-release
+		return 1
+	}))
+	bail := make(chan struct{})
+	stop := time.AfterFunc(5*time.Second, func() { close(bail) })
+	defer stop.Stop()
+	base := fc.Timers()
+	got := make(chan error, 1)
+	go func() { _, err := tk.Stats(); got <- err }()
+	select {
+	case <-entered: // the call has started: the two timeouts count from here
+	case <-bail:
+		t.Fatal("the stats function was not called")
+	}
+	for i := 0; i < 2; i++ {
+		if !fc.WaitTimers(base+1, bail) {
+			t.Fatal("Task.Stats waits with no deadline")
+		}
+		fc.Advance(250 * time.Millisecond)
+	}
+	var te *StatsTimeoutError
+	select {
+	case err := <-got:
+		if !errors.As(err, &te) || te.After != 250*time.Millisecond || te.StillBlocked ||
+			err.Error() != "did not return within 250ms" {
+			t.Errorf("Task.Stats: %v, want a *StatsTimeoutError after 250ms", err)
+		}
+	case <-bail:
+		t.Fatal("Task.Stats did not return")
 	}
 }
