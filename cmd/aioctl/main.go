@@ -147,6 +147,7 @@ task or service.
 	root.AddCommand(completionCommand())
 	root.InitDefaultHelpCmd()
 	a.programVerbsHelp(root) // userverbs.go
+	a.tableHelp(root)        // help.go
 	own := map[string]bool{}
 	for _, c := range root.Commands() {
 		own[c.Name()] = true
