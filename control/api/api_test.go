@@ -19,6 +19,10 @@ func TestParse(t *testing.T) {
 	}{
 		{[]string{"status"}, "status", nil, map[string]string{}, false},
 		{[]string{"status", "a", "debug"}, "status", []string{"a"}, map[string]string{"debug": "true"}, false},
+		// The flag word first, as the seed's status took it (status debug blink).
+		{[]string{"status", "debug", "a"}, "status", []string{"a"}, map[string]string{"debug": "true"}, false},
+		{[]string{"status", "--", "debug", "a", "b"}, "status", []string{"a", "b"}, map[string]string{"debug": "true"}, false},
+		{[]string{"stats", "debug", "a*"}, "stats", []string{"a*"}, map[string]string{"debug": "true"}, false},
 		{[]string{"status", "-n", "3", "a"}, "status", []string{"a"}, map[string]string{"lines": "3"}, false},
 		{[]string{"log", "--lines=3", "--", "-x"}, "log", []string{"-x"}, map[string]string{"lines": "3"}, false},
 		{[]string{"log", "-f", "x"}, "log", []string{"x"}, map[string]string{"follow": "true"}, true},

@@ -31,7 +31,8 @@ func (c *Call) Streams() bool { return c.Verb.Streams(c.Flags) }
 // value where none is taken or none where one is), the number of
 // arguments, and task and service names (CheckName). "--" ends the flags.
 // The JSON argument of a RawTail verb is taken as it is, dashes and all.
-// A last argument equal to the verb's TrailingFlag sets that flag. Every
+// A first or last argument equal to the verb's TrailingFlag sets that
+// flag (status debug blink, status blink debug). Every
 // error is an *Error: unknown_verb or bad_argument, with a message naming
 // what is wrong and the verb's usage.
 func Parse(argv []string) (*Call, error) {
@@ -81,6 +82,11 @@ func Parse(argv []string) (*Call, error) {
 	}
 	if v.TrailingFlag != "" && len(c.Args) > 0 && c.Args[len(c.Args)-1] == v.TrailingFlag {
 		c.Args = c.Args[:len(c.Args)-1]
+		c.Flags[v.TrailingFlag] = "true"
+	}
+	if v.TrailingFlag != "" && len(c.Args) > 0 && c.Args[0] == v.TrailingFlag {
+		// First, as the seed's status took it: status debug blink.
+		c.Args = c.Args[1:]
 		c.Flags[v.TrailingFlag] = "true"
 	}
 	n := len(c.Args)
