@@ -29,8 +29,9 @@ type AddedData struct {
 }
 
 // nameAndJSON reads the [NAME] [JSON] after clone's SRC and add's KIND:
-// with one of them, it is the JSON when it is valid JSON (a task is not
-// named 5 or {…}), else the name.
+// with one of them, it is the JSON when api.IsJSONArg says so (valid
+// JSON, or it starts with { or [: a task is not named 5 or {…}), else the
+// name.
 func nameAndJSON(c *call) (string, []byte, error) {
 	rest := c.args[1:]
 	var name, js string
@@ -38,7 +39,7 @@ func nameAndJSON(c *call) (string, []byte, error) {
 	case 2:
 		name, js = rest[0], rest[1]
 	case 1:
-		if json.Valid([]byte(rest[0])) {
+		if api.IsJSONArg(rest[0]) {
 			js = rest[0]
 		} else {
 			name = rest[0]
