@@ -108,7 +108,7 @@ task or service.
 	a.addFleetFlags(root)
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		if a.output != "text" && a.output != "json" {
-			return fmt.Errorf("--output must be text or json, got %q", a.output)
+			return &cliError{api.CodeBadArgument, fmt.Sprintf("--output must be text or json, got %q", a.output)} // a usage error: exit 2
 		}
 		if a.token == "" {
 			a.token = os.Getenv("AIOCTL_TOKEN")
