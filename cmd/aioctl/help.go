@@ -60,3 +60,46 @@ func (a *app) tableHelp(root *cobra.Command) {
 		io.WriteString(a.stdout, text)
 	}
 }
+
+// groupCommand is the command of the first word of two-word verbs
+// (services, schedule): its help lists the group's verbs with their
+// arguments and summaries and shows an example of each, all from the
+// table, as help GROUP does in the shell.
+func groupCommand(first string) *cobra.Command {
+	subs := api.SubVerbs(first)
+	var ex []string
+	for _, s := range subs {
+		if v, ok := api.LookupVerb(first + " " + s); ok && len(v.Examples) > 0 {
+			ex = append(ex, "  aioctl "+v.Examples[0])
+		}
+	}
+	g := &cobra.Command{
+		Use:   first + " VERB",
+		Short: first + " verbs: " + strings.Join(subs, ", "),
+		Long: "The " + first + " verbs (aioctl " + first + " VERB --help shows one):\n" +
+			strings.TrimSuffix(api.GroupHelp(first), "\n"),
+		Example: strings.Join(ex, "\n"),
+		Args:    cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return unknownVerb(append([]string{cmd.Name()}, args...))
+		},
+	}
+	// The verbs are listed in Long, with their arguments: not a second
+	// time as cobra's "Available Commands".
+	g.SetUsageTemplate(groupUsage)
+	return g
+}
+
+// groupUsage is cobra's usage template without its list of subcommands.
+const groupUsage = `Usage:
+  {{.UseLine}}{{if .HasExample}}
+
+Examples:
+{{.Example}}{{end}}{{if .HasAvailableLocalFlags}}
+
+Flags:
+{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
+
+Global Flags:
+{{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}
+`

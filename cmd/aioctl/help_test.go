@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/control/api"
@@ -81,4 +83,51 @@ func TestCLIHelpWithoutAProgram(t *testing.T) {
 			t.Errorf("aioctl help %q: exit %d, stderr %q\n got: %q\nwant: %q", topic, code, errs.String(), out.String(), want)
 		}
 	}
+}
+
+// aioctl GROUP --help lists the group's verbs, each with its arguments
+// and summary (the lines of help GROUP, from the table), and an example
+// of each; it said only "services verbs".
+func TestGroupHelpListsItsVerbs(t *testing.T) {
+	t.Setenv("AIOCTL_SOCKET", filepath.Join(t.TempDir(), "none.sock"))
+	for _, first := range api.FirstWords() {
+		subs := api.SubVerbs(first)
+		if len(subs) == 0 {
+			continue
+		}
+		if _, isVerb := api.LookupVerb(first); isVerb {
+			continue // log: its own help, with log level under Available Commands
+		}
+		var out, errs strings.Builder
+		if code := run([]string{first, "--help"}, strings.NewReader(""), &out, &errs); code != 0 {
+			t.Fatalf("aioctl %s --help: exit %d %s", first, code, errs.String())
+		}
+		if !strings.Contains(out.String(), api.GroupHelp(first)) {
+			t.Errorf("aioctl %s --help lacks the verbs' lines:\n%s", first, out.String())
+		}
+		for _, s := range subs {
+			v, _ := api.LookupVerb(first + " " + s)
+			if !strings.Contains(out.String(), "  aioctl "+v.Examples[0]+"\n") {
+				t.Errorf("aioctl %s --help lacks an example of %s:\n%s", first, v.Name, out.String())
+			}
+		}
+	}
+}
+
+// Every command of aioctl shows examples in its --help (shell had none).
+// fleet's are its helper's to write (cmd/aioctl/fleet*.go).
+func TestEveryCommandHasExamples(t *testing.T) {
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, s := range c.Commands() {
+			if s.Hidden || s.Name() == "fleet" {
+				continue
+			}
+			if s.Example == "" {
+				t.Errorf("%s: no examples in its help", s.CommandPath())
+			}
+			walk(s)
+		}
+	}
+	walk((&app{}).rootCommand())
 }

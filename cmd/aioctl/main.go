@@ -170,10 +170,7 @@ task or service.
 				g = verbCmds[words[0]]
 			}
 			if g == nil {
-				g = &cobra.Command{Use: words[0] + " VERB", Short: words[0] + " verbs", Args: cobra.ArbitraryArgs,
-					RunE: func(cmd *cobra.Command, args []string) error {
-						return unknownVerb(append([]string{cmd.Name()}, args...))
-					}}
+				g = groupCommand(words[0]) // help.go
 				groups[words[0]] = g
 				root.AddCommand(g)
 			}
