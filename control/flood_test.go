@@ -13,37 +13,45 @@ import (
 )
 
 // reconnectFlood opens n connections to addr that send nothing and open
-// again as soon as the server closes them, until stop is closed (or 10 s
-// pass). It returns once each has connected once, and a wait for the end.
-func reconnectFlood(t *testing.T, addr string, n int, stop <-chan struct{}) (wait func()) {
+// again at once when they are closed: by the server, or by themselves
+// after a silent while between hold and 2×hold (each its own, so they do
+// not all reconnect in one herd), until stop is closed (or 10 s pass). It
+// returns once each has reconnected at least once, so that the churn is
+// going on when the caller's clients connect, and a wait for the end.
+func reconnectFlood(t *testing.T, addr string, n int, hold time.Duration, stop <-chan struct{}) (wait func()) {
 	t.Helper()
 	var wg sync.WaitGroup
 	var up sync.WaitGroup
 	end := time.Now().Add(10 * time.Second)
 	up.Add(n)
-	for range n {
+	for i := range n {
 		wg.Go(func() {
-			first := true
+			conns := 0
+			defer func() {
+				if conns < 2 {
+					up.Done() // stopped before it reconnected
+				}
+			}()
 			for time.Now().Before(end) {
 				select {
 				case <-stop:
-					if first {
-						up.Done()
-					}
 					return
 				default:
 				}
 				c, err := net.DialTimeout("tcp", addr, time.Second)
-				if first {
+				if conns++; conns == 2 {
 					up.Done()
-					first = false
 				}
 				if err != nil {
 					continue
 				}
-				c.SetReadDeadline(end)
+				dl := time.Now().Add(hold + hold*time.Duration(i)/time.Duration(n))
+				if dl.After(end) {
+					dl = end
+				}
+				c.SetReadDeadline(dl)
 				go func() { <-stop; c.Close() }()
-				io.Copy(io.Discard, c) // until the server (or stop) closes it
+				io.Copy(io.Discard, c) // until the server, the deadline or stop closes it
 				c.Close()
 			}
 		})
@@ -53,9 +61,22 @@ func reconnectFlood(t *testing.T, addr string, n int, stop <-chan struct{}) (wai
 }
 
 // TestReconnectingFloodDoesNotShutOut: 300 connections without the token
-// that reconnect as soon as they are closed do not keep clients with the
-// token out, plain or over TLS (where a client has no whole request head
-// until its handshake is done).
+// that send nothing and reconnect as soon as they are closed do not keep
+// clients with the token out, plain or over TLS (where a client has no
+// whole request head until its handshake is done): they stay below the
+// budget of connections without a head (16 × MaxConns), so none of them
+// takes a client's place, however fast they churn.
+//
+// The flood closes its connections itself, every 100 to 200 ms, and the
+// clients connect while it churns. It used to wait for the server to cut
+// them after the ReadHeaderTimeout of a second: the clients were then
+// mostly served before any reconnected, and on a loaded machine (load 23)
+// a client's own TLS handshake could outlast that second and be cut as
+// the silent ones are, which is the documented limit (control's doc, the
+// README), not a shut-out. The server here gives heads a minute: what
+// this test proves is that the flood takes no client's place, not how
+// fast a loaded machine does a handshake (TestSilentConnectionsCutQuickly
+// holds the default of a second).
 func TestReconnectingFloodDoesNotShutOut(t *testing.T) {
 	const token = "0123456789abcdef-secret"
 	cert, pool := selfSigned(t)
@@ -69,10 +90,10 @@ func TestReconnectingFloodDoesNotShutOut(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := newProgram(t)
-			p.serve(t, control.Config{Socket: "-", Addr: "127.0.0.1:0", Token: token, TLS: tc.srv})
+			p.serve(t, control.Config{Socket: "-", Addr: "127.0.0.1:0", Token: token, TLS: tc.srv, ReadHeaderTimeout: time.Minute})
 			addr := p.srv.Addr().String()
 			stop := make(chan struct{})
-			wait := reconnectFlood(t, addr, 300, stop)
+			wait := reconnectFlood(t, addr, 300, 100*time.Millisecond, stop)
 			servedAll(t, 20, client.Options{Addr: addr, Token: token, TLS: tc.cl})
 			close(stop)
 			wait()

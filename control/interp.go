@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/aiolog"
@@ -40,6 +41,8 @@ type Interp struct {
 	c    Components
 	obs  observers // ObserveRequests (observe.go)
 	user userVerbs // Register (userverbs.go)
+
+	newMu sync.Mutex // clone and add: from the NAME check to the add (newtasks.go)
 }
 
 // NewInterp returns an interpreter over the components; c.Group is required.

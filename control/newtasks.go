@@ -7,10 +7,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/aioservice"
 	"github.com/aiotools-go/aiotools/control/api"
 )
 
@@ -27,8 +29,9 @@ type AddedData struct {
 }
 
 // nameAndJSON reads the [NAME] [JSON] after clone's SRC and add's KIND:
-// with one of them, it is the JSON when it is valid JSON (a task is not
-// named 5 or {…}), else the name.
+// with one of them, it is the JSON when api.IsJSONArg says so (valid
+// JSON, or it starts with { or [: a task is not named 5 or {…}), else the
+// name.
 func nameAndJSON(c *call) (string, []byte, error) {
 	rest := c.args[1:]
 	var name, js string
@@ -36,7 +39,7 @@ func nameAndJSON(c *call) (string, []byte, error) {
 	case 2:
 		name, js = rest[0], rest[1]
 	case 1:
-		if json.Valid([]byte(rest[0])) {
+		if api.IsJSONArg(rest[0]) {
 			js = rest[0]
 		} else {
 			name = rest[0]
@@ -56,6 +59,49 @@ func nameAndJSON(c *call) (string, []byte, error) {
 	return name, []byte(js), nil
 }
 
+// nameFree refuses a NAME given to clone or add that a task has: the
+// seed renamed it (blink_1), which at a prompt hides that it was taken and
+// leaves the user steering a name they did not type. Only a NAME left out
+// is numbered. Clone and add hold Interp.newMu from this check to the
+// add, so two clients cannot both pass it with one name; a task the
+// program itself adds with that name in between still gets numbered
+// (aioctl's Add rule), and the answer says so by its name.
+func (in *Interp) nameFree(c *call, name string) error {
+	if name == "" {
+		return nil
+	}
+	if _, taken := in.c.Group.Get(name); taken {
+		return errorf(CodeConflict, c.verb.Name+": NAME "+strconv.Quote(name)+" is taken by a task: give another, or leave NAME out for a numbered one ("+esc(name)+"_N)")
+	}
+	return nil
+}
+
+func (in *Interp) hasKind(kind string) bool {
+	for _, k := range in.c.Group.Kinds() {
+		if k.Name == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// serviceOwning returns the service whose task (NAME.service) or child
+// task (NAME.service.CHILD) task is, "" when it is none's.
+func (in *Interp) serviceOwning(task string) string {
+	name, _, _ := strings.Cut(task, ".")
+	if !strings.HasPrefix(task, name+aioservice.Suffix) {
+		return ""
+	}
+	rest := strings.TrimPrefix(task, name+aioservice.Suffix)
+	if rest != "" && rest[0] != '.' {
+		return ""
+	}
+	if slices.Contains(in.serviceNames(), name) {
+		return name
+	}
+	return ""
+}
+
 func addedResult(t *aioctl.Task, from, how string) *Result {
 	d := AddedData{Name: t.Name(), From: from, State: t.State()}
 	return &Result{Data: d, Text: how + " " + esc(d.Name) + " (" + d.State.String() + ")\n"}
@@ -65,6 +111,18 @@ func runClone(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	src := c.args[0]
 	name, patch, err := nameAndJSON(c)
 	if err != nil {
+		return nil, err
+	}
+	if _, ok := in.c.Group.Get(src); !ok {
+		return nil, &aioctl.NotFoundError{Pattern: src}
+	}
+	if svc := in.serviceOwning(src); svc != "" {
+		return nil, errorf(CodeBadArgument, "clone: "+strconv.Quote(src)+" is a service's task: the service manager starts, stops and watches it, "+
+			"and a copy would run outside it; run another service instead: services add NAME JSON (help services add)")
+	}
+	in.newMu.Lock()
+	defer in.newMu.Unlock()
+	if err := in.nameFree(c, name); err != nil {
 		return nil, err
 	}
 	t, err := in.c.Group.Clone(src, name, patch)
@@ -79,6 +137,11 @@ func runAdd(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	name, patch, err := nameAndJSON(c)
 	if err != nil {
 		return nil, err
+	}
+	in.newMu.Lock()
+	defer in.newMu.Unlock()
+	if err := in.nameFree(c, name); err != nil && in.hasKind(kind) {
+		return nil, err // an unknown kind is said first, below
 	}
 	t, err := in.c.Group.AddKind(kind, name, patch)
 	if errors.Is(err, aioctl.ErrUnknownKind) {

@@ -306,40 +306,18 @@ func runHelp(ctx context.Context, in *Interp, c *call) (*Result, error) {
 		}
 		if !ok {
 			if subs := api.SubVerbs(name); len(subs) > 0 {
-				var b strings.Builder
-				for _, s := range subs {
-					vv, _ := api.LookupVerb(name + " " + s)
-					b.WriteString(helpLine(&vv))
-				}
-				return &Result{Data: subs, Text: b.String()}, nil
+				return &Result{Data: subs, Text: api.GroupHelp(name)}, nil
 			}
 			return nil, errorf(CodeUnknownVerb, "help: unknown verb "+strconv.Quote(truncate(name, 40)))
 		}
-		var b strings.Builder
-		b.WriteString("usage: " + v.Usage() + "\n  " + v.Summary + "\n")
-		for _, f := range v.Flags {
-			s := "  --" + f.Name
-			if f.Short != "" {
-				s += ", -" + f.Short
-			}
-			if f.Value != "" {
-				s += " " + f.Value
-			}
-			b.WriteString(s + " (" + f.Type() + ")\n      " + f.Usage + "\n")
-		}
-		if len(v.Examples) > 0 {
-			b.WriteString("examples:\n")
-			for _, e := range v.Examples {
-				b.WriteString("  " + e + "\n")
-			}
-		}
+		text := v.Help()
 		if h := helps[v.Name]; h != nil {
-			b.WriteString(h(in))
+			text += h(in)
 		}
 		if !in.has(v.Needs) {
-			b.WriteString("  (not available: this program has no " + v.Needs.String() + ")\n")
+			text += "  (not available: this program has no " + v.Needs.String() + ")\n"
 		}
-		return &Result{Data: v, Text: b.String()}, nil
+		return &Result{Data: v, Text: text}, nil
 	}
 	var b strings.Builder
 	var list []Verb
@@ -348,28 +326,16 @@ func runHelp(ctx context.Context, in *Interp, c *call) (*Result, error) {
 			continue
 		}
 		list = append(list, v)
-		b.WriteString(helpLine(&v))
+		b.WriteString(v.HelpLine())
 	}
 	for i, v := range in.userVerbs() {
 		if i == 0 {
 			b.WriteString("\nthis program's verbs:\n")
 		}
 		list = append(list, v)
-		b.WriteString(helpLine(&v))
+		b.WriteString(v.HelpLine())
 	}
 	return &Result{Data: list, Text: b.String()}, nil
-}
-
-func helpLine(v *Verb) string {
-	u := v.Name
-	if v.ArgsUsage != "" {
-		u += " " + v.ArgsUsage
-	}
-	pad := 34 - len(u)
-	if pad < 1 {
-		pad = 1
-	}
-	return "  " + u + strings.Repeat(" ", pad) + v.Summary + "\n"
 }
 
 func runNames(ctx context.Context, in *Interp, c *call) (*Result, error) {

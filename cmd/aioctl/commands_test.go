@@ -54,17 +54,22 @@ func TestCLIKnowsNoVerbByName(t *testing.T) {
 	}
 }
 
-// TestHelpIsLocal: "aioctl help VERB" and "aioctl VERB --help" are the
-// CLI's help, made from the table (exit codes included), without a
-// program to ask.
+// TestHelpIsLocal: "aioctl help VERB" (the table's help, as the shell
+// prints it) and "aioctl VERB --help" (cobra's page) are made from the
+// table, exit codes included, without a program to ask.
 func TestHelpIsLocal(t *testing.T) {
 	t.Setenv("AIOCTL_SOCKET", filepath.Join(t.TempDir(), "none.sock"))
-	for _, args := range [][]string{{"help", "is-active"}, {"is-active", "--help"}} {
+	for _, tc := range []struct {
+		args       []string
+		usage, why string
+	}{
+		{[]string{"help", "is-active"}, "usage: is-active PATTERN...", "exit status: 0 every named task is active, 3 "},
+		{[]string{"is-active", "--help"}, "aioctl is-active PATTERN...", "Exit status: 0 every named task is active, 3 "},
+	} {
 		var out, errs strings.Builder
-		code := run(args, strings.NewReader(""), &out, &errs)
-		if code != 0 || !strings.Contains(out.String(), "aioctl is-active PATTERN...") ||
-			!strings.Contains(out.String(), "Exit status: 0 every named task is active, 3 ") {
-			t.Errorf("aioctl %q: exit %d\n%s\n%s", args, code, out.String(), errs.String())
+		code := run(tc.args, strings.NewReader(""), &out, &errs)
+		if code != 0 || !strings.Contains(out.String(), tc.usage) || !strings.Contains(out.String(), tc.why) {
+			t.Errorf("aioctl %q: exit %d\n%s\n%s", tc.args, code, out.String(), errs.String())
 		}
 	}
 }

@@ -108,7 +108,7 @@ task or service.
 	a.addFleetFlags(root)
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		if a.output != "text" && a.output != "json" {
-			return fmt.Errorf("--output must be text or json, got %q", a.output)
+			return &cliError{api.CodeBadArgument, fmt.Sprintf("--output must be text or json, got %q", a.output)} // a usage error: exit 2
 		}
 		if a.token == "" {
 			a.token = os.Getenv("AIOCTL_TOKEN")
@@ -147,6 +147,7 @@ task or service.
 	root.AddCommand(completionCommand())
 	root.InitDefaultHelpCmd()
 	a.programVerbsHelp(root) // userverbs.go
+	a.tableHelp(root)        // help.go
 	own := map[string]bool{}
 	for _, c := range root.Commands() {
 		own[c.Name()] = true
@@ -169,10 +170,7 @@ task or service.
 				g = verbCmds[words[0]]
 			}
 			if g == nil {
-				g = &cobra.Command{Use: words[0] + " VERB", Short: words[0] + " verbs", Args: cobra.ArbitraryArgs,
-					RunE: func(cmd *cobra.Command, args []string) error {
-						return unknownVerb(append([]string{cmd.Name()}, args...))
-					}}
+				g = groupCommand(words[0]) // help.go
 				groups[words[0]] = g
 				root.AddCommand(g)
 			}

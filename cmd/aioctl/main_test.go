@@ -187,7 +187,7 @@ func TestAioctlBinary(t *testing.T) {
 		{[]string{"stop", "../etc/passwd"}, "", "bad_argument", 2},
 		{[]string{"stop"}, "", "takes at least 1 argument, got 0", 2},
 		{[]string{"frobnicate"}, "", "unknown verb", 2},
-		{[]string{"-o", "yaml", "status"}, "", "--output must be text or json", 1},
+		{[]string{"-o", "yaml", "status"}, "", "--output must be text or json", 2}, // a usage error
 		{[]string{"set", "args", "blink", `{"pin": 5}`}, "blink", "", 0},
 		{[]string{"set", "args", "blink", `{"pin":`, `6}`}, "blink", "", 0}, // split by the shell
 		{[]string{"set", "args", "blink", `{"pin": "x"}`}, "", "bad_argument", 2},

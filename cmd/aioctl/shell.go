@@ -30,7 +30,12 @@ func (a *app) shellCommand() *cobra.Command {
 		Long: `An interactive shell with the same verbs as aioctl. Tab completes verbs and
 task and service names (fetched from the program); Up/Down and Ctrl-R walk the
 history, which is kept in --history. "help" lists the verbs, "exit" or Ctrl-D
-leaves. Ctrl-C stops a follow.`,
+leaves. Ctrl-C stops a follow. With a stdin that is no terminal it reads
+commands as sh reads a script: no prompts, # comments, and the exit status
+of the last command.`,
+		Example: `  aioctl shell                                  # then: status, stop blink, help add, log -f, exit
+  printf 'stop blink\nstatus blink\n' | aioctl shell   # a script: the last command's exit status
+  aioctl shell < steps.txt                      # the same from a file, # comments allowed`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.shell() },
 	}

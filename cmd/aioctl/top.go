@@ -25,6 +25,9 @@ arrows or j/k move, Enter shows the debug status, s/S/r start, stop or restart
 (after a y), L follows the log, / and $ filter, : runs any verb, ? helps, q quits.
 NO_COLOR (or --no-color) turns colours off. With --broker (or $AIOTOOLS_BROKER)
 it shows every device on the broker (--device PATTERN: the matching ones).`,
+		Example: `  aioctl top                          # the program of the one socket found
+  aioctl --socket /run/app.sock top   # that program's
+  aioctl --broker mqtt://hub:1883 top # every device on the broker`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f, ok := a.stdout.(*os.File)

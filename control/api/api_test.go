@@ -19,6 +19,10 @@ func TestParse(t *testing.T) {
 	}{
 		{[]string{"status"}, "status", nil, map[string]string{}, false},
 		{[]string{"status", "a", "debug"}, "status", []string{"a"}, map[string]string{"debug": "true"}, false},
+		// The flag word first, as the seed's status took it (status debug blink).
+		{[]string{"status", "debug", "a"}, "status", []string{"a"}, map[string]string{"debug": "true"}, false},
+		{[]string{"status", "--", "debug", "a", "b"}, "status", []string{"a", "b"}, map[string]string{"debug": "true"}, false},
+		{[]string{"stats", "debug", "a*"}, "stats", []string{"a*"}, map[string]string{"debug": "true"}, false},
 		{[]string{"status", "-n", "3", "a"}, "status", []string{"a"}, map[string]string{"lines": "3"}, false},
 		{[]string{"log", "--lines=3", "--", "-x"}, "log", []string{"-x"}, map[string]string{"lines": "3"}, false},
 		{[]string{"log", "-f", "x"}, "log", []string{"x"}, map[string]string{"follow": "true"}, true},
@@ -67,6 +71,14 @@ func TestParseErrors(t *testing.T) {
 		{[]string{"status", "--debug=1"}, api.CodeBadArgument, "takes no value"},
 		{[]string{"status", "-n"}, api.CodeBadArgument, "needs a value (N)"},
 		{[]string{"stop", "a/b"}, api.CodeBadArgument, "argument 1: name"},
+		// Broken JSON is bad JSON, with where it breaks, not a bad name.
+		{[]string{"clone", "blink", `{"sleep": 6`}, api.CodeBadArgument, `clone: JSON arguments: invalid JSON at byte 11 (unexpected end of JSON input): {"sleep": 6`},
+		{[]string{"add", "blink", "led2", `{"pin" 3}`}, api.CodeBadArgument, `add: JSON arguments: invalid JSON at byte 8 (invalid character '3' after object key): {"pin" 3}`},
+		{[]string{"clone", "blink", `[1,`}, api.CodeBadArgument, "clone: JSON arguments: invalid JSON at byte 3"},
+		// A rune not allowed in names is named as a rune, escaped.
+		{[]string{"clone", "blink", "x\u202ey"}, api.CodeBadArgument, `(U+202E '\u202e' at byte 2)`},
+		{[]string{"stop", "caf\u00e9"}, api.CodeBadArgument, `(U+00E9 'é' at byte 4)`},
+		{[]string{"stop", "a\xffb"}, api.CodeBadArgument, `(byte 0xff, not UTF-8, at byte 2)`},
 		{[]string{"debug", "on", "off"}, api.CodeBadArgument, "takes 0 to 1 arguments, got 2; usage: debug [on|off]"},
 		{make([]string, api.MaxArgs+1), api.CodeBadArgument, "more than 64 words"},
 	} {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Call is a command checked against the verb table: its verb, its
@@ -31,7 +32,8 @@ func (c *Call) Streams() bool { return c.Verb.Streams(c.Flags) }
 // value where none is taken or none where one is), the number of
 // arguments, and task and service names (CheckName). "--" ends the flags.
 // The JSON argument of a RawTail verb is taken as it is, dashes and all.
-// A last argument equal to the verb's TrailingFlag sets that flag. Every
+// A first or last argument equal to the verb's TrailingFlag sets that
+// flag (status debug blink, status blink debug). Every
 // error is an *Error: unknown_verb or bad_argument, with a message naming
 // what is wrong and the verb's usage.
 func Parse(argv []string) (*Call, error) {
@@ -83,14 +85,25 @@ func Parse(argv []string) (*Call, error) {
 		c.Args = c.Args[:len(c.Args)-1]
 		c.Flags[v.TrailingFlag] = "true"
 	}
+	if v.TrailingFlag != "" && len(c.Args) > 0 && c.Args[0] == v.TrailingFlag {
+		// First, as the seed's status took it: status debug blink.
+		c.Args = c.Args[1:]
+		c.Flags[v.TrailingFlag] = "true"
+	}
 	n := len(c.Args)
 	if n < v.MinArgs || v.MaxArgs >= 0 && n > v.MaxArgs {
 		return nil, NewError(CodeBadArgument, v.Name+": "+countText(v, n)+"; usage: "+v.Usage())
 	}
 	for i, a := range c.Args {
-		if v.RawTail && i == len(c.Args)-1 && (v.MinArgs == v.MaxArgs && i == v.MinArgs-1 ||
-			v.MaxArgs > v.MinArgs && i >= v.MinArgs && json.Valid([]byte(a))) {
+		if v.RawTail && i == len(c.Args)-1 && v.MinArgs == v.MaxArgs && i == v.MinArgs-1 {
 			break // the JSON argument
+		}
+		if v.RawTail && v.MaxArgs > v.MinArgs && i >= v.MinArgs && IsJSONArg(a) {
+			// The optional JSON argument (clone SRC [NAME] [JSON]).
+			if err := jsonSyntax(a); err != nil {
+				return nil, NewError(CodeBadArgument, v.Name+": JSON arguments: "+err.Error()+": "+truncate(a, 60))
+			}
+			break
 		}
 		if v.Names == TaskNames || v.Names == ServiceNames || v.Names == KindNames {
 			if err := CheckName(a); err != nil {
@@ -186,7 +199,38 @@ func CheckName(s string) error {
 		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_.-@:+*", c) >= 0 {
 			continue
 		}
-		return fmt.Errorf("name %q has a character not allowed in names (%q at byte %d)", s, c, i+1)
+		return fmt.Errorf("name %q has a character not allowed in names (%s at byte %d)", s, describeRune(s[i:]), i+1)
 	}
 	return nil
+}
+
+// describeRune names the rune s starts with for an error: U+202E
+// '\u202e' (escaped as strconv.QuoteRune escapes what does not print,
+// as termsafe does), or the byte when s does not start with valid UTF-8.
+func describeRune(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError && size <= 1 {
+		return fmt.Sprintf("byte %#02x, not UTF-8,", s[0])
+	}
+	return fmt.Sprintf("U+%04X %s", r, strconv.QuoteRune(r))
+}
+
+// IsJSONArg reports whether the optional JSON argument of clone and add
+// (after SRC or KIND, with or without NAME) is a, not a NAME: it is valid
+// JSON, or it starts an object or a list (broken JSON is bad JSON, not a
+// bad name).
+func IsJSONArg(a string) bool {
+	return a != "" && (a[0] == '{' || a[0] == '[') || json.Valid([]byte(a))
+}
+
+// jsonSyntax is nil for valid JSON, else where and why it is not:
+// "invalid JSON at byte 12 (unexpected end of JSON input)".
+func jsonSyntax(a string) error {
+	var v any
+	err := json.Unmarshal([]byte(a), &v)
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("invalid JSON at byte %d (%s)", se.Offset, strings.TrimPrefix(se.Error(), "json: "))
+	}
+	return err
 }

@@ -29,7 +29,8 @@
 // front end needs to offer it without knowing it by name — its words, the
 // arguments (count, what they name, a JSON tail), the flags, whether and
 // when it streams (Stream, StreamFlag), a flag that may be given as the
-// last word (TrailingFlag: "status hello debug"), its exit codes, and its
+// first or last word (TrailingFlag: "status hello debug", "status debug
+// hello"), its exit codes, and its
 // help: a summary, typed flags (Flag.Type) and at least two Examples. `aioctl help` (or the help verb) lists them.
 //
 // # Parsing a command

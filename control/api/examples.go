@@ -10,6 +10,7 @@ var examples = map[string][]string{
 		"status                  # every task: state, result, last log lines",
 		"status 'hello*' -n 0    # the tasks named hello…, without log lines",
 		"status blink debug      # with the function, arguments and traceback",
+		"status debug 'b*'       # the same for the tasks named b…: debug first or last",
 	},
 	"watch": {
 		"watch                   # every task's state, then each change, until Ctrl-C",

@@ -39,9 +39,9 @@ var table = []Verb{
 		MaxArgs: -1, Names: TaskNames, TrailingFlag: "debug",
 		Flags: []Flag{{Name: "debug", Short: "d", Usage: "add task functions and arguments, build settings, recent GC pauses"}}},
 	// New tasks at run time (the seed's aioctl.add at the REPL).
-	{Name: "clone", ArgsUsage: "SRC [NAME] [JSON]", Summary: `start a new task running SRC's function with SRC's arguments merged with JSON (clone blink '{"sleep": 6}' starts blink_1)`,
+	{Name: "clone", ArgsUsage: "SRC [NAME] [JSON]", Summary: `start a new task running SRC's function with SRC's arguments merged with JSON (clone blink '{"sleep": 6}' starts blink_1; a NAME a task has is refused; a service's task is cloned by services add)`,
 		MinArgs: 1, MaxArgs: 3, Names: TaskNames, RawTail: true},
-	{Name: "add", ArgsUsage: "KIND [NAME] [JSON]", Summary: `start a task of a function the program registered, its defaults merged with JSON (add blink led2 '{"pin": 3}'; help add lists the kinds)`,
+	{Name: "add", ArgsUsage: "KIND [NAME] [JSON]", Summary: `start a task of a function the program registered, its defaults merged with JSON (add blink led2 '{"pin": 3}'; help add lists the kinds; a NAME a task has is refused)`,
 		MinArgs: 1, MaxArgs: 3, Names: KindNames, RawTail: true},
 
 	// Log (aiolog).

@@ -129,7 +129,8 @@ type Verb struct {
 	// stream ("follow" for log: log -f); "" when it always streams.
 	StreamFlag string `json:"stream_flag,omitempty"`
 	// TrailingFlag is a boolean flag that may also be given as the last
-	// argument, by its name: "debug" for status ("status hello debug").
+	// or the first argument, by its name: "debug" for status ("status
+	// hello debug", "status debug hello", as the seed took it).
 	TrailingFlag string `json:"trailing_flag,omitempty"`
 	// ExitCodes are the exit codes the verb gives besides 0 and 1
 	// (Response.Exit): systemctl's for status and is-active. A CLI exits

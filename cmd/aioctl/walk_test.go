@@ -1,0 +1,51 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aiotools-go/aiotools/control"
+)
+
+// aioctlIn runs aioctl in this process against p, as a user would type it.
+func aioctlIn(t *testing.T, p *program, args ...string) outcome {
+	t.Helper()
+	t.Setenv("AIOCTL_SOCKET", p.sock)
+	var out, errs strings.Builder
+	code := run(args, strings.NewReader(""), &out, &errs)
+	return outcome{out.String(), errs.String(), code}
+}
+
+// status debug blink reads debug as the flag word, as status blink debug
+// does (it looked for a task named debug: exit 4).
+func TestStatusTakesTheDebugWordFirst(t *testing.T) {
+	p := startProgram(t, control.Config{})
+	for _, args := range [][]string{{"status", "debug", "blink"}, {"status", "blink", "debug"}} {
+		o := aioctlIn(t, p, args...)
+		if o.exit != 0 || !strings.Contains(o.stdout, "● blink: status: running") || !strings.Contains(o.stdout, `args: {"pin":2}`) {
+			t.Errorf("aioctl %q: exit %d\n%s%s", args, o.exit, o.stdout, o.stderr)
+		}
+	}
+}
+
+// A usage error exits 2, as the contract says (README, aioctl --help):
+// an --output aioctl does not know exited 1, as a failure; a negative
+// line count is refused naming the flag (log -n -5 printed every line).
+func TestUsageErrorsExit2(t *testing.T) {
+	p := startProgram(t, control.Config{})
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-o", "yaml", "status"}, `--output must be text or json, got "yaml"`},
+		{[]string{"--output=yaml", "help"}, `--output must be text or json, got "yaml"`},
+		{[]string{"log", "-n", "-5"}, `--lines: want a count of 0 or more, got "-5"`},
+		{[]string{"follow", "-n", "-1"}, `--lines: want a count of 0 or more, got "-1"`},
+		{[]string{"log", "-f", "--lines=-2"}, `--lines: want a count of 0 or more, got "-2"`},
+	} {
+		o := aioctlIn(t, p, tc.args...)
+		if o.exit != 2 || !strings.Contains(o.stderr, tc.want) {
+			t.Errorf("aioctl %q: exit %d, want 2 and %q\n%s%s", tc.args, o.exit, tc.want, o.stdout, o.stderr)
+		}
+	}
+}
