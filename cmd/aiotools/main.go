@@ -66,7 +66,9 @@ func usage(w io.Writer) {
 
   The console (-console) takes aioctl's verbs, with line editing and
   completion as in aioctl shell when stdin is a terminal; "exit", Ctrl-D
-  or the end of the input stops the program.
+  or the end of the input stops the program. Without a terminal (a pipe,
+  a script) stdout has the answers alone: the boot lines, the banner and
+  the shutdown go to stderr.
 
   Both open a control socket for aioctl: -socket PATH (default $AIOTOOLS_SOCKET,
   else NAME.sock in $XDG_RUNTIME_DIR/aiotools or a private directory of yours);
@@ -130,6 +132,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if *follow {
 			cfg.Follow, cfg.Grep = true, fs.Arg(0)
 		}
+		if *console { // console.go: answers alone on a piped stdout
+			cfg.Answers, cfg.Out = consoleWriters(stdout, stderr)
+		}
 		return runDemo(ctx, cfg)
 	case "run":
 		fs := flag.NewFlagSet("run", flag.ContinueOnError)
@@ -162,7 +167,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 		defer stop()
 		given := false // -c named a file, which must then exist
 		fs.Visit(func(f *flag.Flag) { given = given || f.Name == "c" })
-		return runServices(ctx, runConfig{Config: *config, Default: !given, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout, Console: *console, ErrorLog: elc, MetricsAddr: *metrics, Web: *web})
+		rc := runConfig{Config: *config, Default: !given, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout, Console: *console, ErrorLog: elc, MetricsAddr: *metrics, Web: *web}
+		if *console { // console.go: answers alone on a piped stdout
+			rc.Answers, rc.Out = consoleWriters(stdout, stderr)
+		}
+		return runServices(ctx, rc)
 	case "broker":
 		return runBroker(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
@@ -212,6 +221,9 @@ type demoConfig struct {
 	Grep   string // the follow filter
 	// Console reads commands from stdin instead of printing status.
 	Console bool
+	// Answers is where the console's answers go (nil: Out); Out then has
+	// the rest (consoleWriters).
+	Answers io.Writer
 	Socket  string // control socket path ("" = the default for Name)
 	Name    string // program name in the default socket path ("" = aiotools-demo)
 	Web     string // the dashboard's TCP address ("" = none; web.go)
@@ -272,6 +284,10 @@ func runDemo(ctx context.Context, cfg demoConfig) error {
 	defer lock.Release() // a no-op once the server has it
 	echo := newEcho(cfg.Out)
 	defer flushEcho(echo)
+	answers, own := answersEcho(cfg.Answers, cfg.Out, echo) // console.go
+	if own {
+		defer flushEcho(answers)
+	}
 	cfg.Out = echo
 	d := &demo{
 		lock:   lock,
@@ -314,8 +330,9 @@ func runDemo(ctx context.Context, cfg demoConfig) error {
 		for _, h := range d.help {
 			fmt.Fprintln(cfg.Out, "  "+h)
 		}
-		fmt.Fprintln(cfg.Out, consoleBanner("aiotools demo"))
-		return control.ConsoleStdio(ctx, cfg.Out, d.interp)
+		fmt.Fprintln(cfg.Out, consoleBanner("aiotools demo", "blink"))
+		flushEcho(echo) // the banner before the first answer, on a terminal
+		return control.ConsoleStdio(ctx, answers, d.interp)
 	}
 	fmt.Fprintln(cfg.Out, "aiotools demo: status every", cfg.Every, "- Ctrl-C stops it")
 	for _, h := range d.help {
@@ -338,11 +355,6 @@ func runDemo(ctx context.Context, cfg demoConfig) error {
 		case <-tick.C:
 		}
 	}
-}
-
-// consoleBanner is the line that introduces the in-program console.
-func consoleBanner(program string) string {
-	return program + `: console: aioctl's verbs ("help" lists them: status, stop blink, log -f LED); "exit" or Ctrl-D stops the program`
 }
 
 // socketError adds to an error about a taken control socket how to
