@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"os"
+	"strings"
 
 	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/aiolog"
@@ -22,14 +23,16 @@ func consoleWriters(stdout, stderr io.Writer) (answers, diag io.Writer) {
 	return stdout, stderr
 }
 
-// consoleBanner is the line that introduces the in-program console; task
-// is a task of this program that its example stops ("": no such example).
+// consoleBanner is the text that introduces the in-program console, in
+// lines that fit screenWidth; task is a task of this program that its
+// example stops ("": no such example).
 func consoleBanner(program, task string) string {
 	examples := "status, log -f LED"
 	if task != "" {
 		examples = "status, stop " + termsafe.String(task) + ", log -f LED"
 	}
-	return program + `: console: aioctl's verbs ("help" lists them: ` + examples + `); "exit" or Ctrl-D stops the program`
+	return strings.TrimSuffix(wrapAll("", program+`: console: aioctl's verbs ("help" lists them), such as`,
+		"  "+examples+`   ("exit" or Ctrl-D stops the program)`), "\n")
 }
 
 // exampleTask is the task the console's banner suggests stopping: the

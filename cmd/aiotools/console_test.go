@@ -117,7 +117,7 @@ func TestRunConsoleBannerNamesARealTask(t *testing.T) {
 	}
 	out, diag := runWithStdin(t, dir, "stop ticker.service\nexit\n",
 		"run", "--console", "-c", "services.config", "-socket", privateSocket(t))
-	_, after, ok := strings.Cut(diag, `"help" lists them: status, stop `)
+	_, after, ok := strings.Cut(diag, "\n  status, stop ")
 	name, _, _ := strings.Cut(after, ",")
 	if !ok || name != "ticker.service" {
 		t.Fatalf("the banner suggests stopping %q, not ticker.service:\n%s", name, diag)

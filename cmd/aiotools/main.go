@@ -327,17 +327,13 @@ func runDemo(ctx context.Context, cfg demoConfig) error {
 		return err
 	}
 	if cfg.Console {
-		for _, h := range d.help {
-			fmt.Fprintln(cfg.Out, "  "+h)
-		}
+		io.WriteString(cfg.Out, wrapAll("  ", d.help...)) // wrap.go: 80 columns
 		fmt.Fprintln(cfg.Out, consoleBanner("aiotools demo", "blink"))
 		flushEcho(echo) // the banner before the first answer, on a terminal
 		return control.ConsoleStdio(ctx, answers, d.interp)
 	}
 	fmt.Fprintln(cfg.Out, "aiotools demo: status every", cfg.Every, "- Ctrl-C stops it")
-	for _, h := range d.help {
-		fmt.Fprintln(cfg.Out, "  "+h)
-	}
+	io.WriteString(cfg.Out, wrapAll("  ", d.help...)) // wrap.go: 80 columns
 	tick := time.NewTicker(cfg.Every)
 	defer tick.Stop()
 	// On a terminal the first round waits a period, so that the banner
