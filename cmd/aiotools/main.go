@@ -70,6 +70,11 @@ func usage(w io.Writer) {
   a script) stdout has the answers alone: the boot lines, the banner and
   the shutdown go to stderr.
 
+  Both stop the services in the reverse of their boot order, then the
+  other tasks, each within its stop timeout; a task that does not stop
+  (or an exec service's command killed with SIGKILL) is named, and the
+  exit status is then 1.
+
   Both open a control socket for aioctl: -socket PATH (default $AIOTOOLS_SOCKET,
   else NAME.sock in $XDG_RUNTIME_DIR/aiotools or a private directory of yours);
   two programs cannot share one: give the second another -socket or -name.
@@ -274,7 +279,7 @@ func registerDemo(order int, name string, setup func(ctx context.Context, d *dem
 	demoParts = append(demoParts, demoPart{order, name, setup})
 }
 
-func runDemo(ctx context.Context, cfg demoConfig) error {
+func runDemo(ctx context.Context, cfg demoConfig) (err error) {
 	// The control socket first: a second demo on the same socket fails
 	// here, before it starts any task.
 	lock, err := control.LockSocket(cmp.Or(cfg.Socket, demoControlSocket), cmp.Or(cfg.Name, "aiotools-demo"))
@@ -300,17 +305,28 @@ func runDemo(ctx context.Context, cfg demoConfig) error {
 	parts := append([]demoPart(nil), demoParts...)
 	sort.SliceStable(parts, func(i, j int) bool { return parts[i].order < parts[j].order })
 	defer func() {
-		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		// As `aiotools run` stops (shutdown.go): the services in the reverse
+		// of their boot order, then the other tasks, each within its stop
+		// timeout; what did not stop is named and makes the exit status 1.
+		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
+		stopErr := gracefulStop(stopCtx, cfg.Out, d.services, d.group)
+		if stopErr != nil {
+			cancel() // reported: the cleanups do not wait for them again
+		}
 		for i := len(d.cleanup) - 1; i >= 0; i-- {
-			if err := d.cleanup[i](stopCtx); err != nil {
+			if err := d.cleanup[i](stopCtx); err != nil && stopErr == nil {
 				fmt.Fprintln(cfg.Out, "cleanup:", termsafe.Text(err.Error()))
 			}
 		}
-		if err := d.group.Close(stopCtx); err != nil {
+		if err := d.group.Close(stopCtx); err != nil && stopErr == nil {
 			fmt.Fprintln(cfg.Out, "stop:", termsafe.Text(err.Error()))
 		}
 		aioservice.KillDescendants() // what an exec service left without its scope mark
+		if stopErr != nil {
+			err = cmp.Or(err, stopErr)
+			return
+		}
 		fmt.Fprintln(cfg.Out, "all tasks stopped")
 	}()
 	for _, p := range parts {
