@@ -88,8 +88,13 @@
 // PatchConfig, Enable, Disable) are serialised, validated as a whole, and
 // written atomically (temporary file, fsync, rename, fsync of the
 // directory), so the file is never left half-written or invalid; a
-// refused edit's error names the field, without a position (the text it
-// would have written is not on disk). A config without its owner's write
+// refused edit's error names the field, without a position in the file
+// (the text it would have written is not on disk). An error in a change's
+// own text (PatchConfig, ReplaceConfig, Add: the JSON of "services config"
+// and "services add") says where in it: "invalid JSON at 1:19 of the
+// change: unexpected end of the change", or "hello.args.pin: cannot use
+// string as int (at 1:11 of the change; the change is refused; the file
+// is unchanged)", the place of the field's key. A config without its owner's write
 // bit (0444) is refused, not replaced; a failed write (a full disk) is a
 // *WriteError and leaves the old file. Loading the file the first time
 // removes the ".services.config.tmp-N" files of a writer killed mid-write.
