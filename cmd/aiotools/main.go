@@ -84,7 +84,8 @@ func usage(w io.Writer) {
   -web 127.0.0.1:8080; both print "dashboard: URL" to open (-web off: none).
   Error log: lines at -error-level (default ERROR) are copied to -error-log FILE
   (run: error.log beside the config; demo: off), rotated at -error-log-size to
-  FILE.1; aioctl errlog prints it. "aiotools demo -h" lists every flag.
+  FILE.1, created with mode 0600 (logs can hold secrets); aioctl errlog
+  prints it. "aiotools demo -h" lists every flag.
 `)
 }
 
