@@ -62,8 +62,12 @@
 //	}
 //
 // Keys: enabled, args (decoded over the default arguments), schedule,
-// requires, after, restart, stop_timeout, exec, type and info/docs (exec
-// services), log_level (debug, info, warn, error or crit: the level of the
+// requires, after, restart, stop_timeout, readiness ({"timeout": "5s"}: the
+// service calls aioctl.Ready, and its dependents wait that long for it, as
+// WithReadiness), children ({"strategy": "one_for_all", "intensity":
+// {"restarts": 3, "within": "10s"}}: what SuperviseChildren puts the
+// children under, over the spec the code passes), exec, type and info/docs
+// (exec services; readiness and children are refused there), log_level (debug, info, warn, error or crit: the level of the
 // service's task and its children, handed to the program when the service
 // loads, see Manager.SetLogLevelFunc), and the seed's "kwargs" holding
 // schedule/require(s)/after/restart.
