@@ -251,6 +251,10 @@ func (r *renderer) stateText(st *TaskStatus) {
 
 const branch = "    ┗━► "
 
+// ScheduleDoneText is what status and the schedule list print in place of
+// the next run of a schedule that has none left (ScheduleInfo.Done).
+const ScheduleDoneText = "done (one-shot: runs no more)"
+
 func (r *renderer) one(st *TaskStatus) {
 	o := r.o
 	d := dot(st.State, o.Color)
@@ -285,7 +289,9 @@ func (r *renderer) one(st *TaskStatus) {
 		} else {
 			r.date(s.Last)
 		}
-		if s.Next.IsZero() {
+		if s.Done {
+			r.s(" --> " + ScheduleDoneText + "\n")
+		} else if s.Next.IsZero() {
 			r.s(" --> next: None\n")
 		} else {
 			r.s(" --> next in ")

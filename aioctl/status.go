@@ -104,6 +104,11 @@ type ScheduleInfo struct {
 	// resumes, with its timing, when the task is started again. Debug
 	// status prints it as "(unscheduled by stop)" after Opts.
 	Paused bool `json:"paused,omitempty"`
+	// Done: the schedule has no run left (a one-shot, start_in or at with
+	// no repeat, that ran; Last says when). It stays listed so that its run
+	// is seen; status prints "--> done (one-shot: runs no more)" instead of
+	// a next run.
+	Done bool `json:"done,omitempty"`
 }
 
 // ServiceInfo is what a service layer shows in its task's debug status,

@@ -162,6 +162,9 @@ func (s *ScheduleInfo) appendJSON(b []byte) ([]byte, error) {
 	if s.Paused {
 		b = append(b, `,"paused":true`...)
 	}
+	if s.Done {
+		b = append(b, `,"done":true`...)
+	}
 	if b, err = appendTimeField(b, "last", s.Last); err != nil {
 		return b, err
 	}

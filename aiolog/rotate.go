@@ -12,7 +12,8 @@ import (
 
 // RotatingFile is an append-only file that is renamed to name.1 (replacing
 // any previous name.1) and started afresh when a write would make it larger
-// than its maximum size, as the seed's error.log was. It is safe for
+// than its maximum size, as the seed's error.log was. It creates the file
+// with mode 0600 (owner only): logs can hold secrets. It is safe for
 // concurrent use. Use it with WithCopy to keep ERROR-and-above lines on disk:
 //
 //	f, err := aiolog.OpenRotatingFile("error.log", 64<<10)
@@ -110,7 +111,10 @@ func readEnd(name string, limit int64) ([]byte, error) {
 }
 
 func (rf *RotatingFile) open() error {
-	f, err := os.OpenFile(rf.name, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	// 0600: error lines may hold secrets (a token in a failed request, a
+	// password in a command line), so other users do not read them. A file
+	// that exists keeps the mode its owner gave it.
+	f, err := os.OpenFile(rf.name, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return err
 	}

@@ -87,6 +87,9 @@
 //	    ┗━► schedule: last @ 2015-01-01 00:12:39 --> next in 37 s @ 2015-01-01 00:13:21
 //
 // and, in debug mode, "┗━► schedule opts: <Spec.String()> (skipped: N, missed: N)".
+// A one-shot (StartIn or At without Repeat) that ran stays in status and
+// List, marked Done ("done": true in JSON, no "next"), and its line reads
+// "┗━► schedule: last @ <when it ran> --> done (one-shot: runs no more)".
 // List returns every schedule; NextRuns the next n runs of one (the
 // control verb "schedule next NAME N"); Spec.NextRuns previews a spec
 // that is not scheduled. Schedule replaces a task's schedule only once

@@ -81,7 +81,7 @@ func sortEntries(es []Entry) {
 
 func (e *entry) export(name string) Entry {
 	out := Entry{Task: name, Spec: e.spec, ScheduleInfo: aioctl.ScheduleInfo{
-		Last: e.last, Opts: e.spec.String(), Skipped: int(e.skipped), Missed: int(e.missed), Paused: e.paused}}
+		Last: e.last, Opts: e.spec.String(), Skipped: int(e.skipped), Missed: int(e.missed), Paused: e.paused, Done: e.over}}
 	if !e.paused && !e.over {
 		out.Next = e.fireAt
 	}

@@ -13,7 +13,8 @@ import (
 // (spec.Name defaults to NAME.service). Call it from the service's
 // function after adding them. The supervision ends with the service's
 // run: when ctx ends, the supervisor is closed (a stop of the service
-// restarts nothing).
+// restarts nothing). The config file's "children" key, when the service's
+// entry has it, replaces spec's Strategy and Intensity.
 func SuperviseChildren(ctx context.Context, spec aioctl.SupervisorSpec) (*aioctl.Supervisor, error) {
 	m, name, ok := FromContext(ctx)
 	if !ok {
@@ -22,6 +23,11 @@ func SuperviseChildren(ctx context.Context, spec aioctl.SupervisorSpec) (*aioctl
 	if spec.Name == "" {
 		spec.Name = TaskName(name)
 	}
+	m.mu.Lock()
+	if e := m.entries[name]; e != nil {
+		spec = e.st.Children.apply(spec) // the config file's "children" (config_supervision.go)
+	}
+	m.mu.Unlock()
 	sup, err := m.g.Supervise(spec, TaskName(name)+".*")
 	if err != nil {
 		return nil, &ServiceError{Service: name, Err: err}

@@ -119,6 +119,8 @@ type Entry struct {
 	After       []string // nil: not in the file
 	Restart     *RestartConfig
 	StopTimeout *Duration
+	Readiness   *ReadinessConfig // "readiness" (config_supervision.go)
+	Children    *ChildrenConfig  // "children"
 	Exec        *ExecConfig
 	Type        Type
 	Info        string

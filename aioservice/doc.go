@@ -62,8 +62,12 @@
 //	}
 //
 // Keys: enabled, args (decoded over the default arguments), schedule,
-// requires, after, restart, stop_timeout, exec, type and info/docs (exec
-// services), log_level (debug, info, warn, error or crit: the level of the
+// requires, after, restart, stop_timeout, readiness ({"timeout": "5s"}: the
+// service calls aioctl.Ready, and its dependents wait that long for it, as
+// WithReadiness), children ({"strategy": "one_for_all", "intensity":
+// {"restarts": 3, "within": "10s"}}: what SuperviseChildren puts the
+// children under, over the spec the code passes), exec, type and info/docs
+// (exec services; readiness and children are refused there), log_level (debug, info, warn, error or crit: the level of the
 // service's task and its children, handed to the program when the service
 // loads, see Manager.SetLogLevelFunc), and the seed's "kwargs" holding
 // schedule/require(s)/after/restart.
@@ -88,8 +92,13 @@
 // PatchConfig, Enable, Disable) are serialised, validated as a whole, and
 // written atomically (temporary file, fsync, rename, fsync of the
 // directory), so the file is never left half-written or invalid; a
-// refused edit's error names the field, without a position (the text it
-// would have written is not on disk). A config without its owner's write
+// refused edit's error names the field, without a position in the file
+// (the text it would have written is not on disk). An error in a change's
+// own text (PatchConfig, ReplaceConfig, Add: the JSON of "services config"
+// and "services add") says where in it: "invalid JSON at 1:19 of the
+// change: unexpected end of the change", or "hello.args.pin: cannot use
+// string as int (at 1:11 of the change; the change is refused; the file
+// is unchanged)", the place of the field's key. A config without its owner's write
 // bit (0444) is refused, not replaced; a failed write (a full disk) is a
 // *WriteError and leaves the old file. Loading the file the first time
 // removes the ".services.config.tmp-N" files of a writer killed mid-write.

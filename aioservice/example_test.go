@@ -99,5 +99,5 @@ func ExampleParseConfig() {
 	_, err := aioservice.ParseConfig("services.config", []byte("{\n  \"hello\": {\"enabeld\": true}\n}"), nil)
 	fmt.Println(err)
 	// Output:
-	// services.config:2:13: hello.enabeld: unknown key (want one of enabled, args, kwargs, schedule, requires, after, restart, stop_timeout, exec, type, info, docs, log_level)
+	// services.config:2:13: hello.enabeld: unknown key (want one of enabled, args, kwargs, schedule, requires, after, restart, stop_timeout, readiness, children, exec, type, info, docs, log_level)
 }

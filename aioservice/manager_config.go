@@ -84,6 +84,8 @@ type settings struct {
 	Schedule    json.RawMessage      `json:"schedule,omitempty"`
 	Restart     RestartConfig        `json:"restart"`
 	StopTimeout Duration             `json:"stop_timeout,omitempty"`
+	Readiness   *ReadinessConfig     `json:"readiness,omitempty"`
+	Children    *ChildrenConfig      `json:"children,omitempty"`
 	Exec        *ExecConfig          `json:"exec,omitempty"`
 	LogLevel    string               `json:"log_level,omitempty"`
 	args        any                  // decoded
@@ -129,6 +131,7 @@ func (m *Manager) resolve(svc *Service, c *Config, e *Entry) (settings, error) {
 		if e.StopTimeout != nil {
 			st.StopTimeout = *e.StopTimeout
 		}
+		st.Readiness, st.Children = e.Readiness, e.Children
 		st.Exec = e.Exec
 		st.LogLevel = e.LogLevel
 		patch = e.Args
@@ -219,6 +222,9 @@ func (m *Manager) validate(c *Config) error {
 			return c.p.errAt(e.off["args"], e.Name+".args", "an exec service takes its command line from \"exec\", not \"args\"", nil)
 		case registered && e.Type != "":
 			return c.p.errAt(e.off["type"], e.Name+".type", "the type of a service defined in code is set in code", nil)
+		}
+		if err := execSupervisionError(c, e); err != nil {
+			return err
 		}
 		for i, d := range e.Requires {
 			if !defined(d) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/aiotools-go/aiotools/aioctl"
 )
@@ -126,6 +127,9 @@ func (m *Manager) construct(ctx context.Context, e *entry) (err error) {
 		opts = append(opts, aioctl.WithStopTimeout(e.st.taskStop))
 	}
 	opts = append(opts, e.svc.taskOpts...)
+	if r := e.st.Readiness; r != nil { // the file's "readiness" over the code's
+		opts = append(opts, aioctl.WithReadiness(time.Duration(r.Timeout)))
+	}
 	opts = append(opts, aioctl.WithName(tn))
 	t, fn, err := e.svc.impl.add(m, e.name, e.st.args, opts)
 	if err != nil {

@@ -86,7 +86,7 @@ func ParseConfig(file string, data []byte, lookup func(string) (string, bool)) (
 	return c, nil
 }
 
-var entryKeys = "enabled, args, kwargs, schedule, requires, after, restart, stop_timeout, exec, type, info, docs, log_level"
+var entryKeys = "enabled, args, kwargs, schedule, requires, after, restart, stop_timeout, readiness, children, exec, type, info, docs, log_level"
 
 // logLevelWords are the words "log_level" takes (in any case): aiolog's
 // level names; the manager hands the word to the program (SetLogLevelFunc).
@@ -184,6 +184,10 @@ func (p *parser) entryField(e *Entry, g jfield, inKw bool) error {
 			return p.policyError(g, field, err)
 		}
 		e.Restart = &r
+	case "readiness": // config_supervision.go
+		return p.readiness(e, g, field)
+	case "children":
+		return p.children(e, g, field)
 	case "stop_timeout":
 		v, err := aioctl.ParseDurationJSON(g.val)
 		if err != nil {

@@ -73,7 +73,7 @@ func (m *Manager) patch(name string, patch []byte, create, replace bool) error {
 		return c.p.merge(top.Bytes(), literal)
 	}, m.validate)
 	if err != nil {
-		return err
+		return placeInChange(err, name, patch) // patch_position.go
 	}
 	if next != nil {
 		m.mu.Lock()
@@ -111,11 +111,11 @@ func literal(b []byte) []byte { return bytes.ReplaceAll(b, []byte("${"), []byte(
 // key twice in one object.
 func checkPatch(file, name string, patch []byte) error {
 	refuse := func(field, msg string) error {
-		return &ConfigError{File: file, Field: field, Msg: msg + " (the change is refused; the file is unchanged)"}
+		return &ConfigError{File: file, Field: field, Msg: msg + refusedNote}
 	}
 	var raw json.RawMessage
 	if err := json.Unmarshal(patch, &raw); err != nil {
-		return refuse(name, "invalid JSON: "+strings.TrimPrefix(err.Error(), "json: "))
+		return refuse(name, syntaxInChange(patch, err)) // patch_position.go
 	}
 	if raw[0] != '{' {
 		return refuse(name, "the change must be a JSON object of the entry's keys, not "+jsonKind(raw))
@@ -380,7 +380,7 @@ func refused(err error) error {
 	}
 	c := *ce
 	c.Line, c.Column = 0, 0
-	c.Msg += " (the change is refused; the file is unchanged)"
+	c.Msg += refusedNote
 	return &c
 }
 

@@ -68,7 +68,9 @@ func runScheduleList(ctx context.Context, in *Interp, c *call) (*Result, error) 
 		if !e.Last.IsZero() {
 			last = e.Last.In(time.Local).Format(aioctl.DateLayout)
 		}
-		if !e.Next.IsZero() {
+		if e.Done {
+			next = "--> " + aioctl.ScheduleDoneText
+		} else if !e.Next.IsZero() {
 			next = "--> next in " + aioctl.FormatNextIn(e.Next.Sub(now)) + " @ " + e.Next.In(time.Local).Format(aioctl.DateLayout)
 		}
 		b.WriteString(esc(e.Task) + ": " + esc(e.Spec.String()) + "\n    ┗━► schedule: last @ " + last + " " + next +

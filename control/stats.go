@@ -117,7 +117,7 @@ func taskStats(st *aioctl.TaskStatus, debug bool) api.TaskStats {
 		ts.DoneAt = st.Ended
 	}
 	if s := st.Schedule; s != nil {
-		ts.Schedule = &api.ScheduleInfo{Last: s.Last, Next: s.Next, Opts: s.Opts, Skipped: s.Skipped, Missed: s.Missed, Paused: s.Paused}
+		ts.Schedule = &api.ScheduleInfo{Last: s.Last, Next: s.Next, Opts: s.Opts, Skipped: s.Skipped, Missed: s.Missed, Paused: s.Paused, Done: s.Done}
 	}
 	if debug {
 		ts.Func, ts.Args = st.Func, st.Args

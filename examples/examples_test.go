@@ -407,16 +407,20 @@ func TestExecServicesFromTheConfig(t *testing.T) {
 	p.interrupt(t)
 }
 
-// console: commands typed on stdin run in the program, in order; exit
+// console: commands piped to stdin run in the program, in order, and
+// print their answers without prompts (there is no one to prompt); exit
 // ends it.
 func TestConsoleOnStdin(t *testing.T) {
 	in := "status\nstop blink\nstatus blink\nnosuchverb\nexit\n"
 	p := start(t, "console", strings.NewReader(in), "-for", "2m")
 	out := p.exited(t, 20*time.Second)
+	if strings.Contains(out, "aioctl>") {
+		t.Errorf("prompts printed for a pipe:\n%s", out)
+	}
 	want := []string{
-		"aioctl> ● blink: status: running since",
+		"● blink: status: running since",
 		"● repl: status: running since",
-		"aioctl> ● blink: status: stopped @",
+		"● blink: status: stopped @",
 		"unknown_verb",
 	}
 	at := 0

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,36 +14,52 @@ import (
 )
 
 // runWithStdin runs the aiotools binary with stdin from a pipe holding
-// input, and returns what it printed; it must end by itself (the console's
-// input ends) within 20 s.
-func runWithStdin(t *testing.T, dir, input string, args ...string) string {
+// input, and returns what it printed on stdout and on stderr; it must end
+// by itself (the console's input ends) within 20 s.
+func runWithStdin(t *testing.T, dir, input string, args ...string) (stdout, stderr string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, buildAiotools(t), args...)
 	cmd.Dir = dir
 	cmd.Stdin = strings.NewReader(input)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("aiotools %q: %v\n%s", args, err, out.String())
+		t.Fatalf("aiotools %q: %v\nstdout:\n%s\nstderr:\n%s", args, err, out.String(), errOut.String())
 	}
-	return out.String()
+	return out.String(), errOut.String()
 }
+
+// notOnStdout are lines that tell a person what the program does (boot
+// lines, the banner, the shutdown): a console without a terminal prints
+// them on stderr, so that stdout carries the answers alone.
+var notOnStdout = []string{"[ OK ]", "[ Booting ]", `console: aioctl's verbs`, "control socket", "dashboard:", "stopping…", "all tasks stopped", "all services stopped"}
 
 // demo --console with a pipe as stdin runs the piped commands, prints
 // their answers (no status rounds) and stops when the input ends.
 func TestDemoConsoleFromAPipe(t *testing.T) {
-	out := runWithStdin(t, t.TempDir(), "status blink\nstop blink\nservices list\nstop nosuch\nservices traceback dofail\n",
+	out, diag := runWithStdin(t, t.TempDir(), "status blink\nstop blink\nservices list\nstop nosuch\nservices traceback dofail\n",
 		"demo", "--console", "-socket", privateSocket(t))
+	if !strings.HasPrefix(out, "● blink: status: running since") {
+		t.Errorf("stdout does not start with the first answer:\n%s", out)
+	}
+	for _, not := range notOnStdout {
+		if strings.Contains(out, not) {
+			t.Errorf("stdout has %q, which is no answer:\n%s", not, out)
+		}
+	}
+	for _, want := range []string{"[ OK ] Booting network.service...", `console: aioctl's verbs`, "control socket", "all tasks stopped"} {
+		if !strings.Contains(diag, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, diag)
+		}
+	}
 	for _, want := range []string{
-		`console: aioctl's verbs`,
 		"● blink: status: running since",
 		"stopped: blink",
 		"SERVICE                TYPE",
 		"network.service",
 		`error (not_found): no task matches "nosuch"`,
-		"all tasks stopped",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -61,20 +79,51 @@ func TestDemoConsoleFromAPipe(t *testing.T) {
 }
 
 // run --console reads its commands from stdin too, and the log is not
-// echoed into the console's output.
+// echoed into the console's output: stdout has the answers alone, the
+// boot lines and the banner go to stderr.
 func TestRunConsoleFromAPipe(t *testing.T) {
-	out := runWithStdin(t, t.TempDir(), "services list\nstatus\nexit\n",
+	out, diag := runWithStdin(t, t.TempDir(), "services list\nstatus\nexit\n",
 		"run", "--console", "-socket", privateSocket(t))
+	if !strings.HasPrefix(out, "SERVICE                TYPE") {
+		t.Errorf("stdout does not start with the first answer:\n%s", out)
+	}
+	for _, not := range notOnStdout {
+		if strings.Contains(out, not) {
+			t.Errorf("stdout has %q, which is no answer:\n%s", not, out)
+		}
+	}
+	if !strings.Contains(out, "watcher.service") {
+		t.Errorf("stdout lacks watcher.service:\n%s", out)
+	}
 	for _, want := range []string{
 		"running the built-in services only (watcher)",
+		"[ OK ] Starting watcher.service...",
 		`console: aioctl's verbs`,
-		"SERVICE                TYPE",
-		"watcher.service",
 		"all services stopped",
 	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
+		if !strings.Contains(diag, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, diag)
 		}
+	}
+}
+
+// The banner of run's console suggests stopping a task that the program
+// has (the demo's blink is not there): the config's own service.
+func TestRunConsoleBannerNamesARealTask(t *testing.T) {
+	dir := t.TempDir()
+	config := `{"ticker": {"enabled": true, "exec": {"argv": ["sleep", "600"]}}}`
+	if err := os.WriteFile(filepath.Join(dir, "services.config"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, diag := runWithStdin(t, dir, "stop ticker.service\nexit\n",
+		"run", "--console", "-c", "services.config", "-socket", privateSocket(t))
+	_, after, ok := strings.Cut(diag, "\n  status, stop ")
+	name, _, _ := strings.Cut(after, ",")
+	if !ok || name != "ticker.service" {
+		t.Fatalf("the banner suggests stopping %q, not ticker.service:\n%s", name, diag)
+	}
+	if !strings.Contains(out, "stopped: "+name) {
+		t.Errorf("stop %s: %s", name, out)
 	}
 }
 

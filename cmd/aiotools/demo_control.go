@@ -48,7 +48,8 @@ func init() {
 		d.interp = srv.Interp()
 		d.help = append(d.help,
 			"control socket: "+srv.SocketPath(),
-			"  aioctl --socket "+srv.SocketPath()+" status   (or: aioctl shell, aioctl log -f, aioctl stop blink)")
+			"  aioctl --socket "+srv.SocketPath()+" status",
+			"  (or: aioctl shell, aioctl log -f, aioctl stop blink)")
 		if line := web(srv); line != "" {
 			d.help = append(d.help, line)
 		}

@@ -22,7 +22,7 @@ func init() {
 		d.group.SetLogSource(d.ring) // status shows each task's last lines
 		d.help = append(d.help,
 			"every task logs into a 64 KiB RAM ring; status shows each task's last lines",
-			"follow the log instead:  go run ./cmd/aiotools demo -follow LED   (tail -F | grep LED)")
+			"follow the log: go run ./cmd/aiotools demo -follow LED   (tail -F | grep LED)")
 		return nil
 	})
 }

@@ -227,7 +227,8 @@ func setupNeopixel(_ context.Context, d *demo) error {
 		}
 	}
 	d.neopixel = n
-	d.help = append(d.help, `neopixel: a simulated LED strip (aioled) on the last row: aioctl set args neopixel.service '{"animation": "kr", "color": "#ff0000"}' switches it`)
+	d.help = append(d.help, "neopixel: a simulated LED strip (aioled) on the last row; switch it with",
+		`  aioctl set args neopixel.service '{"animation": "kr", "color": "#ff0000"}'`)
 	return nil
 }
 

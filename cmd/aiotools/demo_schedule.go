@@ -53,7 +53,8 @@ func init() {
 			aioschedule.Spec{Cron: "0 3 * * *", TZ: "Europe/Berlin", CatchUp: true}, aioctl.WithName("nightly")); err != nil {
 			return err
 		}
-		d.help = append(d.help, "schedules: world_task every 10 s from 5 s, tick @every 15s, nightly at 03:00 Berlin time (stop a task to unschedule it, start it to reschedule)")
+		d.help = append(d.help, "schedules: world_task every 10 s from 5 s, tick @every 15s, nightly at 03:00",
+			"  Berlin time (stop a task to unschedule it, start it to reschedule)")
 		return nil
 	})
 }

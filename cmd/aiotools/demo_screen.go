@@ -26,10 +26,14 @@ const (
 	moreLinesOf = "… %d more lines: aioctl status shows them all"
 )
 
-// statusHeader is the line above each status round: the time, how many
-// tasks are in each state, the control socket and how to steer the demo.
+// statusHeader is the header above each status round: the time, how many
+// tasks are in each state, the control socket and how to steer the demo,
+// in lines of at most screenWidth columns.
 //
-//	aiotools demo · 2026-11-30 17:18:03 · 14 tasks: 3 running, 2 done, 4 error, 5 scheduled · socket /run/user/1000/aiotools/aiotools-demo.sock · aioctl status / aioctl shell to steer
+//	aiotools demo · 2026-11-30 17:18:03
+//	14 tasks: 3 running, 2 done, 4 error, 5 scheduled
+//	socket /run/user/1000/aiotools/aiotools-demo.sock
+//	aioctl status / aioctl shell to steer
 func statusHeader(now time.Time, sts []aioctl.TaskStatus, socket string) string {
 	var count [aioctl.Stopping + 1]int
 	for i := range sts {
@@ -49,11 +53,33 @@ func statusHeader(now time.Time, sts []aioctl.TaskStatus, socket string) string 
 	if len(states) > 0 {
 		tasks += ": " + strings.Join(states, ", ")
 	}
-	h := "aiotools demo" + headerSep + now.Format(aioctl.DateLayout) + headerSep + tasks
+	parts := []string{"aiotools demo", now.Format(aioctl.DateLayout), tasks}
 	if socket != "" {
-		h += headerSep + "socket " + termsafe.String(socket)
+		parts = append(parts, "socket "+termsafe.String(socket))
 	}
-	return h + headerSep + steerHint
+	return joinFit(append(parts, steerHint), headerSep, screenWidth)
+}
+
+// joinFit joins parts with sep into lines of at most width columns, as
+// many parts on a line as fit (a part wider than width alone on its line).
+func joinFit(parts []string, sep string, width int) string {
+	var b strings.Builder
+	n := 0 // columns on the current line
+	for i, p := range parts {
+		w := utf8.RuneCountInString(p)
+		switch {
+		case i == 0:
+		case n+utf8.RuneCountInString(sep)+w <= width:
+			b.WriteString(sep)
+			n += utf8.RuneCountInString(sep)
+		default:
+			b.WriteString("\n")
+			n = 0
+		}
+		b.WriteString(p)
+		n += w
+	}
+	return b.String()
 }
 
 // statusRound is one round of status as the demo prints it, in one

@@ -17,7 +17,7 @@ import (
 var headerRE = regexp.MustCompile(`^aiotools demo · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d · (\d+) tasks: \d+ running(, \d+ [a-z-]+)* · socket \S+demo\.sock · aioctl status / aioctl shell to steer$`)
 
 // Piped, the demo prints its status rounds one after another, each after a
-// blank line and a header that tells the time, the tasks per state, the
+// blank line and a header (on lines that fit 80 columns) that tells the time, the tasks per state, the
 // socket and how to steer it; no escape sequence at all.
 func TestDemoPipedPrintsAHeaderPerRound(t *testing.T) {
 	out := runUntilFunc(t, demoConfig{Every: 20 * time.Millisecond}, func(out string) bool {
@@ -29,9 +29,15 @@ func TestDemoPipedPrintsAHeaderPerRound(t *testing.T) {
 	lines := strings.Split(out, "\n")
 	rounds := 0
 	for i, l := range lines {
-		if !strings.Contains(l, steerHint) {
+		if !strings.HasPrefix(l, "aiotools demo · ") {
 			continue
 		}
+		// The header's parts are on as many lines as 80 columns need.
+		end := i
+		for end < len(lines)-1 && !strings.Contains(lines[end], steerHint) {
+			end++
+		}
+		l = strings.Join(lines[i:end+1], " · ")
 		m := headerRE.FindStringSubmatch(l)
 		if m == nil {
 			t.Fatalf("header %q does not match %v", l, headerRE)
@@ -41,8 +47,8 @@ func TestDemoPipedPrintsAHeaderPerRound(t *testing.T) {
 		}
 		// The count is the round's: one ● line per task, up to the next round.
 		n := 0
-		for _, s := range lines[i+1:] {
-			if strings.Contains(s, steerHint) || s == "stopping…" {
+		for _, s := range lines[end+1:] {
+			if strings.HasPrefix(s, "aiotools demo · ") || s == "stopping…" {
 				break
 			}
 			if strings.HasPrefix(s, "● ") {

@@ -166,8 +166,10 @@ func setupServices(ctx context.Context, d *demo) error {
 	}
 	d.services = m
 	d.help = append(d.help,
-		"services: hello (fails now and then), world (schedule), network --> time (core, booted in order), dofail (fails to load), watcher, ticker (exec: a shell loop)",
-		"  their config: "+path+"   (status in -debug mode shows the service headers)")
+		"services: hello (fails at times), world (schedule), dofail (fails to load),",
+		"  network --> time (core, booted in order), watcher, ticker (exec)",
+		"  their config: "+path,
+		"  (status in -debug mode shows the service headers)")
 	return nil
 }
 

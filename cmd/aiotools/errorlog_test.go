@@ -63,8 +63,8 @@ func TestErrorLogUnwritableReportedOnce(t *testing.T) {
 }
 
 // TestRunErrorLogSurvivesRestart: aiotools run copies ERROR lines to
-// error.log beside the config, and errlog shows them, also after the
-// program has stopped and started again.
+// error.log beside the config (mode 0600), and errlog shows them, also
+// after the program has stopped and started again.
 func TestRunErrorLogSurvivesRestart(t *testing.T) {
 	dir := privateDir(t)
 	cfgPath := filepath.Join(dir, "services.config")
@@ -126,7 +126,11 @@ func TestRunErrorLogSurvivesRestart(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "error.log")); err != nil {
+	st, err := os.Stat(filepath.Join(dir, "error.log"))
+	if err != nil {
 		t.Fatal(err)
+	}
+	if perm := st.Mode().Perm(); perm != 0o600 { // logs can hold secrets
+		t.Errorf("error.log has mode %04o, want 0600", perm)
 	}
 }

@@ -66,7 +66,14 @@ func usage(w io.Writer) {
 
   The console (-console) takes aioctl's verbs, with line editing and
   completion as in aioctl shell when stdin is a terminal; "exit", Ctrl-D
-  or the end of the input stops the program.
+  or the end of the input stops the program. Without a terminal (a pipe,
+  a script) stdout has the answers alone: the boot lines, the banner and
+  the shutdown go to stderr.
+
+  Both stop the services in the reverse of their boot order, then the
+  other tasks, each within its stop timeout; a task that does not stop
+  (or an exec service's command killed with SIGKILL) is named, and the
+  exit status is then 1.
 
   Both open a control socket for aioctl: -socket PATH (default $AIOTOOLS_SOCKET,
   else NAME.sock in $XDG_RUNTIME_DIR/aiotools or a private directory of yours);
@@ -77,7 +84,8 @@ func usage(w io.Writer) {
   -web 127.0.0.1:8080; both print "dashboard: URL" to open (-web off: none).
   Error log: lines at -error-level (default ERROR) are copied to -error-log FILE
   (run: error.log beside the config; demo: off), rotated at -error-log-size to
-  FILE.1; aioctl errlog prints it. "aiotools demo -h" lists every flag.
+  FILE.1, created with mode 0600 (logs can hold secrets); aioctl errlog
+  prints it. "aiotools demo -h" lists every flag.
 `)
 }
 
@@ -130,6 +138,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if *follow {
 			cfg.Follow, cfg.Grep = true, fs.Arg(0)
 		}
+		if *console { // console.go: answers alone on a piped stdout
+			cfg.Answers, cfg.Out = consoleWriters(stdout, stderr)
+		}
 		return runDemo(ctx, cfg)
 	case "run":
 		fs := flag.NewFlagSet("run", flag.ContinueOnError)
@@ -162,7 +173,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 		defer stop()
 		given := false // -c named a file, which must then exist
 		fs.Visit(func(f *flag.Flag) { given = given || f.Name == "c" })
-		return runServices(ctx, runConfig{Config: *config, Default: !given, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout, Console: *console, ErrorLog: elc, MetricsAddr: *metrics, Web: *web})
+		rc := runConfig{Config: *config, Default: !given, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout, Console: *console, ErrorLog: elc, MetricsAddr: *metrics, Web: *web}
+		if *console { // console.go: answers alone on a piped stdout
+			rc.Answers, rc.Out = consoleWriters(stdout, stderr)
+		}
+		return runServices(ctx, rc)
 	case "broker":
 		return runBroker(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
@@ -212,6 +227,9 @@ type demoConfig struct {
 	Grep   string // the follow filter
 	// Console reads commands from stdin instead of printing status.
 	Console bool
+	// Answers is where the console's answers go (nil: Out); Out then has
+	// the rest (consoleWriters).
+	Answers io.Writer
 	Socket  string // control socket path ("" = the default for Name)
 	Name    string // program name in the default socket path ("" = aiotools-demo)
 	Web     string // the dashboard's TCP address ("" = none; web.go)
@@ -262,7 +280,7 @@ func registerDemo(order int, name string, setup func(ctx context.Context, d *dem
 	demoParts = append(demoParts, demoPart{order, name, setup})
 }
 
-func runDemo(ctx context.Context, cfg demoConfig) error {
+func runDemo(ctx context.Context, cfg demoConfig) (err error) {
 	// The control socket first: a second demo on the same socket fails
 	// here, before it starts any task.
 	lock, err := control.LockSocket(cmp.Or(cfg.Socket, demoControlSocket), cmp.Or(cfg.Name, "aiotools-demo"))
@@ -272,6 +290,10 @@ func runDemo(ctx context.Context, cfg demoConfig) error {
 	defer lock.Release() // a no-op once the server has it
 	echo := newEcho(cfg.Out)
 	defer flushEcho(echo)
+	answers, own := answersEcho(cfg.Answers, cfg.Out, echo) // console.go
+	if own {
+		defer flushEcho(answers)
+	}
 	cfg.Out = echo
 	d := &demo{
 		lock:   lock,
@@ -284,17 +306,28 @@ func runDemo(ctx context.Context, cfg demoConfig) error {
 	parts := append([]demoPart(nil), demoParts...)
 	sort.SliceStable(parts, func(i, j int) bool { return parts[i].order < parts[j].order })
 	defer func() {
-		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		// As `aiotools run` stops (shutdown.go): the services in the reverse
+		// of their boot order, then the other tasks, each within its stop
+		// timeout; what did not stop is named and makes the exit status 1.
+		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
+		stopErr := gracefulStop(stopCtx, cfg.Out, d.services, d.group)
+		if stopErr != nil {
+			cancel() // reported: the cleanups do not wait for them again
+		}
 		for i := len(d.cleanup) - 1; i >= 0; i-- {
-			if err := d.cleanup[i](stopCtx); err != nil {
+			if err := d.cleanup[i](stopCtx); err != nil && stopErr == nil {
 				fmt.Fprintln(cfg.Out, "cleanup:", termsafe.Text(err.Error()))
 			}
 		}
-		if err := d.group.Close(stopCtx); err != nil {
+		if err := d.group.Close(stopCtx); err != nil && stopErr == nil {
 			fmt.Fprintln(cfg.Out, "stop:", termsafe.Text(err.Error()))
 		}
 		aioservice.KillDescendants() // what an exec service left without its scope mark
+		if stopErr != nil {
+			err = cmp.Or(err, stopErr)
+			return
+		}
 		fmt.Fprintln(cfg.Out, "all tasks stopped")
 	}()
 	for _, p := range parts {
@@ -311,16 +344,13 @@ func runDemo(ctx context.Context, cfg demoConfig) error {
 		return err
 	}
 	if cfg.Console {
-		for _, h := range d.help {
-			fmt.Fprintln(cfg.Out, "  "+h)
-		}
-		fmt.Fprintln(cfg.Out, consoleBanner("aiotools demo"))
-		return control.ConsoleStdio(ctx, cfg.Out, d.interp)
+		io.WriteString(cfg.Out, wrapAll("  ", d.help...)) // wrap.go: 80 columns
+		fmt.Fprintln(cfg.Out, consoleBanner("aiotools demo", "blink"))
+		flushEcho(echo) // the banner before the first answer, on a terminal
+		return control.ConsoleStdio(ctx, answers, d.interp)
 	}
 	fmt.Fprintln(cfg.Out, "aiotools demo: status every", cfg.Every, "- Ctrl-C stops it")
-	for _, h := range d.help {
-		fmt.Fprintln(cfg.Out, "  "+h)
-	}
+	io.WriteString(cfg.Out, wrapAll("  ", d.help...)) // wrap.go: 80 columns
 	tick := time.NewTicker(cfg.Every)
 	defer tick.Stop()
 	// On a terminal the first round waits a period, so that the banner
@@ -338,11 +368,6 @@ func runDemo(ctx context.Context, cfg demoConfig) error {
 		case <-tick.C:
 		}
 	}
-}
-
-// consoleBanner is the line that introduces the in-program console.
-func consoleBanner(program string) string {
-	return program + `: console: aioctl's verbs ("help" lists them: status, stop blink, log -f LED); "exit" or Ctrl-D stops the program`
 }
 
 // socketError adds to an error about a taken control socket how to

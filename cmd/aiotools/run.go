@@ -29,6 +29,9 @@ type runConfig struct {
 	// Console reads commands from stdin (the in-program console); the log
 	// is then not echoed to Out, where it would run into the prompt.
 	Console bool
+	// Answers is where the console's answers go (nil: Out); Out then has
+	// the rest (consoleWriters).
+	Answers io.Writer
 	// ErrorLog is --error-log and its flags (errorlog.go).
 	ErrorLog errorLogConfig
 	// MetricsAddr, when set, also serves Prometheus metrics there (-metrics).
@@ -45,6 +48,10 @@ func runServices(ctx context.Context, cfg runConfig) error {
 	// stdout nobody reads holds up neither the log nor the shutdown.
 	echo := newEcho(cfg.Out)
 	defer flushEcho(echo)
+	answers, own := answersEcho(cfg.Answers, cfg.Out, echo) // console.go
+	if own {
+		defer flushEcho(answers)
+	}
 	cfg.Out = echo
 	missing, err := checkConfig(cfg.Config, cfg.Default)
 	if err != nil {
@@ -139,8 +146,9 @@ func runServices(ctx context.Context, cfg runConfig) error {
 		fmt.Fprintln(cfg.Out, line)
 	}
 	if cfg.Console {
-		fmt.Fprintln(cfg.Out, consoleBanner("aiotools run"))
-		if err := control.ConsoleStdio(ctx, cfg.Out, srv.Interp()); err != nil {
+		fmt.Fprintln(cfg.Out, consoleBanner("aiotools run", exampleTask(g)))
+		flushEcho(echo) // the banner before the first answer, on a terminal
+		if err := control.ConsoleStdio(ctx, answers, srv.Interp()); err != nil {
 			fmt.Fprintln(cfg.Out, "console:", termsafe.Text(err.Error()))
 		}
 	} else {

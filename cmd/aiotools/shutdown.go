@@ -20,9 +20,13 @@ var ErrNotStopped = errors.New("not everything stopped")
 // reverse of their boot order (aioservice.Manager.Shutdown), then the
 // group's other tasks, each within its stop timeout. It prints one line
 // per task that did not stop or whose command was killed, and returns an
-// error naming them (the exit status is then 1), or nil.
+// error naming them (the exit status is then 1), or nil. With no manager
+// (the demo's services failed to set up) it stops the group's tasks alone.
 func gracefulStop(ctx context.Context, out io.Writer, m *aioservice.Manager, g *aioctl.Group) error {
-	rep, _ := m.Shutdown(ctx)
+	var rep aioservice.ShutdownReport
+	if m != nil {
+		rep, _ = m.Shutdown(ctx)
+	}
 	var left []string
 	for _, ns := range rep.NotStopped {
 		left = append(left, ns.Task)

@@ -20,7 +20,7 @@ import (
 // The demo serves the dashboard on loopback and prints its address; the
 // address opens it (token for cookie), and the page lists the demo's tasks.
 func TestDemoDashboard(t *testing.T) {
-	w := &watchWriter{want: []string{"dashboard: http://127.0.0.1:", "status every"}, ready: make(chan struct{})}
+	w := &watchWriter{want: []string{"http://127.0.0.1:", "status every"}, ready: make(chan struct{})}
 	old := demoControlSocket
 	dir := t.TempDir()
 	if err := os.Chmod(dir, 0o700); err != nil {
@@ -41,7 +41,7 @@ func TestDemoDashboard(t *testing.T) {
 		<-errc
 		t.Fatalf("demo printed no dashboard address:\n%s", w.String())
 	}
-	u := regexp.MustCompile(`dashboard: (http://127\.0\.0\.1:\d+/\?token=[0-9a-f]{64})\n`).FindStringSubmatch(w.String())
+	u := regexp.MustCompile(`dashboard:\s+(http://127\.0\.0\.1:\d+/\?token=[0-9a-f]{64})\n`).FindStringSubmatch(w.String())
 	if u == nil {
 		t.Fatalf("no dashboard address in:\n%s", w.String())
 	}

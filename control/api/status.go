@@ -89,6 +89,8 @@ type ScheduleInfo struct {
 	// Paused is set while the schedule is off because a user stopped the
 	// task (a start puts it back on, keeping its timing).
 	Paused bool `json:"paused,omitempty"`
+	// Done: no run is left (a one-shot that ran; Last says when).
+	Done bool `json:"done,omitempty"`
 }
 
 // ServiceInfo is what a service shows in its task's debug status.

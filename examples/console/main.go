@@ -10,9 +10,13 @@
 //	aioctl> start blink
 //	aioctl> log -f blink          (Enter stops following)
 //	aioctl> help
-//	aioctl> exit                  (or Ctrl-D; Ctrl-C ends it too)
+//	aioctl> exit                  (or Ctrl-D; Ctrl-C clears the line)
 //
-// It also ends by itself after -for (go run ./examples/console -for 1m).
+// On a terminal the console edits lines as aioctl shell does (Tab
+// completion, history); fed from a pipe it prints no prompts, only the
+// answers (printf 'status\nexit\n' | go run ./examples/console), and the
+// line about the control socket goes to stderr. It also ends by itself
+// after -for (go run ./examples/console -for 1m), or on SIGINT.
 package main
 
 import (
@@ -69,13 +73,15 @@ func main() {
 		fmt.Fprintln(os.Stderr, "console:", err)
 		os.Exit(1)
 	}
-	fmt.Println("control socket:", srv.SocketPath(), "- type help for the verbs")
+	// On stderr: stdout has the console's answers alone.
+	fmt.Fprintln(os.Stderr, "control socket:", srv.SocketPath(), "- type help for the verbs")
 
-	// The console runs the server's interpreter: the same verbs as aioctl.
-	// When it ends (exit, end of input), so does the program.
+	// The console runs the server's interpreter: the same verbs as aioctl,
+	// with prompts and line editing only when stdin and stdout are a
+	// terminal. When it ends (exit, end of input), so does the program.
 	aioctl.MustAdd(g, func(ctx context.Context, _ struct{}) (any, error) {
 		defer stop()
-		return nil, control.Console(ctx, os.Stdin, os.Stdout, srv.Interp())
+		return nil, control.ConsoleStdio(ctx, os.Stdout, srv.Interp())
 	}, struct{}{}, aioctl.WithName("repl"))
 
 	<-ctx.Done()
