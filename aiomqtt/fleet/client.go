@@ -294,8 +294,12 @@ type Device struct {
 	LastSeen time.Time `json:"last_seen,omitzero"`
 	// Uptime is the device's uptime at LastSeen.
 	Uptime time.Duration `json:"uptime_ns,omitempty"`
-	// Tasks counts the device's tasks by state.
+	// Tasks counts the device's tasks by state (from Homie's topics).
 	Tasks map[string]int `json:"tasks"`
+	// Stats is the device's last stats document (aiotools/ID/stats: the
+	// program's api.Stats, as `aioctl stats -o json` prints it), nil
+	// before the first.
+	Stats *api.Stats `json:"stats,omitempty"`
 }
 
 var statusOf = map[string]string{StateReady: "ONLINE", StateInit: "INIT", StateDisconnected: "OFFLINE", StateLost: "LOST"}
@@ -382,12 +386,10 @@ func (c *Client) Devices(ctx context.Context, pattern string) ([]Device, error) 
 		case topic == StateTopic(id):
 			d.State = string(payload)
 		case topic == StatsTopic(id):
-			var s struct {
-				Time   time.Time `json:"time"`
-				Uptime float64   `json:"uptime_s"`
-			}
+			var s api.Stats
 			if json.Unmarshal(payload, &s) == nil {
-				d.LastSeen, d.Uptime = s.Time, time.Duration(s.Uptime*float64(time.Second))
+				d.Stats = &s
+				d.LastSeen, d.Uptime = s.Time, time.Duration(s.UptimeSeconds*float64(time.Second))
 			}
 		case strings.HasSuffix(topic, "/state"):
 			d.Tasks[string(payload)]++

@@ -21,6 +21,7 @@ import (
 	"github.com/aiotools-go/aiotools/aiomqtt"
 	"github.com/aiotools-go/aiotools/aiomqtt/broker"
 	"github.com/aiotools-go/aiotools/control"
+	"github.com/aiotools-go/aiotools/control/api"
 )
 
 // startFleet runs an embedded broker and n devices demo-1…demo-n, each
@@ -90,9 +91,13 @@ func TestFleetLsListsDevices(t *testing.T) {
 	var devs []struct {
 		ID, Status string
 		Tasks      map[string]int
+		Stats      *api.Stats // the device's stats document, as `aioctl stats -o json` has it
 	}
 	if err := json.Unmarshal([]byte(out), &devs); err != nil || code != 0 || len(devs) != 2 || devs[1].ID != "demo-2" || devs[1].Tasks["running"] != 1 {
-		t.Errorf("fleet ls -o json: exit %d, %v\n%s\n%s", code, err, out, errs)
+		t.Fatalf("fleet ls -o json: exit %d, %v\n%s\n%s", code, err, out, errs)
+	}
+	if st := devs[1].Stats; st == nil || st.Goroutines == 0 || st.Memory.Sys == 0 || st.Tasks["blink"].Status != "running" || st.Log == nil {
+		t.Errorf("fleet ls -o json: no stats document for demo-2\n%s", out)
 	}
 }
 

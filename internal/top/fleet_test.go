@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -81,7 +82,13 @@ func TestFleetSource(t *testing.T) {
 	for _, id := range []string{"dev-1", "dev-2"} {
 		s := got[id]
 		if !s.Online || s.Stats == nil || stateOf(s, "blink") != "running" || s.Key != id {
-			t.Errorf("%s: %+v", id, s)
+			t.Fatalf("%s: %+v", id, s)
+		}
+		// The device block reads the program's stats document, the one
+		// `aioctl stats` prints, from the stats topic.
+		if st := s.Stats; st.Memory.HeapInuse == 0 || st.Memory.Sys == 0 || st.Goroutines == 0 || st.Tasks["blink"].Status != "running" ||
+			runtime.GOOS == "linux" && st.Disk == nil {
+			t.Errorf("%s: stats %+v, want the stats document (memory, disk, tasks)", id, st)
 		}
 	}
 	// A stop through the source's Exec; the new state comes as a message.
