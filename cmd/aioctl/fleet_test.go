@@ -4,11 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
-	"github.com/eclipse/paho.golang/autopaho"
-	"github.com/eclipse/paho.golang/paho"
 	"io"
-	"log/slog"
 	neturl "net/url"
 	"os"
 	"os/exec"
@@ -16,58 +12,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiotools-go/aiotools/aioctl"
-	"github.com/aiotools-go/aiotools/aiolog"
-	"github.com/aiotools-go/aiotools/aiomqtt"
+	"github.com/eclipse/paho.golang/autopaho"
+	"github.com/eclipse/paho.golang/paho"
+
 	"github.com/aiotools-go/aiotools/aiomqtt/broker"
-	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/control/api"
+	"github.com/aiotools-go/aiotools/internal/fleettest"
 )
 
 // startFleet runs an embedded broker and n devices demo-1…demo-n, each
 // with a task "blink", until the test ends; it returns the broker's URL.
 func startFleet(t testing.TB, n int) string {
 	t.Helper()
-	b, err := broker.Start("127.0.0.1:0", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	startDevices(t, b.URL(), n)
-	return b.URL()
-}
-
-// startDevices runs devices demo-1…demo-n on the broker at url until the
-// test ends.
-func startDevices(t testing.TB, url string, n int) {
-	t.Helper()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	for i := 1; i <= n; i++ {
-		ring := aiolog.New(64 << 10)
-		g := aioctl.NewGroup(aioctl.WithLogger(slog.New(ring.Handler(nil))), aioctl.WithLogSource(ring))
-		aioctl.MustAdd(g, func(ctx context.Context, _ struct{}) (int, error) { <-ctx.Done(); return 0, nil }, struct{}{}, aioctl.WithName("blink"))
-		g.Logger().Info(fmt.Sprint("hello from demo-", i))
-		in, _ := control.NewInterp(control.Components{Group: g, Log: ring})
-		d, err := aiomqtt.New(in, aiomqtt.Args{Broker: url, Device: fmt.Sprint("demo-", i)}, aiomqtt.WithLogger(quiet))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() { d.Run(ctx); close(done) }()
-		t.Cleanup(func() {
-			cancel()
-			<-done
-			sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer scancel()
-			g.Close(sctx)
-		})
-		select {
-		case <-d.Ready():
-		case <-time.After(10 * time.Second):
-			t.Fatalf("demo-%d not ready", i)
-		}
-	}
+	url := fleettest.Broker(t)
+	fleettest.Start(t, url, "demo-", n)
+	return url
 }
 
 func aioctlRun(args ...string) (stdout, stderr string, code int) {
@@ -334,7 +293,7 @@ func TestFleetLogFollowSaysBrokerLost(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := b.Addr()
-	startDevices(t, b.URL(), 1)
+	fleettest.Start(t, b.URL(), "demo-", 1)
 	cmd := exec.Command(buildAioctl(t), "--broker", b.URL(), "fleet", "log", "-f")
 	stderr, _ := cmd.StderrPipe()
 	stdout, _ := cmd.StdoutPipe()
