@@ -39,7 +39,7 @@ type fleetFlags struct {
 func (a *app) addFleetFlags(root *cobra.Command) {
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.fleet.broker, "broker", os.Getenv("AIOTOOLS_BROKER"), "fleet mode: the MQTT broker's URL, mqtt://host:1883 or mqtts://… (env AIOTOOLS_BROKER; default: ~/.config/aiotools/fleet.json)")
-	pf.StringVar(&a.fleet.device, "device", "", "fleet mode: run the verb on this device, or on every device whose id matches this pattern ('*' any run of characters)")
+	pf.StringVar(&a.fleet.device, "device", "", "fleet mode: run the verb on this device, or on every device whose id matches this pattern ('*' any run of characters); words aioctl does not know (the program's own verbs) go to the devices as typed (a flag of one: after --)")
 	pf.DurationVar(&a.fleet.wait, "fleet-timeout", 5*time.Second, "fleet mode: how long to wait for the devices' answers")
 }
 

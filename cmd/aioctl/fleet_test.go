@@ -16,6 +16,7 @@ import (
 	"github.com/eclipse/paho.golang/paho"
 
 	"github.com/aiotools-go/aiotools/aiomqtt/broker"
+	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/control/api"
 	"github.com/aiotools-go/aiotools/internal/fleettest"
 )
@@ -349,5 +350,44 @@ func TestFleetLogLinesAfterDeviceID(t *testing.T) {
 	}
 	if strings.Contains(out, "==") {
 		t.Errorf("headers instead of prefixes:\n%s", out)
+	}
+}
+
+type blinkRateArgs struct {
+	Every string `arg:"EVERY" help:"how often the LED toggles"`
+}
+
+// TestDeviceForwardsWordsAioctlDoesNotKnow: `--device ID WORDS…` sends
+// any words to the devices, so a verb a device's program registered (the
+// demo's blink-rate), which this binary was built without, runs there;
+// words no device knows get the device's own usage error, per device.
+func TestDeviceForwardsWordsAioctlDoesNotKnow(t *testing.T) {
+	url := fleettest.Broker(t)
+	for _, d := range fleettest.Start(t, url, "demo-", 2) {
+		err := d.Interp.Register(control.UserVerb{Name: "blink-rate", Summary: "set how often blink toggles",
+			Run: control.Func(func(_ context.Context, a blinkRateArgs) (string, error) { return "every " + a.Every, nil })})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		args        []string
+		out, errOut string
+		exit        int
+	}{
+		{[]string{"--device", "demo-*", "blink-rate", "2s"}, "== demo-1 ==\nevery 2s\n== demo-2 ==\nevery 2s\n", "", 0},
+		{[]string{"--device", "demo-1", "blink-rate"}, "", "demo-1: blink-rate: takes 1 argument, got 0; usage: blink-rate EVERY", 2},
+		{[]string{"--device", "demo-1", "blink-ratee", "2s"}, "", `demo-1: unknown verb "blink-ratee": did you mean "blink-rate"?`, 2},
+		{[]string{"--device", "demo-1", "frobnicate"}, "", `demo-1: unknown verb "frobnicate"`, 2},
+		// aioctl parses flags before it sends anything: after --, words
+		// that look like flags go to the device as typed too.
+		{[]string{"--device", "demo-1", "blink-rate", "--fast"}, "", "unknown flag: --fast\nwords after -- go to the program as typed: aioctl --device ID -- VERB --flag", 2},
+		{[]string{"--device", "demo-1", "--", "blink-rate", "--fast"}, "every --fast\n", "", 0},
+		{[]string{"--device", "demo-1", "schedule", "frob"}, "", `demo-1: unknown verb "schedule frob"`, 2},
+	} {
+		out, errOut, code := aioctlRun(append([]string{"--broker", url}, c.args...)...)
+		if !strings.Contains(out, c.out) || !strings.Contains(errOut, c.errOut) || code != c.exit {
+			t.Errorf("aioctl %q: exit %d\nstdout: %q\nstderr: %q\nwant exit %d, %q, %q", c.args, code, out, errOut, c.exit, c.out, c.errOut)
+		}
 	}
 }

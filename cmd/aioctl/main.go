@@ -119,6 +119,15 @@ task or service.
 	// A flag error (unknown flag, a value that does not parse) is a usage
 	// error: exit 2 with the verb's usage line.
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		if c == root {
+			// Maybe a flag of a verb this binary does not know (the
+			// program's own): it goes after --.
+			how := "aioctl -- VERB --flag"
+			if a.fleet.device != "" {
+				how = "aioctl --device ID -- VERB --flag"
+			}
+			return &cliError{api.CodeBadArgument, err.Error() + "\nwords after -- go to the program as typed: " + how + "\nusage: " + c.UseLine()}
+		}
 		return &cliError{api.CodeBadArgument, err.Error() + "\nusage: " + c.UseLine()}
 	})
 	// Unknown verbs reach the root (or a group) as arguments: a usage
@@ -127,6 +136,11 @@ task or service.
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if len(args) == 0 {
 			return cmd.Help()
+		}
+		if a.fleet.device != "" {
+			// The devices' interpreters know their programs' own verbs
+			// (and say so when they do not): the words go as typed.
+			return a.fleetExec(args)
 		}
 		err := unknownVerb(args)
 		if ok, perr := a.programVerb(args, err); ok || perr != err {
@@ -171,6 +185,9 @@ task or service.
 			if g == nil {
 				g = &cobra.Command{Use: words[0] + " VERB", Short: words[0] + " verbs", Args: cobra.ArbitraryArgs,
 					RunE: func(cmd *cobra.Command, args []string) error {
+						if a.fleet.device != "" {
+							return a.fleetExec(append([]string{cmd.Name()}, args...))
+						}
 						return unknownVerb(append([]string{cmd.Name()}, args...))
 					}}
 				groups[words[0]] = g
