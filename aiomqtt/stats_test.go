@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/aiotools-go/aiotools/aioctl"
+	"github.com/aiotools-go/aiotools/aiolog"
+	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/control/api"
 )
 
@@ -145,4 +147,29 @@ func TestEncodeStatsDropsTasksLast(t *testing.T) {
 	if len(doc.Tasks["task-1"].Result) != 100 {
 		t.Error("encodeStats changed the caller's document")
 	}
+}
+
+// BenchmarkStatsPayload: what a device does each stats period — the
+// stats document of 20 tasks (the demo's size), encoded within the
+// bound; bytes/payload is the retained message's size.
+func BenchmarkStatsPayload(b *testing.B) {
+	g := newGroup(b)
+	for i := range 20 {
+		aioctl.MustAdd(g, blink, struct{}{}, aioctl.WithName(fmt.Sprint("task-", i)),
+			aioctl.WithStats(func() map[string]int { return map[string]int{"reads": i} }))
+	}
+	in, err := control.NewInterp(control.Components{Group: g, Log: aiolog.New(64 << 10)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var n int
+	for b.Loop() {
+		doc, _ := in.Stats(false)
+		p, err := encodeStats(doc, MaxStatsPayload)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(p)
+	}
+	b.ReportMetric(float64(n), "bytes/payload")
 }
