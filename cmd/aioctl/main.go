@@ -119,16 +119,11 @@ task or service.
 	// A flag error (unknown flag, a value that does not parse) is a usage
 	// error: exit 2 with the verb's usage line.
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		if c == root {
-			// Maybe a flag of a verb this binary does not know (the
-			// program's own): it goes after --.
-			how := "aioctl -- VERB --flag"
-			if a.fleet.device != "" {
-				how = "aioctl --device ID -- VERB --flag"
-			}
-			return &cliError{api.CodeBadArgument, err.Error() + "\nwords after -- go to the program as typed: " + how + "\nusage: " + c.UseLine()}
+		msg := err.Error()
+		if c == root { // maybe a flag of a verb this binary does not know (the program's own)
+			msg += "\nwords after -- go to the program as typed: aioctl " + map[bool]string{true: "--device ID "}[a.fleet.device != ""] + "-- VERB --flag"
 		}
-		return &cliError{api.CodeBadArgument, err.Error() + "\nusage: " + c.UseLine()}
+		return &cliError{api.CodeBadArgument, msg + "\nusage: " + c.UseLine()}
 	})
 	// Unknown verbs reach the root (or a group) as arguments: a usage
 	// error with the table's did-you-mean, not cobra's help and exit 0.
@@ -137,9 +132,7 @@ task or service.
 		if len(args) == 0 {
 			return cmd.Help()
 		}
-		if a.fleet.device != "" {
-			// The devices' interpreters know their programs' own verbs
-			// (and say so when they do not): the words go as typed.
+		if a.fleet.device != "" { // the devices know their programs' own verbs, and say when not
 			return a.fleetExec(args)
 		}
 		err := unknownVerb(args)
