@@ -4,12 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"runtime"
-	"runtime/debug"
 	"time"
 
 	"github.com/eclipse/paho.golang/autopaho"
-	"github.com/eclipse/paho.golang/paho"
 
 	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/aiomqtt/fleet"
@@ -75,51 +72,4 @@ func (d *Device) publishDescription(ctx context.Context, cm *autopaho.Connection
 	d.byNode = byNode
 	d.mu.Unlock()
 	return nil
-}
-
-// Stats are what a device publishes retained on aiotools/ID/stats.
-type Stats struct {
-	Device     string         `json:"device"`
-	Time       time.Time      `json:"time"`
-	Uptime     float64        `json:"uptime_s"`
-	Goroutines int            `json:"goroutines"`
-	HeapBytes  uint64         `json:"heap_bytes"`
-	SysBytes   uint64         `json:"sys_bytes"`
-	Tasks      map[string]int `json:"tasks"`
-	Version    string         `json:"version"`
-	Dropped    int64          `json:"dropped_requests,omitempty"`
-}
-
-func (d *Device) stats() Stats {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	s := Stats{Device: d.id, Time: time.Now().UTC(), Uptime: time.Since(d.up).Seconds(),
-		Goroutines: runtime.NumGoroutine(), HeapBytes: ms.HeapAlloc, SysBytes: ms.Sys,
-		Tasks: map[string]int{}, Version: version(), Dropped: d.counts.Dropped.Load()}
-	for _, name := range d.g.Names() {
-		if t, ok := d.g.Get(name); ok {
-			s.Tasks[t.State().String()]++
-		}
-	}
-	return s
-}
-
-func (d *Device) publishStats(ctx context.Context, cm *autopaho.ConnectionManager) {
-	b, err := json.Marshal(d.stats())
-	if err != nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, pubTimeout)
-	defer cancel()
-	if _, err := cm.Publish(ctx, &paho.Publish{Topic: fleet.StatsTopic(d.id), QoS: 0, Retain: true, Payload: b}); err != nil {
-		d.counts.PubErrors.Add(1)
-	}
-}
-
-// version is the main module's version, as the build recorded it.
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		return bi.Main.Version
-	}
-	return "unknown"
 }

@@ -29,7 +29,6 @@ type Device struct {
 	id   string
 	g    *aioctl.Group
 	log  *slog.Logger
-	up   time.Time // when Run started, for the stats' uptime
 
 	wake chan struct{} // the publisher has work (capacity 1)
 	reqs chan inbound  // requests and Homie sets waiting for the worker
@@ -129,7 +128,6 @@ func (d *Device) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	d.up = time.Now()
 	stopWatch := d.g.Watch(func(e aioctl.Event) {
 		d.mu.Lock()
 		d.dirty[e.Name] = true

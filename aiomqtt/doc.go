@@ -63,8 +63,13 @@
 // each task a binary_sensor (running) and start/stop/restart buttons,
 // available while $state is ready.
 //
-// aiotools/ID/stats, retained, every Args.StatsEvery (default 30 s): the
-// Stats (uptime, goroutines, memory, tasks by state, version).
+// aiotools/ID/stats, retained, every Args.StatsEvery (default 30 s) and
+// on each (re)connection: the program's stats document, api.Stats, the
+// one `aioctl stats -o json` and GET /stats give (host, version, uptime,
+// memory, goroutines, GC, disk, reset cause where the platform tells it,
+// the ring log's use, each task's status and own stats). It is at most
+// MaxStatsPayload bytes: a larger document leaves out the tasks' details,
+// then the tasks, and names what it left out in "omitted".
 //
 // # Requests
 //

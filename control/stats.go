@@ -79,6 +79,7 @@ func hostStats(now time.Time, debugForm bool) *api.Stats {
 	if wd, err := os.Getwd(); err == nil {
 		doc.Disk = diskUse(wd)
 	}
+	doc.ResetCause = resetCause()
 	if debugForm {
 		d := &api.StatsDebug{GOMAXPROCS: runtime.GOMAXPROCS(0), NumCPU: runtime.NumCPU(), RecentPauses: []time.Duration{}}
 		for i := uint32(0); i < ms.NumGC && i < 16; i++ {
@@ -136,6 +137,9 @@ func renderStats(d *api.Stats) string {
 	fmt.Fprintf(&b, "gc:         %d runs  pauses %s  last %s\n", d.GC.Count, d.GC.PauseTotal, d.GC.LastPause)
 	if k := d.Disk; k != nil {
 		fmt.Fprintf(&b, "disk:       %s used of %s (%s free) at %s\n", FormatBytes(k.Used), FormatBytes(k.Total), FormatBytes(k.Free), esc(k.Path))
+	}
+	if d.ResetCause != "" {
+		fmt.Fprintf(&b, "reset:      %s\n", esc(d.ResetCause))
 	}
 	if l := d.Log; l != nil {
 		fmt.Fprintf(&b, "log:        %s of %s  %d lines  %d written  %d evicted  %d dropped\n",

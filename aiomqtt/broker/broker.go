@@ -45,6 +45,10 @@ func Start(addr string, logger *slog.Logger) (*Broker, error) {
 		ln.Close()
 		return nil, err
 	}
+	if err := srv.AddHook(new(retainGuard), nil); err != nil { // retainguard.go
+		ln.Close()
+		return nil, err
+	}
 	if err := srv.AddListener(listeners.NewNet("tcp", gl)); err != nil {
 		ln.Close()
 		return nil, err

@@ -39,7 +39,7 @@ type fleetFlags struct {
 func (a *app) addFleetFlags(root *cobra.Command) {
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.fleet.broker, "broker", os.Getenv("AIOTOOLS_BROKER"), "fleet mode: the MQTT broker's URL, mqtt://host:1883 or mqtts://… (env AIOTOOLS_BROKER; default: ~/.config/aiotools/fleet.json)")
-	pf.StringVar(&a.fleet.device, "device", "", "fleet mode: run the verb on this device, or on every device whose id matches this pattern ('*' any run of characters)")
+	pf.StringVar(&a.fleet.device, "device", "", "fleet mode: run the verb on this device, or on every device whose id matches this pattern ('*' any run of characters); words aioctl does not know (the program's own verbs) go to the devices as typed (a flag of one: after --)")
 	pf.DurationVar(&a.fleet.wait, "fleet-timeout", 5*time.Second, "fleet mode: how long to wait for the devices' answers")
 }
 
@@ -148,15 +148,13 @@ func (a *app) fleetStream(argv []string) error {
 // fleetFollow follows the log of the devices --device names with the
 // streaming command argv, each line after its device's id, until Ctrl-C.
 func (a *app) fleetFollow(argv []string) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	dctx, cancel := context.WithTimeout(ctx, a.fleet.wait)
-	defer cancel()
-	c, ids, err := a.dialDevices(dctx)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+	return a.withDevices(func(ctx, _ context.Context, c *fleet.Client, ids []string) error {
+		return a.followOn(ctx, c, ids, argv)
+	})
+}
+
+// followOn follows the log of the devices ids until ctx ends.
+func (a *app) followOn(ctx context.Context, c *fleet.Client, ids []string, argv []string) error {
 	lines := make(chan string, 1024)
 	// A broker that goes away is said on stderr, as is its return (the
 	// client subscribes again; the devices' follows go on).
@@ -202,25 +200,30 @@ func (a *app) fleetFollow(argv []string) error {
 	}
 }
 
+// withDevices is how every --device command starts: ctx ends on Ctrl-C
+// or SIGTERM, wctx also after --fleet-timeout; within wctx it connects to
+// the broker and lists the devices --device names (fleetDevices), runs fn
+// with them, and closes the client.
+func (a *app) withDevices(fn func(ctx, wctx context.Context, c *fleet.Client, ids []string) error) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	wctx, cancel := context.WithTimeout(ctx, a.fleet.wait)
+	defer cancel()
+	c, err := a.dialFleet(wctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	ids, err := a.fleetDevices(wctx, c)
+	if err != nil {
+		return err
+	}
+	return fn(ctx, wctx, c, ids)
+}
+
 // fleetDevices are the devices --device names: the id itself, or the
 // online devices a pattern matches. An id or pattern that names no online
 // device is an error at once (not a timeout later) that says what the
-// dialDevices connects to the broker and lists the devices --device
-// names: what every --device command starts with. The client is closed
-// when the list fails.
-func (a *app) dialDevices(ctx context.Context) (*fleet.Client, []string, error) {
-	c, err := a.dialFleet(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	ids, err := a.fleetDevices(ctx, c)
-	if err != nil {
-		c.Close()
-		return nil, nil, err
-	}
-	return c, ids, nil
-}
-
 // broker knows of them: nothing, or OFFLINE / LOST.
 func (a *app) fleetDevices(ctx context.Context, c *fleet.Client) ([]string, error) {
 	want := a.fleet.device
@@ -329,15 +332,13 @@ func taskCounts(m map[string]int) string {
 // answers grouped per device, in device order; devices that did not
 // answer in time are named, and the exit status is not 0 if any failed.
 func (a *app) fleetExec(argv []string) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, a.fleet.wait)
-	defer cancel()
-	c, ids, err := a.dialDevices(ctx)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+	return a.withDevices(func(_, wctx context.Context, c *fleet.Client, ids []string) error {
+		return a.execOn(wctx, c, ids, argv)
+	})
+}
+
+// execOn runs argv on the devices ids, waiting for answers until ctx ends.
+func (a *app) execOn(ctx context.Context, c *fleet.Client, ids []string, argv []string) error {
 	answers := c.Exec(ctx, ids, argv, api.Options{JSON: a.output == "json", Color: a.color()})
 	var silent []string
 	if a.output == "json" {

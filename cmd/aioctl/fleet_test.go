@@ -4,11 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
-	"github.com/eclipse/paho.golang/autopaho"
-	"github.com/eclipse/paho.golang/paho"
 	"io"
-	"log/slog"
 	neturl "net/url"
 	"os"
 	"os/exec"
@@ -16,57 +12,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aiotools-go/aiotools/aioctl"
-	"github.com/aiotools-go/aiotools/aiolog"
-	"github.com/aiotools-go/aiotools/aiomqtt"
+	"github.com/eclipse/paho.golang/autopaho"
+	"github.com/eclipse/paho.golang/paho"
+
 	"github.com/aiotools-go/aiotools/aiomqtt/broker"
 	"github.com/aiotools-go/aiotools/control"
+	"github.com/aiotools-go/aiotools/control/api"
+	"github.com/aiotools-go/aiotools/internal/fleettest"
 )
 
 // startFleet runs an embedded broker and n devices demo-1…demo-n, each
 // with a task "blink", until the test ends; it returns the broker's URL.
 func startFleet(t testing.TB, n int) string {
 	t.Helper()
-	b, err := broker.Start("127.0.0.1:0", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	startDevices(t, b.URL(), n)
-	return b.URL()
-}
-
-// startDevices runs devices demo-1…demo-n on the broker at url until the
-// test ends.
-func startDevices(t testing.TB, url string, n int) {
-	t.Helper()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	for i := 1; i <= n; i++ {
-		ring := aiolog.New(64 << 10)
-		g := aioctl.NewGroup(aioctl.WithLogger(slog.New(ring.Handler(nil))), aioctl.WithLogSource(ring))
-		aioctl.MustAdd(g, func(ctx context.Context, _ struct{}) (int, error) { <-ctx.Done(); return 0, nil }, struct{}{}, aioctl.WithName("blink"))
-		g.Logger().Info(fmt.Sprint("hello from demo-", i))
-		in, _ := control.NewInterp(control.Components{Group: g, Log: ring})
-		d, err := aiomqtt.New(in, aiomqtt.Args{Broker: url, Device: fmt.Sprint("demo-", i)}, aiomqtt.WithLogger(quiet))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() { d.Run(ctx); close(done) }()
-		t.Cleanup(func() {
-			cancel()
-			<-done
-			sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer scancel()
-			g.Close(sctx)
-		})
-		select {
-		case <-d.Ready():
-		case <-time.After(10 * time.Second):
-			t.Fatalf("demo-%d not ready", i)
-		}
-	}
+	url := fleettest.Broker(t)
+	fleettest.Start(t, url, "demo-", n)
+	return url
 }
 
 func aioctlRun(args ...string) (stdout, stderr string, code int) {
@@ -90,9 +51,13 @@ func TestFleetLsListsDevices(t *testing.T) {
 	var devs []struct {
 		ID, Status string
 		Tasks      map[string]int
+		Stats      *api.Stats // the device's stats document, as `aioctl stats -o json` has it
 	}
 	if err := json.Unmarshal([]byte(out), &devs); err != nil || code != 0 || len(devs) != 2 || devs[1].ID != "demo-2" || devs[1].Tasks["running"] != 1 {
-		t.Errorf("fleet ls -o json: exit %d, %v\n%s\n%s", code, err, out, errs)
+		t.Fatalf("fleet ls -o json: exit %d, %v\n%s\n%s", code, err, out, errs)
+	}
+	if st := devs[1].Stats; st == nil || st.Goroutines == 0 || st.Memory.Sys == 0 || st.Tasks["blink"].Status != "running" || st.Log == nil {
+		t.Errorf("fleet ls -o json: no stats document for demo-2\n%s", out)
 	}
 }
 
@@ -329,7 +294,7 @@ func TestFleetLogFollowSaysBrokerLost(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := b.Addr()
-	startDevices(t, b.URL(), 1)
+	fleettest.Start(t, b.URL(), "demo-", 1)
 	cmd := exec.Command(buildAioctl(t), "--broker", b.URL(), "fleet", "log", "-f")
 	stderr, _ := cmd.StderrPipe()
 	stdout, _ := cmd.StdoutPipe()
@@ -385,5 +350,44 @@ func TestFleetLogLinesAfterDeviceID(t *testing.T) {
 	}
 	if strings.Contains(out, "==") {
 		t.Errorf("headers instead of prefixes:\n%s", out)
+	}
+}
+
+type blinkRateArgs struct {
+	Every string `arg:"EVERY" help:"how often the LED toggles"`
+}
+
+// TestDeviceForwardsWordsAioctlDoesNotKnow: `--device ID WORDS…` sends
+// any words to the devices, so a verb a device's program registered (the
+// demo's blink-rate), which this binary was built without, runs there;
+// words no device knows get the device's own usage error, per device.
+func TestDeviceForwardsWordsAioctlDoesNotKnow(t *testing.T) {
+	url := fleettest.Broker(t)
+	for _, d := range fleettest.Start(t, url, "demo-", 2) {
+		err := d.Interp.Register(control.UserVerb{Name: "blink-rate", Summary: "set how often blink toggles",
+			Run: control.Func(func(_ context.Context, a blinkRateArgs) (string, error) { return "every " + a.Every, nil })})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		args        []string
+		out, errOut string
+		exit        int
+	}{
+		{[]string{"--device", "demo-*", "blink-rate", "2s"}, "== demo-1 ==\nevery 2s\n== demo-2 ==\nevery 2s\n", "", 0},
+		{[]string{"--device", "demo-1", "blink-rate"}, "", "demo-1: blink-rate: takes 1 argument, got 0; usage: blink-rate EVERY", 2},
+		{[]string{"--device", "demo-1", "blink-ratee", "2s"}, "", `demo-1: unknown verb "blink-ratee": did you mean "blink-rate"?`, 2},
+		{[]string{"--device", "demo-1", "frobnicate"}, "", `demo-1: unknown verb "frobnicate"`, 2},
+		// aioctl parses flags before it sends anything: after --, words
+		// that look like flags go to the device as typed too.
+		{[]string{"--device", "demo-1", "blink-rate", "--fast"}, "", "unknown flag: --fast\nwords after -- go to the program as typed: aioctl --device ID -- VERB --flag", 2},
+		{[]string{"--device", "demo-1", "--", "blink-rate", "--fast"}, "every --fast\n", "", 0},
+		{[]string{"--device", "demo-1", "schedule", "frob"}, "", `demo-1: unknown verb "schedule frob"`, 2},
+	} {
+		out, errOut, code := aioctlRun(append([]string{"--broker", url}, c.args...)...)
+		if !strings.Contains(out, c.out) || !strings.Contains(errOut, c.errOut) || code != c.exit {
+			t.Errorf("aioctl %q: exit %d\nstdout: %q\nstderr: %q\nwant exit %d, %q, %q", c.args, code, out, errOut, c.exit, c.out, c.errOut)
+		}
 	}
 }

@@ -119,7 +119,11 @@ task or service.
 	// A flag error (unknown flag, a value that does not parse) is a usage
 	// error: exit 2 with the verb's usage line.
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &cliError{api.CodeBadArgument, err.Error() + "\nusage: " + c.UseLine()}
+		msg := err.Error()
+		if c == root { // maybe a flag of a verb this binary does not know (the program's own)
+			msg += "\nwords after -- go to the program as typed: aioctl " + map[bool]string{true: "--device ID "}[a.fleet.device != ""] + "-- VERB --flag"
+		}
+		return &cliError{api.CodeBadArgument, msg + "\nusage: " + c.UseLine()}
 	})
 	// Unknown verbs reach the root (or a group) as arguments: a usage
 	// error with the table's did-you-mean, not cobra's help and exit 0.
@@ -127,6 +131,9 @@ task or service.
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if len(args) == 0 {
 			return cmd.Help()
+		}
+		if a.fleet.device != "" { // the devices know their programs' own verbs, and say when not
+			return a.fleetExec(args)
 		}
 		err := unknownVerb(args)
 		if ok, perr := a.programVerb(args, err); ok || perr != err {
@@ -171,6 +178,13 @@ task or service.
 			}
 			if g == nil {
 				g = groupCommand(words[0]) // help.go
+				unknown := g.RunE
+				g.RunE = func(cmd *cobra.Command, args []string) error {
+					if a.fleet.device != "" { // the device's interpreter answers
+						return a.fleetExec(append([]string{cmd.Name()}, args...))
+					}
+					return unknown(cmd, args)
+				}
 				groups[words[0]] = g
 				root.AddCommand(g)
 			}

@@ -22,9 +22,6 @@ import (
 // the program's close verbs added to the did-you-mean (unknown is that
 // error, from the built-in table).
 func (a *app) programVerb(args []string, unknown error) (ok bool, err error) {
-	if a.fleet.device != "" {
-		return false, unknown // a fleet's devices answer one by one: not asked here
-	}
 	verbs := a.programVerbs()
 	var names []string
 	for _, v := range verbs {

@@ -116,6 +116,9 @@ func startFleetDevice(ctx context.Context, id, brokerURL string) (stop func(), e
 		}
 	}
 	in, err := control.NewInterp(control.Components{Group: d.group, Log: d.ring, Scheduler: d.sched, Services: d.services})
+	if err == nil {
+		err = registerUserVerbs(in, d.group) // the demo's blink-rate: the part skipped it (no interpreter yet)
+	}
 	if err != nil {
 		stop()
 		return nil, err

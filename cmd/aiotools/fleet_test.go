@@ -62,6 +62,10 @@ func TestDemoFleetRunsDevicesOnAnEmbeddedBroker(t *testing.T) {
 			t.Fatalf("status blink on demo-2: %+v %v", a.Response, a.Err)
 		}
 	}
+	// The demo's own verb runs on its fleet devices too.
+	if a := c.Exec(wctx, []string{"demo-2"}, []string{"blink-rate", "2s"}, api.Options{})[0]; a.Err != nil || !a.Response.OK || !strings.Contains(a.Response.Text, "blink toggles every 2s") {
+		t.Fatalf("blink-rate 2s on demo-2: %+v %v", a.Response, a.Err)
+	}
 }
 
 // TestRunLoadsTheMQTTServiceFromTheConfig: `aiotools run` with an "mqtt"

@@ -40,12 +40,21 @@ type Stats struct {
 	// Disk is the file system of the working directory (absent where the
 	// platform cannot say).
 	Disk *Disk `json:"disk,omitempty"`
+	// ResetCause is why the machine last started, where the platform can
+	// tell (absent otherwise): "watchdog", "other" (a power-on or a
+	// reboot), or what else a Linux watchdog card reports ("overheat",
+	// "power-under", …, joined by ",").
+	ResetCause string `json:"reset_cause,omitempty"`
 	// Log is the ring log's use (absent when the program has none).
 	Log *LogUse `json:"log,omitempty"`
 	// Tasks holds the matching tasks, by name.
 	Tasks map[string]TaskStats `json:"tasks"`
 	// Debug is set in the debug form only.
 	Debug *StatsDebug `json:"debug,omitempty"`
+	// Omitted says what a size-bounded copy of the document left out (the
+	// fleet's retained stats topic: "task details", "tasks"); the stats
+	// verb's own document is always whole and leaves it empty.
+	Omitted string `json:"omitted,omitempty"`
 }
 
 // Memory is the Go runtime's memory figures (runtime.MemStats), in bytes.

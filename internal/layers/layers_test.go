@@ -95,6 +95,7 @@ cmd/aiotools      : STD clock aioctl aioled aioled/term aiolog aioschedule aiose
 examples/...      : STD clock aioctl aiolog aioschedule aioservice control control/api control/client
 internal/layers   : STD
 internal/tmuxtest : STD
+internal/fleettest: STD aioctl aiolog control aiomqtt aiomqtt/broker
 `
 
 // A reachRule says that none of the packages in from may link in any of

@@ -137,17 +137,6 @@ func (f *Fleet) Run(ctx context.Context, updates chan<- Snapshot) error {
 // frame of the renderer (fps).
 const batchWait = time.Second / fps
 
-// deviceStats is what a device publishes retained on aiotools/ID/stats
-// (aiomqtt.Stats, which this client side does not link).
-type deviceStats struct {
-	Time       time.Time `json:"time"`
-	Uptime     float64   `json:"uptime_s"`
-	Goroutines int       `json:"goroutines"`
-	HeapBytes  uint64    `json:"heap_bytes"`
-	SysBytes   uint64    `json:"sys_bytes"`
-	Version    string    `json:"version"`
-}
-
 // homieDescription is the part of a device's $description top reads:
 // node id → the task's name and whether it is a service.
 type homieDescription struct {
@@ -168,11 +157,13 @@ func (f *Fleet) snapshot(id string, msgs map[string][]byte) (Snapshot, bool) {
 	if !s.Online {
 		s.Err = strings.ToUpper(string(state))
 	}
-	var st deviceStats
-	if b, ok := msgs[fleet.StatsTopic(id)]; ok && json.Unmarshal(b, &st) == nil {
-		s.Seen = st.Time
-		s.Stats = &api.Stats{Host: id, Version: st.Version, Time: st.Time, UptimeSeconds: st.Uptime,
-			Goroutines: st.Goroutines, Memory: api.Memory{HeapAlloc: st.HeapBytes, HeapInuse: st.HeapBytes, Sys: st.SysBytes}}
+	// The stats topic carries the program's stats document, as the
+	// stats verb gives it to the local view.
+	if b, ok := msgs[fleet.StatsTopic(id)]; ok {
+		var st api.Stats
+		if json.Unmarshal(b, &st) == nil {
+			s.Seen, s.Stats = st.Time, &st
+		}
 	}
 	desc := f.description(id, msgs[fleet.DescriptionTopic(id)])
 	tasks := map[string]*api.TaskStatus{}

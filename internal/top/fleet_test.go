@@ -2,65 +2,23 @@ package top
 
 import (
 	"context"
-	"fmt"
-	"io"
-	"log/slog"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aiotools-go/aiotools/aioctl"
-	"github.com/aiotools-go/aiotools/aiomqtt"
-	"github.com/aiotools-go/aiotools/aiomqtt/broker"
 	"github.com/aiotools-go/aiotools/aiomqtt/fleet"
-	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/control/api"
+	"github.com/aiotools-go/aiotools/internal/fleettest"
 )
-
-// startFleet runs an embedded broker and n devices dev-1…dev-n with a
-// task blink and a service-less task answer, until the test ends.
-func startFleet(t testing.TB, n int) (string, []*aioctl.Group) {
-	t.Helper()
-	b, err := broker.Start("127.0.0.1:0", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	var groups []*aioctl.Group
-	for i := 1; i <= n; i++ {
-		g := aioctl.NewGroup(aioctl.WithGroupName(fmt.Sprint("dev-", i)))
-		aioctl.MustAdd(g, func(ctx context.Context, _ struct{}) (int, error) { <-ctx.Done(); return 0, nil }, struct{}{}, aioctl.WithName("blink"))
-		in, _ := control.NewInterp(control.Components{Group: g})
-		d, err := aiomqtt.New(in, aiomqtt.Args{Broker: b.URL(), Device: fmt.Sprint("dev-", i)}, aiomqtt.WithLogger(quiet))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() { d.Run(ctx); close(done) }()
-		t.Cleanup(func() {
-			cancel()
-			<-done
-			sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer scancel()
-			g.Close(sctx)
-		})
-		select {
-		case <-d.Ready():
-		case <-time.After(10 * time.Second):
-			t.Fatalf("dev-%d not ready", i)
-		}
-		groups = append(groups, g)
-	}
-	return b.URL(), groups
-}
 
 // The fleet source: a snapshot of each device from its retained topics,
 // a new one when a task changes state (a message, not a poll), and verbs
 // by request/response.
 func TestFleetSource(t *testing.T) {
-	url, groups := startFleet(t, 2)
+	url := fleettest.Broker(t)
+	devs := fleettest.Start(t, url, "dev-", 2)
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
 	c, err := fleet.Dial(ctx, fleet.Settings{Broker: url})
@@ -81,7 +39,13 @@ func TestFleetSource(t *testing.T) {
 	for _, id := range []string{"dev-1", "dev-2"} {
 		s := got[id]
 		if !s.Online || s.Stats == nil || stateOf(s, "blink") != "running" || s.Key != id {
-			t.Errorf("%s: %+v", id, s)
+			t.Fatalf("%s: %+v", id, s)
+		}
+		// The device block reads the program's stats document, the one
+		// `aioctl stats` prints, from the stats topic.
+		if st := s.Stats; st.Memory.HeapInuse == 0 || st.Memory.Sys == 0 || st.Goroutines == 0 || st.Tasks["blink"].Status != "running" ||
+			runtime.GOOS == "linux" && st.Disk == nil {
+			t.Errorf("%s: stats %+v, want the stats document (memory, disk, tasks)", id, st)
 		}
 	}
 	// A stop through the source's Exec; the new state comes as a message.
@@ -103,7 +67,7 @@ func TestFleetSource(t *testing.T) {
 		}
 		break
 	}
-	if st, _ := groups[1].Get("blink"); st.State() != aioctl.Stopped {
+	if st, _ := devs[1].Group.Get("blink"); st.State() != aioctl.Stopped {
 		t.Errorf("dev-2's blink is %v", st.State())
 	}
 	rcancel()

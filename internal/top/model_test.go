@@ -185,3 +185,12 @@ func TestGoldenScreens(t *testing.T) {
 		})
 	}
 }
+
+// A device whose stats say why it last started shows it in its block.
+func TestDeviceBlockShowsResetCause(t *testing.T) {
+	d := device("dev1", true)
+	d.Stats.ResetCause = "watchdog"
+	if got := screen(t, &fake{}, false, 100, 24, snapMsg(d)).View(); !strings.Contains(got, "reset watchdog") {
+		t.Errorf("no reset cause in the device block:\n%s", got)
+	}
+}

@@ -37,9 +37,6 @@ type Snapshot struct {
 	Stats *api.Stats
 	// Tasks is its status snapshot (status -o json, no log lines).
 	Tasks []api.TaskStatus
-	// ResetCause is why the device last started, when it says (a fleet
-	// device); empty for a local program.
-	ResetCause string
 }
 
 // Source is where top's data comes from and where its commands go: the

@@ -194,8 +194,8 @@ func (m Model) deviceBlock(d Snapshot) []string {
 	if !d.Seen.IsZero() {
 		l3 += "  seen " + ago(m.now.Sub(d.Seen)) + " ago"
 	}
-	if d.ResetCause != "" {
-		l3 += "  reset " + termsafe.String(d.ResetCause)
+	if st := d.Stats; st != nil && st.ResetCause != "" {
+		l3 += "  reset " + termsafe.String(st.ResetCause)
 	}
 	if d.Err != "" {
 		l3 += "  " + m.st.offline.Render(termsafe.String(d.Err))
