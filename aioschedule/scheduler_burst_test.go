@@ -1,4 +1,5 @@
 //go:build !tinygo
+
 // (b.Loop is Go 1.24; the core's TinyGo check builds with Go 1.23.)
 
 package aioschedule
