@@ -6,7 +6,8 @@ import (
 )
 
 // This file is the dependency graph of services: the order Boot starts
-// them in (Kahn's algorithm) and the cycles that forbid one (Tarjan's).
+// them in (levels by a depth-first walk; deps_index.go finds the names)
+// and the cycles that forbid one (Tarjan's algorithm).
 // It is internal: users see its answers through Manager.BootOrder, and
 // its errors, *MissingError and *CycleError, through Boot and the config.
 
