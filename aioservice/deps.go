@@ -177,7 +177,10 @@ func sortDeps(nodes []depNode) (*depPlan, error) {
 
 // findCycles reports the strongly connected components (Tarjan's
 // algorithm, iterative) that are cycles: of more than one node, or one that
-// depends on itself. Only a walk after one has found a cycle calls it.
+// depends on itself. sortDeps calls it once its walk has met a cycle. It
+// walks every node: a node outside the cycles only leads to others outside
+// them, so the cycles found, and their order, are those of a walk over the
+// nodes Kahn's algorithm leaves unordered (as it was).
 func findCycles(nodes []depNode, index *nameIndex) error {
 	n := len(nodes)
 	deps := func(i int32) []int32 {
