@@ -63,8 +63,14 @@ type entry struct {
 	gone            bool // no longer in the scheduler's map (dropLocked)
 }
 
-// slot is the next planned run.
-func (e *entry) slot() time.Time { return e.fireAt.Add(-e.jit) }
+// slot is the next planned run. (Adding a zero jitter is skipped, here and
+// in setSlot: it changes nothing, and a burst of runs pays for each Add.)
+func (e *entry) slot() time.Time {
+	if e.jit == 0 {
+		return e.fireAt
+	}
+	return e.fireAt.Add(-e.jit)
+}
 
 // addSat returns c+n, held at the largest int32: a count that reached it
 // stays there rather than wrapping to negative.
@@ -94,5 +100,8 @@ func (e *entry) setSlot(slot time.Time, rnd func() float64) {
 	if j := e.spec.Jitter; j > 0 {
 		e.jit = time.Duration(rnd() * float64(j))
 	}
-	e.fireAt = slot.Add(e.jit)
+	e.fireAt = slot
+	if e.jit != 0 {
+		e.fireAt = slot.Add(e.jit)
+	}
 }

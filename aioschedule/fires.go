@@ -59,7 +59,7 @@ func (s *Scheduler) fired(f *firing, at time.Time, started bool) {
 	if l == nil || len(*l) == 0 {
 		return
 	}
-	ev := Fire{Task: f.name, Planned: f.planned, At: at, Started: started}
+	ev := Fire{Task: f.e.task.Name(), Planned: f.planned, At: at, Started: started}
 	for _, fn := range *l {
 		(*fn)(ev)
 	}

@@ -35,9 +35,11 @@ func (s *Scheduler) kickLocked() {
 	}
 }
 
+// firing is one collected run. It holds no task name: reading it here
+// would touch each task's record once while collecting and again, after
+// the rest of the batch pushed it out of the cache, when starting it.
 type firing struct {
 	e       *entry
-	name    string
 	planned time.Time // when it was due (fires.go)
 }
 
@@ -135,7 +137,7 @@ func (s *Scheduler) collectLocked(now time.Time, due []firing) []firing {
 				slog.Bool("caught_up", late && run), slog.Time("planned", last))
 		}
 		if run {
-			due = append(due, firing{e: e, name: e.task.Name(), planned: planned})
+			due = append(due, firing{e: e, planned: planned})
 		}
 		if !ok {
 			e.over = true
@@ -179,7 +181,7 @@ func (s *Scheduler) trigger(now time.Time, due []firing) {
 			if err != nil {
 				msg = "schedule: run skipped: " + err.Error()
 			}
-			s.log().LogAttrs(context.Background(), slog.LevelInfo, msg, slog.String(aioctl.TaskKey, f.name))
+			s.log().LogAttrs(context.Background(), slog.LevelInfo, msg, slog.String(aioctl.TaskKey, f.e.task.Name()))
 		}
 		f.e = nil
 	}

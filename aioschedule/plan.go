@@ -195,7 +195,9 @@ func (p *rule) advance(slot, now time.Time, maxCount int) (last time.Time, n int
 		if now.After(slot) {
 			k = int64(now.Sub(slot) / p.period)
 		}
-		last = slot.Add(time.Duration(k) * p.period)
+		if k > 0 { // on time, the usual case, last is slot
+			last = slot.Add(time.Duration(k) * p.period)
+		}
 		if k >= int64(maxCount) {
 			n = maxCount
 		} else {

@@ -149,8 +149,10 @@
 //
 // # Dependencies
 //
-// requires and after are resolved by a topological sort (Kahn's
-// algorithm) that names every member of a cycle (*CycleError). The
+// requires and after are resolved by a topological sort, in time linear
+// in services and dependencies (a service's level is one more than its
+// dependencies' highest; a level lists its services in config order), that
+// names every member of a cycle (*CycleError). The
 // manager owns the order: BootOrder returns it (the loaded, enabled
 // services, core first, a dependency outside a phase ordering nothing),
 // Boot and Init follow it, and the control verb "boot order" shows it.
