@@ -5,7 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"math/rand"
+	"math/rand/v2"
 	"slices"
 	"sort"
 	"strconv"
