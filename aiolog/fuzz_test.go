@@ -62,8 +62,8 @@ func FuzzMatch(f *testing.F) {
 	f.Add("ab", "a\nb", uint8(1))
 	f.Add("Zz", "zZ Zz", uint8(1))
 	f.Add(`l+e?d`, "LED", uint8(3))
-	f.Add("kü", "x\u212aÜ", uint8(1))        // Kelvin sign: 3 bytes for 'k'
-	f.Add("*ſü*k", "SÜ \u212a", uint8(2))    // long s
+	f.Add("kü", "x\u212aÜ", uint8(1))     // Kelvin sign: 3 bytes for 'k'
+	f.Add("*ſü*k", "SÜ \u212a", uint8(2)) // long s
 	f.Add("ünï*é*", "ÜNÏ ÉÉ", uint8(0))
 	f.Fuzz(func(t *testing.T, pat, line string, mode uint8) {
 		m := Mode(mode % 4)

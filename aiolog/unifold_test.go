@@ -13,9 +13,9 @@ func TestUnicodeSmartCase(t *testing.T) {
 	}{
 		{"ünïcode", Substring, "an ÜNÏCODE line", true},
 		{"ünïcode", Substring, "an unicode line", false},
-		{"kü", Substring, "x\u212aÜ", true}, // Kelvin sign, 3 bytes, folds to k
+		{"kü", Substring, "x\u212aÜ", true},  // Kelvin sign, 3 bytes, folds to k
 		{"\u212aü", Substring, "xKü", false}, // the Kelvin sign is upper case: case-sensitive
-		{"ſü", Substring, "SÜ", true}, // long s folds to s
+		{"ſü", Substring, "SÜ", true},        // long s folds to s
 		{"σ", Substring, "ΟΔΟΣ", true},
 		{"ς", Substring, "ΟΔΟΣ", true}, // final sigma, same orbit
 		{"*ünï*é*", Glob, "ÜNÏ ÉÉ", true},
