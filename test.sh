@@ -27,6 +27,7 @@ bash scripts/install-mosquitto.sh && export AIOTOOLS_REQUIRE_MOSQUITTO=1 # fleet
 export AIOWEB_REQUIRE_BROWSER=1; bash scripts/install-chromium.sh  # aioweb's browser test: never skips here
 echo "== go test -race"
 go test -race -count=1 -timeout 10m ./...
+go test -count=1 -tags aiotools_noregexp -run NoRegexp ./aiolog/ # the board build's grep
 
 echo "== fuzz targets, briefly, from their checked-in corpus"
 ./scripts/fuzz-smoke.sh

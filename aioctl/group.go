@@ -3,7 +3,7 @@ package aioctl
 import (
 	"context"
 	"log/slog"
-	"math/rand"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"

@@ -52,6 +52,13 @@
 //
 //	ring.Cat(os.Stdout, aiolog.Query{Grep: "toggled", Task: "hello_task", Tail: 10})
 //
+// Smart case folds all of Unicode as a regular expression's (?i) does:
+// "ünïcode" finds "ÜNÏCODE", "k" in a non-ASCII pattern the Kelvin sign.
+// The build tag aiotools_noregexp leaves package regexp out (for a
+// microcontroller: ~68 KB of flash, ~38 KB of RAM with the Unicode tables
+// it links); a Regexp query then fails with ErrNoRegexp, the other modes
+// are unchanged.
+//
 // Follow delivers new lines as they are written (tail -F): the writer wakes
 // waiting followers by closing a channel, never waits for them, and a
 // follower that falls behind gets a "-- N lines lost --" notice with the

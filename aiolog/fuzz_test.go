@@ -38,6 +38,21 @@ func refMatch(t *testing.T, pat string, mode Mode, line []byte) bool {
 	return re.Match(line)
 }
 
+// refFoldMatch is the reference for non-ASCII smart case: what a regexp's
+// (?i) matches, which is how these patterns were matched before they had
+// their own matcher (unifold.go).
+func refFoldMatch(t *testing.T, pat string, mode Mode, line []byte) bool {
+	expr := "(?i)" + regexp.QuoteMeta(pat)
+	if mode == Glob {
+		parts := strings.Split(pat, "*")
+		for i := range parts {
+			parts[i] = regexp.QuoteMeta(parts[i])
+		}
+		expr = `(?is)\A` + strings.Join(parts, ".*") + `\z`
+	}
+	return regexp.MustCompile(expr).Match(line)
+}
+
 // FuzzMatch checks the pattern matcher against a reference, and the ring's
 // multi-record substring search against the per-line matcher.
 func FuzzMatch(f *testing.F) {
@@ -47,6 +62,9 @@ func FuzzMatch(f *testing.F) {
 	f.Add("ab", "a\nb", uint8(1))
 	f.Add("Zz", "zZ Zz", uint8(1))
 	f.Add(`l+e?d`, "LED", uint8(3))
+	f.Add("kü", "x\u212aÜ", uint8(1))     // Kelvin sign: 3 bytes for 'k'
+	f.Add("*ſü*k", "SÜ \u212a", uint8(2)) // long s
+	f.Add("ünï*é*", "ÜNÏ ÉÉ", uint8(0))
 	f.Fuzz(func(t *testing.T, pat, line string, mode uint8) {
 		m := Mode(mode % 4)
 		p, err := compilePattern(pat, m)
@@ -68,6 +86,11 @@ func FuzzMatch(f *testing.F) {
 		if ep := Escape(pat); pat != "" && isASCII(ep) && (eff == Substring || eff == Glob) {
 			if want := refMatch(t, ep, eff, stored); got != want {
 				t.Fatalf("%q %v %q: got %v want %v", pat, eff, stored, got, want)
+			}
+		}
+		if ep := Escape(pat); pat != "" && !isASCII(ep) && smartFold(ep) && (eff == Substring || eff == Glob) {
+			if want := refFoldMatch(t, ep, eff, stored); got != want {
+				t.Fatalf("%q %v %q: got %v, regexp (?i) says %v", pat, eff, stored, got, want)
 			}
 		}
 		// The ring search: the line between neighbours must be found alone.

@@ -2,7 +2,7 @@ package aiolog
 
 import (
 	"bytes"
-	"regexp"
+	"errors"
 	"strconv"
 	"strings"
 	"unicode"
@@ -24,6 +24,10 @@ const (
 	// (package regexp syntax).
 	Regexp
 )
+
+// ErrNoRegexp is what a Regexp-mode query returns in a build without
+// package regexp (build tag aiotools_noregexp, for microcontrollers).
+var ErrNoRegexp = errors.New("regular expressions are not in this build (built with -tags aiotools_noregexp): use a substring or a glob")
 
 // String returns the mode's name.
 func (m Mode) String() string {
@@ -100,14 +104,11 @@ func compilePattern(p string, m Mode) (pattern, error) {
 			f := newFoldFinder(pb)
 			return pattern{find: f.index, plen: len(pb), match: func(l []byte) bool { return f.index(l) >= 0 }}, nil
 		}
-		return compileRegexp("(?i)" + regexp.QuoteMeta(p))
+		pr := foldRunes(p)
+		return pattern{match: func(l []byte) bool { i, _ := foldIndex(l, pr); return i >= 0 }}, nil
 	case Glob:
 		if fold && !isASCII(p) {
-			parts := strings.Split(p, "*")
-			for i := range parts {
-				parts[i] = regexp.QuoteMeta(parts[i])
-			}
-			return compileRegexp(`(?is)\A` + strings.Join(parts, ".*") + `\z`)
+			return pattern{match: newUnicodeGlob(strings.Split(p, "*")).match}, nil
 		}
 		g := newGlob(p, fold)
 		return pattern{match: g.match}, nil
@@ -118,14 +119,6 @@ func compilePattern(p string, m Mode) (pattern, error) {
 		return compileRegexp(p)
 	}
 	return compileRegexp(p)
-}
-
-func compileRegexp(p string) (pattern, error) {
-	re, err := regexp.Compile(p)
-	if err != nil {
-		return pattern{}, err
-	}
-	return pattern{match: re.Match}, nil
 }
 
 // lowerASCII returns b in lower case if it is an ASCII letter.

@@ -3,7 +3,7 @@ package aioschedule
 import (
 	"errors"
 	"log/slog"
-	"math/rand"
+	"math/rand/v2"
 	"strconv"
 	"sync"
 	"time"
