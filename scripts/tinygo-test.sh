@@ -35,6 +35,6 @@ for p in clock internal/termsafe aiolog aioctl aioschedule; do
 done
 run 300 test $stack -target=cortex-m-qemu ./clock
 # The board build: aiotools_noregexp leaves package regexp (and the Unicode
-# tables it links) out of aiolog's grep: 68 KB of flash, 38 KB of RAM.
+# tables it links) out of aiolog's grep: 66 KiB of flash, 38 KB of RAM.
 run 300 test $stack -target=riscv-qemu -tags aiotools_noregexp -run NoRegexp ./aiolog
 run 300 build $stack -target=pico -tags aiotools_noregexp -size=short -o "${TMPDIR:-/tmp}/aiotools-pico.elf" ./examples/pico
