@@ -18,9 +18,10 @@ type Statser interface {
 // WithStats gives a task a stats function: its value, encoded as JSON,
 // becomes the Stats of the task's status (a map, or any typed value, a
 // struct for one). It takes precedence over arguments that implement
-// Statser. f is called on every snapshot, with no lock held, on the
-// caller's goroutine: it must be quick, must not block, and must be safe
-// to call while the task runs. Clones and tasks of a kind share f.
+// Statser. f is called on every snapshot, with no lock held, on a worker
+// goroutine of the snapshot: it must be quick, should not block (one that
+// does is given up after the group's stats timeout, WithStatsTimeout), and
+// must be safe to call while the task runs. Clones and tasks of a kind share f.
 func WithStats[S any](f func() S) Option {
 	return optionFunc(func(c taskConfig) taskConfig {
 		if f == nil {
