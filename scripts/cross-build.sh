@@ -56,7 +56,7 @@ selftest() { # name qemu
   timeout 30 "$qemu" "$out/$name/aioctl" --socket "$sock" status >"$st" 2>&1 || { cat "$log" "$st"; echo "$name: aioctl status failed"; return 1; }
   wait "$pid" || { cat "$log"; echo "$name: aiotools demo failed"; return 1; }
   pid=""
-  grep -q '^aiotools demo · .* tasks: ' "$log" && grep -q '^● blink: status: running since' "$log" &&
+  grep -q '^aiotools demo · ' "$log" && grep -q '^[0-9]* tasks: ' "$log" && grep -q '^● blink: status: running since' "$log" &&
     grep -q '^all tasks stopped' "$log" || { cat "$log"; echo "$name: demo status not as expected"; return 1; }
   grep -q 'blink: status: running since' "$st" && grep -q 'answer: status: done .* result: 42' "$st" ||
     { cat "$st"; echo "$name: aioctl status not as expected"; return 1; }
