@@ -25,7 +25,6 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -139,11 +138,7 @@ task or service.
 		if ok, perr := a.programVerb(args, err); ok || perr != err {
 			return perr // the program's own verb (userverbs.go), or one close to it
 		}
-		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 && !strings.Contains(err.Error(), "did you mean") {
-			// Not close to a verb: maybe to one of aioctl's own commands (shell).
-			return &cliError{api.CodeUnknownVerb, "unknown command " + strconv.Quote(args[0]) + ":" + api.DidYouMean(s, strconv.Quote)}
-		}
-		return err
+		return closeToCommand(cmd, args, err) // maybe close to one of aioctl's own commands (shell)
 	}
 
 	// cobra's own commands (help) win over verbs of the same name; the
