@@ -127,6 +127,12 @@ func (a *app) programVerbsHelp(root *cobra.Command) {
 			run(c, args) // aioctl's help, or one of its commands' (shell, fleet ls)
 			return
 		}
+		if a.fleet.device != "" { // the devices know their own verbs, and say when not
+			if err := a.fleetExec(append([]string{helpVerb}, words...)); err != nil {
+				a.fail(err)
+			}
+			return
+		}
 		verbs := a.programVerbs()
 		for _, v := range verbs {
 			if len(words) == 1 && v.Name == words[0] {
