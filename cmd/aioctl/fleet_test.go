@@ -426,3 +426,17 @@ func TestDeviceHelpIsTheDevices(t *testing.T) {
 		}
 	}
 }
+
+// An empty --device (a variable that was not set: --device "$DEV") is a
+// usage error; it ran the verb on the local program instead, as if no
+// --device had been given.
+func TestDeviceEmptyIsAUsageError(t *testing.T) {
+	p := startProgram(t, control.Config{})
+	t.Setenv("AIOCTL_SOCKET", p.sock) // a local program that must not answer
+	for _, args := range [][]string{{"--device", "", "status"}, {"--device=", "stop", "*"}, {"--device", "", "fleet", "ls"}} {
+		out, errOut, code := aioctlRun(args...)
+		if code != 2 || out != "" || !strings.Contains(errOut, "--device: empty") {
+			t.Errorf("aioctl %q: exit %d\nstdout: %q\nstderr: %q\nwant exit 2 and --device: empty", args, code, out, errOut)
+		}
+	}
+}

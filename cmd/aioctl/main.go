@@ -109,6 +109,10 @@ task or service.
 		if a.output != "text" && a.output != "json" {
 			return &cliError{api.CodeBadArgument, fmt.Sprintf("--output must be text or json, got %q", a.output)} // a usage error: exit 2
 		}
+		if a.fleet.device == "" && cmd.Flags().Changed("device") {
+			// --device "$DEV" with DEV unset: not the local program.
+			return &cliError{api.CodeBadArgument, "--device: empty id or pattern (give one: --device demo-1, --device 'demo-*')"}
+		}
 		if a.token == "" {
 			a.token = os.Getenv("AIOCTL_TOKEN")
 		}
