@@ -109,9 +109,13 @@ task or service.
 		if a.output != "text" && a.output != "json" {
 			return &cliError{api.CodeBadArgument, fmt.Sprintf("--output must be text or json, got %q", a.output)} // a usage error: exit 2
 		}
-		if a.fleet.device == "" && cmd.Flags().Changed("device") {
-			// --device "$DEV" with DEV unset: not the local program.
-			return &cliError{api.CodeBadArgument, "--device: empty id or pattern (give one: --device demo-1, --device 'demo-*')"}
+		// --device "$DEV", --socket "$S" with the variable unset: a usage
+		// error, not the program aioctl would find by itself.
+		for flag, what := range map[string]string{"device": "id or pattern (give one: --device demo-1, --device 'demo-*')",
+			"socket": "path", "addr": "address (HOST:PORT)"} {
+			if f := cmd.Flags().Lookup(flag); f != nil && f.Changed && f.Value.String() == "" {
+				return &cliError{api.CodeBadArgument, "--" + flag + ": empty " + what}
+			}
 		}
 		if a.token == "" {
 			a.token = os.Getenv("AIOCTL_TOKEN")

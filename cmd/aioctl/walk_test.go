@@ -42,6 +42,9 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"log", "-n", "-5"}, `--lines: want a count of 0 or more, got "-5"`},
 		{[]string{"follow", "-n", "-1"}, `--lines: want a count of 0 or more, got "-1"`},
 		{[]string{"log", "-f", "--lines=-2"}, `--lines: want a count of 0 or more, got "-2"`},
+		// --socket "$S" with S unset ran on the program aioctl found by itself.
+		{[]string{"--socket", "", "stop", "*"}, "--socket: empty path"},
+		{[]string{"--addr=", "status"}, "--addr: empty address"},
 	} {
 		o := aioctlIn(t, p, tc.args...)
 		if o.exit != 2 || !strings.Contains(o.stderr, tc.want) {
