@@ -142,6 +142,14 @@ task or service.
 		if a.fleet.device != "" { // the devices know their programs' own verbs, and say when not
 			return a.fleetExec(args)
 		}
+		if _, _, ferr := api.Find(args); ferr == nil {
+			// A built-in verb after -- (aioctl -- status blink): its words
+			// go to the program as typed, as the flag error's hint says.
+			if c, perr := api.Parse(args); perr == nil && c.Streams() {
+				return a.stream(args)
+			}
+			return a.exec(args)
+		}
 		err := unknownVerb(args)
 		if ok, perr := a.programVerb(args, err); ok || perr != err {
 			return perr // the program's own verb (userverbs.go), or one close to it

@@ -50,6 +50,9 @@ func closeToProgramVerb(word string, verbs []api.Verb, unknown error) error {
 // closeToCommand offers aioctl's own commands (shell, top) close to
 // args[0] when err, the verbs' error, has no did-you-mean.
 func closeToCommand(root *cobra.Command, args []string, err error) error {
+	if strings.TrimSpace(args[0]) == "" {
+		return err // every command is "close" to an empty word
+	}
 	if s := root.SuggestionsFor(args[0]); len(s) > 0 && !strings.Contains(err.Error(), "did you mean") {
 		return &cliError{api.CodeUnknownVerb, "unknown command " + strconv.Quote(args[0]) + ":" + api.DidYouMean(s, strconv.Quote)}
 	}

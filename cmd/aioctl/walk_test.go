@@ -52,3 +52,27 @@ func TestUsageErrorsExit2(t *testing.T) {
 		}
 	}
 }
+
+// Words after -- go to the program as typed (README, the flag error's
+// hint), built-in verbs too: aioctl -- status blink said `unknown command
+// "status": did you mean "status"?`. An empty verb is unknown, not close
+// to every command.
+func TestWordsAfterDashDashRunAsTyped(t *testing.T) {
+	p := startProgram(t, control.Config{})
+	for _, tc := range []struct {
+		args      []string
+		exit      int
+		out, errs string
+	}{
+		{[]string{"--", "status", "blink"}, 0, "● blink: status: running", ""},
+		{[]string{"--", "status", "-n", "0", "debug", "blink"}, 0, `args: {"pin":2}`, ""},
+		{[]string{"--", "stop", "nosuch"}, 4, "", `no task matches "nosuch"`},
+		{[]string{"--", "status", "--bogus"}, 2, "", "--bogus"},
+		{[]string{""}, 2, "", `unknown verb "": try help`},
+	} {
+		o := aioctlIn(t, p, tc.args...)
+		if o.exit != tc.exit || !strings.Contains(o.stdout, tc.out) || !strings.Contains(o.stderr, tc.errs) || strings.Contains(o.stderr, "did you mean") {
+			t.Errorf("aioctl %q: exit %d, want %d, %q, %q\nstdout: %s\nstderr: %s", tc.args, o.exit, tc.exit, tc.out, tc.errs, o.stdout, o.stderr)
+		}
+	}
+}
