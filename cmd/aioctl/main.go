@@ -205,7 +205,28 @@ task or service.
 		verbCmds[v.Name] = c
 		parent.AddCommand(c)
 	}
+	usageArgs(root)
 	return root
+}
+
+// usageArgs makes cobra's argument checks of aioctl's own commands
+// (completion takes one shell, shell none) usage errors: exit 2 with the
+// usage line, bad_argument in JSON; as plain errors they exited 1, and
+// -o json called them "internal".
+func usageArgs(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			err := check(cmd, args)
+			var ce *cliError
+			if err == nil || errors.As(err, &ce) {
+				return err
+			}
+			return &cliError{api.CodeBadArgument, strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ") + ": " + err.Error() + "\nusage: " + cmd.UseLine()}
+		}
+	}
+	for _, sub := range c.Commands() {
+		usageArgs(sub)
+	}
 }
 
 // exitHelp lists the exit codes of the verbs that have their own, verbs

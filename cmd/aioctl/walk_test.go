@@ -76,3 +76,20 @@ func TestWordsAfterDashDashRunAsTyped(t *testing.T) {
 		}
 	}
 }
+
+// A wrong number of arguments to one of aioctl's own commands is a usage
+// error (exit 2, the usage line; bad_argument with -o json): it exited 1,
+// "internal" in JSON.
+func TestOwnCommandsArgCountIsAUsageError(t *testing.T) {
+	p := startProgram(t, control.Config{})
+	for _, args := range [][]string{{"completion"}, {"completion", "bash", "zsh"}, {"shell", "extra"}, {"top", "a"}, {"fleet", "ls", "x", "y"}} {
+		o := aioctlIn(t, p, args...)
+		if o.exit != 2 || !strings.Contains(o.stderr, "usage: aioctl "+args[0]) {
+			t.Errorf("aioctl %q: exit %d, want 2 and the usage line\nstderr: %s", args, o.exit, o.stderr)
+		}
+		o = aioctlIn(t, p, append([]string{"-o", "json"}, args...)...)
+		if o.exit != 2 || !strings.Contains(o.stdout, `"code": "bad_argument"`) {
+			t.Errorf("aioctl -o json %q: exit %d, want 2 and bad_argument\nstdout: %s", args, o.exit, o.stdout)
+		}
+	}
+}
