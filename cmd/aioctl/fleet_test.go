@@ -440,3 +440,29 @@ func TestDeviceEmptyIsAUsageError(t *testing.T) {
 		}
 	}
 }
+
+// A follow every device refuses (a bad flag value: the device's usage
+// error) ends with that error and its exit status; it printed the error
+// and then waited for lines that could not come, until Ctrl-C.
+func TestDeviceFollowRefusedEnds(t *testing.T) {
+	url := startFleet(t, 2)
+	for _, args := range [][]string{{"--device", "demo-1", "log", "-f", "-n", "abc"}, {"--device", "demo-*", "log", "-f", "-n", "abc"}} {
+		type result struct {
+			out, errOut string
+			code        int
+		}
+		done := make(chan result, 1)
+		go func() {
+			out, errOut, code := aioctlRun(append([]string{"--broker", url}, args...)...)
+			done <- result{out, errOut, code}
+		}()
+		select {
+		case r := <-done:
+			if r.code != 2 || !strings.Contains(r.errOut, `demo-1: log: --lines: want a count of 0 or more, got "abc"`) {
+				t.Errorf("aioctl %q: exit %d\nstdout: %q\nstderr: %q\nwant exit 2 and the device's error", args, r.code, r.out, r.errOut)
+			}
+		case <-time.After(20 * time.Second): // bounds a hang, synchronises nothing
+			t.Fatalf("aioctl %q: still following after the devices refused it", args)
+		}
+	}
+}
