@@ -117,6 +117,9 @@ task or service.
 				return &cliError{api.CodeBadArgument, "--" + flag + ": empty " + what}
 			}
 		}
+		if a.fleet.wait <= 0 {
+			return &cliError{api.CodeBadArgument, "--fleet-timeout: want a time above 0, got " + a.fleet.wait.String()}
+		}
 		if a.token == "" {
 			a.token = os.Getenv("AIOCTL_TOKEN")
 		}

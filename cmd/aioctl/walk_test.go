@@ -45,6 +45,9 @@ func TestUsageErrorsExit2(t *testing.T) {
 		// --socket "$S" with S unset ran on the program aioctl found by itself.
 		{[]string{"--socket", "", "stop", "*"}, "--socket: empty path"},
 		{[]string{"--addr=", "status"}, "--addr: empty address"},
+		// It was "no answer from the broker: context deadline exceeded", exit 1.
+		{[]string{"--fleet-timeout", "0", "--broker", "mqtt://127.0.0.1:1", "fleet", "ls"}, `--fleet-timeout: want a time above 0, got 0s`},
+		{[]string{"--fleet-timeout=-1s", "--broker", "mqtt://127.0.0.1:1", "--device", "d", "status"}, `--fleet-timeout: want a time above 0, got -1s`},
 	} {
 		o := aioctlIn(t, p, tc.args...)
 		if o.exit != 2 || !strings.Contains(o.stderr, tc.want) {
