@@ -71,6 +71,9 @@ func (a *app) dialFleet(ctx context.Context) (*fleet.Client, error) {
 		return nil, err
 	}
 	c, err := fleet.Dial(ctx, s)
+	if errors.Is(err, fleet.ErrBrokerURL) { // a flag value (or fleet.json's) it refuses: exit 2
+		return nil, &cliError{api.CodeBadArgument, err.Error()}
+	}
 	if err != nil {
 		return nil, &cliError{api.CodeNoProgram, err.Error()}
 	}

@@ -47,6 +47,9 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"--addr=", "status"}, "--addr: empty address"},
 		// It was "no answer from the broker: context deadline exceeded", exit 1.
 		{[]string{"--fleet-timeout", "0", "--broker", "mqtt://127.0.0.1:1", "fleet", "ls"}, `--fleet-timeout: want a time above 0, got 0s`},
+		// A broker URL aioctl cannot use exited 1, as a broker that is down.
+		{[]string{"--broker", "ftp://x", "fleet", "ls"}, `scheme "ftp": want one of mqtt`},
+		{[]string{"--broker", "127.0.0.1:1883", "--device", "d", "status"}, `want a URL like mqtt://host:1883`},
 		{[]string{"--fleet-timeout=-1s", "--broker", "mqtt://127.0.0.1:1", "--device", "d", "status"}, `--fleet-timeout: want a time above 0, got -1s`},
 	} {
 		o := aioctlIn(t, p, tc.args...)
