@@ -64,6 +64,7 @@ func TestBadCommandsChangeNothing(t *testing.T) {
 		{[]string{"debug", "on", "off"}, control.CodeBadArgument},
 		{[]string{"status", "--lines", "many"}, control.CodeBadArgument},
 		{[]string{"status", "--lines"}, control.CodeBadArgument},
+		{[]string{"status", "--lines", "-5"}, control.CodeBadArgument}, // -1 is all; -5 was all too
 		{[]string{"status", "--debug=yes"}, control.CodeBadArgument},
 		{[]string{"status", "-d", "-d"}, control.CodeBadArgument},
 		{[]string{"log", "a", "b"}, control.CodeBadArgument},

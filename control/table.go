@@ -5,7 +5,7 @@ package control
 // (TestEveryVerbHasAnImpl).
 var impls = map[string]impl{
 	// Tasks (aioctl).
-	"status":    {check: checkIntFlags("lines"), run: runStatus},
+	"status":    {check: checkStatusLines, run: runStatus},
 	"is-active": {run: runIsActive},
 	"start":     {run: runStart},
 	"stop":      {run: runStop},

@@ -91,6 +91,20 @@ func checkIntFlags(names ...string) func(*call) error {
 	}
 }
 
+// checkStatusLines refuses a --lines of status below -1 (-1 is all):
+// -5 printed every line, where log refuses it.
+func checkStatusLines(c *call) error {
+	if err := checkIntFlags("lines")(c); err != nil {
+		return err
+	}
+	if v, ok := c.flag("lines"); ok {
+		if n, _ := strconv.Atoi(v); n < -1 {
+			return errorf(CodeBadArgument, c.verb.Name+": --lines: want a count of 0 or more (-1: all), got "+strconv.Quote(truncate(v, 20)))
+		}
+	}
+	return nil
+}
+
 func checkOnOff(c *call) error {
 	if len(c.args) == 1 && c.args[0] != "on" && c.args[0] != "off" {
 		return errorf(CodeBadArgument, "debug: want on or off, got "+strconv.Quote(truncate(c.args[0], 40)))

@@ -54,14 +54,26 @@ type Client struct {
 	resubs sync.WaitGroup // resubscriptions under way, for Close
 }
 
+// ErrBrokerURL is what Dial's error wraps when the broker URL is not one it
+// can use (not a URL, a scheme MQTT does not speak): the caller's mistake,
+// not the broker's or the network's.
+var ErrBrokerURL = errors.New("fleet: bad broker URL")
+
+// brokerURLError is an ErrBrokerURL with its own message.
+type brokerURLError struct{ msg string }
+
+func (e *brokerURLError) Error() string { return e.msg }
+func (e *brokerURLError) Unwrap() error { return ErrBrokerURL }
+
 // Dial connects to the broker of s and returns once connected (or ctx ends).
+// A broker URL it cannot use is an error wrapping ErrBrokerURL.
 func Dial(ctx context.Context, s Settings) (*Client, error) {
 	u, err := url.Parse(s.Broker)
 	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("fleet: broker %q: want a URL like mqtt://host:1883", s.Broker)
+		return nil, &brokerURLError{fmt.Sprintf("fleet: broker %q: want a URL like mqtt://host:1883", s.Broker)}
 	}
 	if !slices.Contains(Schemes, strings.ToLower(u.Scheme)) {
-		return nil, fmt.Errorf("fleet: broker %s: scheme %q: want one of %s", u.Redacted(), u.Scheme, strings.Join(Schemes, ", "))
+		return nil, &brokerURLError{fmt.Sprintf("fleet: broker %s: scheme %q: want one of %s", u.Redacted(), u.Scheme, strings.Join(Schemes, ", "))}
 	}
 	tc, err := clientTLS(s)
 	if err != nil {

@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"errors"
 	"net"
 	"slices"
 	"strings"
@@ -81,6 +82,21 @@ func TestDialRefusesOtherSchemes(t *testing.T) {
 	}
 	if time.Since(start) > 5*time.Second {
 		t.Errorf("Dial http:// took %v", time.Since(start))
+	}
+}
+
+// A broker URL Dial cannot use is ErrBrokerURL (the caller's mistake: aioctl
+// exits 2), a broker that is down is not.
+func TestDialBrokerURLErrors(t *testing.T) {
+	for _, u := range []string{"http://127.0.0.1:1", "127.0.0.1:1883", "mqtt://\x1b[2J:1", ""} {
+		if _, err := Dial(context.Background(), Settings{Broker: u}); !errors.Is(err, ErrBrokerURL) {
+			t.Errorf("Dial %q = %v, want ErrBrokerURL", u, err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := Dial(ctx, Settings{Broker: "mqtt://127.0.0.1:1"}); err == nil || errors.Is(err, ErrBrokerURL) {
+		t.Errorf("Dial to a closed port = %v, want an error other than ErrBrokerURL", err)
 	}
 }
 

@@ -71,6 +71,9 @@ func (a *app) dialFleet(ctx context.Context) (*fleet.Client, error) {
 		return nil, err
 	}
 	c, err := fleet.Dial(ctx, s)
+	if errors.Is(err, fleet.ErrBrokerURL) { // a flag value (or fleet.json's) it refuses: exit 2
+		return nil, &cliError{api.CodeBadArgument, err.Error()}
+	}
 	if err != nil {
 		return nil, &cliError{api.CodeNoProgram, err.Error()}
 	}
@@ -176,13 +179,22 @@ func (a *app) followOn(ctx context.Context, c *fleet.Client, ids []string, argv 
 		}
 	})
 	defer c.StopFollow(ids)
+	refused, exit := 0, api.ExitFailure
 	for _, an := range first {
 		if an.Err != nil {
 			fmt.Fprintf(a.stderr, "aioctl: %s: %s\n", termsafe.String(an.Device), termsafe.String(an.Err.Error()))
 		} else if an.Response.Error != nil {
 			fmt.Fprintf(a.stderr, "aioctl: %s: %s\n", termsafe.String(an.Device), termsafe.String(an.Response.Error.Message))
 			a.exit = api.ExitFailure
+			refused++
+			exit = api.ExitFor(an.Response.Error.Code)
 		}
+	}
+	if refused == len(first) && refused > 0 {
+		// Every device refused the follow (its usage error): no line can
+		// come; end with the devices' exit status, not at Ctrl-C.
+		a.exit = exit
+		return nil
 	}
 	for {
 		select {

@@ -15,6 +15,7 @@ import (
 	"github.com/eclipse/paho.golang/autopaho"
 	"github.com/eclipse/paho.golang/paho"
 
+	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/aiomqtt/broker"
 	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/control/api"
@@ -388,6 +389,80 @@ func TestDeviceForwardsWordsAioctlDoesNotKnow(t *testing.T) {
 		out, errOut, code := aioctlRun(append([]string{"--broker", url}, c.args...)...)
 		if !strings.Contains(out, c.out) || !strings.Contains(errOut, c.errOut) || code != c.exit {
 			t.Errorf("aioctl %q: exit %d\nstdout: %q\nstderr: %q\nwant exit %d, %q, %q", c.args, code, out, errOut, c.exit, c.out, c.errOut)
+		}
+	}
+}
+
+// With --device, help X is the device's: its own verbs, its kinds (help
+// add) and its did-you-mean. aioctl answered from its built-in table, or
+// from a program on the local socket: no kinds, a device's verb unknown,
+// help nosuch the whole help with exit 0.
+func TestDeviceHelpIsTheDevices(t *testing.T) {
+	t.Setenv("AIOCTL_SOCKET", t.TempDir()+"/none.sock") // no local program to answer instead
+	url := fleettest.Broker(t)
+	for _, d := range fleettest.Start(t, url, "demo-", 1) {
+		err := d.Interp.Register(control.UserVerb{Name: "blink-rate", Summary: "set how often blink toggles",
+			Run: control.Func(func(_ context.Context, a blinkRateArgs) (string, error) { return "every " + a.Every, nil })})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := aioctl.Register(d.Group, "led", func(ctx context.Context, a pinArgs) (int, error) { return a.Pin, nil }, pinArgs{Pin: 7}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		args        []string
+		out, errOut string
+		exit        int
+	}{
+		{[]string{"help", "blink-rate"}, "usage: blink-rate EVERY\n  set how often blink toggles", "", 0},
+		{[]string{"help", "add"}, "    led pin int = 7\n", "", 0},
+		{[]string{"help", "blink-ratee"}, "", `demo-1: help: unknown verb "blink-ratee"`, 2},
+		{[]string{"help", "status"}, "usage: status [--debug] [--lines N] [PATTERN...] [debug]", "", 0},
+	} {
+		out, errOut, code := aioctlRun(append([]string{"--broker", url, "--device", "demo-1"}, c.args...)...)
+		if !strings.Contains(out, c.out) || !strings.Contains(errOut, c.errOut) || code != c.exit {
+			t.Errorf("aioctl --device demo-1 %q: exit %d\nstdout: %q\nstderr: %q\nwant exit %d, %q, %q", c.args, code, out, errOut, c.exit, c.out, c.errOut)
+		}
+	}
+}
+
+// An empty --device (a variable that was not set: --device "$DEV") is a
+// usage error; it ran the verb on the local program instead, as if no
+// --device had been given.
+func TestDeviceEmptyIsAUsageError(t *testing.T) {
+	p := startProgram(t, control.Config{})
+	t.Setenv("AIOCTL_SOCKET", p.sock) // a local program that must not answer
+	for _, args := range [][]string{{"--device", "", "status"}, {"--device=", "stop", "*"}, {"--device", "", "fleet", "ls"}} {
+		out, errOut, code := aioctlRun(args...)
+		if code != 2 || out != "" || !strings.Contains(errOut, "--device: empty") {
+			t.Errorf("aioctl %q: exit %d\nstdout: %q\nstderr: %q\nwant exit 2 and --device: empty", args, code, out, errOut)
+		}
+	}
+}
+
+// A follow every device refuses (a bad flag value: the device's usage
+// error) ends with that error and its exit status; it printed the error
+// and then waited for lines that could not come, until Ctrl-C.
+func TestDeviceFollowRefusedEnds(t *testing.T) {
+	url := startFleet(t, 2)
+	for _, args := range [][]string{{"--device", "demo-1", "log", "-f", "-n", "abc"}, {"--device", "demo-*", "log", "-f", "-n", "abc"}} {
+		type result struct {
+			out, errOut string
+			code        int
+		}
+		done := make(chan result, 1)
+		go func() {
+			out, errOut, code := aioctlRun(append([]string{"--broker", url}, args...)...)
+			done <- result{out, errOut, code}
+		}()
+		select {
+		case r := <-done:
+			if r.code != 2 || !strings.Contains(r.errOut, `demo-1: log: --lines: want a count of 0 or more, got "abc"`) {
+				t.Errorf("aioctl %q: exit %d\nstdout: %q\nstderr: %q\nwant exit 2 and the device's error", args, r.code, r.out, r.errOut)
+			}
+		case <-time.After(20 * time.Second): // bounds a hang, synchronises nothing
+			t.Fatalf("aioctl %q: still following after the devices refused it", args)
 		}
 	}
 }

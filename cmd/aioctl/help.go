@@ -14,8 +14,8 @@ import (
 // tableHelp makes "aioctl help X" print what "help X" prints in the shell
 // and the console, for every verb of the table (two-word ones too, typed
 // as one argument or two) and every group's first word: the program's
-// answer, with what only it knows (help add: its kinds). Without a
-// program to ask it prints the table's part, the same text without that.
+// answer, with what only it knows (help add: its kinds); with --device,
+// the devices'. Without a program to ask it prints the table's part, the same text without that.
 // Other topics (aioctl's own commands: shell, top, completion) keep
 // cobra's help.
 func (a *app) tableHelp(root *cobra.Command) {
@@ -37,15 +37,19 @@ func (a *app) tableHelp(root *cobra.Command) {
 			return
 		}
 		argv := append([]string{helpVerb}, strings.Fields(name)...)
-		if a.fleet.device == "" {
-			if cl, err := a.client(); err == nil {
-				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				resp, _ := cl.Exec(ctx, argv, api.Options{JSON: a.output == "json", Color: a.color()})
-				cancel()
-				if resp != nil {
-					a.exit = a.answer(resp, "aioctl: %[2]s (%[1]s)\n")
-					return
-				}
+		if a.fleet.device != "" { // the devices' help: their kinds, their verbs
+			if err := a.fleetExec(argv); err != nil {
+				a.fail(err)
+			}
+			return
+		}
+		if cl, err := a.client(); err == nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			resp, _ := cl.Exec(ctx, argv, api.Options{JSON: a.output == "json", Color: a.color()})
+			cancel()
+			if resp != nil {
+				a.exit = a.answer(resp, "aioctl: %[2]s (%[1]s)\n")
+				return
 			}
 		}
 		var data any = api.SubVerbs(name)

@@ -131,3 +131,54 @@ func TestEveryCommandHasExamples(t *testing.T) {
 	}
 	walk((&app{}).rootCommand())
 }
+
+// aioctl help X for an X that is no verb, group or command of aioctl's is
+// a usage error with a did-you-mean (as help X in the shell), with a
+// program running or not; it printed aioctl's whole help and exit 0, so
+// a typo looked like an answer. A verb the program registered is found.
+func TestCLIHelpUnknownTopic(t *testing.T) {
+	aioctl := func(args ...string) (string, string, int) {
+		var out, errs strings.Builder
+		code := run(args, strings.NewReader(""), &out, &errs)
+		return out.String(), errs.String(), code
+	}
+	cases := []struct {
+		args   []string
+		errOut string
+	}{
+		{[]string{"help", "stauts"}, `unknown verb "stauts": did you mean "stats"?`},
+		{[]string{"help", "services lst"}, `did you mean "services list"?`},
+		{[]string{"help", "services", "lst"}, `did you mean "services list"?`},
+		{[]string{"help", "frobnicate"}, `unknown verb "frobnicate": try help`},
+		{[]string{"help", "shel"}, `did you mean "shell"?`},
+	}
+	check := func(args []string, errOut string) {
+		t.Helper()
+		out, errs, code := aioctl(args...)
+		if code != 2 || out != "" || !strings.Contains(errs, errOut) {
+			t.Errorf("aioctl %q: exit %d\nstdout: %.200q\nstderr: %q\nwant exit 2, no stdout, %q", args, code, out, errs, errOut)
+		}
+	}
+	t.Run("no program", func(t *testing.T) {
+		t.Setenv("AIOCTL_SOCKET", filepath.Join(t.TempDir(), "none.sock"))
+		for _, c := range cases {
+			check(c.args, c.errOut)
+		}
+	})
+	t.Run("program", func(t *testing.T) {
+		p := startProgram(t, control.Config{})
+		err := p.srv.Interp().Register(control.UserVerb{Name: "led", Summary: "light the LED",
+			Run: control.Func(func(_ context.Context, a ledArgs) (ledArgs, error) { return a, nil })})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("AIOCTL_SOCKET", p.sock)
+		for _, c := range cases {
+			check(c.args, c.errOut)
+		}
+		check([]string{"help", "ledd"}, `unknown verb "ledd": did you mean "led"?`)
+		if out, errs, code := aioctl("help", "led"); code != 0 || !strings.Contains(out, "usage: led COLOR") {
+			t.Errorf("aioctl help led: exit %d %q %q", code, out, errs)
+		}
+	})
+}

@@ -25,7 +25,6 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -110,6 +109,17 @@ task or service.
 		if a.output != "text" && a.output != "json" {
 			return &cliError{api.CodeBadArgument, fmt.Sprintf("--output must be text or json, got %q", a.output)} // a usage error: exit 2
 		}
+		// --device "$DEV", --socket "$S" with the variable unset: a usage
+		// error, not the program aioctl would find by itself.
+		for flag, what := range map[string]string{"device": "id or pattern (give one: --device demo-1, --device 'demo-*')",
+			"socket": "path", "addr": "address (HOST:PORT)"} {
+			if f := cmd.Flags().Lookup(flag); f != nil && f.Changed && f.Value.String() == "" {
+				return &cliError{api.CodeBadArgument, "--" + flag + ": empty " + what}
+			}
+		}
+		if a.fleet.wait <= 0 {
+			return &cliError{api.CodeBadArgument, "--fleet-timeout: want a time above 0, got " + a.fleet.wait.String()}
+		}
 		if a.token == "" {
 			a.token = os.Getenv("AIOCTL_TOKEN")
 		}
@@ -135,15 +145,19 @@ task or service.
 		if a.fleet.device != "" { // the devices know their programs' own verbs, and say when not
 			return a.fleetExec(args)
 		}
+		if _, _, ferr := api.Find(args); ferr == nil {
+			// A built-in verb after -- (aioctl -- status blink): its words
+			// go to the program as typed, as the flag error's hint says.
+			if c, perr := api.Parse(args); perr == nil && c.Streams() {
+				return a.stream(args)
+			}
+			return a.exec(args)
+		}
 		err := unknownVerb(args)
 		if ok, perr := a.programVerb(args, err); ok || perr != err {
 			return perr // the program's own verb (userverbs.go), or one close to it
 		}
-		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 && !strings.Contains(err.Error(), "did you mean") {
-			// Not close to a verb: maybe to one of aioctl's own commands (shell).
-			return &cliError{api.CodeUnknownVerb, "unknown command " + strconv.Quote(args[0]) + ":" + api.DidYouMean(s, strconv.Quote)}
-		}
-		return err
+		return closeToCommand(cmd, args, err) // maybe close to one of aioctl's own commands (shell)
 	}
 
 	// cobra's own commands (help) win over verbs of the same name; the
@@ -194,7 +208,28 @@ task or service.
 		verbCmds[v.Name] = c
 		parent.AddCommand(c)
 	}
+	usageArgs(root)
 	return root
+}
+
+// usageArgs makes cobra's argument checks of aioctl's own commands
+// (completion takes one shell, shell none) usage errors: exit 2 with the
+// usage line, bad_argument in JSON; as plain errors they exited 1, and
+// -o json called them "internal".
+func usageArgs(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			err := check(cmd, args)
+			var ce *cliError
+			if err == nil || errors.As(err, &ce) {
+				return err
+			}
+			return &cliError{api.CodeBadArgument, strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ") + ": " + err.Error() + "\nusage: " + cmd.UseLine()}
+		}
+	}
+	for _, sub := range c.Commands() {
+		usageArgs(sub)
+	}
 }
 
 // exitHelp lists the exit codes of the verbs that have their own, verbs

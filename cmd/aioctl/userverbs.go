@@ -23,23 +23,40 @@ import (
 // error, from the built-in table).
 func (a *app) programVerb(args []string, unknown error) (ok bool, err error) {
 	verbs := a.programVerbs()
-	var names []string
 	for _, v := range verbs {
-		if !v.User || v.Hidden {
-			continue
-		}
 		if v.Name == args[0] {
 			return true, a.exec(args)
 		}
+	}
+	return false, closeToProgramVerb(args[0], verbs, unknown)
+}
+
+// closeToProgramVerb adds the program's verbs close to word to unknown,
+// the built-in table's error, when the table had none to offer.
+func closeToProgramVerb(word string, verbs []api.Verb, unknown error) error {
+	var names []string
+	for _, v := range verbs {
 		names = append(names, v.Name)
 	}
 	var ce *cliError
 	if errors.As(unknown, &ce) && strings.HasSuffix(ce.msg, "try help") {
-		if s := api.DidYouMean(api.Suggest(args[0], names), strconv.Quote); s != "" {
-			return false, &cliError{ce.code, "unknown verb " + strconv.Quote(args[0]) + ":" + s}
+		if s := api.DidYouMean(api.Suggest(word, names), strconv.Quote); s != "" {
+			return &cliError{ce.code, "unknown verb " + strconv.Quote(word) + ":" + s}
 		}
 	}
-	return false, unknown
+	return unknown
+}
+
+// closeToCommand offers aioctl's own commands (shell, top) close to
+// args[0] when err, the verbs' error, has no did-you-mean.
+func closeToCommand(root *cobra.Command, args []string, err error) error {
+	if strings.TrimSpace(args[0]) == "" {
+		return err // every command is "close" to an empty word
+	}
+	if s := root.SuggestionsFor(args[0]); len(s) > 0 && !strings.Contains(err.Error(), "did you mean") {
+		return &cliError{api.CodeUnknownVerb, "unknown command " + strconv.Quote(args[0]) + ":" + api.DidYouMean(s, strconv.Quote)}
+	}
+	return err
 }
 
 // programVerbs are the verbs the program registered itself (Verb.User),
@@ -108,18 +125,28 @@ func (a *app) programVerbsHelp(root *cobra.Command) {
 	}
 	run := hc.Run
 	hc.Run = func(c *cobra.Command, args []string) {
-		if len(args) == 1 {
-			if found, _, err := root.Find(args); err != nil || found == root {
-				for _, v := range a.programVerbs() {
-					if v.Name == args[0] {
-						if err := a.exec([]string{helpVerb, v.Name}); err != nil {
-							a.fail(err)
-						}
-						return
-					}
+		words := strings.Fields(strings.Join(args, " "))
+		if found, rest, err := root.Find(args); len(words) == 0 || err == nil && found != root && len(rest) == 0 {
+			run(c, args) // aioctl's help, or one of its commands' (shell, fleet ls)
+			return
+		}
+		if a.fleet.device != "" { // the devices know their own verbs, and say when not
+			if err := a.fleetExec(append([]string{helpVerb}, words...)); err != nil {
+				a.fail(err)
+			}
+			return
+		}
+		verbs := a.programVerbs()
+		for _, v := range verbs {
+			if len(words) == 1 && v.Name == words[0] {
+				if err := a.exec([]string{helpVerb, v.Name}); err != nil {
+					a.fail(err)
 				}
+				return
 			}
 		}
-		run(c, args)
+		// No verb, group or command: a usage error naming the closest,
+		// as help X in the shell; cobra printed the whole help, exit 0.
+		a.fail(closeToCommand(root, words, closeToProgramVerb(words[0], verbs, unknownVerb(words))))
 	}
 }

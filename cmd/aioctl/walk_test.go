@@ -42,10 +42,60 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"log", "-n", "-5"}, `--lines: want a count of 0 or more, got "-5"`},
 		{[]string{"follow", "-n", "-1"}, `--lines: want a count of 0 or more, got "-1"`},
 		{[]string{"log", "-f", "--lines=-2"}, `--lines: want a count of 0 or more, got "-2"`},
+		// --socket "$S" with S unset ran on the program aioctl found by itself.
+		{[]string{"--socket", "", "stop", "*"}, "--socket: empty path"},
+		{[]string{"--addr=", "status"}, "--addr: empty address"},
+		// It was "no answer from the broker: context deadline exceeded", exit 1.
+		{[]string{"--fleet-timeout", "0", "--broker", "mqtt://127.0.0.1:1", "fleet", "ls"}, `--fleet-timeout: want a time above 0, got 0s`},
+		// A broker URL aioctl cannot use exited 1, as a broker that is down.
+		{[]string{"--broker", "ftp://x", "fleet", "ls"}, `scheme "ftp": want one of mqtt`},
+		{[]string{"--broker", "127.0.0.1:1883", "--device", "d", "status"}, `want a URL like mqtt://host:1883`},
+		{[]string{"--fleet-timeout=-1s", "--broker", "mqtt://127.0.0.1:1", "--device", "d", "status"}, `--fleet-timeout: want a time above 0, got -1s`},
 	} {
 		o := aioctlIn(t, p, tc.args...)
 		if o.exit != 2 || !strings.Contains(o.stderr, tc.want) {
 			t.Errorf("aioctl %q: exit %d, want 2 and %q\n%s%s", tc.args, o.exit, tc.want, o.stdout, o.stderr)
+		}
+	}
+}
+
+// Words after -- go to the program as typed (README, the flag error's
+// hint), built-in verbs too: aioctl -- status blink said `unknown command
+// "status": did you mean "status"?`. An empty verb is unknown, not close
+// to every command.
+func TestWordsAfterDashDashRunAsTyped(t *testing.T) {
+	p := startProgram(t, control.Config{})
+	for _, tc := range []struct {
+		args      []string
+		exit      int
+		out, errs string
+	}{
+		{[]string{"--", "status", "blink"}, 0, "● blink: status: running", ""},
+		{[]string{"--", "status", "-n", "0", "debug", "blink"}, 0, `args: {"pin":2}`, ""},
+		{[]string{"--", "stop", "nosuch"}, 4, "", `no task matches "nosuch"`},
+		{[]string{"--", "status", "--bogus"}, 2, "", "--bogus"},
+		{[]string{""}, 2, "", `unknown verb "": try help`},
+	} {
+		o := aioctlIn(t, p, tc.args...)
+		if o.exit != tc.exit || !strings.Contains(o.stdout, tc.out) || !strings.Contains(o.stderr, tc.errs) || strings.Contains(o.stderr, "did you mean") {
+			t.Errorf("aioctl %q: exit %d, want %d, %q, %q\nstdout: %s\nstderr: %s", tc.args, o.exit, tc.exit, tc.out, tc.errs, o.stdout, o.stderr)
+		}
+	}
+}
+
+// A wrong number of arguments to one of aioctl's own commands is a usage
+// error (exit 2, the usage line; bad_argument with -o json): it exited 1,
+// "internal" in JSON.
+func TestOwnCommandsArgCountIsAUsageError(t *testing.T) {
+	p := startProgram(t, control.Config{})
+	for _, args := range [][]string{{"completion"}, {"completion", "bash", "zsh"}, {"shell", "extra"}, {"top", "a"}, {"fleet", "ls", "x", "y"}} {
+		o := aioctlIn(t, p, args...)
+		if o.exit != 2 || !strings.Contains(o.stderr, "usage: aioctl "+args[0]) {
+			t.Errorf("aioctl %q: exit %d, want 2 and the usage line\nstderr: %s", args, o.exit, o.stderr)
+		}
+		o = aioctlIn(t, p, append([]string{"-o", "json"}, args...)...)
+		if o.exit != 2 || !strings.Contains(o.stdout, `"code": "bad_argument"`) {
+			t.Errorf("aioctl -o json %q: exit %d, want 2 and bad_argument\nstdout: %s", args, o.exit, o.stdout)
 		}
 	}
 }
