@@ -7,6 +7,7 @@ import (
 	"errors"
 	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -312,7 +313,13 @@ func jsonArgError(err error) error {
 	}
 	msg := err.Error()
 	if i := strings.Index(msg, "unknown field "); i >= 0 {
-		return &ArgError{Field: strings.Trim(msg[i+len("unknown field "):], `"`), Msg: "unknown field", Err: err}
+		// encoding/json quotes the name (strconv.Quote): unquote it, so
+		// that ArgError's own quoting is the only one.
+		field := msg[i+len("unknown field "):]
+		if u, uerr := strconv.Unquote(field); uerr == nil {
+			field = u
+		}
+		return &ArgError{Field: field, Msg: "unknown field", Err: err}
 	}
 	var de *DurationError
 	if errors.As(err, &de) { // from a Duration field that the walk did not reach

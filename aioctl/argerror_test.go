@@ -1,0 +1,30 @@
+package aioctl
+
+import (
+	"errors"
+	"testing"
+)
+
+// TestUnknownFieldIsNamedOnce: an unknown field in JSON arguments is named
+// as it was written, quoted once: encoding/json quotes it in its message,
+// and the field must not carry those quotes' escapes into the ArgError.
+func TestUnknownFieldIsNamedOnce(t *testing.T) {
+	type args struct {
+		Sleep int `json:"sleep"`
+	}
+	for _, c := range []struct{ js, field string }{
+		{`{"speed": 1}`, "speed"},
+		{`{"x\u202e": 1}`, "x\u202e"},
+		{`{"a\"b": 1}`, `a"b`},
+	} {
+		var a args
+		err := UnmarshalArgs([]byte(c.js), &a)
+		var ae *ArgError
+		if !errors.As(err, &ae) {
+			t.Fatalf("%s: err = %v, want an *ArgError", c.js, err)
+		}
+		if ae.Field != c.field {
+			t.Errorf("%s: Field = %q, want %q", c.js, ae.Field, c.field)
+		}
+	}
+}
