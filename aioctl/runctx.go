@@ -8,10 +8,13 @@ import (
 )
 
 // runCtx is the context.Context of one start of a task (the run and its
-// restarts), and the signal of its goroutine's exit. It is one allocation
-// per start where context.WithCancel, its CancelFunc closure, a done
-// channel and a WithValue would be four or five: the task lifecycle is the
-// hot path of a scheduler that fires thousands of tasks at one instant.
+// restarts), and the signal of its goroutine's exit. The first start's is
+// part of the Task record itself (Task.run0), later starts allocate one:
+// where context.WithCancel, its CancelFunc closure, a done channel and a
+// WithValue would be four or five allocations, a first start has none
+// (the task lifecycle is the hot path of a scheduler that fires thousands
+// of tasks at one instant). Its parent is the group's context
+// (t.g.parent), which never changes, so it is not kept here.
 //
 // It cancels its children without goroutines: context.WithCancel and
 // context.AfterFunc on a parent that has an AfterFunc method (as this one
@@ -19,8 +22,7 @@ import (
 // the parent's Done (context.propagateCancel). Its Done channel is made
 // only when someone asks for it, and so is the exit channel.
 type runCtx struct {
-	parent context.Context // the group's context
-	t      *Task
+	t *Task
 
 	done atomic.Value          // chan struct{}: made by the first Done, closed by cancel
 	err  atomic.Pointer[error] // set once, by cancel (under mu); read without it
@@ -50,8 +52,16 @@ var closedChan = func() chan struct{} {
 	return c
 }()
 
-func newRunCtx(t *Task, parent context.Context) *runCtx {
-	r := &runCtx{parent: parent, t: t}
+// newRunCtx returns the context of t's next start: t.run0 for the first,
+// a new one for a later start (the previous run's goroutine may still be
+// in finish, and its children may outlive it). t.mu is held.
+func newRunCtx(t *Task) *runCtx {
+	r := &t.run0
+	if t.run != nil {
+		r = new(runCtx)
+	}
+	r.t = t
+	parent := t.g.parent
 	if parent.Done() == nil {
 		return r // never cancelled (context.Background and its values)
 	}
@@ -74,7 +84,7 @@ func newRunCtx(t *Task, parent context.Context) *runCtx {
 }
 
 // Deadline is the group context's deadline.
-func (r *runCtx) Deadline() (time.Time, bool) { return r.parent.Deadline() }
+func (r *runCtx) Deadline() (time.Time, bool) { return r.t.g.parent.Deadline() }
 
 // Done returns a channel closed when the run is cancelled.
 func (r *runCtx) Done() <-chan struct{} {
@@ -107,7 +117,7 @@ func (r *runCtx) Value(key any) any {
 	if key == (taskCtxKey{}) {
 		return r.t
 	}
-	return r.parent.Value(key)
+	return r.t.g.parent.Value(key)
 }
 
 // String names the context after its task, as the context package's own

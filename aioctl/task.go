@@ -39,6 +39,10 @@ type Task struct {
 	result       any
 	err          error
 	run          *runCtx // the current (or last) start's context and exit signal; nil before the first start
+
+	// run0 is the first start's context: a task that runs once (most)
+	// needs no allocation for it. Later starts allocate their own.
+	run0 runCtx
 }
 
 // config is the configuration the task was added with, as Clone reuses it
@@ -181,7 +185,7 @@ func (t *Task) start(cause Cause) (bool, error) {
 	if cause == CauseUser {
 		t.rs.reset()
 	}
-	r := newRunCtx(t, t.g.parent)
+	r := newRunCtx(t)
 	t.run = r
 	t.state, t.since, t.unresponsive = Running, now, false
 	t.result, t.resultSet, t.err = nil, false, nil
@@ -189,7 +193,7 @@ func (t *Task) start(cause Cause) (bool, error) {
 	t.readiness().resetLocked()
 	t.mu.Unlock()
 	t.g.emit(t, prev, Running, cause, now)
-	go t.loop(r)
+	go r.loop() // a closure of one pointer, where t.loop(r) would hold two
 	return true, nil
 }
 
@@ -257,7 +261,8 @@ func isPanic(err error) bool {
 
 // loop is the task's goroutine: one run, then as many restarts as the
 // policy asks for.
-func (t *Task) loop(ctx *runCtx) {
+func (ctx *runCtx) loop() {
+	t := ctx.t
 	defer ctx.finish()
 	for {
 		res, err, panicked := t.invoke(ctx)
