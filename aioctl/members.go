@@ -16,13 +16,11 @@ func (g *Group) add(t *Task, c taskConfig, r runner) *Task {
 	if t == nil {
 		t = new(Task)
 	}
-	t.g, t.r, t.addedAs, t.stopTimeout, t.stats = g, r, c.name, c.stopTimeout, c.stats
+	t.g, t.r, t.x = g, r, newTaskExtra(c)
 	g.addReadiness(t, c) // ready.go
-	if c.restart.Mode != Never {
-		t.rs = &restartState{policy: c.restart.withDefaults(), kick: make(chan struct{}, 1)}
-	}
 	g.mu.Lock()
-	t.name = g.uniqueNameLocked(c.name)
+	t.name = g.uniqueNameLocked(c.name) // c.name or c.name_N
+	t.addedLen = uint32(len(c.name))
 	g.tasks[t.name] = t
 	g.seq++
 	t.seq = g.seq

@@ -54,8 +54,8 @@ func WithStatsTimeout(d time.Duration) GroupOption {
 
 // statsSource is the task's stats function, or nil when it has none.
 func (t *Task) statsSource() func() any {
-	if t.stats != nil {
-		return t.stats
+	if f := t.statsFunc(); f != nil {
+		return f
 	}
 	if h, ok := t.r.(interface{ argsAny() any }); ok {
 		if s, ok := h.argsAny().(Statser); ok && s != nil {
@@ -67,7 +67,7 @@ func (t *Task) statsSource() func() any {
 
 // hasStatsSource is statsSource() != nil without making the closure.
 func (t *Task) hasStatsSource() bool {
-	if t.stats != nil {
+	if t.statsFunc() != nil {
 		return true
 	}
 	if h, ok := t.r.(interface{ argsAny() any }); ok {

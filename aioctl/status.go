@@ -189,7 +189,7 @@ func (t *Task) snapshot(st *TaskStatus, now time.Time, debug bool) {
 	st.Since, st.Ended = t.since, t.ended
 	st.Unresponsive = t.unresponsive
 	st.Starting = t.readiness().startingLocked(t.state)
-	if rs := t.rs; rs != nil {
+	if rs := t.rs(); rs != nil {
 		st.Restart, st.Restarts = rs.policy.Mode, rs.restarts
 		if t.state == Restarting {
 			st.NextRestart = rs.next

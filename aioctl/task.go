@@ -20,13 +20,11 @@ type Task struct {
 	g           *Group
 	name        string
 	r           runner
-	addedAs     string        // the name Add got, before de-duplication: Clone reuses it
-	rs          *restartState // nil when the policy is Never
-	stopTimeout time.Duration
-	stats       func() any               // WithStats (stats.go); nil: none, or the arguments' Statser
+	x           *taskExtra               // the options few tasks use; nil when none is
 	statsStuck  atomic.Pointer[statsRun] // the run abandoned in this task's stats call, until it returns (stats.go)
 	seq         uint64                   // the group's add counter at Add: the group's order
 	prev, next  *Task                    // the group's order, as a list: Delete is O(1)
+	addedLen    uint32                   // the name Add got, before de-duplication, is name[:addedLen]: Clone reuses it
 
 	mu           sync.Mutex
 	state        State
@@ -45,15 +43,63 @@ type Task struct {
 	run0 runCtx
 }
 
+// taskExtra is what a task added with a restart policy, a stop timeout or
+// a stats function keeps. Most tasks use none of them and do without it:
+// the record stays smaller and holds fewer pointers for the collector to
+// scan (issue 13). It does not change after Add.
+type taskExtra struct {
+	stopTimeout time.Duration
+	stats       func() any   // WithStats (stats.go); nil: none, or the arguments' Statser
+	restart     restartState // when hasRestart
+	hasRestart  bool         // the policy is not Never
+}
+
+// newTaskExtra is the side record for c, or nil when c needs none.
+func newTaskExtra(c taskConfig) *taskExtra {
+	if c.stopTimeout == 0 && c.stats == nil && c.restart.Mode == Never {
+		return nil
+	}
+	x := &taskExtra{stopTimeout: c.stopTimeout, stats: c.stats}
+	if c.restart.Mode != Never {
+		x.hasRestart = true
+		x.restart = restartState{policy: c.restart.withDefaults(), kick: make(chan struct{}, 1)}
+	}
+	return x
+}
+
+// rs is the task's restart state, or nil when its policy is Never.
+func (t *Task) rs() *restartState {
+	if t.x == nil || !t.x.hasRestart {
+		return nil
+	}
+	return &t.x.restart
+}
+
+// stopTimeout is the task's own stop timeout (WithStopTimeout), or 0.
+func (t *Task) stopTimeout() time.Duration {
+	if t.x == nil {
+		return 0
+	}
+	return t.x.stopTimeout
+}
+
+// statsFunc is the task's WithStats function, or nil.
+func (t *Task) statsFunc() func() any {
+	if t.x == nil {
+		return nil
+	}
+	return t.x.stats
+}
+
 // config is the configuration the task was added with, as Clone reuses it
 // (rebuilt from what the task keeps, so that a task does not carry it twice).
 func (t *Task) config() taskConfig {
-	c := taskConfig{name: t.addedAs, stopTimeout: t.stopTimeout, stats: t.stats}
+	c := taskConfig{name: t.name[:t.addedLen], stopTimeout: t.stopTimeout(), stats: t.statsFunc()}
 	if rd := t.readiness(); rd != nil {
 		c.readiness, c.readyTimeout = true, rd.timeout
 	}
-	if t.rs != nil {
-		c.restart = t.rs.policy
+	if rs := t.rs(); rs != nil {
+		c.restart = rs.policy
 	}
 	return c
 }
@@ -173,17 +219,17 @@ func (t *Task) start(cause Cause) (bool, error) {
 		return false, &TaskError{Task: t.name, Err: ErrStillStopping}
 	case Restarting: // only a task with a restart policy gets here
 		if cause == CauseUser {
-			t.rs.reset()
+			t.rs().reset()
 		}
 		select {
-		case t.rs.kick <- struct{}{}:
+		case t.rs().kick <- struct{}{}:
 		default:
 		}
 		t.mu.Unlock()
 		return true, nil
 	}
 	if cause == CauseUser {
-		t.rs.reset()
+		t.rs().reset()
 	}
 	r := newRunCtx(t)
 	t.run = r
@@ -296,7 +342,7 @@ func (ctx *runCtx) loop() {
 
 		t.mu.Lock()
 		prev := t.state
-		rs := t.rs
+		rs := t.rs()
 		restart := rs != nil && state != Stopped && prev != Stopping && !t.deleted && rs.policy.Mode.wants(state)
 		if rs != nil && end.Sub(t.since) >= rs.policy.ResetAfter {
 			rs.restarts = 0
@@ -346,7 +392,7 @@ func (t *Task) waitRestart(ctx *runCtx, delay time.Duration) bool {
 	tm := t.g.clock.NewTimer(delay)
 	select {
 	case <-tm.C():
-	case <-t.rs.kick:
+	case <-t.rs().kick:
 	case <-ctx.Done():
 	}
 	tm.Stop()
