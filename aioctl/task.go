@@ -17,14 +17,14 @@ const TaskKey = "task"
 // concurrent use. A Task is created by Add and stays in its group until it
 // is deleted.
 type Task struct {
-	g           *Group
-	name        string
-	r           runner
-	x           *taskExtra               // the options few tasks use; nil when none is
-	statsStuck  atomic.Pointer[statsRun] // the run abandoned in this task's stats call, until it returns (stats.go)
-	seq         uint64                   // the group's add counter at Add: the group's order
-	prev, next  *Task                    // the group's order, as a list: Delete is O(1)
-	addedLen    uint32                   // the name Add got, before de-duplication, is name[:addedLen]: Clone reuses it
+	g          *Group
+	name       string
+	r          runner
+	x          *taskExtra               // the options few tasks use; nil when none is
+	statsStuck atomic.Pointer[statsRun] // the run abandoned in this task's stats call, until it returns (stats.go)
+	seq        uint64                   // the group's add counter at Add: the group's order
+	prev, next *Task                    // the group's order, as a list: Delete is O(1)
+	addedLen   uint32                   // the name Add got, before de-duplication, is name[:addedLen]: Clone reuses it
 
 	mu           sync.Mutex
 	state        State
