@@ -105,8 +105,13 @@ func newRunner[A, R any](r *typedRunner[A, R], fn Func[A, R], args A, opts []Opt
 	for _, o := range opts {
 		c = o.apply(c)
 	}
-	if err := c.restart.Validate(); err != nil {
-		return c, err
+	// The zero policy (no WithRestart, or WithRestart of it) is valid: only
+	// a policy given is checked, off the hot path of a plain Add. A NaN
+	// field makes the policy unequal to the zero one, so it is checked too.
+	if c.restart != (RestartPolicy{}) {
+		if err := c.restart.Validate(); err != nil {
+			return c, err
+		}
 	}
 	r.fn, r.args = fn, args
 	if c.onStop != nil {

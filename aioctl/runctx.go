@@ -31,8 +31,7 @@ type runCtx struct {
 	afters     []afterEntry // AfterFunc callbacks not yet run nor stopped
 	nextID     uint64
 	stopParent func() bool   // ends the watch on a cancelable parent
-	exit       chan struct{} // closed when the goroutine returns; made by the first wait
-	exited     bool
+	exit       chan struct{} // closed when the goroutine returns; made by the first wait; closedChan once it has returned
 
 	// stopEmitted is closed once the Running→Stopping event of a stop is
 	// out; guarded by Task.mu.
@@ -207,8 +206,8 @@ func (r *runCtx) cancelLocked(err error) (stopParent func() bool) {
 func (r *runCtx) finish() {
 	r.mu.Lock()
 	stop := r.cancelLocked(context.Canceled)
-	r.exited = true
 	exit := r.exit
+	r.exit = closedChan // exitChan's answer from now on
 	r.mu.Unlock()
 	if exit != nil {
 		close(exit)
@@ -222,9 +221,6 @@ func (r *runCtx) finish() {
 func (r *runCtx) exitChan() chan struct{} {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.exited {
-		return closedChan
-	}
 	if r.exit == nil {
 		r.exit = make(chan struct{})
 	}
