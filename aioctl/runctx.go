@@ -28,8 +28,7 @@ type runCtx struct {
 	err  atomic.Pointer[error] // set once, by cancel (under mu); read without it
 
 	mu         sync.Mutex
-	afters     []afterEntry // AfterFunc callbacks not yet run nor stopped
-	nextID     uint64
+	afters     *afterEntry   // AfterFunc callbacks not yet run nor stopped: a list, newest first
 	stopParent func() bool   // ends the watch on a cancelable parent
 	exit       chan struct{} // closed when the goroutine returns; made by the first wait; closedChan once it has returned
 
@@ -38,9 +37,13 @@ type runCtx struct {
 	stopEmitted chan struct{}
 }
 
+// afterEntry is one AfterFunc callback in the run's list. The list, where
+// a slice and an id counter would take three more words of every task
+// record, also makes a stop O(1). The callbacks run newest first: a
+// cancelCtx keeps its children in a map, so no order is promised.
 type afterEntry struct {
-	id uint64
-	f  func()
+	f          func() // nil once run or stopped
+	prev, next *afterEntry
 }
 
 // closedChan is the Done (and exit) channel of a run that ended before
@@ -139,20 +142,29 @@ func (r *runCtx) AfterFunc(f func()) (stop func() bool) {
 		go f()
 		return func() bool { return false }
 	}
-	id := r.nextID
-	r.nextID++
-	r.afters = append(r.afters, afterEntry{id: id, f: f})
+	e := &afterEntry{f: f, next: r.afters}
+	if r.afters != nil {
+		r.afters.prev = e
+	}
+	r.afters = e
 	r.mu.Unlock()
 	return func() bool {
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		for i, a := range r.afters {
-			if a.id == id {
-				r.afters = append(r.afters[:i], r.afters[i+1:]...)
-				return true
-			}
+		if e.f == nil {
+			return false
 		}
-		return false
+		e.f = nil
+		if e.prev != nil {
+			e.prev.next = e.next
+		} else {
+			r.afters = e.next
+		}
+		if e.next != nil {
+			e.next.prev = e.prev
+		}
+		e.prev, e.next = nil, nil
+		return true
 	}
 }
 
@@ -193,8 +205,11 @@ func (r *runCtx) cancelLocked(err error) (stopParent func() bool) {
 	} else {
 		r.done.Store(closedChan)
 	}
-	for _, a := range r.afters {
-		a.f()
+	for a := r.afters; a != nil; {
+		f, next := a.f, a.next
+		a.f, a.prev, a.next = nil, nil, nil // a later stop reports false
+		f()
+		a = next
 	}
 	stop := r.stopParent
 	r.afters, r.stopParent = nil, nil
