@@ -29,7 +29,7 @@ func (f optionFunc) apply(c taskConfig) taskConfig { return f(c) }
 
 type taskConfig struct {
 	name        string
-	restart     RestartPolicy
+	restart     *RestartPolicy // WithRestart; nil: none (a pointer keeps the config, copied by every option, small)
 	stopTimeout time.Duration
 	deferred    bool
 	onStop      any
@@ -49,7 +49,7 @@ func WithName(name string) Option {
 
 // WithRestart sets the task's restart policy.
 func WithRestart(p RestartPolicy) Option {
-	return optionFunc(func(c taskConfig) taskConfig { c.restart = p; return c })
+	return optionFunc(func(c taskConfig) taskConfig { c.restart = &p; return c })
 }
 
 // WithStopTimeout sets how long a stop waits for the task's goroutine to
@@ -105,10 +105,8 @@ func newRunner[A, R any](r *typedRunner[A, R], fn Func[A, R], args A, opts []Opt
 	for _, o := range opts {
 		c = o.apply(c)
 	}
-	// The zero policy (no WithRestart, or WithRestart of it) is valid: only
-	// a policy given is checked, off the hot path of a plain Add. A NaN
-	// field makes the policy unequal to the zero one, so it is checked too.
-	if c.restart != (RestartPolicy{}) {
+	// Only a policy given is checked, off the hot path of a plain Add.
+	if c.restart != nil {
 		if err := c.restart.Validate(); err != nil {
 			return c, err
 		}

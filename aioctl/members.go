@@ -81,14 +81,17 @@ func (g *Group) uniqueNameLocked(name string) string {
 	if _, taken := g.tasks[name]; !taken {
 		return name
 	}
-	n := g.suffix[name]
+	n := g.suffix[name] // a pointer: the count goes up without a second lookup
+	if n == nil {
+		n = new(int)
+		g.suffix[name] = n
+	}
 	var buf [64]byte
 	b := append(append(buf[:0], name...), '_')
 	for {
-		n++
-		cand := strconv.AppendInt(b, int64(n), 10)
+		*n++
+		cand := strconv.AppendInt(b, int64(*n), 10)
 		if _, taken := g.tasks[string(cand)]; !taken {
-			g.suffix[name] = n
 			return string(cand)
 		}
 	}

@@ -56,11 +56,11 @@ type taskExtra struct {
 
 // newTaskExtra is the side record for c, or nil when c needs none.
 func newTaskExtra(c taskConfig) *taskExtra {
-	if c.stopTimeout == 0 && c.stats == nil && c.restart.Mode == Never {
+	if c.stopTimeout == 0 && c.stats == nil && (c.restart == nil || c.restart.Mode == Never) {
 		return nil
 	}
 	x := &taskExtra{stopTimeout: c.stopTimeout, stats: c.stats}
-	if c.restart.Mode != Never {
+	if c.restart != nil && c.restart.Mode != Never {
 		x.hasRestart = true
 		x.restart = restartState{policy: c.restart.withDefaults(), kick: make(chan struct{}, 1)}
 	}
@@ -99,7 +99,8 @@ func (t *Task) config() taskConfig {
 		c.readiness, c.readyTimeout = true, rd.timeout
 	}
 	if rs := t.rs(); rs != nil {
-		c.restart = rs.policy
+		p := rs.policy
+		c.restart = &p
 	}
 	return c
 }
