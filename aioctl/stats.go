@@ -206,7 +206,7 @@ func (r *statsRun) work(from int) {
 		if f == nil {
 			continue
 		}
-		if t.statsStuck.Load() != nil {
+		if t.x.statsStuck.Load() != nil { // f != nil: t has its taskExtra
 			r.put(i, nil, &StatsTimeoutError{After: r.timeout, StillBlocked: true})
 			continue
 		}
@@ -215,7 +215,7 @@ func (r *statsRun) work(from int) {
 		b, err := callStats(f)
 		if !r.cur.CompareAndSwap(int64(i), statsIdle) {
 			// The snapshot gave up on this call and went on without us.
-			t.statsStuck.CompareAndSwap(r, nil)
+			t.x.statsStuck.CompareAndSwap(r, nil)
 			if h := testHookStatsReturned.Load(); h != nil {
 				(*h)(t)
 			}
@@ -230,11 +230,11 @@ func (r *statsRun) work(from int) {
 // clears the mark when the call returns, always finds it.
 func (r *statsRun) abandon(i int) bool {
 	t := r.ts[i]
-	t.statsStuck.Store(r)
+	t.x.statsStuck.Store(r) // a task whose stats are called has its taskExtra
 	if r.cur.CompareAndSwap(int64(i), statsAbandoned) {
 		return true
 	}
-	t.statsStuck.CompareAndSwap(r, nil)
+	t.x.statsStuck.CompareAndSwap(r, nil)
 	return false
 }
 

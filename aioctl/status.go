@@ -196,6 +196,7 @@ func (t *Task) snapshot(st *TaskStatus, now time.Time, debug bool) {
 		}
 	}
 	res, set, err := t.result, t.resultSet, t.err
+	ran := t.run != nil // its runner has applied arguments (Task.start)
 	t.mu.Unlock()
 
 	switch {
@@ -217,7 +218,7 @@ func (t *Task) snapshot(st *TaskStatus, now time.Time, debug bool) {
 	}
 	if debug {
 		st.Func = t.r.funcName()
-		if b, pending, e := t.r.argsDisplay(); e == nil {
+		if b, pending, e := t.r.argsDisplay(ran); e == nil {
 			st.Args = b
 			if pending != nil {
 				if st.State.Active() {

@@ -20,18 +20,16 @@ type Task struct {
 	g          *Group
 	name       string
 	r          runner
-	x          *taskExtra               // the options few tasks use; nil when none is
-	statsStuck atomic.Pointer[statsRun] // the run abandoned in this task's stats call, until it returns (stats.go)
-	seq        uint64                   // the group's add counter at Add: the group's order
-	prev, next *Task                    // the group's order, as a list: Delete is O(1)
-	addedLen   uint32                   // the name Add got, before de-duplication, is name[:addedLen]: Clone reuses it
+	x          *taskExtra // the options few tasks use; nil when none is
+	seq        uint64     // the group's add counter at Add: the group's order
+	prev, next *Task      // the group's order, as a list: Delete is O(1)
+	addedLen   uint32     // the name Add got, before de-duplication, is name[:addedLen]: Clone reuses it
 
 	mu           sync.Mutex
 	state        State
 	resultSet    bool
 	unresponsive bool
 	deleted      bool      // removed from its group: never starts again
-	hasRd        bool      // WithReadiness: its *readiness is in Group.ready (ready.go)
 	since        time.Time // when the current or last run started
 	ended        time.Time // when the last run ended
 	result       any
@@ -48,6 +46,9 @@ type Task struct {
 // the record stays smaller and holds fewer pointers for the collector to
 // scan (issue 13). It does not change after Add.
 type taskExtra struct {
+	statsStuck  atomic.Pointer[statsRun] // the run abandoned in this task's stats call, until it returns (stats.go)
+	hasRd       bool                     // WithReadiness: its *readiness is in Group.ready (ready.go)
+	mayStat     bool                     // the arguments may be a Statser (taskConfig.mayStat)
 	stopTimeout time.Duration
 	stats       func() any   // WithStats (stats.go); nil: none, or the arguments' Statser
 	restart     restartState // when hasRestart
@@ -56,10 +57,10 @@ type taskExtra struct {
 
 // newTaskExtra is the side record for c, or nil when c needs none.
 func newTaskExtra(c taskConfig) *taskExtra {
-	if c.stopTimeout == 0 && c.stats == nil && (c.restart == nil || c.restart.Mode == Never) {
+	if c.stopTimeout == 0 && c.stats == nil && (c.restart == nil || c.restart.Mode == Never) && !c.readiness && !c.mayStat {
 		return nil
 	}
-	x := &taskExtra{stopTimeout: c.stopTimeout, stats: c.stats}
+	x := &taskExtra{hasRd: c.readiness, mayStat: c.mayStat, stopTimeout: c.stopTimeout, stats: c.stats}
 	if c.restart != nil && c.restart.Mode != Never {
 		x.hasRestart = true
 		x.restart = restartState{policy: c.restart.withDefaults(), kick: make(chan struct{}, 1)}
@@ -94,7 +95,7 @@ func (t *Task) statsFunc() func() any {
 // config is the configuration the task was added with, as Clone reuses it
 // (rebuilt from what the task keeps, so that a task does not carry it twice).
 func (t *Task) config() taskConfig {
-	c := taskConfig{name: t.name[:t.addedLen], stopTimeout: t.stopTimeout(), stats: t.statsFunc()}
+	c := taskConfig{name: t.name[:t.addedLen], stopTimeout: t.stopTimeout(), stats: t.statsFunc(), mayStat: t.x != nil && t.x.mayStat}
 	if rd := t.readiness(); rd != nil {
 		c.readiness, c.readyTimeout = true, rd.timeout
 	}
