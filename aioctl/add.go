@@ -30,12 +30,13 @@ func (f optionFunc) apply(c taskConfig) taskConfig { return f(c) }
 
 type taskConfig struct {
 	name        string
-	restart     RestartPolicy
+	restart     *RestartPolicy // WithRestart; nil: none (a pointer keeps the config, copied by every option, small)
 	stopTimeout time.Duration
 	deferred    bool
 	onStop      any
 	onError     any
 	stats       func() any // WithStats (stats.go)
+	mayStat     bool       // the arguments' type may be a Statser (stats.go): the task keeps a taskExtra
 
 	// WithReadiness (ready.go)
 	readiness    bool
@@ -50,7 +51,7 @@ func WithName(name string) Option {
 
 // WithRestart sets the task's restart policy.
 func WithRestart(p RestartPolicy) Option {
-	return optionFunc(func(c taskConfig) taskConfig { c.restart = p; return c })
+	return optionFunc(func(c taskConfig) taskConfig { c.restart = &p; return c })
 }
 
 // WithStopTimeout sets how long a stop waits for the task's goroutine to
@@ -106,24 +107,37 @@ func newRunner[A, R any](r *typedRunner[A, R], fn Func[A, R], args A, opts []Opt
 	for _, o := range opts {
 		c = o.apply(c)
 	}
-	if err := c.restart.Validate(); err != nil {
-		return c, err
+	// Only a policy given is checked, off the hot path of a plain Add.
+	if c.restart != nil {
+		if err := c.restart.Validate(); err != nil {
+			return c, err
+		}
 	}
 	r.fn, r.args = fn, args
+	var stopCB func(A) R
+	var errCB func(A, error) R
 	if c.onStop != nil {
 		f, ok := c.onStop.(func(A) R)
 		if !ok {
 			return c, errors.New("aioctl: WithOnStop callback is " + typeName(c.onStop) + ", want func(" + typeName(*new(A)) + ") " + typeName(*new(R)))
 		}
-		r.stopCB = f
+		stopCB = f
 	}
 	if c.onError != nil {
 		f, ok := c.onError.(func(A, error) R)
 		if !ok {
 			return c, errors.New("aioctl: WithOnError callback is " + typeName(c.onError) + ", want func(" + typeName(*new(A)) + ", error) " + typeName(*new(R)))
 		}
-		r.errCB = f
+		errCB = f
 	}
+	if stopCB != nil || errCB != nil {
+		r.cb = &runnerCallbacks[A, R]{stop: stopCB, err: errCB}
+	}
+	// An interface type's zero value is nil: its dynamic values may be
+	// Statsers. Any other type is one or not, whatever its value.
+	var zero A
+	_, isStatser := any(zero).(Statser)
+	c.mayStat = isStatser || any(zero) == nil
 	if c.name == "" {
 		c.name = funcName(fn)
 	}
@@ -158,7 +172,7 @@ type runner interface {
 	call(ctx context.Context) (any, error)
 	stopped() (any, bool)
 	failed(err error) (any, bool)
-	argsDisplay() (running, pending []byte, err error)
+	argsDisplay(ran bool) (running, pending []byte, err error)
 	mergeArgs(patch []byte) error
 	clone(patch []byte) (runner, error)
 	funcName() string
@@ -167,11 +181,16 @@ type runner interface {
 type typedRunner[A, R any] struct {
 	mu      sync.Mutex
 	fn      Func[A, R]
-	args    A // what the next run gets
-	applied A // what the current (or last) run got
-	ran     bool
-	stopCB  func(A) R
-	errCB   func(A, error) R
+	args    A                      // what the next run gets
+	applied A                      // what the current (or last) run got, once the task has started
+	cb      *runnerCallbacks[A, R] // nil without WithOnStop and WithOnError (most tasks)
+}
+
+// runnerCallbacks are a task's WithOnStop and WithOnError callbacks, apart
+// so that the tasks without them (most) keep one word for both.
+type runnerCallbacks[A, R any] struct {
+	stop func(A) R
+	err  func(A, error) R
 }
 
 func (r *typedRunner[A, R]) current() A {
@@ -185,7 +204,7 @@ func (r *typedRunner[A, R]) current() A {
 // never shows the previous run's arguments for the new run.
 func (r *typedRunner[A, R]) apply() {
 	r.mu.Lock()
-	r.applied, r.ran = r.args, true
+	r.applied = r.args
 	r.mu.Unlock()
 }
 
@@ -198,28 +217,29 @@ func (r *typedRunner[A, R]) call(ctx context.Context) (any, error) {
 }
 
 func (r *typedRunner[A, R]) stopped() (any, bool) {
-	if r.stopCB == nil {
+	if r.cb == nil || r.cb.stop == nil {
 		return nil, false
 	}
-	return r.stopCB(r.current()), true
+	return r.cb.stop(r.current()), true
 }
 
 func (r *typedRunner[A, R]) failed(err error) (any, bool) {
-	if r.errCB == nil {
+	if r.cb == nil || r.cb.err == nil {
 		return nil, false
 	}
-	return r.errCB(r.current(), err), true
+	return r.cb.err(r.current(), err), true
 }
 
 func (r *typedRunner[A, R]) argsAny() any { return r.current() }
 
 // argsDisplay is the arguments the current (or last) run got and, when
 // they differ, the ones the next run gets, as JSON with durations as Go
-// duration strings (MarshalArgs), for status. Before the first run,
-// running is the stored arguments and pending is nil.
-func (r *typedRunner[A, R]) argsDisplay() (running, pending []byte, err error) {
+// duration strings (MarshalArgs), for status. Before the first run (ran
+// false: the task has no run yet), running is the stored arguments and
+// pending is nil.
+func (r *typedRunner[A, R]) argsDisplay(ran bool) (running, pending []byte, err error) {
 	r.mu.Lock()
-	next, applied, ran := r.args, r.applied, r.ran
+	next, applied := r.args, r.applied
 	r.mu.Unlock()
 	nb, err := MarshalArgs(next)
 	if err != nil || !ran {
@@ -285,7 +305,7 @@ func (r *typedRunner[A, R]) clone(patch []byte) (runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &typedRunner[A, R]{fn: r.fn, args: args, stopCB: r.stopCB, errCB: r.errCB}, nil
+	return &typedRunner[A, R]{fn: r.fn, args: args, cb: r.cb}, nil
 }
 
 // funcName is the function's full name, without the "-fm" Go gives a

@@ -43,10 +43,10 @@ type Group struct {
 
 	mu        sync.RWMutex
 	tasks     map[string]*Task
-	head      *Task  // the first task added that is still here; Task.next goes on
-	tail      *Task  // the last one
-	seq       uint64 // tasks ever added: Task.seq
-	suffix    map[string]int
+	head      *Task           // the first task added that is still here; Task.next goes on
+	tail      *Task           // the last one
+	seq       uint64          // tasks ever added: Task.seq
+	suffix    map[string]*int // the last suffix given to each name (uniqueNameLocked)
 	log       LogSource
 	extenders []*extender // copied on write: Snapshot reads them unlocked
 	kinds     map[string]*kindEntry
@@ -99,7 +99,7 @@ func NewGroup(opts ...GroupOption) *Group {
 		statsWait:   DefaultStatsTimeout,
 		rand:        rand.Float64,
 		tasks:       make(map[string]*Task),
-		suffix:      make(map[string]int),
+		suffix:      make(map[string]*int),
 	}
 	for _, o := range opts {
 		o(g)

@@ -96,8 +96,8 @@ func (g *Group) stop(ctx context.Context, ts []*Task, findErr error) ([]string, 
 }
 
 func (g *Group) timeoutOf(t *Task) time.Duration {
-	if t.stopTimeout > 0 {
-		return t.stopTimeout
+	if d := t.stopTimeout(); d > 0 {
+		return d
 	}
 	return g.stopTimeout
 }

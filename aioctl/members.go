@@ -16,13 +16,11 @@ func (g *Group) add(t *Task, c taskConfig, r runner) *Task {
 	if t == nil {
 		t = new(Task)
 	}
-	t.g, t.r, t.addedAs, t.stopTimeout, t.stats = g, r, c.name, c.stopTimeout, c.stats
+	t.g, t.r, t.x = g, r, newTaskExtra(c)
 	g.addReadiness(t, c) // ready.go
-	if c.restart.Mode != Never {
-		t.rs = &restartState{policy: c.restart.withDefaults(), kick: make(chan struct{}, 1)}
-	}
 	g.mu.Lock()
-	t.name = g.uniqueNameLocked(c.name)
+	t.name = g.uniqueNameLocked(c.name) // c.name or c.name_N
+	t.addedLen = uint32(len(c.name))
 	g.tasks[t.name] = t
 	g.seq++
 	t.seq = g.seq
@@ -83,14 +81,17 @@ func (g *Group) uniqueNameLocked(name string) string {
 	if _, taken := g.tasks[name]; !taken {
 		return name
 	}
-	n := g.suffix[name]
+	n := g.suffix[name] // a pointer: the count goes up without a second lookup
+	if n == nil {
+		n = new(int)
+		g.suffix[name] = n
+	}
 	var buf [64]byte
 	b := append(append(buf[:0], name...), '_')
 	for {
-		n++
-		cand := strconv.AppendInt(b, int64(n), 10)
+		*n++
+		cand := strconv.AppendInt(b, int64(*n), 10)
 		if _, taken := g.tasks[string(cand)]; !taken {
-			g.suffix[name] = n
 			return string(cand)
 		}
 	}

@@ -64,15 +64,14 @@ func WithReadiness(timeout time.Duration) Option {
 // it. It is kept in the group's map, not in the Task, so that the tasks
 // that do not declare readiness (most) do not pay for the field.
 func (g *Group) addReadiness(t *Task, c taskConfig) {
-	if c.readiness {
-		t.hasRd = true
+	if c.readiness { // t.x.hasRd is set (newTaskExtra)
 		g.ready.Store(t, &readiness{timeout: c.readyTimeout, ch: make(chan struct{})})
 	}
 }
 
 // readiness returns the task's readiness, or nil when it does not declare it.
 func (t *Task) readiness() *readiness {
-	if !t.hasRd {
+	if !t.DeclaresReadiness() {
 		return nil
 	}
 	rd, _ := t.g.ready.Load(t)
@@ -155,7 +154,7 @@ func (g *Group) WatchReady(fn func(t *Task)) (cancel func()) {
 }
 
 // DeclaresReadiness reports whether the task was added WithReadiness.
-func (t *Task) DeclaresReadiness() bool { return t.hasRd }
+func (t *Task) DeclaresReadiness() bool { return t.x != nil && t.x.hasRd }
 
 // IsReady reports whether the task is ready now: running (and, when it
 // declares readiness, having called Ready in this run), or done.

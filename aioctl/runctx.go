@@ -8,10 +8,13 @@ import (
 )
 
 // runCtx is the context.Context of one start of a task (the run and its
-// restarts), and the signal of its goroutine's exit. It is one allocation
-// per start where context.WithCancel, its CancelFunc closure, a done
-// channel and a WithValue would be four or five: the task lifecycle is the
-// hot path of a scheduler that fires thousands of tasks at one instant.
+// restarts), and the signal of its goroutine's exit. The first start's is
+// part of the Task record itself (Task.run0), later starts allocate one:
+// where context.WithCancel, its CancelFunc closure, a done channel and a
+// WithValue would be four or five allocations, a first start has none
+// (the task lifecycle is the hot path of a scheduler that fires thousands
+// of tasks at one instant). Its parent is the group's context
+// (t.g.parent), which never changes, so it is not kept here.
 //
 // It cancels its children without goroutines: context.WithCancel and
 // context.AfterFunc on a parent that has an AfterFunc method (as this one
@@ -19,27 +22,28 @@ import (
 // the parent's Done (context.propagateCancel). Its Done channel is made
 // only when someone asks for it, and so is the exit channel.
 type runCtx struct {
-	parent context.Context // the group's context
-	t      *Task
+	t *Task
 
 	done atomic.Value          // chan struct{}: made by the first Done, closed by cancel
 	err  atomic.Pointer[error] // set once, by cancel (under mu); read without it
 
 	mu         sync.Mutex
-	afters     []afterEntry // AfterFunc callbacks not yet run nor stopped
-	nextID     uint64
+	afters     *afterEntry   // AfterFunc callbacks not yet run nor stopped: a list, newest first
 	stopParent func() bool   // ends the watch on a cancelable parent
-	exit       chan struct{} // closed when the goroutine returns; made by the first wait
-	exited     bool
+	exit       chan struct{} // closed when the goroutine returns; made by the first wait; closedChan once it has returned
 
 	// stopEmitted is closed once the Running→Stopping event of a stop is
 	// out; guarded by Task.mu.
 	stopEmitted chan struct{}
 }
 
+// afterEntry is one AfterFunc callback in the run's list. The list, where
+// a slice and an id counter would take three more words of every task
+// record, also makes a stop O(1). The callbacks run newest first: a
+// cancelCtx keeps its children in a map, so no order is promised.
 type afterEntry struct {
-	id uint64
-	f  func()
+	f          func() // nil once run or stopped
+	prev, next *afterEntry
 }
 
 // closedChan is the Done (and exit) channel of a run that ended before
@@ -50,8 +54,16 @@ var closedChan = func() chan struct{} {
 	return c
 }()
 
-func newRunCtx(t *Task, parent context.Context) *runCtx {
-	r := &runCtx{parent: parent, t: t}
+// newRunCtx returns the context of t's next start: t.run0 for the first,
+// a new one for a later start (the previous run's goroutine may still be
+// in finish, and its children may outlive it). t.mu is held.
+func newRunCtx(t *Task) *runCtx {
+	r := &t.run0
+	if t.run != nil {
+		r = new(runCtx)
+	}
+	r.t = t
+	parent := t.g.parent
 	if parent.Done() == nil {
 		return r // never cancelled (context.Background and its values)
 	}
@@ -74,7 +86,7 @@ func newRunCtx(t *Task, parent context.Context) *runCtx {
 }
 
 // Deadline is the group context's deadline.
-func (r *runCtx) Deadline() (time.Time, bool) { return r.parent.Deadline() }
+func (r *runCtx) Deadline() (time.Time, bool) { return r.t.g.parent.Deadline() }
 
 // Done returns a channel closed when the run is cancelled.
 func (r *runCtx) Done() <-chan struct{} {
@@ -107,7 +119,7 @@ func (r *runCtx) Value(key any) any {
 	if key == (taskCtxKey{}) {
 		return r.t
 	}
-	return r.parent.Value(key)
+	return r.t.g.parent.Value(key)
 }
 
 // String names the context after its task, as the context package's own
@@ -130,20 +142,29 @@ func (r *runCtx) AfterFunc(f func()) (stop func() bool) {
 		go f()
 		return func() bool { return false }
 	}
-	id := r.nextID
-	r.nextID++
-	r.afters = append(r.afters, afterEntry{id: id, f: f})
+	e := &afterEntry{f: f, next: r.afters}
+	if r.afters != nil {
+		r.afters.prev = e
+	}
+	r.afters = e
 	r.mu.Unlock()
 	return func() bool {
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		for i, a := range r.afters {
-			if a.id == id {
-				r.afters = append(r.afters[:i], r.afters[i+1:]...)
-				return true
-			}
+		if e.f == nil {
+			return false
 		}
-		return false
+		e.f = nil
+		if e.prev != nil {
+			e.prev.next = e.next
+		} else {
+			r.afters = e.next
+		}
+		if e.next != nil {
+			e.next.prev = e.prev
+		}
+		e.prev, e.next = nil, nil
+		return true
 	}
 }
 
@@ -184,8 +205,11 @@ func (r *runCtx) cancelLocked(err error) (stopParent func() bool) {
 	} else {
 		r.done.Store(closedChan)
 	}
-	for _, a := range r.afters {
-		a.f()
+	for a := r.afters; a != nil; {
+		f, next := a.f, a.next
+		a.f, a.prev, a.next = nil, nil, nil // a later stop reports false
+		f()
+		a = next
 	}
 	stop := r.stopParent
 	r.afters, r.stopParent = nil, nil
@@ -197,8 +221,8 @@ func (r *runCtx) cancelLocked(err error) (stopParent func() bool) {
 func (r *runCtx) finish() {
 	r.mu.Lock()
 	stop := r.cancelLocked(context.Canceled)
-	r.exited = true
 	exit := r.exit
+	r.exit = closedChan // exitChan's answer from now on
 	r.mu.Unlock()
 	if exit != nil {
 		close(exit)
@@ -212,9 +236,6 @@ func (r *runCtx) finish() {
 func (r *runCtx) exitChan() chan struct{} {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.exited {
-		return closedChan
-	}
 	if r.exit == nil {
 		r.exit = make(chan struct{})
 	}

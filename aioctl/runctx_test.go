@@ -67,7 +67,12 @@ func TestRunContextCancelsChildrenAndAfterFuncsWithoutGoroutines(t *testing.T) {
 		t.Error("stop of an AfterFunc before the cancel reported false")
 	}
 	tk.mu.Lock()
-	pending := len(tk.run.afters)
+	pending := 0
+	tk.run.mu.Lock()
+	for a := tk.run.afters; a != nil; a = a.next {
+		pending++
+	}
+	tk.run.mu.Unlock()
 	tk.mu.Unlock()
 	if pending != 2*nChildren {
 		t.Errorf("%d callbacks registered on the run, want %d (the stopped and the self-cancelled ones leave)", pending, 2*nChildren)

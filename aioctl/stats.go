@@ -55,8 +55,8 @@ func WithStatsTimeout(d time.Duration) GroupOption {
 
 // statsSource is the task's stats function, or nil when it has none.
 func (t *Task) statsSource() func() any {
-	if t.stats != nil {
-		return t.stats
+	if f := t.statsFunc(); f != nil {
+		return f
 	}
 	if h, ok := t.r.(interface{ argsAny() any }); ok {
 		if s, ok := h.argsAny().(Statser); ok && s != nil {
@@ -68,7 +68,7 @@ func (t *Task) statsSource() func() any {
 
 // hasStatsSource is statsSource() != nil without making the closure.
 func (t *Task) hasStatsSource() bool {
-	if t.stats != nil {
+	if t.statsFunc() != nil {
 		return true
 	}
 	if h, ok := t.r.(interface{ argsAny() any }); ok {
@@ -207,7 +207,7 @@ func (r *statsRun) work(from int) {
 		if f == nil {
 			continue
 		}
-		if t.statsStuck.Load() != nil {
+		if t.x.statsStuck.Load() != nil { // f != nil: t has its taskExtra
 			r.put(i, nil, &StatsTimeoutError{After: r.timeout, StillBlocked: true})
 			continue
 		}
@@ -216,7 +216,7 @@ func (r *statsRun) work(from int) {
 		b, err := callStats(f)
 		if !r.cur.CompareAndSwap(int64(i), statsIdle) {
 			// The snapshot gave up on this call and went on without us.
-			t.statsStuck.CompareAndSwap(r, nil)
+			t.x.statsStuck.CompareAndSwap(r, nil)
 			if h := testHookStatsReturned.Load(); h != nil {
 				(*h)(t)
 			}
@@ -231,11 +231,11 @@ func (r *statsRun) work(from int) {
 // clears the mark when the call returns, always finds it.
 func (r *statsRun) abandon(i int) bool {
 	t := r.ts[i]
-	t.statsStuck.Store(r)
+	t.x.statsStuck.Store(r) // a task whose stats are called has its taskExtra
 	if r.cur.CompareAndSwap(int64(i), statsAbandoned) {
 		return true
 	}
-	t.statsStuck.CompareAndSwap(r, nil)
+	t.x.statsStuck.CompareAndSwap(r, nil)
 	return false
 }
 

@@ -87,3 +87,34 @@ func TestPanickingStatsDoesNotBreakTheOthers(t *testing.T) {
 		t.Errorf("good: stats %s error %q", sts[2].Stats, sts[2].StatsError)
 	}
 }
+
+// TestStatsFromArgsOfAnInterfaceType: arguments whose static type is an
+// interface (any, Statser) report stats when their value is a Statser,
+// and a clone of such a task does too (the task record keeps the stats
+// bookkeeping only for argument types that may be Statsers).
+func TestStatsFromArgsOfAnInterfaceType(t *testing.T) {
+	g, _ := newTestGroup(t)
+	c := &counter{}
+	c.n.Store(7)
+	wait := func(ctx context.Context, _ any) (int, error) { <-ctx.Done(); return 0, nil }
+	MustAdd(g, wait, any(c), WithName("any"), Deferred())
+	MustAdd(g, func(ctx context.Context, _ Statser) (int, error) { <-ctx.Done(); return 0, nil },
+		Statser(c), WithName("iface"), Deferred())
+	MustAdd(g, wait, any(1), WithName("anyint"), Deferred())
+	if _, err := g.Clone("any", "anyclone", nil); err != nil {
+		t.Fatal(err)
+	}
+	sts, err := g.Status()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"any": `{"count":7}`, "iface": `{"count":7}`, "anyint": "", "anyclone": `{"count":7}`}
+	for _, st := range sts {
+		if string(st.Stats) != want[st.Name] || st.StatsError != "" {
+			t.Errorf("%s: stats %q (error %q), want %q", st.Name, st.Stats, st.StatsError, want[st.Name])
+		}
+	}
+	if len(sts) != len(want) {
+		t.Errorf("%d statuses, want %d", len(sts), len(want))
+	}
+}

@@ -189,13 +189,14 @@ func (t *Task) snapshot(st *TaskStatus, now time.Time, debug bool) {
 	st.Since, st.Ended = t.since, t.ended
 	st.Unresponsive = t.unresponsive
 	st.Starting = t.readiness().startingLocked(t.state)
-	if rs := t.rs; rs != nil {
+	if rs := t.rs(); rs != nil {
 		st.Restart, st.Restarts = rs.policy.Mode, rs.restarts
 		if t.state == Restarting {
 			st.NextRestart = rs.next
 		}
 	}
 	res, set, err := t.result, t.resultSet, t.err
+	ran := t.run != nil // its runner has applied arguments (Task.start)
 	t.mu.Unlock()
 
 	switch {
@@ -217,7 +218,7 @@ func (t *Task) snapshot(st *TaskStatus, now time.Time, debug bool) {
 	}
 	if debug {
 		st.Func = t.r.funcName()
-		if b, pending, e := t.r.argsDisplay(); e == nil {
+		if b, pending, e := t.r.argsDisplay(ran); e == nil {
 			st.Args = b
 			if pending != nil {
 				if st.State.Active() {

@@ -17,39 +17,91 @@ const TaskKey = "task"
 // concurrent use. A Task is created by Add and stays in its group until it
 // is deleted.
 type Task struct {
-	g           *Group
-	name        string
-	r           runner
-	addedAs     string        // the name Add got, before de-duplication: Clone reuses it
-	rs          *restartState // nil when the policy is Never
-	stopTimeout time.Duration
-	stats       func() any               // WithStats (stats.go); nil: none, or the arguments' Statser
-	statsStuck  atomic.Pointer[statsRun] // the run abandoned in this task's stats call, until it returns (stats.go)
-	seq         uint64                   // the group's add counter at Add: the group's order
-	prev, next  *Task                    // the group's order, as a list: Delete is O(1)
+	g          *Group
+	name       string
+	r          runner
+	x          *taskExtra // the options few tasks use; nil when none is
+	seq        uint64     // the group's add counter at Add: the group's order
+	prev, next *Task      // the group's order, as a list: Delete is O(1)
+	addedLen   uint32     // the name Add got, before de-duplication, is name[:addedLen]: Clone reuses it
 
 	mu           sync.Mutex
 	state        State
 	resultSet    bool
 	unresponsive bool
 	deleted      bool      // removed from its group: never starts again
-	hasRd        bool      // WithReadiness: its *readiness is in Group.ready (ready.go)
 	since        time.Time // when the current or last run started
 	ended        time.Time // when the last run ended
 	result       any
 	err          error
 	run          *runCtx // the current (or last) start's context and exit signal; nil before the first start
+
+	// run0 is the first start's context: a task that runs once (most)
+	// needs no allocation for it. Later starts allocate their own.
+	run0 runCtx
+}
+
+// taskExtra is what a task added with a restart policy, a stop timeout or
+// a stats function keeps. Most tasks use none of them and do without it:
+// the record stays smaller and holds fewer pointers for the collector to
+// scan (issue 13). It does not change after Add.
+type taskExtra struct {
+	statsStuck  atomic.Pointer[statsRun] // the run abandoned in this task's stats call, until it returns (stats.go)
+	hasRd       bool                     // WithReadiness: its *readiness is in Group.ready (ready.go)
+	mayStat     bool                     // the arguments may be a Statser (taskConfig.mayStat)
+	stopTimeout time.Duration
+	stats       func() any   // WithStats (stats.go); nil: none, or the arguments' Statser
+	restart     restartState // when hasRestart
+	hasRestart  bool         // the policy is not Never
+}
+
+// newTaskExtra is the side record for c, or nil when c needs none.
+func newTaskExtra(c taskConfig) *taskExtra {
+	if c.stopTimeout == 0 && c.stats == nil && (c.restart == nil || c.restart.Mode == Never) && !c.readiness && !c.mayStat {
+		return nil
+	}
+	x := &taskExtra{hasRd: c.readiness, mayStat: c.mayStat, stopTimeout: c.stopTimeout, stats: c.stats}
+	if c.restart != nil && c.restart.Mode != Never {
+		x.hasRestart = true
+		x.restart = restartState{policy: c.restart.withDefaults(), kick: make(chan struct{}, 1)}
+	}
+	return x
+}
+
+// rs is the task's restart state, or nil when its policy is Never.
+func (t *Task) rs() *restartState {
+	if t.x == nil || !t.x.hasRestart {
+		return nil
+	}
+	return &t.x.restart
+}
+
+// stopTimeout is the task's own stop timeout (WithStopTimeout), or 0.
+func (t *Task) stopTimeout() time.Duration {
+	if t.x == nil {
+		return 0
+	}
+	return t.x.stopTimeout
+}
+
+// statsFunc is the task's WithStats function, or nil.
+func (t *Task) statsFunc() func() any {
+	if t.x == nil {
+		return nil
+	}
+	return t.x.stats
 }
 
 // config is the configuration the task was added with, as Clone reuses it
 // (rebuilt from what the task keeps, so that a task does not carry it twice).
 func (t *Task) config() taskConfig {
-	c := taskConfig{name: t.addedAs, stopTimeout: t.stopTimeout, stats: t.stats}
+	c := taskConfig{name: t.name[:t.addedLen], stopTimeout: t.stopTimeout(), stats: t.statsFunc(), mayStat: t.x != nil && t.x.mayStat}
 	if rd := t.readiness(); rd != nil {
 		c.readiness, c.readyTimeout = true, rd.timeout
 	}
-	if t.rs != nil {
-		c.restart = t.rs.policy
+	if rs := t.rs(); rs != nil {
+		p := rs.policy
+		c.restart = &p
 	}
 	return c
 }
@@ -169,19 +221,19 @@ func (t *Task) start(cause Cause) (bool, error) {
 		return false, &TaskError{Task: t.name, Err: ErrStillStopping}
 	case Restarting: // only a task with a restart policy gets here
 		if cause == CauseUser {
-			t.rs.reset()
+			t.rs().reset()
 		}
 		select {
-		case t.rs.kick <- struct{}{}:
+		case t.rs().kick <- struct{}{}:
 		default:
 		}
 		t.mu.Unlock()
 		return true, nil
 	}
 	if cause == CauseUser {
-		t.rs.reset()
+		t.rs().reset()
 	}
-	r := newRunCtx(t, t.g.parent)
+	r := newRunCtx(t)
 	t.run = r
 	t.state, t.since, t.unresponsive = Running, now, false
 	t.result, t.resultSet, t.err = nil, false, nil
@@ -189,7 +241,7 @@ func (t *Task) start(cause Cause) (bool, error) {
 	t.readiness().resetLocked()
 	t.mu.Unlock()
 	t.g.emit(t, prev, Running, cause, now)
-	go t.loop(r)
+	go r.loop() // a closure of one pointer, where t.loop(r) would hold two
 	return true, nil
 }
 
@@ -257,7 +309,8 @@ func isPanic(err error) bool {
 
 // loop is the task's goroutine: one run, then as many restarts as the
 // policy asks for.
-func (t *Task) loop(ctx *runCtx) {
+func (ctx *runCtx) loop() {
+	t := ctx.t
 	defer ctx.finish()
 	for {
 		res, err, panicked := t.invoke(ctx)
@@ -291,7 +344,7 @@ func (t *Task) loop(ctx *runCtx) {
 
 		t.mu.Lock()
 		prev := t.state
-		rs := t.rs
+		rs := t.rs()
 		restart := rs != nil && state != Stopped && prev != Stopping && !t.deleted && rs.policy.Mode.wants(state)
 		if rs != nil && end.Sub(t.since) >= rs.policy.ResetAfter {
 			rs.restarts = 0
@@ -341,7 +394,7 @@ func (t *Task) waitRestart(ctx *runCtx, delay time.Duration) bool {
 	tm := t.g.clock.NewTimer(delay)
 	select {
 	case <-tm.C():
-	case <-t.rs.kick:
+	case <-t.rs().kick:
 	case <-ctx.Done():
 	}
 	tm.Stop()
