@@ -84,6 +84,9 @@ func (a *app) fleetCommand() *cobra.Command {
 	root := &cobra.Command{Use: "fleet", Short: "fleet mode: the devices on an MQTT broker (--broker URL)",
 		Args: cobra.NoArgs}
 	ls := &cobra.Command{Use: "ls [PATTERN]", Short: "the devices: ONLINE/OFFLINE/LOST, last seen, uptime, tasks by state",
+		Long: "The devices on the broker: ONLINE/OFFLINE/LOST, last seen, uptime, tasks by state.\n" +
+			"PATTERN ('*', '?', [a-z]) keeps the devices it matches; one that matches none exits 4\n" +
+			"(not_found), as --device does; a bad one exits 2.",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			pattern := ""
@@ -272,6 +275,9 @@ func (a *app) fleetDevices(ctx context.Context, c *fleet.Client) ([]string, erro
 }
 
 func (a *app) fleetList(pattern string) error {
+	if _, err := path.Match(pattern, ""); err != nil {
+		return &cliError{api.CodeBadArgument, "fleet ls " + termsafe.String(strconv.Quote(pattern)) + ": bad pattern (use '*', '?' and [a-z])"}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, a.fleet.wait)
@@ -284,6 +290,9 @@ func (a *app) fleetList(pattern string) error {
 	devs, err := c.Devices(ctx, pattern)
 	if err != nil {
 		return &cliError{api.CodeTimeout, err.Error()}
+	}
+	if len(devs) == 0 && pattern != "" { // as --device: none is not found
+		return &cliError{api.CodeNotFound, "no device matches " + termsafe.String(strconv.Quote(pattern)) + " on this broker (aioctl fleet ls lists them)"}
 	}
 	if a.output == "json" {
 		if devs == nil {
@@ -309,7 +318,7 @@ func (a *app) fleetList(pattern string) error {
 	}
 	tw.Flush()
 	if len(devs) == 0 {
-		fmt.Fprintln(a.stderr, "aioctl: no device on this broker (matching "+termsafe.String(pattern)+")")
+		fmt.Fprintln(a.stderr, "aioctl: no device on this broker")
 	}
 	return nil
 }
