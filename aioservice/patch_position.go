@@ -59,7 +59,7 @@ func placeInChange(err error, name string, patch []byte) error {
 		return err
 	}
 	c := *ce
-	c.Msg = strings.TrimSuffix(c.Msg, refusedNote) + " (at " + changePos(patch, off) + " of the change;" + strings.TrimPrefix(refusedNote, " (")
+	c.Msg = strings.TrimSuffix(c.Msg, refusedNote) + " (at " + changePos(patch, off) + " of the change; " + strings.TrimPrefix(refusedNote, " (")
 	return &c
 }
 

@@ -21,11 +21,11 @@ func TestPatchErrorsHavePositions(t *testing.T) {
 		{"truncated string", "{\n  \"info\": \"hel‸", "hello", "invalid JSON at 2:15 of the change: unexpected end of the change"},
 		{"syntax", "{\n  \"enabled\": tru‸}", "hello", "invalid JSON at 2:17 of the change: invalid character '}' in literal true (expecting 'e')"},
 		{"trailing comma", "{\"enabled\": true,‸}", "hello", "invalid JSON at 1:18 of the change"},
-		{"wrong type", `{"enabled": "yes"}`, "hello.enabled", "want true or false, not a string (at 1:2 of the change;"},
-		{"wrong type in args", "{\"args\": {\n  \"pin\": \"two\"}}", "hello.args.pin", "cannot use string as int (at 2:3 of the change;"},
+		{"wrong type", `{"enabled": "yes"}`, "hello.enabled", "want true or false, not a string (at 1:2 of the change; the change is refused; the file is unchanged)"},
+		{"wrong type in args", "{\"args\": {\n  \"pin\": \"two\"}}", "hello.args.pin", "cannot use string as int (at 2:3 of the change; the change"},
 		{"unknown field", `{"enabled": true, "enabeld": true}`, "hello.enabeld", "unknown key (want one of"},
-		{"unknown field position", `{"enabled": true, "enabeld": true}`, "hello.enabeld", "(at 1:19 of the change;"},
-		{"unknown args field", `{"args": {"pni": 2}}`, "hello.args.pni", "(at 1:11 of the change;"},
+		{"unknown field position", `{"enabled": true, "enabeld": true}`, "hello.enabeld", "(at 1:19 of the change; the change is refused"},
+		{"unknown args field", `{"args": {"pni": 2}}`, "hello.args.pni", "(at 1:11 of the change; the change is refused"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
