@@ -363,6 +363,9 @@ func runDemo(ctx context.Context, cfg demoConfig) (err error) {
 		wait = false
 		select {
 		case <-ctx.Done():
+			if d.neopixel != nil {
+				d.neopixel.release() // its row is the shutdown's now
+			}
 			fmt.Fprintln(cfg.Out, "\nstopping…")
 			return nil
 		case <-tick.C:
