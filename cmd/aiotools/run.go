@@ -168,6 +168,9 @@ func runServices(ctx context.Context, cfg runConfig) error {
 // the missing file a symlink points to), unless it is the default path,
 // which may be missing: missing says so.
 func checkConfig(path string, isDefault bool) (missing bool, err error) {
+	if path == "" { // -c "$UNSET"
+		return false, errors.New(`-c "": empty path: give the config file's path (or no -c for ./services.config)`)
+	}
 	if err := aioservice.CheckRegular(path); err != nil {
 		// A device would pass for an empty config, and the first edit
 		// would replace it with a file.
