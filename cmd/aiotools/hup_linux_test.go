@@ -20,7 +20,7 @@ import (
 
 // SIGHUP re-reads the config (`kill -HUP`, as under systemd) whether
 // NOTIFY_SOCKET is set or not: a service added to the file is loaded (as
-// systemctl daemon-reload, "services start" starts it), a
+// systemctl daemon-reload; "services boot" starts it), a
 // file made invalid is reported and the good config kept; the program
 // goes on. Before, without systemd, SIGHUP's default action killed it on
 // the spot: no shutdown, a stale socket left behind.
