@@ -139,6 +139,10 @@ func TestRunConsoleBannerNamesARealTask(t *testing.T) {
 	if !strings.Contains(out, "stopped: "+name) {
 		t.Errorf("stop %s: %s", name, out)
 	}
+	// Its log example follows that service too: run has no LED.
+	if !strings.Contains(diag, ", log -f ticker ") || strings.Contains(diag, "LED") {
+		t.Errorf("the banner does not suggest following ticker's lines:\n%s", diag)
+	}
 }
 
 // On a terminal the console edits lines as aioctl shell does: Tab

@@ -345,7 +345,7 @@ func runDemo(ctx context.Context, cfg demoConfig) (err error) {
 	}
 	if cfg.Console {
 		io.WriteString(cfg.Out, wrapAll("  ", d.help...)) // wrap.go: 80 columns
-		fmt.Fprintln(cfg.Out, consoleBanner("aiotools demo", "blink"))
+		fmt.Fprintln(cfg.Out, consoleBanner("aiotools demo", "blink", "LED"))
 		flushEcho(echo) // the banner before the first answer, on a terminal
 		return control.ConsoleStdio(ctx, answers, d.interp)
 	}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/aiotools-go/aiotools/aioctl"
@@ -146,7 +147,8 @@ func runServices(ctx context.Context, cfg runConfig) error {
 		fmt.Fprintln(cfg.Out, line)
 	}
 	if cfg.Console {
-		fmt.Fprintln(cfg.Out, consoleBanner("aiotools run", exampleTask(g)))
+		task := exampleTask(g) // its lines are what the log example follows
+		fmt.Fprintln(cfg.Out, consoleBanner("aiotools run", task, strings.TrimSuffix(task, ".service")))
 		flushEcho(echo) // the banner before the first answer, on a terminal
 		if err := control.ConsoleStdio(ctx, answers, srv.Interp()); err != nil {
 			fmt.Fprintln(cfg.Out, "console:", termsafe.Text(err.Error()))
