@@ -107,3 +107,52 @@ func TestRunReloadsOnSIGHUPWithoutSystemd(t *testing.T) {
 		t.Fatalf("after a bad config: %v", err)
 	}
 }
+
+// The demo's terminal closing (SIGHUP) stops it as Ctrl-C does: its
+// services in reverse boot order, "all tasks stopped", exit 0, its socket
+// removed. Before, SIGHUP's default action ended it on the spot.
+func TestDemoStopsOnSIGHUP(t *testing.T) {
+	bin := buildAiotools(t)
+	dir := privateDir(t)
+	sock := filepath.Join(dir, "demo.sock")
+	out, err := os.Create(filepath.Join(dir, "out.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	cmd := exec.Command(bin, "demo", "-every", "1h", "-socket", sock, "-web", "off", "-error-log", "off")
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.Env = append(os.Environ(), "NOTIFY_SOCKET=")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	pollUntil(t, 20*time.Second, "the demo's socket answers", func() error {
+		c, err := client.New(client.Options{Socket: sock})
+		if err != nil {
+			return err
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_, err = c.ExecLine(ctx, "status blink", control.Options{})
+		return err
+	})
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		b, _ := os.ReadFile(out.Name())
+		if err != nil || !strings.HasSuffix(string(b), "all tasks stopped\n") {
+			t.Fatalf("after SIGHUP: %v\n%s", err, b)
+		}
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		<-done
+		t.Fatal("the demo did not stop on SIGHUP")
+	}
+	if _, err := os.Stat(sock); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("socket left behind: %v", err)
+	}
+}

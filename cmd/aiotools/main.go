@@ -25,6 +25,7 @@ import (
 	"github.com/aiotools-go/aiotools/aiolog"
 	"github.com/aiotools-go/aiotools/aioschedule"
 	"github.com/aiotools-go/aiotools/aioservice"
+	"github.com/aiotools-go/aiotools/aiosystemd"
 	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/internal/termsafe"
 	"golang.org/x/term"
@@ -124,7 +125,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		sigs := []os.Signal{os.Interrupt, syscall.SIGTERM}
+		if !aiosystemd.Enabled() { // under systemd, SIGHUP reloads (systemd.go)
+			sigs = append(sigs, syscall.SIGHUP) // its terminal closed: stop as at Ctrl-C
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), sigs...)
 		defer stop()
 		if *limit > 0 {
 			var cancel context.CancelFunc
