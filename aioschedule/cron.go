@@ -69,6 +69,11 @@ func parseCron(expr string, loc *time.Location) (*cronExpr, error) {
 				}
 			}
 		}
+		for i, f := range fields[:4] {
+			if err := checkNumbers(fieldNames[i], f); err != nil {
+				return nil, specErr("cron", err.Error()+" in "+strconv.Quote(c.source))
+			}
+		}
 		// The day of the week is read here, as ISC cron reads it (7 is
 		// Sunday too, in lists, ranges and steps); robfig's parser
 		// gets "*" in its place.
@@ -100,6 +105,28 @@ func parseCron(expr string, loc *time.Location) (*cronExpr, error) {
 	}
 	return c, nil
 }
+
+// checkNumbers refuses a word in field (named name) where robfig's
+// parser wants a number, naming both: its own error speaks Go ("int from
+// x: strconv.Atoi: parsing …") and not of the field. A month may be a
+// name (jan … dec); the parser checks the rest (ranges, maxima).
+func checkNumbers(name, field string) error {
+	for _, item := range strings.Split(field, ",") {
+		for _, tok := range strings.FieldsFunc(item, func(r rune) bool { return r == '/' || r == '-' }) {
+			if tok == "*" || tok == "?" || strings.Trim(tok, "0123456789") == "" {
+				continue
+			}
+			if _, ok := monthNames[strings.ToLower(tok)]; ok && name == "month" {
+				continue
+			}
+			return errors.New(name + ": " + strconv.Quote(tok) + " is not a number")
+		}
+	}
+	return nil
+}
+
+var monthNames = map[string]bool{"jan": true, "feb": true, "mar": true, "apr": true, "may": true, "jun": true,
+	"jul": true, "aug": true, "sep": true, "oct": true, "nov": true, "dec": true}
 
 // fieldNames name the 5 fields in messages.
 var fieldNames = [5]string{"minute", "hour", "day-of-month", "month", "day-of-week"}

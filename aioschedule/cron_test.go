@@ -253,3 +253,22 @@ func TestCronDayRule(t *testing.T) {
 	check(t, "13 and */1", runs(t, Spec{Cron: "0 0 13 * */1", TZ: "UTC"}, from, 2, time.UTC), []string{
 		"2025-01-13 00:00:00 UTC", "2025-02-13 00:00:00 UTC"})
 }
+
+// A field that is not a number names the field and the text, in the
+// words of the other cron errors, not Go's ("int from x: strconv.Atoi:
+// parsing …").
+func TestCronNamesAFieldThatIsNotANumber(t *testing.T) {
+	for expr, msg := range map[string]string{
+		"x 9 * * *":    `minute: "x" is not a number`,
+		"0 nine * * *": `hour: "nine" is not a number`,
+		"0 9 1-z * *":  `day-of-month: "z" is not a number`,
+		"0 9 * 1/q *":  `month: "q" is not a number`,
+		"*/a 9 * * *":  `minute: "a" is not a number`,
+	} {
+		err := Spec{Cron: expr}.Validate()
+		var se *SpecError
+		if !errors.As(err, &se) || se.Field != "cron" || !strings.Contains(err.Error(), msg) || strings.Contains(err.Error(), "strconv") {
+			t.Errorf("%q: err = %v, want a cron error saying %s", expr, err, msg)
+		}
+	}
+}

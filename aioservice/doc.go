@@ -88,7 +88,8 @@
 // dependency cycle is a *ConfigError with file, line, column and field
 // ("services.config:3:22: hello.args.pin: cannot use string as int"); the
 // manager then keeps the config it had and loads nothing. A key set twice
-// in one object, at any depth, is an error too. Edits (Configure,
+// in one object, at any depth, is an error too, and so is a file of more
+// than MaxConfigSize (16 MiB; ErrConfigTooLarge), not read further. Edits (Configure,
 // PatchConfig, Enable, Disable) are serialised, validated as a whole, and
 // written atomically (temporary file, fsync, rename, fsync of the
 // directory), so the file is never left half-written or invalid; a

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -167,7 +169,7 @@ func (f *configFile) readLocked() (*Config, error) {
 	if err := CheckRegular(f.path); err != nil {
 		return nil, &ConfigError{File: f.path, Msg: err.Error(), Err: err}
 	}
-	data, err := os.ReadFile(f.path)
+	data, err := readConfigBytes(f.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		data, err = nil, nil
 	}
@@ -175,6 +177,49 @@ func (f *configFile) readLocked() (*Config, error) {
 		return nil, &ConfigError{File: f.path, Msg: err.Error(), Err: err}
 	}
 	return f.parse(data)
+}
+
+// MaxConfigSize is the most bytes a config file may have: far above any
+// real config, it keeps a wrong file (a log, a disk image given as -c)
+// from being read whole into memory and parsed.
+const MaxConfigSize = 16 << 20
+
+// ErrConfigTooLarge is matched (with errors.Is) by the error about a
+// config file larger than MaxConfigSize.
+var ErrConfigTooLarge = errors.New("config file larger than MaxConfigSize")
+
+// tooLarge is the error about a config file of size bytes ("" if unknown).
+type tooLarge struct{ size string }
+
+func (e tooLarge) Error() string {
+	what := "too large"
+	if e.size != "" {
+		what = e.size + " bytes"
+	}
+	return what + fmt.Sprintf(", more than the %d MiB a config may have", MaxConfigSize>>20)
+}
+
+func (e tooLarge) Is(target error) bool { return target == ErrConfigTooLarge }
+
+// readConfigBytes reads the file at path, at most MaxConfigSize bytes.
+func readConfigBytes(path string) ([]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, MaxConfigSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxConfigSize {
+		var e tooLarge
+		if fi, err := fh.Stat(); err == nil {
+			e.size = strconv.FormatInt(fi.Size(), 10)
+		}
+		return nil, e
+	}
+	return data, nil
 }
 
 func (f *configFile) parse(data []byte) (*Config, error) {

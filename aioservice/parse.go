@@ -2,8 +2,10 @@ package aioservice
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -319,7 +321,11 @@ func jsonMessage(err error, val []byte) string {
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return "want " + te.Type.String() + ", not " + jsonKind(val)
+		want := wantType(te.Type)
+		if want == "an integer" {
+			return "want an integer, not " + valueKind(val) // 2.5, 1e20: say which
+		}
+		return "want " + want + ", not " + jsonKind(val)
 	}
 	var ae *aioctl.ArgError
 	if errors.As(err, &ae) {
@@ -357,4 +363,33 @@ func (c *Config) argsError(e *Entry, err error) *ConfigError {
 		return c.p.errAt(base+keyOffset(raw, ae.Field), field, "unknown field (not in the service's arguments)", err)
 	}
 	return c.p.errAt(base+pathOffset(raw, ae.Field), field, ae.Msg, err)
+}
+
+// wantType names the Go type t a JSON value should have decoded to, in
+// the config's words rather than Go's: a user never wrote
+// "**aioctl.Strategy", but a string.
+func wantType(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(textUnmarshaler) {
+		return "a string"
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	}
+	return t.String()
+}
+
+var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+
+// valueKind is jsonKind, but a number is shown as written (1e20, 2.5):
+// where an integer is wanted, "a number" would not say what is wrong.
+func valueKind(val []byte) string {
+	if k := jsonKind(val); k != "a number" || len(val) > 32 || strings.Trim(string(val), "0123456789+-.eE") != "" {
+		return k
+	}
+	return string(val)
 }

@@ -19,7 +19,8 @@ const ConsolePrompt = lineedit.Prompt
 // Console is the in-program console (the seed's aiorepl task): it reads
 // command lines from r, runs them with ip and writes the answers to w,
 // until ctx ends, r reaches its end, or a line says exit or quit. A
-// streaming command (follow, log -f) runs until the next line is entered.
+// streaming command (follow, log -f) runs until the next line is entered,
+// which then runs in its turn unless it is empty (Enter).
 //
 // Console reads r in a goroutine of its own, which ends at the next line
 // or at the end of r after Console returns. Run it as a task:
@@ -186,21 +187,35 @@ func flush(w io.Writer) {
 
 // console runs the lines of src with ip, writing the answers to w.
 func console(ctx context.Context, src lineSource, w io.Writer, ip *Interp) error {
-	for {
-		src.read(ConsolePrompt)
-		var r lineResult
-		select {
-		case <-ctx.Done():
+	// Without prompts (a pipe, a script) the output is the answers alone:
+	// no hint for a person, no new line to leave a prompt's line.
+	sc, ok := src.(*scanSource)
+	quiet := ok && !sc.prompts
+	newline := func() {
+		if !quiet {
 			io.WriteString(w, "\n")
-			return nil
-		case r = <-src.lines():
-			src.answered()
+		}
+	}
+	var next *lineResult // the line that ended a stream: the next command
+	for {
+		var r lineResult
+		if next != nil {
+			r, next = *next, nil
+		} else {
+			src.read(ConsolePrompt)
+			select {
+			case <-ctx.Done():
+				newline()
+				return nil
+			case r = <-src.lines():
+				src.answered()
+			}
 		}
 		switch {
 		case errors.Is(r.err, lineedit.ErrAborted):
 			continue // Ctrl-C clears the line
 		case r.err == io.EOF:
-			io.WriteString(w, "\n")
+			newline()
 			return nil
 		case r.err != nil:
 			return r.err
@@ -235,7 +250,9 @@ func console(ctx context.Context, src lineSource, w io.Writer, ip *Interp) error
 				return err
 			})
 		}()
-		io.WriteString(w, "(following: press Enter to stop)\n")
+		if !quiet {
+			io.WriteString(w, "(following: press Enter to stop)\n")
+		}
 		src.read("")
 		more, got := true, false
 		select {
@@ -244,6 +261,9 @@ func console(ctx context.Context, src lineSource, w io.Writer, ip *Interp) error
 		case r = <-src.lines():
 			src.answered()
 			more = r.err == nil || errors.Is(r.err, lineedit.ErrAborted)
+			if r.err == nil && strings.TrimSpace(r.line) != "" {
+				next = &r // a command, not just Enter: it runs too
+			}
 		case <-ctx.Done():
 			more = false
 		}

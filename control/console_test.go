@@ -78,3 +78,16 @@ func TestConsoleEndsWithContextAndEOF(t *testing.T) {
 		t.Errorf("console output %q", b.String())
 	}
 }
+
+// The line that ends a stream is a command like any other (in a script:
+// "follow LED" then "status"); only an empty line (Enter) just ends it.
+func TestConsoleLineAfterAStreamRuns(t *testing.T) {
+	p := newProgram(t)
+	var b strings.Builder
+	if err := control.Console(ctxT(t), strings.NewReader("follow -n 1 LED\nresult answer\n"), &b, p.in); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "answer: 42") {
+		t.Errorf("the line after the stream did not run:\n%s", b.String())
+	}
+}

@@ -25,11 +25,15 @@ func consoleWriters(stdout, stderr io.Writer) (answers, diag io.Writer) {
 
 // consoleBanner is the text that introduces the in-program console, in
 // lines that fit screenWidth; task is a task of this program that its
-// example stops ("": no such example).
-func consoleBanner(program, task string) string {
-	examples := "status, log -f LED"
+// example stops ("": no such example), grep what its log example follows.
+func consoleBanner(program, task, grep string) string {
+	follow := "log -f"
+	if grep != "" {
+		follow += " " + termsafe.String(grep)
+	}
+	examples := "status, " + follow
 	if task != "" {
-		examples = "status, stop " + termsafe.String(task) + ", log -f LED"
+		examples = "status, stop " + termsafe.String(task) + ", " + follow
 	}
 	return strings.TrimSuffix(wrapAll("", program+`: console: aioctl's verbs ("help" lists them), such as`,
 		"  "+examples+`   ("exit" or Ctrl-D stops the program)`), "\n")

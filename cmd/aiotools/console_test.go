@@ -36,6 +36,20 @@ func runWithStdin(t *testing.T, dir, input string, args ...string) (stdout, stde
 // them on stderr, so that stdout carries the answers alone.
 var notOnStdout = []string{"[ OK ]", "[ Booting ]", `console: aioctl's verbs`, "control socket", "dashboard:", "stopping…", "all tasks stopped", "all services stopped"}
 
+// From a pipe, stdout has no word meant for a person at a terminal: no
+// "(following: press Enter to stop)" before a stream, no blank line at
+// the end of the input.
+func TestDemoConsoleFromAPipeHasNoHints(t *testing.T) {
+	out, _ := runWithStdin(t, t.TempDir(), "follow -n 1 LED\nresult answer\n",
+		"demo", "--console", "-socket", privateSocket(t))
+	if strings.Contains(out, "(following") {
+		t.Errorf("stdout has the terminal's hint:\n%q", out)
+	}
+	if !strings.HasSuffix(out, "answer: 42\n") {
+		t.Errorf("stdout does not end with the last answer:\n%q", out)
+	}
+}
+
 // demo --console with a pipe as stdin runs the piped commands, prints
 // their answers (no status rounds) and stops when the input ends.
 func TestDemoConsoleFromAPipe(t *testing.T) {
@@ -124,6 +138,10 @@ func TestRunConsoleBannerNamesARealTask(t *testing.T) {
 	}
 	if !strings.Contains(out, "stopped: "+name) {
 		t.Errorf("stop %s: %s", name, out)
+	}
+	// Its log example follows that service too: run has no LED.
+	if !strings.Contains(diag, ", log -f ticker ") || strings.Contains(diag, "LED") {
+		t.Errorf("the banner does not suggest following ticker's lines:\n%s", diag)
 	}
 }
 

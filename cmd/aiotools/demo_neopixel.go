@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"sync"
@@ -69,9 +70,10 @@ type neopixelDemo struct {
 	// check is how often the service looks for new arguments.
 	check time.Duration
 
-	mu   sync.Mutex // the renderer and the last frame
-	r    *term.Renderer
-	last []aioled.Color
+	mu       sync.Mutex // the renderer and the last frame
+	r        *term.Renderer
+	last     []aioled.Color
+	released bool // the demo is stopping: the row is the shutdown's
 }
 
 // Write draws a frame and keeps it, so that it can be drawn again after a
@@ -80,14 +82,32 @@ func (n *neopixelDemo) Write(frame []aioled.Color) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.last = append(n.last[:0], frame...)
+	if n.released {
+		return nil
+	}
 	return n.r.Write(n.last)
+}
+
+// release gives the strip's row back when the demo stops: it is cleared,
+// and what the service still draws while it stops goes nowhere, so the
+// shutdown's lines are not written over the strip (or it over them).
+func (n *neopixelDemo) release() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.released = true
+	if n.row == nil {
+		return
+	}
+	if row := n.row(); row > 0 {
+		fmt.Fprintf(n.out, "\x1b7\x1b[%d;1H\x1b[K\x1b8", row)
+	}
 }
 
 // redraw draws the last frame again.
 func (n *neopixelDemo) redraw() {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if len(n.last) > 0 {
+	if len(n.last) > 0 && !n.released {
 		_ = n.r.Write(n.last)
 	}
 }

@@ -164,3 +164,33 @@ func TestDemoNeopixelKeepsTheLastRow(t *testing.T) {
 		})
 	}
 }
+
+// When the demo stops on a terminal, the strip gives its row back before
+// "stopping…" is printed: the row is cleared, and the frames the service
+// still draws while it stops (its last, dark one) go nowhere, so the
+// shutdown lines are not written over the strip or under its remains.
+func TestDemoNeopixelReleasesTheRowAtStop(t *testing.T) {
+	out := &lockedBuffer{}
+	d := &demo{cfg: demoConfig{Out: out, Size: func() (int, int, bool) { return 80, 24, true }}}
+	if err := setupNeopixel(t.Context(), d); err != nil {
+		t.Fatal(err)
+	}
+	n := d.neopixel
+	n.define(aioservice.NewRegistry())
+	if err := n.Write(make([]aioled.Color, 3)); err != nil {
+		t.Fatal(err)
+	}
+	before := out.String()
+	n.release()
+	if got, want := strings.TrimPrefix(out.String(), before), "\x1b7\x1b[24;1H\x1b[K\x1b8"; got != want {
+		t.Errorf("release wrote %q, want %q (row 24 cleared)", got, want)
+	}
+	after := out.String()
+	if err := n.Write(make([]aioled.Color, 3)); err != nil {
+		t.Fatal(err)
+	}
+	n.redraw()
+	if out.String() != after {
+		t.Errorf("drew after release: %q", strings.TrimPrefix(out.String(), after))
+	}
+}

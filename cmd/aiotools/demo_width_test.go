@@ -39,6 +39,6 @@ func TestDemoStartFits80Columns(t *testing.T) {
 // The console's banner fits 80 columns too, with a long task name in it.
 func TestConsoleBannerFits80Columns(t *testing.T) {
 	for _, task := range []string{"blink", "", "a-service-with-a-rather-long-name.service"} {
-		fits80(t, "console banner", consoleBanner("aiotools demo", task))
+		fits80(t, "console banner", consoleBanner("aiotools demo", task, "LED"))
 	}
 }

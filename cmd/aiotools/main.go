@@ -25,6 +25,7 @@ import (
 	"github.com/aiotools-go/aiotools/aiolog"
 	"github.com/aiotools-go/aiotools/aioschedule"
 	"github.com/aiotools-go/aiotools/aioservice"
+	"github.com/aiotools-go/aiotools/aiosystemd"
 	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/internal/termsafe"
 	"golang.org/x/term"
@@ -124,7 +125,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		sigs := []os.Signal{os.Interrupt, syscall.SIGTERM}
+		if !aiosystemd.Enabled() { // under systemd, SIGHUP reloads (systemd.go)
+			sigs = append(sigs, syscall.SIGHUP) // its terminal closed: stop as at Ctrl-C
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), sigs...)
 		defer stop()
 		if *limit > 0 {
 			var cancel context.CancelFunc
@@ -345,7 +350,7 @@ func runDemo(ctx context.Context, cfg demoConfig) (err error) {
 	}
 	if cfg.Console {
 		io.WriteString(cfg.Out, wrapAll("  ", d.help...)) // wrap.go: 80 columns
-		fmt.Fprintln(cfg.Out, consoleBanner("aiotools demo", "blink"))
+		fmt.Fprintln(cfg.Out, consoleBanner("aiotools demo", "blink", "LED"))
 		flushEcho(echo) // the banner before the first answer, on a terminal
 		return control.ConsoleStdio(ctx, answers, d.interp)
 	}
@@ -363,6 +368,9 @@ func runDemo(ctx context.Context, cfg demoConfig) (err error) {
 		wait = false
 		select {
 		case <-ctx.Done():
+			if d.neopixel != nil {
+				d.neopixel.release() // its row is the shutdown's now
+			}
 			fmt.Fprintln(cfg.Out, "\nstopping…")
 			return nil
 		case <-tick.C:

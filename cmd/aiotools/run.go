@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/aiotools-go/aiotools/aioctl"
@@ -146,7 +147,8 @@ func runServices(ctx context.Context, cfg runConfig) error {
 		fmt.Fprintln(cfg.Out, line)
 	}
 	if cfg.Console {
-		fmt.Fprintln(cfg.Out, consoleBanner("aiotools run", exampleTask(g)))
+		task := exampleTask(g) // its lines are what the log example follows
+		fmt.Fprintln(cfg.Out, consoleBanner("aiotools run", task, strings.TrimSuffix(task, ".service")))
 		flushEcho(echo) // the banner before the first answer, on a terminal
 		if err := control.ConsoleStdio(ctx, answers, srv.Interp()); err != nil {
 			fmt.Fprintln(cfg.Out, "console:", termsafe.Text(err.Error()))
@@ -168,6 +170,9 @@ func runServices(ctx context.Context, cfg runConfig) error {
 // the missing file a symlink points to), unless it is the default path,
 // which may be missing: missing says so.
 func checkConfig(path string, isDefault bool) (missing bool, err error) {
+	if path == "" { // -c "$UNSET"
+		return false, errors.New(`-c "": empty path: give the config file's path (or no -c for ./services.config)`)
+	}
 	if err := aioservice.CheckRegular(path); err != nil {
 		// A device would pass for an empty config, and the first edit
 		// would replace it with a file.

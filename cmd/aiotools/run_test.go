@@ -121,6 +121,20 @@ func TestRunRefusesAMissingConfig(t *testing.T) {
 	}
 }
 
+// `-c ""` (an unset variable: -c "$CONF") says the path is empty, rather
+// than name a file with no name (": config file does not exist").
+func TestRunRefusesAnEmptyConfigPath(t *testing.T) {
+	dir := privateDir(t)
+	var out, errOut strings.Builder
+	err := run([]string{"run", "-c", "", "-socket", filepath.Join(dir, "s.sock")}, &out, &errOut)
+	if err == nil || !strings.HasPrefix(err.Error(), `-c "": empty path`) {
+		t.Fatalf("err = %v, want it to start with %q", err, `-c "": empty path`)
+	}
+	if strings.Contains(out.String(), "control socket") {
+		t.Fatalf("it ran:\n%s", out.String())
+	}
+}
+
 // A config that is a symlink to a missing file is refused too, naming the
 // link and what it points to.
 func TestRunRefusesADanglingSymlinkConfig(t *testing.T) {

@@ -16,8 +16,8 @@ import (
 // program is ready and keeps it informed (aiosystemd.Notify): STATUS
 // lines, watchdog pings while healthy, RELOADING on SIGHUP (which re-reads
 // the config file: services added to it are loaded), STOPPING when ctx
-// ends. Without NOTIFY_SOCKET it does nothing. It returns the notifier's
-// stop.
+// ends. Without NOTIFY_SOCKET only SIGHUP's reload remains. It returns
+// the notifier's stop.
 func notifySystemd(ctx context.Context, out io.Writer, g *aioctl.Group, m *aioservice.Manager, sched *aioschedule.Scheduler) func() {
 	cfg := aiosystemd.Config{Group: g, Manager: m, Scheduler: sched}
 	if m != nil {
@@ -28,6 +28,9 @@ func notifySystemd(ctx context.Context, out io.Writer, g *aioctl.Group, m *aiose
 			}
 			return err
 		}
+	}
+	if cfg.Reload != nil && !aiosystemd.Enabled() {
+		return reloadOnHUP(ctx, cfg.Reload) // hup.go: SIGHUP reloads all the same
 	}
 	stop, err := aiosystemd.Notify(ctx, cfg)
 	if err != nil {
