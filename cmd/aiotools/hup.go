@@ -35,3 +35,11 @@ func reloadOnHUP(ctx context.Context, reload func(context.Context) error) (stop 
 		wg.Wait()
 	}
 }
+
+// hupEndsRun reports whether SIGHUP ends `aiotools run` rather than
+// reloading its config: only outside systemd with a terminal on stdin,
+// where SIGHUP means the terminal closed (an interactive run should not
+// live on in the background, writing to a terminal that is gone). Under
+// systemd, nohup, a supervisor or `&` with stdin redirected, SIGHUP is the
+// daemon convention: re-read the config.
+func hupEndsRun(systemd, stdinTerminal bool) bool { return !systemd && stdinTerminal }

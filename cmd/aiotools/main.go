@@ -174,11 +174,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if elc.File == "" {
 			elc.File = besideConfig(*config)
 		}
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		sigs := []os.Signal{os.Interrupt, syscall.SIGTERM}
+		hupEnds := hupEndsRun(aiosystemd.Enabled(), term.IsTerminal(int(os.Stdin.Fd())))
+		if hupEnds {
+			sigs = append(sigs, syscall.SIGHUP) // its terminal closed: stop as at Ctrl-C
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), sigs...)
 		defer stop()
 		given := false // -c named a file, which must then exist
 		fs.Visit(func(f *flag.Flag) { given = given || f.Name == "c" })
-		rc := runConfig{Config: *config, Default: !given, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout, Console: *console, ErrorLog: elc, MetricsAddr: *metrics, Web: *web}
+		rc := runConfig{HUPEnds: hupEnds, Config: *config, Default: !given, Socket: *socket, Name: *name, LogBudget: *budget, Out: stdout, Console: *console, ErrorLog: elc, MetricsAddr: *metrics, Web: *web}
 		if *console { // console.go: answers alone on a piped stdout
 			rc.Answers, rc.Out = consoleWriters(stdout, stderr)
 		}

@@ -38,6 +38,9 @@ type runConfig struct {
 	// MetricsAddr, when set, also serves Prometheus metrics there (-metrics).
 	MetricsAddr string
 	Web         string // the dashboard's TCP address ("" = none; web.go)
+	// HUPEnds: SIGHUP stops the program (its terminal hung up) instead of
+	// re-reading the config (hupEndsRun).
+	HUPEnds bool
 }
 
 // runServices runs the services a config file declares (exec services,
@@ -137,7 +140,7 @@ func runServices(ctx context.Context, cfg runConfig) error {
 		stop()
 		return err
 	}
-	defer notifySystemd(ctx, cfg.Out, g, m, sched)() // systemd.go: READY=1 now, STOPPING=1 when ctx ends
+	defer notifySystemd(ctx, cfg.Out, g, m, sched, !cfg.HUPEnds)() // systemd.go: READY=1 now, STOPPING=1 when ctx ends
 	if url != "" {
 		fmt.Fprintln(cfg.Out, "aiotools run: metrics at", url)
 	}

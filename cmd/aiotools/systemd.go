@@ -16,9 +16,9 @@ import (
 // program is ready and keeps it informed (aiosystemd.Notify): STATUS
 // lines, watchdog pings while healthy, RELOADING on SIGHUP (which re-reads
 // the config file: services added to it are loaded), STOPPING when ctx
-// ends. Without NOTIFY_SOCKET only SIGHUP's reload remains. It returns
-// the notifier's stop.
-func notifySystemd(ctx context.Context, out io.Writer, g *aioctl.Group, m *aioservice.Manager, sched *aioschedule.Scheduler) func() {
+// ends. Without NOTIFY_SOCKET only SIGHUP's reload remains, when
+// hupReloads (not in a terminal: hupEndsRun). It returns the notifier's stop.
+func notifySystemd(ctx context.Context, out io.Writer, g *aioctl.Group, m *aioservice.Manager, sched *aioschedule.Scheduler, hupReloads bool) func() {
 	cfg := aiosystemd.Config{Group: g, Manager: m, Scheduler: sched}
 	if m != nil {
 		cfg.Reload = func(ctx context.Context) error {
@@ -29,7 +29,10 @@ func notifySystemd(ctx context.Context, out io.Writer, g *aioctl.Group, m *aiose
 			return err
 		}
 	}
-	if cfg.Reload != nil && !aiosystemd.Enabled() {
+	if !aiosystemd.Enabled() {
+		if cfg.Reload == nil || !hupReloads {
+			return func() {}
+		}
 		return reloadOnHUP(ctx, cfg.Reload) // hup.go: SIGHUP reloads all the same
 	}
 	stop, err := aiosystemd.Notify(ctx, cfg)
@@ -45,7 +48,7 @@ func init() {
 		if !aiosystemd.Enabled() {
 			return nil
 		}
-		stop := notifySystemd(ctx, d.cfg.Out, d.group, d.services, d.sched)
+		stop := notifySystemd(ctx, d.cfg.Out, d.group, d.services, d.sched, true)
 		d.cleanup = append(d.cleanup, func(context.Context) error { stop(); return nil })
 		return nil
 	})
