@@ -46,8 +46,44 @@ func main() {
 	}
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "aiotools:", termsafe.Text(err.Error()))
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
+}
+
+// usageError is a mistake on the command line (a bad flag or value, an
+// unknown command): exit status 2, as aioctl's usage errors, so a script
+// can tell it from a failure of the program (1).
+type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }
+
+// exitCode is the exit status for run's error: 2 for a usage error, else 1.
+func exitCode(err error) int {
+	var ue usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}
+
+// parseFlags parses a command's flags. -h prints every flag and is no
+// failure (help); a bad flag is a usageError that names it and says how to
+// list them, without the whole list (which buried the message).
+func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
+	out := fs.Output()
+	fs.SetOutput(io.Discard) // flag would print the error and the list itself
+	fs.Usage = func() {}
+	err = fs.Parse(args)
+	fs.SetOutput(out)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(out, "usage of aiotools %s:\n", fs.Name())
+		fs.PrintDefaults()
+		return true, nil
+	}
+	if err != nil {
+		return false, usageError{fmt.Errorf("%s: %w (aiotools %s -h lists the flags)", fs.Name(), err, fs.Name())}
+	}
+	return false, nil
 }
 
 func usage(w io.Writer) {
@@ -74,7 +110,9 @@ func usage(w io.Writer) {
   Both stop the services in the reverse of their boot order, then the
   other tasks, each within its stop timeout; a task that does not stop
   (or an exec service's command killed with SIGKILL) is named, and the
-  exit status is then 1.
+  exit status is then 1. Exit status: 0 stopped cleanly, 1 a failure (a
+  bad config, a task that did not stop), 2 a usage error (a bad flag or
+  value, an unknown command), as aioctl's.
 
   Both open a control socket for aioctl: -socket PATH (default $AIOTOOLS_SOCKET,
   else NAME.sock in $XDG_RUNTIME_DIR/aiotools or a private directory of yours);
@@ -93,7 +131,7 @@ func usage(w io.Writer) {
 func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		usage(stderr)
-		return errors.New("no command given")
+		return usageError{errors.New("no command given")}
 	}
 	switch args[0] {
 	case "demo":
@@ -111,15 +149,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 		metrics := fs.String("metrics", "", metricsFlagUsage)
 		fleetN := fs.Int("fleet", 0, "instead, run N simulated devices demo-1…demo-N on MQTT (fleet mode; an embedded broker unless -broker)")
 		brokerURL := fs.String("broker", "", "with -fleet: the broker's URL (default: an embedded one on a free loopback port)")
-		if err := fs.Parse(args[1:]); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil // -h: the usage is printed, which is not a failure
-			}
-			return err
+		if help, err := parseFlags(fs, args[1:]); help || err != nil {
+			return err // -h: the flags are printed, which is not a failure
 		}
 		if err := checkDemoFlags(*every, *limit, *follow, *console, fs.Args()); err != nil {
-			fs.Usage()
-			return err
+			return usageError{fmt.Errorf("%w (aiotools demo -h lists the flags)", err)}
 		}
 		elc, err := errLog()
 		if err != nil {
@@ -158,14 +192,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 		web := fs.String("web", "", webUsage)
 		errLog := errorLogFlags(fs, "", "default: error.log beside the config")
 		metrics := fs.String("metrics", "", metricsFlagUsage)
-		if err := fs.Parse(args[1:]); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil
-			}
+		if help, err := parseFlags(fs, args[1:]); help || err != nil {
 			return err
 		}
 		if fs.NArg() > 0 { // "aiotools run my.config" once ran the default config instead
-			return fmt.Errorf("aiotools run: unexpected argument %s: name the config with -c FILE", strconv.Quote(termsafe.String(fs.Arg(0))))
+			return usageError{fmt.Errorf("aiotools run: unexpected argument %s: name the config with -c FILE", strconv.Quote(termsafe.String(fs.Arg(0))))}
 		}
 		elc, err := errLog()
 		if err != nil {
@@ -195,7 +226,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	usage(stderr)
-	return fmt.Errorf("unknown command %q", args[0])
+	return usageError{fmt.Errorf("unknown command %q", args[0])}
 }
 
 // minEvery is the shortest status period -every accepts: shorter ones
