@@ -247,7 +247,11 @@ func setupNeopixel(_ context.Context, d *demo) error {
 		}
 	}
 	d.neopixel = n
-	d.help = append(d.help, "neopixel: a simulated LED strip (aioled) on the last row; switch it with",
+	where := "on the last row" // only where it is drawn: -console and pipes have no row for it
+	if n.out == io.Discard {
+		where = "not drawn here"
+	}
+	d.help = append(d.help, "neopixel: a simulated LED strip (aioled), "+where+"; switch it with",
 		`  aioctl set args neopixel.service '{"animation": "kr", "color": "#ff0000"}'`)
 	return nil
 }
