@@ -259,8 +259,9 @@ func setDefaults(c *Config) {
 
 func (s *Server) httpServer(h http.Handler, ll *limitListener) *http.Server {
 	return &http.Server{
-		Handler:           h,
+		Handler:           ll.wrap(h),
 		ConnState:         ll.track,
+		ConnContext:       connContext,
 		BaseContext:       func(net.Listener) context.Context { return s.base },
 		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
 		ReadTimeout:       s.cfg.ReadTimeout,
