@@ -3,6 +3,7 @@ package control
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 )
 
@@ -30,4 +31,14 @@ func HandlerForTest(in *Interp, token string) http.Handler {
 	setDefaults(&cfg)
 	s := &Server{cfg: cfg, in: in, log: cfg.Logger, token: token}
 	return s.handler(token != "")
+}
+
+// SetTrackHookForTest makes f run first in each listener's ConnState
+// hook (nil removes it); f may block to hold a connection there.
+func SetTrackHookForTest(f func(net.Conn, http.ConnState)) {
+	if f == nil {
+		trackHook.Store(nil)
+		return
+	}
+	trackHook.Store(&f)
 }

@@ -2,6 +2,7 @@ package control
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
 	"encoding/json"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aiotools-go/aiotools/internal/termsafe"
@@ -22,6 +24,7 @@ const (
 	placeNew    placeState = iota // accepted, no whole request head yet (unauthenticated)
 	placeActive                   // serving a request (or a stream)
 	placeIdle                     // between requests (keep-alive)
+	placeDone                     // handler returned, answer being flushed: idle (or closed) in a moment
 )
 
 // limitListener gives out the places of a listener so that no kind of
@@ -41,7 +44,12 @@ const (
 //   - connections that serve a request or sit idle between requests
 //     (keep-alive) get max places: a new connection arriving when those are
 //     all taken takes the place of the oldest idle one, and is refused (503
-//     too_many_connections) only when every place serves a request. Heads
+//     too_many_connections) only when every place serves a request. A
+//     connection whose handler has returned no longer serves one, though
+//     net/http tells it idle only after flushing the answer (the client may
+//     already have it and connect again): with no idle one, the new
+//     connection takes the place of the oldest of those, which is closed
+//     once its answer is out, instead of going idle. Heads
 //     that arrive at once while the last places fill may serve a few
 //     requests beyond max (at most newMax): they are let through rather
 //     than cut mid-request.
@@ -112,6 +120,7 @@ func (l *limitListener) admit(c *countedConn) (victims []*countedConn, ok bool) 
 	defer l.mu.Unlock()
 	var news []*countedConn
 	var oldestIdle *countedConn
+	var oldestDone *countedConn
 	served := 0
 	for o := range l.conns {
 		switch o.state {
@@ -122,15 +131,27 @@ func (l *limitListener) admit(c *countedConn) (victims []*countedConn, ok bool) 
 			if oldestIdle == nil || o.since < oldestIdle.since {
 				oldestIdle = o
 			}
+		case placeDone:
+			served++
+			if oldestDone == nil || o.since < oldestDone.since {
+				oldestDone = o
+			}
 		default:
 			served++
 		}
 	}
 	if served >= l.max {
-		if oldestIdle == nil {
+		switch {
+		case oldestIdle != nil:
+			victims = append(victims, oldestIdle)
+		case oldestDone != nil:
+			// Closing it now could cut its answer: it gives its place up
+			// now and is closed when net/http tells it idle (track).
+			delete(l.conns, oldestDone)
+			oldestDone.yielded = true
+		default:
 			return nil, false // every place serves a request
 		}
-		victims = append(victims, oldestIdle)
 	}
 	if len(news) >= l.newMax {
 		victims = append(victims, news[rand.IntN(len(news))])
@@ -153,9 +174,15 @@ func (l *limitListener) track(c net.Conn, st http.ConnState) {
 	if !ok {
 		return
 	}
+	if h := trackHook.Load(); h != nil {
+		(*h)(c, st)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if _, ok := l.conns[cc]; !ok {
+		if cc.yielded && st == http.StateIdle {
+			cc.Conn.Close() // its answer is out; its place was given up
+		}
 		return // closed, or given up
 	}
 	switch st {
@@ -173,13 +200,64 @@ func (l *limitListener) track(c net.Conn, st http.ConnState) {
 	cc.since = l.tick
 }
 
-// countedConn is a connection holding a place; state and since are
-// guarded by l.mu.
+// trackHook, when set (tests), is called first in track: it can hold a
+// connection between its handler's return and net/http telling it idle.
+// (atomic: connections may still be closing when a test ends.)
+var trackHook atomic.Pointer[func(net.Conn, http.ConnState)]
+
+// done marks the connection of r as done serving its request: the
+// handler has returned, and net/http flushes the answer and tells it idle
+// next. It is called before the flush, so that a client that has its
+// answer never finds the place still counted as serving a request.
+func (l *limitListener) done(r *http.Request) {
+	cc := connOf(r.Context().Value(connKey{}))
+	if cc == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, ok := l.conns[cc]; !ok || cc.state != placeActive {
+		return
+	}
+	l.tick++
+	cc.state, cc.since = placeDone, l.tick
+}
+
+// wrap marks each request's connection done when h returns.
+func (l *limitListener) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer l.done(r)
+		h.ServeHTTP(w, r)
+	})
+}
+
+// connKey keys a request's connection in its context (http.Server's
+// ConnContext).
+type connKey struct{}
+
+// connContext is the http.Server's ConnContext hook.
+func connContext(ctx context.Context, c net.Conn) context.Context {
+	return context.WithValue(ctx, connKey{}, c)
+}
+
+// connOf returns the countedConn under v (a TLS one's too), or nil.
+func connOf(v any) *countedConn {
+	c, _ := v.(net.Conn)
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	cc, _ := c.(*countedConn)
+	return cc
+}
+
+// countedConn is a connection holding a place; state, since and yielded
+// are guarded by l.mu.
 type countedConn struct {
 	net.Conn
-	l     *limitListener
-	state placeState
-	since uint64
+	l       *limitListener
+	state   placeState
+	since   uint64
+	yielded bool // gave its place up while done: closed when idle
 }
 
 func (c *countedConn) Close() error {

@@ -2,9 +2,11 @@ package control_test
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -114,4 +116,80 @@ func TestSilentConnectionsCutQuickly(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("silent connection cut after %v", d)
 	}
+}
+
+// TestAnsweredConnectionIsNotServing: a connection whose client already
+// has its whole answer does not serve a request any more, even while
+// net/http has not yet told it idle (under load that moment can come
+// late). A new stream gets its place instead of a 503; the old
+// connection is closed once its answer is out. The hook holds the
+// answered connection in that moment for as long as the test needs.
+func TestAnsweredConnectionIsNotServing(t *testing.T) {
+	held, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	control.SetTrackHookForTest(func(_ net.Conn, st http.ConnState) {
+		if st == http.StateIdle {
+			once.Do(func() { close(held); <-release })
+		}
+	})
+	t.Cleanup(func() { control.SetTrackHookForTest(nil) }) // after the server's Close
+	releaseOnce := sync.OnceFunc(func() { close(release) })
+	defer releaseOnce()
+	p := newProgram(t)
+	const max = 3
+	p.serve(t, control.Config{MaxConns: max})
+	answered, err := net.Dial("unix", p.sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer answered.Close()
+	answered.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(answered, "GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+	ar := bufio.NewReader(answered)
+	res, err := http.ReadResponse(ar, nil)
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("health: %v %v", res, err)
+	}
+	io.Copy(io.Discard, res.Body)
+	<-held // answered, and not yet told idle
+	var streams []net.Conn
+	defer func() {
+		for _, c := range streams {
+			c.Close()
+		}
+	}()
+	for i := range max {
+		c, err := net.Dial("unix", p.sock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		streams = append(streams, c)
+		line := openStream(t, c)
+		if !strings.HasPrefix(line, "HTTP/1.1 200") {
+			t.Fatalf("stream %d of %d next to an answered connection: %q", i+1, max, line)
+		}
+	}
+	releaseOnce()
+	// The answered connection gave its place up: the server closes it.
+	if _, err := ar.ReadByte(); err == nil {
+		t.Error("the answered connection is still open after giving its place up")
+	}
+	// Every place serves a stream now: a new connection is refused.
+	got, err := rawRequest(t, p.sock, post(`{"argv":["status"]}`))
+	if !strings.Contains(got, "503") || !strings.Contains(got, "too_many_connections") {
+		t.Errorf("with every place serving: %q %v", got, err)
+	}
+}
+
+// openStream opens a follow stream on c and returns its status line.
+func openStream(t *testing.T, c net.Conn) string {
+	t.Helper()
+	body := `{"argv":["follow"]}`
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintf(c, "POST /v1/stream HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil {
+		t.Fatalf("stream: %q %v", line, err)
+	}
+	return line
 }

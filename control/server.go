@@ -76,9 +76,10 @@ type Config struct {
 	IdleTimeout       time.Duration // keep-alive connections (60 s)
 	RequestTimeout    time.Duration // a one-shot command's context (60 s)
 	// MaxConns bounds the connections per listener that serve a request
-	// or sit idle between requests (64): idle keep-alive ones give their
-	// place up to a new connection, and a new connection is refused (503)
-	// only when every place serves a request. Those that have not sent a
+	// or sit idle between requests (64): idle keep-alive ones (and those
+	// whose answer is written, though not yet idle) give their place up to
+	// a new connection, and a new connection is refused (503) only when
+	// every place serves a request. Those that have not sent a
 	// whole request head yet have a budget of their own (16 × MaxConns, at
 	// least 256; a new one replaces one of them at random) and are cut
 	// after ReadHeaderTimeout.
@@ -259,8 +260,9 @@ func setDefaults(c *Config) {
 
 func (s *Server) httpServer(h http.Handler, ll *limitListener) *http.Server {
 	return &http.Server{
-		Handler:           h,
+		Handler:           ll.wrap(h),
 		ConnState:         ll.track,
+		ConnContext:       connContext,
 		BaseContext:       func(net.Listener) context.Context { return s.base },
 		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
 		ReadTimeout:       s.cfg.ReadTimeout,
