@@ -19,14 +19,8 @@ import (
 // Other topics (aioctl's own commands: shell, top, completion) keep
 // cobra's help.
 func (a *app) tableHelp(root *cobra.Command) {
-	var helpVerb string // the verb that takes verb names: help
-	for _, v := range api.Verbs() {
-		if v.Names == api.VerbNames {
-			helpVerb = v.Name
-		}
-	}
-	hc, _, err := root.Find([]string{helpVerb})
-	if err != nil || hc == root || hc.Run == nil {
+	hc, helpVerb := helpCommand(root)
+	if hc == nil {
 		return
 	}
 	run := hc.Run
@@ -107,3 +101,19 @@ Flags:
 Global Flags:
 {{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}
 `
+
+// helpCommand is aioctl's help command and the name of the table's verb
+// that takes verb names (help), or nil when the command tree has none.
+func helpCommand(root *cobra.Command) (*cobra.Command, string) {
+	var helpVerb string
+	for _, v := range api.Verbs() {
+		if v.Names == api.VerbNames {
+			helpVerb = v.Name
+		}
+	}
+	hc, _, err := root.Find([]string{helpVerb})
+	if err != nil || hc == root || hc.Run == nil {
+		return nil, ""
+	}
+	return hc, helpVerb
+}

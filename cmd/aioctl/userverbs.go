@@ -113,14 +113,8 @@ func (a *app) programVerbsHelp(root *cobra.Command) {
 		}
 		return out, cobra.ShellCompDirectiveNoFileComp
 	}
-	var helpVerb string // the verb that takes verb names: help
-	for _, v := range api.Verbs() {
-		if v.Names == api.VerbNames {
-			helpVerb = v.Name
-		}
-	}
-	hc, _, err := root.Find([]string{helpVerb})
-	if err != nil || hc == root || hc.Run == nil {
+	hc, helpVerb := helpCommand(root) // help.go
+	if hc == nil {
 		return
 	}
 	run := hc.Run
