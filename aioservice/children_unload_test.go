@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"testing"
+
+	"github.com/aiotools-go/aiotools/aioctl"
 )
 
 // A service function that adds a child while its service is being
@@ -87,5 +89,53 @@ func TestUnloadDeletesAChildBeingAdded(t *testing.T) {
 	}
 	if n := g.Names(); len(n) != 0 {
 		t.Errorf("after Unload the group has %v", n)
+	}
+}
+
+// The same when the main task is deleted by hand (the manager then deletes
+// the children): a child that adds a child of its own while it is being
+// stopped does not leave it in the group.
+func TestDeletedMainTaskLeavesNoChildAddedWhileItStops(t *testing.T) {
+	r := NewRegistry()
+	added := make(chan error, 1)
+	running := make(chan struct{})
+	r.MustRegister(Define("parent", func(ctx context.Context, _ struct{}) (string, error) {
+		if _, err := AddChild(ctx, "a", func(ctx context.Context, _ struct{}) (string, error) {
+			close(running)
+			<-ctx.Done() // the manager is deleting the service's children
+			_, err := AddChild(ctx, "b", nothing, struct{}{})
+			added <- err
+			return "", ctx.Err()
+		}, struct{}{}); err != nil {
+			return "", err
+		}
+		<-ctx.Done()
+		return "", ctx.Err()
+	}, struct{}{}))
+	g := quietGroup()
+	m := NewManager(g, r)
+	defer m.Close(t.Context())
+	aGone := make(chan struct{})
+	defer g.Watch(func(e aioctl.Event) {
+		if e.Name == "parent.service.a" && e.Cause == aioctl.CauseDelete {
+			close(aGone)
+		}
+	})()
+	if err := m.LoadAll(t.Context(), false); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Init(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	<-running
+	if _, err := g.Delete(t.Context(), "parent.service"); err != nil {
+		t.Fatal(err)
+	}
+	<-aGone // a returned after its AddChild: b is in the group or never will be
+	if err := <-added; !errors.Is(err, ErrNotLoaded) {
+		t.Errorf("AddChild while the children are deleted = %v, want an ErrNotLoaded", err)
+	}
+	if n := g.Names(); len(n) != 0 {
+		t.Errorf("after the delete the group has %v", n)
 	}
 }
