@@ -16,7 +16,9 @@
 //		aioservice.WithRequires("network")))
 //
 // Its main task is named "hello.service"; it may add child tasks named
-// "hello.service.CHILD" with AddChild. The service's status (plain and
+// "hello.service.CHILD" with AddChild; children go with their service (Unload,
+// or the main task's delete), and once that has begun AddChild refuses
+// (ErrNotLoaded), so none is left behind. The service's status (plain and
 // debug) lists its children under it with their states ("┗━► CTasks: 2",
 // then one line per child, in the order they were added), and its JSON
 // carries them as "children"; each child also has its own status block. Types: Core (runs once at boot and
