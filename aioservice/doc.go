@@ -130,7 +130,8 @@
 // stopped), what is left of its process group gets SIGKILL, and so, on
 // Linux, does every process that still carries the command's ScopeEnv mark
 // in its environment (one that left the group with setsid, a daemon's
-// double fork); RunCommand returns once they are gone. On Linux the
+// double fork, or one caught in the middle of an exec, whose environment
+// reads empty for a moment); RunCommand returns once they are gone. On Linux the
 // command also has SIGKILL as its parent-death signal, and is forked from
 // a thread that lives as long as it does (see Go issue 27505: the signal
 // follows the forking thread, not the process). Subreaper, one call early
