@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/aiotools-go/aiotools/aioctl"
 )
@@ -26,11 +27,63 @@ type svcKey struct{}
 type svcCtx struct {
 	m    *Manager
 	name string
+	life *life // the loaded instance of the service the task belongs to
 }
 
-func withService(ctx context.Context, m *Manager, name string) context.Context {
-	return context.WithValue(ctx, svcKey{}, svcCtx{m, name})
+func withService(ctx context.Context, m *Manager, name string, l *life) context.Context {
+	return context.WithValue(ctx, svcKey{}, svcCtx{m, name, l})
 }
+
+// life is one loaded instance of a service: its children may be added
+// until it ends. Unload (and the delete of a main task) ends it before it
+// lists the children to delete, and end waits for the AddChild calls
+// under way: so a child added by a service function while the service is
+// being unloaded (its main task's ctx cancelled, or a child's) is either
+// added before the list is made, and deleted with it, or refused. Without
+// it such a child stayed in the group after Unload. The instance, not the
+// name, is what ends: a task of an unloaded instance cannot add a child
+// to the next load of the same service.
+type life struct {
+	mu    sync.Mutex
+	ended bool
+	adds  sync.WaitGroup // AddChild calls past the check
+}
+
+// enter reports whether a child may be added; if so, call exit after.
+func (l *life) enter() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.ended {
+		return false
+	}
+	l.adds.Add(1)
+	return true
+}
+
+func (l *life) exit() { l.adds.Done() }
+
+// end refuses further children and waits for the additions under way.
+// l may be nil (a service whose constructor never ran).
+func (l *life) end() {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	l.ended = true
+	l.mu.Unlock()
+	if lifeEndHook != nil {
+		lifeEndHook()
+	}
+	l.adds.Wait()
+}
+
+// addChildHook, when set (tests), runs in AddChild once the child has been
+// let in and before it is added: a test holds an addition under way there.
+var addChildHook func(child string)
+
+// lifeEndHook, when set (tests), runs in end once no child is let in any
+// more, before it waits for the additions under way.
+var lifeEndHook func()
 
 // FromContext returns the manager and the name of the service whose task
 // (main or child) or constructor got ctx; ok is false outside a service.
@@ -40,8 +93,8 @@ func FromContext(ctx context.Context) (m *Manager, name string, ok bool) {
 }
 
 // inService returns fn with its ctx carrying the service named name of m.
-func inService[A, R any](m *Manager, name string, fn aioctl.Func[A, R]) aioctl.Func[A, R] {
-	return func(ctx context.Context, args A) (R, error) { return fn(withService(ctx, m, name), args) }
+func inService[A, R any](m *Manager, name string, l *life, fn aioctl.Func[A, R]) aioctl.Func[A, R] {
+	return func(ctx context.Context, args A) (R, error) { return fn(withService(ctx, m, name, l), args) }
 }
 
 // funcName is the name aioctl's status shows for fn: its full name,
@@ -57,11 +110,21 @@ func funcName(fn any) string {
 // AddChild adds and starts a child task of the service whose main task
 // got ctx, named NAME.service.CHILD. A stopped or failed child of that name
 // is replaced; a running one is an error. Children are stopped and removed
-// with their service.
+// with their service: once its unload (or the delete of its main task) has
+// begun, AddChild returns an error that is ErrNotLoaded, and Unload leaves
+// no child of the service in the group.
 func AddChild[A, R any](ctx context.Context, child string, fn aioctl.Func[A, R], args A, opts ...aioctl.Option) (*aioctl.Task, error) {
-	m, name, ok := FromContext(ctx)
+	c, ok := ctx.Value(svcKey{}).(svcCtx)
 	if !ok {
 		return nil, errors.New("aioservice: AddChild outside a service's task")
+	}
+	m, name := c.m, c.name
+	if !c.life.enter() {
+		return nil, &ServiceError{Service: name, Err: fmt.Errorf("%w: child task %s not added: the service is being unloaded", ErrNotLoaded, TaskName(name)+"."+child)}
+	}
+	defer c.life.exit()
+	if addChildHook != nil {
+		addChildHook(child)
 	}
 	tn := TaskName(name) + "." + child
 	if t, ok := m.g.Get(tn); ok {
@@ -73,7 +136,7 @@ func AddChild[A, R any](ctx context.Context, child string, fn aioctl.Func[A, R],
 		}
 		m.setFunc(name, t, "")
 	}
-	t, err := aioctl.Add(m.g, inService(m, name, fn), args, append(opts, aioctl.WithName(tn))...)
+	t, err := aioctl.Add(m.g, inService(m, name, c.life, fn), args, append(opts, aioctl.WithName(tn))...)
 	if err != nil {
 		return nil, err
 	}

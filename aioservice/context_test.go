@@ -106,6 +106,7 @@ func TestStatusShowsTheServiceFunction(t *testing.T) {
 func TestChildrenAndContext(t *testing.T) {
 	r := NewRegistry()
 	childRunning := make(chan struct{})
+	second := make(chan error, 1) // the second AddChild's error
 	r.MustRegister(Define("parent", func(ctx context.Context, _ struct{}) (string, error) {
 		m, name, ok := FromContext(ctx)
 		if !ok || name != "parent" || m == nil {
@@ -121,9 +122,8 @@ func TestChildrenAndContext(t *testing.T) {
 		}, 1); err != nil {
 			return "", err
 		}
-		if _, err := AddChild(ctx, "blink", func(ctx context.Context, _ int) (int, error) { return 0, nil }, 1); err == nil {
-			return "", errors.New("a second running child of the same name was accepted")
-		}
+		_, err := AddChild(ctx, "blink", func(ctx context.Context, _ int) (int, error) { return 0, nil }, 1)
+		second <- err
 		<-ctx.Done()
 		return "", ctx.Err()
 	}, struct{}{}))
@@ -136,6 +136,11 @@ func TestChildrenAndContext(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-childRunning
+	// Both AddChild calls are done before Unload: the second one meets a
+	// running child, not a service being unloaded (which refuses too).
+	if err := <-second; err == nil || errors.Is(err, ErrNotLoaded) {
+		t.Errorf("a second running child of the same name: AddChild = %v, want a running-child error", err)
+	}
 	if _, ok := g.Get("parent.service.blink"); !ok {
 		t.Fatalf("tasks = %v", g.Names())
 	}

@@ -16,7 +16,9 @@
 //		aioservice.WithRequires("network")))
 //
 // Its main task is named "hello.service"; it may add child tasks named
-// "hello.service.CHILD" with AddChild. The service's status (plain and
+// "hello.service.CHILD" with AddChild; children go with their service (Unload,
+// or the main task's delete), and once that has begun AddChild refuses
+// (ErrNotLoaded), so none is left behind. The service's status (plain and
 // debug) lists its children under it with their states ("┗━► CTasks: 2",
 // then one line per child, in the order they were added), and its JSON
 // carries them as "children"; each child also has its own status block. Types: Core (runs once at boot and
@@ -129,7 +131,8 @@
 // stopped), what is left of its process group gets SIGKILL, and so, on
 // Linux, does every process that still carries the command's ScopeEnv mark
 // in its environment (one that left the group with setsid, a daemon's
-// double fork); RunCommand returns once they are gone. On Linux the
+// double fork, or one caught in the middle of an exec, whose environment
+// reads empty for a moment); RunCommand returns once they are gone. On Linux the
 // command also has SIGKILL as its parent-death signal, and is forked from
 // a thread that lives as long as it does (see Go issue 27505: the signal
 // follows the forking thread, not the process). Subreaper, one call early

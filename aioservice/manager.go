@@ -129,6 +129,9 @@ type entry struct {
 	// runs, for status: the group sees the wrapper that gives the task's
 	// context its service (see context.go).
 	funcs map[*aioctl.Task]string
+	// life is the loaded instance (set by construct): ended when the
+	// service's tasks are deleted, so that no child is added after.
+	life *life
 }
 
 // ManagerOption configures a Manager.

@@ -112,10 +112,11 @@ func (m *Manager) construct(ctx context.Context, e *entry) (err error) {
 			e.trace = pe.Error() + "\n" + pe.Stack
 		}
 	}()
+	e.life = &life{}
 	if e.svc.defErr != nil {
 		return e.svc.defErr
 	}
-	if err := e.svc.impl.load(withService(ctx, m, e.name), e.st.args); err != nil {
+	if err := e.svc.impl.load(withService(ctx, m, e.name, e.life), e.st.args); err != nil {
 		return err
 	}
 	tn := TaskName(e.name)
@@ -131,7 +132,7 @@ func (m *Manager) construct(ctx context.Context, e *entry) (err error) {
 		opts = append(opts, aioctl.WithReadiness(time.Duration(r.Timeout)))
 	}
 	opts = append(opts, aioctl.WithName(tn))
-	t, fn, err := e.svc.impl.add(m, e.name, e.st.args, opts)
+	t, fn, err := e.svc.impl.add(m, e.name, e.life, e.st.args, opts)
 	if err != nil {
 		return err
 	}
@@ -199,6 +200,9 @@ func (m *Manager) Unload(ctx context.Context, name string) error {
 	if sched && m.sched != nil {
 		m.sched.Unschedule(TaskName(name))
 	}
+	// No child may be added from here on, and the ones being added are in
+	// the group once end returns: the list below is all of them.
+	e.life.end()
 	if e.task == nil {
 		return nil
 	}

@@ -57,6 +57,7 @@ func (m *Manager) onDelete(ev aioctl.Event) {
 	}
 	go func() {
 		defer m.late.Done()
+		e.life.end() // as in Unload: no child is added after the list is made
 		children, _ := m.g.Find(TaskName(name) + ".*")
 		if len(children) == 0 {
 			return

@@ -232,36 +232,6 @@ func killScope(scope string) {
 	}
 }
 
-// killMatching kills, until none is left, the processes whose environment
-// holds the entry want ("KEY=VALUE\x00"), or an entry starting with want
-// when want does not end with NUL.
-func killMatching(want []byte) {
-	self := os.Getpid()
-	deadline := time.Now().Add(5 * time.Second)
-	pause := time.Millisecond
-	for {
-		found := false
-		ents, _ := os.ReadDir("/proc")
-		for _, e := range ents {
-			pid, err := strconv.Atoi(e.Name())
-			if err != nil || pid == self {
-				continue
-			}
-			env, err := os.ReadFile("/proc/" + e.Name() + "/environ")
-			if err != nil || !hasEntry(env, want) {
-				continue
-			}
-			found = true
-			_ = syscall.Kill(pid, syscall.SIGKILL)
-		}
-		if !found || time.Now().After(deadline) {
-			return
-		}
-		time.Sleep(pause) // let the kernel tear down what was killed
-		pause = min(2*pause, 20*time.Millisecond)
-	}
-}
-
 // hasEntry reports whether the NUL-separated environment env holds an
 // entry that starts with want.
 func hasEntry(env, want []byte) bool {

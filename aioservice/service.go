@@ -206,7 +206,8 @@ type impl interface {
 	load(ctx context.Context, args any) error
 	// add adds the main task of the service named name of m; it returns
 	// the task and the name of the function it runs.
-	add(m *Manager, name string, args any, opts []aioctl.Option) (*aioctl.Task, string, error)
+	// l is the instance its tasks' contexts carry.
+	add(m *Manager, name string, l *life, args any, opts []aioctl.Option) (*aioctl.Task, string, error)
 }
 
 type typed[A, R any] struct {
@@ -252,7 +253,7 @@ func (t *typed[A, R]) load(ctx context.Context, args any) error {
 	return t.onLoad(ctx, args.(A))
 }
 
-func (t *typed[A, R]) add(m *Manager, name string, args any, opts []aioctl.Option) (*aioctl.Task, string, error) {
-	task, err := aioctl.Add(m.g, inService(m, name, t.run), args.(A), opts...)
+func (t *typed[A, R]) add(m *Manager, name string, l *life, args any, opts []aioctl.Option) (*aioctl.Task, string, error) {
+	task, err := aioctl.Add(m.g, inService(m, name, l, t.run), args.(A), opts...)
 	return task, funcName(t.run), err
 }
