@@ -11,7 +11,7 @@
 // A board has no control socket (no net): the status on the console is
 // how it shows its tasks. The tag aiotools_noregexp keeps package regexp
 // out of the log's grep (nobody greps with a regexp on a serial console):
-// 328 KiB of flash and 21 KB of static RAM instead of 394 KiB and 59 KB. Tasks get their names from aioctl.WithName:
+// 325 KiB of flash and 21 KB of static RAM instead of 391 KiB and 59 KiB. Tasks get their names from aioctl.WithName:
 // under TinyGo a function's name is not known at run time.
 package main
 
