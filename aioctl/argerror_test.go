@@ -9,7 +9,9 @@ import (
 // as it was written, quoted once: encoding/json quotes it in its message,
 // and the field must not carry those quotes' escapes into the ArgError.
 func TestUnknownFieldIsNamedOnce(t *testing.T) {
-	type args struct {
+	// Not "args": TinyGo 0.34 takes two function-local types of one name
+	// in a package for one (reflect), which broke another test's decoding.
+	type fieldArgs struct {
 		Sleep int `json:"sleep"`
 	}
 	for _, c := range []struct{ js, field string }{
@@ -17,7 +19,7 @@ func TestUnknownFieldIsNamedOnce(t *testing.T) {
 		{`{"x\u202e": 1}`, "x\u202e"},
 		{`{"a\"b": 1}`, `a"b`},
 	} {
-		var a args
+		var a fieldArgs
 		err := UnmarshalArgs([]byte(c.js), &a)
 		var ae *ArgError
 		if !errors.As(err, &ae) {
