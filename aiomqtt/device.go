@@ -53,6 +53,8 @@ type Device struct {
 	cm       atomic.Pointer[autopaho.ConnectionManager] // for tests: TerminateConnectionForTest
 	onRecv   func()                                     // for tests: called for every publish received
 	onFollow func()                                     // for tests: called for every log event followed
+
+	beforeConnect func() // for tests: called before every connection attempt
 }
 
 // Counts are what a device dropped or refused, for tests and stats.
@@ -213,6 +215,12 @@ func (d *Device) clientConfig() (autopaho.ClientConfig, error) {
 			return true
 		},
 		OnConnectError: func(err error) { d.log.Warn("mqtt: connecting", "broker", u.Redacted(), "err", err) },
+		ConnectPacketBuilder: func(c *paho.Connect, _ *url.URL) (*paho.Connect, error) {
+			if d.beforeConnect != nil {
+				d.beforeConnect()
+			}
+			return c, nil
+		},
 		ClientConfig: paho.ClientConfig{
 			ClientID:          "aiotools-" + d.id,
 			OnPublishReceived: []func(paho.PublishReceived) (bool, error){d.receive},
@@ -361,6 +369,15 @@ func (d *Device) subscribe(ctx context.Context, cm *autopaho.ConnectionManager) 
 		{Topic: fleet.CtlTopic(d.id), QoS: 1, NoLocal: true, RetainAsPublished: true},
 		{Topic: fleet.CtlTopic(fleet.Broadcast), QoS: 1, NoLocal: true, RetainAsPublished: true},
 		{Topic: fleet.HomieRoot + d.id + "/+/+/set", QoS: 1, NoLocal: true, RetainAsPublished: true},
+		// The device's own $state, live only (RetainHandling 2: not the
+		// retained value at subscription, which init and ready replace
+		// anyway): the will of the previous connection can come after
+		// this one's ready when the broker notices the old connection's
+		// end late (a takeover, a half-open TCP connection), and would
+		// leave a connected device retained as lost (receive). Not
+		// NoLocal: brokers tell "local" by client id, and the will has
+		// ours.
+		{Topic: fleet.StateTopic(d.id), QoS: 1, RetainHandling: 2},
 	}})
 	return err
 }

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -166,14 +167,42 @@ func TestHomieActionSetRestartsTask(t *testing.T) {
 
 func TestKilledDeviceBecomesLostThenReadyAgain(t *testing.T) {
 	b := startBroker(t, "127.0.0.1:0")
-	d, _ := startDevice(t, b.URL(), "dev", newGroup(t, "blink"))
+	// The device may not reconnect before the broker has sent the will:
+	// a reconnection that takes the old session over first may end it
+	// without one (mochi does), and the test would see no "lost".
+	hold := make(chan struct{})
+	var connects atomic.Int32
+	d, _ := startDevice(t, b.URL(), "dev", newGroup(t, "blink"), func(d *Device) {
+		d.beforeConnect = func() {
+			if connects.Add(1) > 1 {
+				<-hold
+			}
+		}
+	})
 	s := sniff(t, b.URL(), "homie/5/dev/$state")
 	s.waitFor(t, "homie/5/dev/$state", "ready")
 	// The connection dies without a DISCONNECT, as when the process is
 	// killed or the network goes: the broker sends the will.
 	d.cm.Load().TerminateConnectionForTest()
 	s.waitFor(t, "homie/5/dev/$state", "lost")
+	close(hold)
 	s.waitFor(t, "homie/5/dev/$state", "ready") // it reconnects by itself
+}
+
+// The will of a connection the broker noticed dead only after the device
+// had reconnected arrives after the new connection's ready: it must not
+// leave a connected device retained as lost.
+func TestLateWillIsAnsweredWithReady(t *testing.T) {
+	b := startBroker(t, "127.0.0.1:0")
+	startDevice(t, b.URL(), "dev", newGroup(t, "blink"))
+	s := sniff(t, b.URL(), "homie/5/dev/$state")
+	s.waitFor(t, "homie/5/dev/$state", "ready")
+	s.publish(t, &paho.Publish{Topic: "homie/5/dev/$state", QoS: 1, Retain: true, Payload: []byte("lost")})
+	s.waitFor(t, "homie/5/dev/$state", "lost")
+	s.waitFor(t, "homie/5/dev/$state", "ready")
+	// What a newcomer reads (retained) is ready again.
+	late := sniff(t, b.URL(), "homie/5/dev/$state")
+	late.waitFor(t, "homie/5/dev/$state", "ready")
 }
 
 func TestCleanStopIsDisconnected(t *testing.T) {

@@ -42,6 +42,10 @@ func (d *Device) receive(pr paho.PublishReceived) (bool, error) {
 	if d.onRecv != nil {
 		defer d.onRecv()
 	}
+	if p.Topic == fleet.StateTopic(d.id) {
+		d.stateSeen(string(p.Payload))
+		return true, nil
+	}
 	if p.Retain {
 		// A retained request would act at every (re)connection: never.
 		d.counts.Dropped.Add(1)
@@ -66,6 +70,26 @@ func (d *Device) receive(pr paho.PublishReceived) (bool, error) {
 		d.counts.Dropped.Add(1)
 	}
 	return true, nil
+}
+
+// stateSeen handles a value of the device's own $state seen live: its
+// own init, ready and disconnected come back and are ignored; "lost"
+// while connected is the will of a connection the broker noticed dead
+// after the device had reconnected, or another client's write. Either
+// way the retained state is wrong: everything is republished, ending
+// with ready.
+func (d *Device) stateSeen(v string) {
+	if v != fleet.StateLost {
+		return
+	}
+	d.mu.Lock()
+	connected := d.conn != nil
+	d.full = d.full || connected
+	d.mu.Unlock()
+	if connected {
+		d.log.Info("mqtt: $state lost seen while connected (a late will); republishing", "device", d.id)
+		d.poke()
+	}
 }
 
 // work runs the requests one at a time until ctx ends.
