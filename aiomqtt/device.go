@@ -51,7 +51,7 @@ type Device struct {
 	limit    *bucket
 	counts   Counts
 	cm       atomic.Pointer[autopaho.ConnectionManager] // for tests: TerminateConnectionForTest
-	onRecv   func()                                     // for tests: called for every publish received
+	onRecv   func()                                     // for tests: called for every request received
 	onFollow func()                                     // for tests: called for every log event followed
 
 	beforeConnect func() // for tests: called before every connection attempt

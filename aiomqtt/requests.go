@@ -39,12 +39,12 @@ type inbound struct {
 // receive sorts an incoming publish (on paho's goroutine: it never blocks).
 func (d *Device) receive(pr paho.PublishReceived) (bool, error) {
 	p := pr.Packet
+	if p.Topic == fleet.StateTopic(d.id) {
+		d.stateSeen(string(p.Payload)) // not a request: not counted
+		return true, nil
+	}
 	if d.onRecv != nil {
 		defer d.onRecv()
-	}
-	if p.Topic == fleet.StateTopic(d.id) {
-		d.stateSeen(string(p.Payload))
-		return true, nil
 	}
 	if p.Retain {
 		// A retained request would act at every (re)connection: never.

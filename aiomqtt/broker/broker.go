@@ -49,7 +49,7 @@ func Start(addr string, logger *slog.Logger) (*Broker, error) {
 		ln.Close()
 		return nil, err
 	}
-	if err := srv.AddListener(listeners.NewNet("tcp", gl)); err != nil {
+	if err := srv.AddListener(&netListener{Net: listeners.NewNet("tcp", gl), srv: srv}); err != nil { // guard.go
 		ln.Close()
 		return nil, err
 	}

@@ -4,6 +4,10 @@ import (
 	"net"
 	"sync"
 	"time"
+
+	mqtt "github.com/mochi-mqtt/server/v2"
+	"github.com/mochi-mqtt/server/v2/listeners"
+	"github.com/mochi-mqtt/server/v2/packets"
 )
 
 // guardedListener works around a race in mochi's shutdown: each accepted
@@ -67,4 +71,32 @@ func (c *guardedConn) Read(p []byte) (int, error) {
 func (c *guardedConn) Close() error {
 	c.once.Do(c.done)
 	return c.Conn.Close()
+}
+
+// netListener is mochi's TCP listener with a Close that does not
+// deadlock: mochi's own close function (Server.closeListenerClients)
+// calls Clients.GetByListener, which read-locks the clients' RWMutex and
+// then read-locks it again (through Len); a client whose connection ends
+// at that moment queues a write lock (Clients.Delete) between the two,
+// and the broker's Close and that client's goroutine wait for each other
+// for ever (seen in the aiomqtt tests: mochi-mqtt/server v2.7.9). This
+// Close disconnects the listener's clients from one GetAll snapshot (one
+// read lock) instead.
+type netListener struct {
+	*listeners.Net
+	srv *mqtt.Server
+}
+
+// Close stops accepting and disconnects the listener's clients; mochi's
+// close function is not called (see netListener).
+func (l *netListener) Close(listeners.CloseFn) {
+	l.Net.Close(l.closeClients)
+}
+
+func (l *netListener) closeClients(id string) {
+	for _, cl := range l.srv.Clients.GetAll() {
+		if cl.Net.Listener == id && !cl.Closed() {
+			_ = l.srv.DisconnectClient(cl, packets.ErrServerShuttingDown)
+		}
+	}
 }

@@ -99,3 +99,32 @@ func TestRetainWhileSubscribing(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// Closing the listener must not go through mochi's close function: it
+// read-locks the clients twice and deadlocks with a client whose
+// connection ends at that moment (guard.go's netListener); the broker's
+// Close hung for ever in the aiomqtt tests. The listener's own Close
+// still disconnects its clients.
+func TestListenerCloseDisconnectsWithoutMochisCloseFn(t *testing.T) {
+	b, err := Start("127.0.0.1:0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() }) // after the clients' own cleanups
+	var cs []*paho.Client
+	for i := range 3 {
+		cs = append(cs, connect(t, b, fmt.Sprint("c", i)))
+	}
+	l, ok := b.srv.Listeners.Get("tcp")
+	if !ok {
+		t.Fatal("no tcp listener")
+	}
+	l.Close(func(string) { t.Error("mochi's closeListenerClients called: it can deadlock") })
+	for i, c := range cs {
+		select {
+		case <-c.Done():
+		case <-time.After(10 * time.Second):
+			t.Fatalf("client %d still connected after the listener closed", i)
+		}
+	}
+}
