@@ -45,8 +45,11 @@ func logQuery(c *call, now time.Time) (aiolog.Query, error) {
 		q.Grep = c.args[0]
 	}
 	if c.has("regexp") {
+		if len(c.args) == 1 && q.Grep == "" {
+			return q, bad("regexp", "the GREP is empty (it would match every line): give a pattern, or leave --regexp out")
+		}
 		if q.Grep == "" {
-			return q, bad("regexp", "needs a GREP argument")
+			return q, bad("regexp", "needs a GREP argument: "+c.verb.Name+" -E 'PATTERN'")
 		}
 		q.Mode = aiolog.Regexp
 	}

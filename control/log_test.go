@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/aiotools-go/aiotools/aiolog"
+	"github.com/aiotools-go/aiotools/control"
 )
 
 func TestLogVerb(t *testing.T) {
@@ -30,5 +31,22 @@ func TestLogVerb(t *testing.T) {
 	}
 	if r := exec(t, p, "log --since 2099-01-01", false); r.Text != "" || r.Err != nil {
 		t.Errorf("log since future: %q %v", r.Text, r.Err)
+	}
+}
+
+// log -E '' said "needs a GREP argument" to someone who gave one.
+func TestEmptyRegexpIsSaidEmpty(t *testing.T) {
+	p := newProgram(t)
+	for _, tc := range []struct {
+		argv []string
+		want string
+	}{
+		{[]string{"log", "-E", ""}, "log: --regexp: the GREP is empty (it would match every line): give a pattern, or leave --regexp out"},
+		{[]string{"log", "-E"}, "log: --regexp: needs a GREP argument: log -E 'PATTERN'"},
+	} {
+		r := p.in.Exec(ctxT(t), tc.argv, control.Options{})
+		if r.Err == nil || r.Err.Code != control.CodeBadArgument || r.Err.Message != tc.want {
+			t.Errorf("%q: %+v, want %q", tc.argv, r.Err, tc.want)
+		}
 	}
 }

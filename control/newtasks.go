@@ -102,6 +102,16 @@ func (in *Interp) serviceOwning(task string) string {
 	return ""
 }
 
+// verbError is err on one line, led by the verb as clone's and add's own
+// errors are ("add: kind "blink": bad arguments: …").
+func verbError(c *call, err error) error {
+	e := oneLine(err).(*Error)
+	if !strings.HasPrefix(e.Message, c.verb.Name+": ") {
+		e.Message = c.verb.Name + ": " + e.Message
+	}
+	return e
+}
+
 func addedResult(t *aioctl.Task, from, how string) *Result {
 	d := AddedData{Name: t.Name(), From: from, State: t.State()}
 	return &Result{Data: d, Text: how + " " + esc(d.Name) + " (" + d.State.String() + ")\n"}
@@ -127,7 +137,7 @@ func runClone(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	}
 	t, err := in.c.Group.Clone(src, name, patch)
 	if err != nil {
-		return nil, oneLine(err)
+		return nil, verbError(c, err)
 	}
 	return addedResult(t, src, "cloned "+esc(src)+" as"), nil
 }
@@ -158,7 +168,7 @@ func runAdd(ctx context.Context, in *Interp, c *call) (*Result, error) {
 		return nil, errorf(CodeNotFound, msg)
 	}
 	if err != nil {
-		return nil, oneLine(err)
+		return nil, verbError(c, err)
 	}
 	return addedResult(t, kind, "added "+esc(kind)+" as"), nil
 }

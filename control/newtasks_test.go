@@ -125,7 +125,16 @@ func TestAddStartsARegisteredKind(t *testing.T) {
 	if r := mustTask(t, p, "double").Result(); r != 10 {
 		t.Fatalf("double's result = %v", r)
 	}
-	text, code := socketLine(t, p, "add nosuch")
+	// Errors from the group are led by the verb, as add's own are.
+	text, code := socketLine(t, p, `add led bad {"sleep": "x"}`)
+	if code != control.CodeBadArgument || !strings.HasPrefix(text, `add: kind "led": bad arguments: field "sleep"`) {
+		t.Fatalf("add with a bad duration: %q %s", text, code)
+	}
+	text, code = socketLine(t, p, `clone porch bad2 {"pin": "x"}`)
+	if code != control.CodeBadArgument || !strings.HasPrefix(text, "clone: ") || strings.HasPrefix(text, "clone: clone: ") {
+		t.Fatalf("clone with a bad pin: %q %s", text, code)
+	}
+	text, code = socketLine(t, p, "add nosuch")
 	if code != control.CodeNotFound || !strings.Contains(text, "kinds: double, led") {
 		t.Fatalf("add nosuch: %q %s", text, code)
 	}

@@ -25,6 +25,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -130,6 +131,13 @@ task or service.
 	// error: exit 2 with the verb's usage line.
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		msg := err.Error()
+		if n, ok := negativeNumberFlag(msg); ok {
+			// pflag's "unknown shorthand flag: '1' in -1" for a count.
+			msg = strconv.Quote(n) + " is read as a flag (it starts with -)"
+			if c != root { // a built-in verb: none takes a negative number
+				msg += ": no argument here takes a negative number"
+			}
+		}
 		if c == root { // maybe a flag of a verb this binary does not know (the program's own)
 			msg += "\nwords after -- go to the program as typed: aioctl " + map[bool]string{true: "--device ID "}[a.fleet.device != ""] + "-- VERB --flag"
 		}
@@ -538,4 +546,22 @@ func (a *app) stream(argv []string) error {
 		return nil
 	}
 	return err
+}
+
+// negativeNumberFlag returns the word of pflag's unknown-shorthand error
+// when it is a negative number (schedule next blink -1).
+func negativeNumberFlag(msg string) (string, bool) {
+	const prefix = "unknown shorthand flag: "
+	if !strings.HasPrefix(msg, prefix) {
+		return "", false
+	}
+	i := strings.LastIndex(msg, " in -")
+	if i < 0 {
+		return "", false
+	}
+	w := msg[i+len(" in "):]
+	if _, err := strconv.ParseFloat(w[1:], 64); err != nil {
+		return "", false
+	}
+	return w, true
 }

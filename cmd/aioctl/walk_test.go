@@ -42,6 +42,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"log", "-n", "-5"}, `--lines: want a count of 0 or more, got "-5"`},
 		{[]string{"follow", "-n", "-1"}, `--lines: want a count of 0 or more, got "-1"`},
 		{[]string{"log", "-f", "--lines=-2"}, `--lines: want a count of 0 or more, got "-2"`},
+		// It was pflag's "unknown shorthand flag: '1' in -1".
+		{[]string{"schedule", "next", "blink", "-1"}, `"-1" is read as a flag (it starts with -): no argument here takes a negative number`},
 		// --socket "$S" with S unset ran on the program aioctl found by itself.
 		{[]string{"--socket", "", "stop", "*"}, "--socket: empty path"},
 		{[]string{"--addr=", "status"}, "--addr: empty address"},
