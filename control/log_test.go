@@ -34,7 +34,7 @@ func TestLogVerb(t *testing.T) {
 	}
 }
 
-// log -E ” said "needs a GREP argument" to someone who gave one.
+// An empty -E pattern (log -E "") said "needs a GREP argument" to someone who gave one.
 func TestEmptyRegexpIsSaidEmpty(t *testing.T) {
 	p := newProgram(t)
 	for _, tc := range []struct {
