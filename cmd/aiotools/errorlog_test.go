@@ -86,7 +86,7 @@ func TestRunErrorLogSurvivesRestart(t *testing.T) {
 		return res.Text
 	}
 	for round := range 2 {
-		w := &watchWriter{want: []string{"control socket " + sock}, ready: make(chan struct{})}
+		w := &watchWriter{want: []string{"control socket: " + sock}, ready: make(chan struct{})}
 		ctx, cancel := context.WithCancel(context.Background())
 		errc := make(chan error, 1)
 		cfg := runConfig{Config: cfgPath, Socket: sock, Name: "runtest", LogBudget: 64 << 10, Out: w,

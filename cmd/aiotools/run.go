@@ -144,7 +144,9 @@ func runServices(ctx context.Context, cfg runConfig) error {
 	if url != "" {
 		fmt.Fprintln(cfg.Out, "aiotools run: metrics at", url)
 	}
-	fmt.Fprintf(cfg.Out, "aiotools run: %s; control socket %s (aioctl --socket %s status)\n",
+	// As the demo's: a line each, so a long path does not push the
+	// command past 80 columns.
+	fmt.Fprintf(cfg.Out, "aiotools run: %s\ncontrol socket: %s\n  aioctl --socket %s status\n",
 		cfg.Config, srv.SocketPath(), srv.SocketPath())
 	if line := web(srv); line != "" {
 		fmt.Fprintln(cfg.Out, line)

@@ -37,7 +37,7 @@ func TestRunServesConfiguredExecServices(t *testing.T) {
 		t.Fatal(err)
 	}
 	sock := filepath.Join(dir, "run.sock")
-	w := &watchWriter{want: []string{"hello-from-exec", "control socket " + sock}, ready: make(chan struct{})}
+	w := &watchWriter{want: []string{"hello-from-exec", "control socket: " + sock}, ready: make(chan struct{})}
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() {
@@ -158,7 +158,7 @@ func TestRunRefusesADanglingSymlinkConfig(t *testing.T) {
 func TestRunWithoutAConfigSaysSo(t *testing.T) {
 	dir := privateDir(t)
 	sock := filepath.Join(dir, "run.sock")
-	w := &watchWriter{want: []string{"control socket " + sock}, ready: make(chan struct{})}
+	w := &watchWriter{want: []string{"control socket: " + sock}, ready: make(chan struct{})}
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	cfgPath := filepath.Join(dir, "services.config")
@@ -179,8 +179,19 @@ func TestRunWithoutAConfigSaysSo(t *testing.T) {
 	if err := <-errc; err != nil {
 		t.Fatal(err)
 	}
-	if out := w.String(); !strings.Contains(out, "no "+cfgPath+": running the built-in services only (watcher)") {
+	out := w.String()
+	if !strings.Contains(out, "no "+cfgPath+": running the built-in services only (watcher)") {
 		t.Fatalf("no word of the missing config:\n%s", out)
+	}
+	// The start lines name the config and the socket a line each, as the
+	// demo's: one line with both went past 80 columns (113 for a
+	// /tmp/… socket).
+	want := "aiotools run: " + cfgPath + "\ncontrol socket: " + sock + "\n  aioctl --socket " + sock + " status\n"
+	if !strings.Contains(out, want) {
+		t.Fatalf("start lines: want\n%s\nin\n%s", want, out)
+	}
+	if len(sock) <= 55 { // what fits beside "  aioctl --socket … status"
+		fits80(t, "run start", want[strings.Index(want, "\n")+1:])
 	}
 }
 
