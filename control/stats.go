@@ -32,9 +32,13 @@ func runStats(ctx context.Context, in *Interp, c *call) (*Result, error) {
 	debug := c.has("debug")
 	doc, err := in.Stats(debug, c.args...)
 	res := &Result{Exit: ExitOK}
-	if c.opt.JSON {
+	switch {
+	case c.opt.JSON:
 		res.Data = doc
-	} else {
+	case err != nil && len(doc.Tasks) == 0:
+		// Nothing matched: the error alone, as status gives it (the
+		// host block above it read as an answer).
+	default:
 		res.Text = renderStats(doc)
 	}
 	return res, oneLine(err)

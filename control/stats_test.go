@@ -157,8 +157,14 @@ func TestStatsPanickingTaskKeepsTheOthers(t *testing.T) {
 			t.Errorf("stats text lacks %q:\n%s", want, res.Text)
 		}
 	}
-	if res := in.Exec(t.Context(), []string{"stats", "nosuch"}, control.Options{}); res.Err == nil || res.Err.Code != control.CodeNotFound {
-		t.Errorf("stats nosuch: %+v, want not_found", res.Err)
+	// A name that matches nothing gets the error alone, as status's: the
+	// host block printed before it read as an answer.
+	if res := in.Exec(t.Context(), []string{"stats", "nosuch"}, control.Options{}); res.Err == nil || res.Err.Code != control.CodeNotFound || res.Text != "" {
+		t.Errorf("stats nosuch: %+v %q, want not_found and no text", res.Err, res.Text)
+	}
+	// One that matches beside one that does not: the match's stats, and the error.
+	if res := in.Exec(t.Context(), []string{"stats", "sensor", "nosuch"}, control.Options{}); res.Err == nil || res.Err.Code != control.CodeNotFound || !strings.Contains(res.Text, "reads=7") {
+		t.Errorf("stats sensor nosuch: %+v %q, want sensor's stats and not_found", res.Err, res.Text)
 	}
 }
 
