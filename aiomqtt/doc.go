@@ -31,7 +31,11 @@
 //   - $state, retained: init, then ready once everything below is
 //     published; disconnected on a clean stop; lost is the connection's
 //     will, which the broker publishes when the device dies or its network
-//     does (keep-alive 30 s).
+//     does (keep-alive 30 s). A will that comes after the device has
+//     reconnected (the broker noticed the old connection's end late)
+//     would leave a live device lost: the device watches its own $state
+//     and answers a lost seen while connected by publishing everything
+//     again, ending with ready.
 //   - $description, retained: {"homie": "5.0", "version": V, "nodes": …},
 //     one node per task (a service is its main task, "hello.service"), with
 //     the properties state (enum scheduled, running, done, stopped, error,
