@@ -214,7 +214,9 @@ func (d *Device) clientConfig() (autopaho.ClientConfig, error) {
 			d.log.Warn("mqtt: connection lost; reconnecting", "device", d.id)
 			return true
 		},
-		OnConnectError: func(err error) { d.log.Warn("mqtt: connecting", "broker", u.Redacted(), "err", err) },
+		OnConnectError: func(err error) {
+			d.log.Warn("mqtt: connecting", "broker", u.Redacted(), "err", fleet.RedactConnectError(err, u))
+		},
 		ConnectPacketBuilder: func(c *paho.Connect, _ *url.URL) (*paho.Connect, error) {
 			if d.beforeConnect != nil {
 				d.beforeConnect()

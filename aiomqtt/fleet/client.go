@@ -135,7 +135,7 @@ func Dial(ctx context.Context, s Settings) (*Client, error) {
 	case <-up:
 	case err := <-failed:
 		c.Close()
-		return nil, fmt.Errorf("fleet: connecting to %s: %w", u.Redacted(), err)
+		return nil, fmt.Errorf("fleet: connecting to %s: %w", u.Redacted(), RedactConnectError(err, u))
 	case <-ctx.Done():
 		c.Close()
 		return nil, fmt.Errorf("fleet: connecting to %s: no answer from the broker: %w", u.Redacted(), ctx.Err())
