@@ -53,11 +53,25 @@ func UnmarshalArgs(data []byte, v any) error {
 // which UnmarshalArgs and SetArgsJSON read back. (encoding/json would
 // write nanoseconds, which the Duration rule would read as seconds.)
 func MarshalArgs(v any) ([]byte, error) {
-	b, err := json.Marshal(v)
+	b, err := marshalText(v)
 	if err != nil {
 		return nil, err
 	}
 	return durationDisplay(reflect.TypeOf(v), b), nil
+}
+
+// marshalText is json.Marshal without its HTML escaping: arguments are
+// shown on terminals and in JSON answers, where "<b> & x" written as
+// "\u003cb\u003e \u0026 x" only hides what the task was given (the web
+// page escapes its HTML itself).
+func marshalText(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // hasDuration reports whether a value of type t can hold a duration that
@@ -172,7 +186,7 @@ func rewriteDurations(t reflect.Type, js []byte, leaf durationLeaf) ([]byte, err
 	if err != nil || !changed {
 		return js, err
 	}
-	return json.Marshal(v)
+	return marshalText(v)
 }
 
 // durationLeaf converts one value found where a duration of type t goes;

@@ -91,6 +91,30 @@ func TestStatusShowsDurationsAsStrings(t *testing.T) {
 	}
 }
 
+// Arguments are shown as given: status debug showed a command's
+// "echo <b> & x" as "echo \u003cb\u003e \u0026 x" (encoding/json's HTML
+// escaping), with a duration in the type or without.
+func TestMarshalArgsDoesNotEscapeHTML(t *testing.T) {
+	type cmd struct {
+		Argv    []string      `json:"argv"`
+		Timeout time.Duration `json:"timeout"`
+	}
+	type plain struct {
+		Argv []string `json:"argv"`
+	}
+	for _, tc := range []struct {
+		v    any
+		want string
+	}{
+		{cmd{Argv: []string{"sh", "-c", "echo <b> & x >&2"}, Timeout: time.Second}, `{"argv":["sh","-c","echo <b> & x >&2"],"timeout":"1s"}`},
+		{plain{Argv: []string{"<b> & x"}}, `{"argv":["<b> & x"]}`},
+	} {
+		if b, err := MarshalArgs(tc.v); err != nil || string(b) != tc.want {
+			t.Errorf("MarshalArgs(%+v) = %s, %v; want %s", tc.v, b, err, tc.want)
+		}
+	}
+}
+
 func TestSetArgsJSONRejectsBadInputAndChangesNothing(t *testing.T) {
 	g, _ := newTestGroup(t)
 	type badArgs struct {
