@@ -113,10 +113,18 @@ func compilePattern(p string, m Mode) (pattern, error) {
 		g := newGlob(p, fold)
 		return pattern{match: g.match}, nil
 	case Regexp:
-		if fold {
-			p = "(?i)" + p
+		if !fold {
+			return compileRegexp(p)
 		}
-		return compileRegexp(p)
+		pt, err := compileRegexp("(?i)" + p)
+		if err != nil {
+			// The error as on the pattern typed: "missing closing ):
+			// `(`", not on the "(?i)(" made of it.
+			if _, perr := compileRegexp(p); perr != nil {
+				return pattern{}, perr
+			}
+		}
+		return pt, err
 	}
 	return compileRegexp(p)
 }

@@ -119,3 +119,15 @@ func TestHostileContent(t *testing.T) {
 		t.Error("Escape")
 	}
 }
+
+// A bad regexp is reported on the pattern typed: smart case compiled
+// "(?i)" + it, and the error showed "(?i)(" to someone who typed "(".
+func TestBadRegexpErrorShowsThePatternTyped(t *testing.T) {
+	r := grepRing()
+	for _, grep := range []string{"(", "led ("} {
+		_, err := r.Lines(Query{Grep: grep, Mode: Regexp})
+		if err == nil || strings.Contains(err.Error(), "(?i)") || !strings.Contains(err.Error(), "`"+grep+"`") {
+			t.Errorf("Regexp %q: err = %v, want it on %q without (?i)", grep, err, grep)
+		}
+	}
+}
