@@ -14,10 +14,10 @@ const ServiceName = "mqtt"
 // (aioservice.Registry.Register) and enable it in services.config with
 // its Args:
 //
-//	"mqtt": {"args": {"broker": "mqtt://127.0.0.1:1883", "device": "${HOSTNAME}"}}
+//	"mqtt": {"enabled": true, "args": {"broker": "mqtt://127.0.0.1:1883", "device": "${HOSTNAME}"}}
 //
-// It is disabled unless the config enables it (or defaults, when given,
-// name a broker). Its task runs a Device until stopped: a stop publishes
+// It is disabled unless the config enables it ("enabled": true; args
+// alone leave it disabled) or defaults, when given, name a broker. Its task runs a Device until stopped: a stop publishes
 // $state disconnected, a crash leaves the will's lost.
 func Service(in *control.Interp, defaults Args, opts ...Option) *aioservice.Service {
 	run := func(ctx context.Context, a Args) (string, error) {
