@@ -13,7 +13,7 @@
 //	go d.Run(ctx) // until ctx ends
 //
 // or registers Service(interp, Args{}) and enables it in services.config
-// ("mqtt": {"args": {"broker": "mqtts://host:8883", "device": "${HOSTNAME}",
+// ("mqtt": {"enabled": true, "args": {"broker": "mqtts://host:8883", "device": "${HOSTNAME}",
 // "ca": "ca.pem", "user": "dev1", "password": "${MQTT_PASSWORD}"}}), as
 // `aiotools run` does. The connection is eclipse/paho.golang's autopaho
 // (MQTT v5): it reconnects with exponential backoff (0.2 s to 15 s), and
