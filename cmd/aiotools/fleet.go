@@ -140,7 +140,9 @@ func startFleetDevice(ctx context.Context, id, brokerURL string) (stop func(), e
 }
 
 // fleetServices registers the mqtt service in reg for `aiotools run`: a
-// services.config entry "mqtt": {"args": {"broker": …}} enables it.
+// services.config entry "mqtt": {"enabled": true, "args": {"broker": …}}
+// loads and starts it. It is disabled by default (it has no broker to
+// default to): without "enabled": true the entry only sets its arguments.
 func fleetServices(reg *aioservice.Registry, in *control.Interp) {
 	reg.MustRegister(aiomqtt.Service(in, aiomqtt.Args{}))
 }
