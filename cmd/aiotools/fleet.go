@@ -35,6 +35,12 @@ func runBroker(args []string, stdout, stderr io.Writer) error {
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
+	if fs.NArg() > 0 { // it ran on the default address, ignoring them
+		return flagError("broker", fmt.Errorf("unexpected argument %q: the address goes with -listen HOST:PORT", fs.Arg(0)))
+	}
+	if _, err := checkHostPort("-listen", *listen, "127.0.0.1:1883"); err != nil { // flagcheck.go
+		return flagError("broker", err)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	b, err := broker.Start(*listen, nil)
@@ -51,8 +57,8 @@ func runBroker(args []string, stdout, stderr io.Writer) error {
 // demo's tasks, schedules and services and an MQTT device, on an embedded
 // broker on a free loopback port (or on brokerURL), until ctx ends.
 func runFleetDemo(ctx context.Context, n int, brokerURL string, out io.Writer) error {
-	if n < 1 || n > 1000 {
-		return fmt.Errorf("demo: -fleet %d: 1 to 1000 devices", n)
+	if n < 1 || n > maxFleet { // the command line refuses it first (flagcheck.go)
+		return fmt.Errorf("demo: -fleet %d: 1 to %d devices", n, maxFleet)
 	}
 	if brokerURL == "" {
 		b, err := broker.Start("127.0.0.1:0", nil)
@@ -134,7 +140,9 @@ func startFleetDevice(ctx context.Context, id, brokerURL string) (stop func(), e
 }
 
 // fleetServices registers the mqtt service in reg for `aiotools run`: a
-// services.config entry "mqtt": {"args": {"broker": …}} enables it.
+// services.config entry "mqtt": {"enabled": true, "args": {"broker": …}}
+// loads and starts it. It is disabled by default (it has no broker to
+// default to): without "enabled": true the entry only sets its arguments.
 func fleetServices(reg *aioservice.Registry, in *control.Interp) {
 	reg.MustRegister(aiomqtt.Service(in, aiomqtt.Args{}))
 }

@@ -89,7 +89,7 @@ func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage: aiotools demo [-every 5s] [-for 0] [-debug] [-follow [GREP] | -console] [-socket PATH] [-name aiotools-demo] [-metrics ADDR] [-web ADDR]
        aiotools run [-c services.config] [-console] [-socket PATH] [-name aiotools] [-log-budget BYTES] [-metrics ADDR] [-web ADDR]
-       aiotools demo -fleet N [-broker URL]    N simulated devices on MQTT (aioctl --broker URL fleet ls)
+       aiotools demo -fleet N [-broker URL] [-for 0]   N simulated devices on MQTT (aioctl --broker URL fleet ls)
        aiotools broker [-listen 127.0.0.1:1883]   the embedded MQTT broker
 
   demo   run the example tasks and print their status every few seconds
@@ -107,12 +107,16 @@ func usage(w io.Writer) {
   a script) stdout has the answers alone: the boot lines, the banner and
   the shutdown go to stderr.
 
+  Fleet mode (-fleet N, 1 to 1000) takes -broker and -for only: its devices
+  have no console, status screen or socket of their own; aioctl --broker
+  URL --device 'demo-*' VERB steers them.
+
   Both stop the services in the reverse of their boot order, then the
   other tasks, each within its stop timeout; a task that does not stop
   (or an exec service's command killed with SIGKILL) is named, and the
   exit status is then 1. Exit status: 0 stopped cleanly, 1 a failure (a
   bad config, a task that did not stop), 2 a usage error (a bad flag or
-  value, an unknown command), as aioctl's.
+  value, an unknown command, refused before anything starts), as aioctl's.
 
   Both open a control socket for aioctl: -socket PATH (default $AIOTOOLS_SOCKET,
   else NAME.sock in $XDG_RUNTIME_DIR/aiotools or a private directory of yours);
@@ -143,21 +147,20 @@ func run(args []string, stdout, stderr io.Writer) error {
 		follow := fs.Bool("follow", false, "instead of status, follow the log (tail -F), filtered by an optional grep pattern argument")
 		socket := fs.String("socket", os.Getenv("AIOTOOLS_SOCKET"), "control socket path (env AIOTOOLS_SOCKET; default: NAME.sock under $XDG_RUNTIME_DIR or a private directory)")
 		name := fs.String("name", "aiotools-demo", "program name, used in the default socket path")
-		console := fs.Bool("console", false, "instead of status, read commands from stdin (the in-program console)")
+		console := fs.Bool("console", false, "instead of status, read commands from stdin (the in-program console; not with -fleet)")
 		web := fs.String("web", demoWebDefault, webUsage)
 		errLog := errorLogFlags(fs, "", "default: off")
 		metrics := fs.String("metrics", "", metricsFlagUsage)
-		fleetN := fs.Int("fleet", 0, "instead, run N simulated devices demo-1…demo-N on MQTT (fleet mode; an embedded broker unless -broker)")
+		fleetN := fs.Int("fleet", 0, "instead, run N (1 to 1000) simulated devices demo-1…demo-N on MQTT (fleet mode; an embedded broker unless -broker); only -broker and -for go with it: no console, aioctl --broker URL --device ID steers a device")
 		brokerURL := fs.String("broker", "", "with -fleet: the broker's URL (default: an embedded one on a free loopback port)")
 		if help, err := parseFlags(fs, args[1:]); help || err != nil {
 			return err // -h: the flags are printed, which is not a failure
 		}
-		if err := checkDemoFlags(*every, *limit, *follow, *console, fs.Args()); err != nil {
-			return usageError{fmt.Errorf("%w (aiotools demo -h lists the flags)", err)}
-		}
+		// flagcheck.go: every value is checked before anything starts.
 		elc, err := errLog()
+		err = cmp.Or(checkDemoFlags(*every, *limit, *follow, *console, fs.Args()), checkFleetFlags(fs, *fleetN, *console), checkServeFlags(*web, *metrics), err)
 		if err != nil {
-			return err
+			return flagError("demo", err)
 		}
 		sigs := []os.Signal{os.Interrupt, syscall.SIGTERM}
 		if !aiosystemd.Enabled() { // under systemd, SIGHUP reloads (systemd.go)
@@ -187,7 +190,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		config := fs.String("c", "services.config", "the services config file to run")
 		socket := fs.String("socket", os.Getenv("AIOTOOLS_SOCKET"), "control socket path (env AIOTOOLS_SOCKET; default: NAME.sock under $XDG_RUNTIME_DIR or a private directory)")
 		name := fs.String("name", "aiotools", "program name, used in the default socket path")
-		budget := fs.Int("log-budget", 256<<10, "bytes of RAM log")
+		budget := fs.Int("log-budget", 256<<10, "bytes of RAM log (256 to 2147483647)")
 		console := fs.Bool("console", false, "read commands from stdin (the in-program console) and echo no log")
 		web := fs.String("web", "", webUsage)
 		errLog := errorLogFlags(fs, "", "default: error.log beside the config")
@@ -199,8 +202,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return usageError{fmt.Errorf("aiotools run: unexpected argument %s: name the config with -c FILE", strconv.Quote(termsafe.String(fs.Arg(0))))}
 		}
 		elc, err := errLog()
-		if err != nil {
-			return err
+		if err = cmp.Or(checkLogBudget(*budget), checkServeFlags(*web, *metrics), err); err != nil {
+			return flagError("run", err) // flagcheck.go: before anything starts
 		}
 		if elc.File == "" {
 			elc.File = besideConfig(*config)
@@ -232,26 +235,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 // minEvery is the shortest status period -every accepts: shorter ones
 // only flood the terminal and the log (-every 1ns wrote 1.8 M lines in 3 s).
 const minEvery = 100 * time.Millisecond
-
-// checkDemoFlags refuses the demo's flag values it cannot run with, as
-// usage errors naming the flag: a status period under minEvery (0 or less
-// would make time.NewTicker panic), a negative -for, and arguments other than
-// -follow's one grep pattern.
-func checkDemoFlags(every, limit time.Duration, follow, console bool, args []string) error {
-	switch {
-	case follow && console:
-		return errors.New("demo: -follow and -console: choose one (the console's log -f follows the log)")
-	case every < minEvery:
-		return fmt.Errorf("demo: -every %v: at least %v (the status period)", every, minEvery)
-	case limit < 0:
-		return fmt.Errorf("demo: -for %v: must be 0 (run until Ctrl-C) or more", limit)
-	case !follow && len(args) > 0:
-		return fmt.Errorf("demo: unexpected argument %q (a grep pattern goes with -follow)", args[0])
-	case follow && len(args) > 1:
-		return fmt.Errorf("demo: -follow takes one grep pattern, not also %q", args[1])
-	}
-	return nil
-}
 
 // demoConfig is what the demo's command line sets.
 type demoConfig struct {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -30,16 +29,14 @@ func startMetrics(in *control.Interp, addr string) (mount func(*http.ServeMux), 
 	if addr == "" {
 		return mount, "", func(context.Context) error { m.Close(); return nil }, nil
 	}
-	l, err := m.Listen(aiometrics.ListenConfig{Addr: addr})
-	if errors.Is(err, aiometrics.ErrNotLoopback) {
-		// The binaries take no metrics token or TLS: say what works.
+	if err := checkMetricsAddr(addr); err != nil { // flagcheck.go; the command line checked it already
 		m.Close()
-		return nil, "", nil, fmt.Errorf("-metrics %s: %w: aiotools serves metrics on loopback only: -metrics %s (a scraper on another host: a TLS reverse proxy, or a program of your own with aiometrics.ListenConfig's Token and TLS)",
-			addr, aiometrics.ErrNotLoopback, loopbackOf(addr))
+		return nil, "", nil, err
 	}
+	l, err := m.Listen(aiometrics.ListenConfig{Addr: addr})
 	if err != nil {
 		m.Close()
-		return nil, "", nil, fmt.Errorf("-metrics %s: %w", addr, err)
+		return nil, "", nil, fmt.Errorf("-metrics %q: %w", addr, err)
 	}
 	return mount, "http://" + l.Addr().String() + "/metrics", func(ctx context.Context) error {
 		err := l.Close(ctx)

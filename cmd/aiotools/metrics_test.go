@@ -71,7 +71,7 @@ func TestMetricsFlagRefusesBeyondLoopback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, err := startMetrics(in, "0.0.0.0:0"); err == nil || !strings.Contains(err.Error(), "-metrics 0.0.0.0:0") || !strings.Contains(err.Error(), "not loopback") {
+	if _, _, _, err := startMetrics(in, "0.0.0.0:0"); err == nil || !strings.Contains(err.Error(), `-metrics "0.0.0.0:0"`) || !strings.Contains(err.Error(), "not loopback") {
 		t.Fatalf("startMetrics(0.0.0.0:0): %v, want a refusal naming the flag and loopback", err)
 	}
 	// The binaries have no flag for a metrics token or TLS: the refusal

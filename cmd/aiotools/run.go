@@ -89,7 +89,7 @@ func runServices(ctx context.Context, cfg runConfig) error {
 	m := aioservice.NewManager(g, reg, aioservice.WithConfigFile(cfg.Config),
 		aioservice.WithScheduler(sched), aioservice.WithOutput(cfg.Out))
 	if in, err := control.NewInterp(control.Components{Group: g, Log: ring, Scheduler: sched, Services: m}); err == nil {
-		fleetServices(reg, in) // "mqtt": {"args": {"broker": …}} in the config enables it
+		fleetServices(reg, in) // disabled unless the config says "mqtt": {"enabled": true, "args": {"broker": …}}
 	}
 
 	var stopErr error // shutdown.go: what did not stop

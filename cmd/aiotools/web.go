@@ -41,13 +41,17 @@ func mountWeb(cfg *control.Config, addr string) (banner func(*control.Server) st
 }
 
 // checkWebAddr refuses, naming the flag, an address that is no HOST:PORT
-// or not loopback. The control server would refuse the latter too, but
-// its message is for programs (it names Config.TLS); aiotools has no TLS
+// or not loopback ("" and "off" are none). The control server would
+// refuse the latter too, but only once the program has booted, and its
+// message is for programs (it names Config.TLS); aiotools has no TLS
 // option, so a user is told how to reach the dashboard from elsewhere.
 func checkWebAddr(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
+	if addr == "" || addr == "off" {
+		return nil
+	}
+	host, err := checkHostPort("-web", addr, "127.0.0.1:8080") // flagcheck.go
 	if err != nil {
-		return fmt.Errorf("-web %q: want HOST:PORT, such as 127.0.0.1:8080: %w", addr, err)
+		return err
 	}
 	if ip := net.ParseIP(host); !strings.EqualFold(host, "localhost") && (ip == nil || !ip.IsLoopback()) {
 		return fmt.Errorf("-web %q: the dashboard listens on loopback only (127.0.0.1, ::1 or localhost): "+

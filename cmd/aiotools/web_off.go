@@ -3,7 +3,7 @@
 package main
 
 import (
-	"errors"
+	"fmt"
 
 	"github.com/aiotools-go/aiotools/control"
 )
@@ -15,8 +15,17 @@ const webUsage = "the web dashboard's address (this build has none: built with -
 
 // mountWeb refuses an address: this build left the dashboard out.
 func mountWeb(cfg *control.Config, addr string) (banner func(*control.Server) string, err error) {
-	if addr == "" || addr == "off" {
-		return func(*control.Server) string { return "" }, nil
+	if err := checkWebAddr(addr); err != nil {
+		return nil, err
 	}
-	return nil, errors.New("-web " + addr + ": this aiotools was built without the dashboard (-tags aiotools_noweb)")
+	return func(*control.Server) string { return "" }, nil
+}
+
+// checkWebAddr refuses any address but "" and "off" (none), with the
+// other flags: this build has no dashboard.
+func checkWebAddr(addr string) error {
+	if addr == "" || addr == "off" {
+		return nil
+	}
+	return fmt.Errorf("-web %q: this aiotools was built without the dashboard (-tags aiotools_noweb)", addr)
 }

@@ -91,7 +91,7 @@ internal/top      : STD control/api control/client aiomqtt/fleet internal/termsa
 
 # The programs, the examples, and this test.
 cmd/aioctl        : STD control/api control/client control/sockdir internal/lineedit internal/termsafe internal/top aiomqtt/fleet github.com/peterh/liner github.com/spf13/cobra golang.org/x/term
-cmd/aiotools      : STD clock aioctl aioled aioled/term aiolog aioschedule aioservice aiosystemd aioweb control control/api control/client aiometrics internal/termsafe aiomqtt aiomqtt/broker golang.org/x/term
+cmd/aiotools      : STD clock aioctl aioled aioled/term aiolog aioschedule aioservice aiosystemd aioweb control control/api control/client aiometrics control/sockdir internal/termsafe aiomqtt aiomqtt/broker golang.org/x/term
 examples/...      : STD clock aioctl aiolog aioschedule aioservice control control/api control/client
 internal/layers   : STD
 internal/tmuxtest : STD
