@@ -16,7 +16,7 @@ import (
 // Args are the mqtt service's arguments, the "args" of its services.config
 // entry:
 //
-//	"mqtt": {"args": {"broker": "mqtts://host:8883", "device": "${HOSTNAME}",
+//	"mqtt": {"enabled": true, "args": {"broker": "mqtts://host:8883", "device": "${HOSTNAME}",
 //	                  "ca": "/etc/aiotools/ca.pem", "user": "dev1",
 //	                  "password": "${MQTT_PASSWORD}"}}
 type Args struct {
