@@ -17,8 +17,8 @@ import (
 // entry:
 //
 //	"mqtt": {"enabled": true, "args": {"broker": "mqtts://host:8883", "device": "${HOSTNAME}",
-//	                  "ca": "/etc/aiotools/ca.pem", "user": "dev1",
-//	                  "password": "${MQTT_PASSWORD}"}}
+//	                                   "ca": "/etc/aiotools/ca.pem", "user": "dev1",
+//	                                   "password": "${MQTT_PASSWORD}"}}
 type Args struct {
 	// Broker is the broker's URL: mqtt://host:1883 (tcp://), mqtts://host:8883
 	// (tls://, ssl://) or ws:// / wss://.
