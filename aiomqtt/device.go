@@ -151,10 +151,19 @@ func (d *Device) Run(ctx context.Context) error {
 	stopWork()
 	wg.Wait()
 	d.stopFollow()
+	d.flush()
 	d.goodbye(cm)
 	cancelConn()
 	<-cm.Done()
 	return nil
+}
+
+// flush publishes the task changes the loop had not yet sent when it
+// ended (the last services' stops, at a shutdown), bounded in time.
+func (d *Device) flush() {
+	ctx, cancel := context.WithTimeout(context.Background(), pubTimeout)
+	defer cancel()
+	d.sync(ctx)
 }
 
 // goodbye publishes $state disconnected and disconnects cleanly, so the

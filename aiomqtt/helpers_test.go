@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -218,6 +219,22 @@ func (s *sniffer) waitFor(t testing.TB, topic, want string) msg {
 			}
 		case <-deadline:
 			t.Fatalf("%s: no %q within %v (saw %q)", topic, want, waitLimit, seen)
+		}
+	}
+}
+
+// waitForTopic returns the next message on one of topics.
+func (s *sniffer) waitForTopic(t testing.TB, topics ...string) msg {
+	t.Helper()
+	deadline := time.After(waitLimit)
+	for {
+		select {
+		case m := <-s.out:
+			if slices.Contains(topics, m.topic) {
+				return m
+			}
+		case <-deadline:
+			t.Fatalf("nothing on %q within %v", topics, waitLimit)
 		}
 	}
 }

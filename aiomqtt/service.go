@@ -17,8 +17,11 @@ const ServiceName = "mqtt"
 //	"mqtt": {"enabled": true, "args": {"broker": "mqtt://127.0.0.1:1883", "device": "${HOSTNAME}"}}
 //
 // It is disabled unless the config enables it ("enabled": true; args
-// alone leave it disabled) or defaults, when given, name a broker. Its task runs a Device until stopped: a stop publishes
-// $state disconnected, a crash leaves the will's lost.
+// alone leave it disabled) or defaults, when given, name a broker. Its
+// task runs a Device until stopped: a stop publishes $state
+// disconnected, a crash leaves the will's lost. Manager.Shutdown stops it
+// after the other services (aioservice.WithStopLast), so their tasks'
+// last states are published before it goes.
 func Service(in *control.Interp, defaults Args, opts ...Option) *aioservice.Service {
 	run := func(ctx context.Context, a Args) (string, error) {
 		d, err := New(in, a, opts...)
@@ -31,7 +34,10 @@ func Service(in *control.Interp, defaults Args, opts ...Option) *aioservice.Serv
 		u, _ := brokerURL(a.Broker) // New checked it
 		return "disconnected from " + u.Redacted(), nil
 	}
-	sopts := []aioservice.Option{aioservice.WithInfo("fleet mode: Homie 5 device and request/response on MQTT")}
+	// Stopped after every other service: the device publishes their
+	// tasks' states, so a fleet sees them stopped before $state
+	// disconnected, not frozen at running.
+	sopts := []aioservice.Option{aioservice.WithInfo("fleet mode: Homie 5 device and request/response on MQTT"), aioservice.WithStopLast()}
 	if defaults.Broker == "" {
 		sopts = append(sopts, aioservice.WithDisabled())
 	}

@@ -64,6 +64,7 @@ type Service struct {
 	report      func(io.Writer) error // the watcher's Report (Manager.Report)
 	disabled    bool
 	noWatch     bool
+	stopLast    bool
 	taskOpts    []aioctl.Option
 	onLoad      any
 	defErr      error
@@ -131,6 +132,12 @@ func WithScheduleSpec(spec aioschedule.Spec) Option {
 
 // WithDisabled makes the service disabled unless the config file enables it.
 func WithDisabled() Option { return func(s *Service) { s.disabled = true } }
+
+// WithStopLast makes Manager.Shutdown stop the service after every other
+// one, core services included: for a service that reports the others'
+// states (the fleet device publishes each task's state), which then sees
+// them stop and says so before it goes.
+func WithStopLast() Option { return func(s *Service) { s.stopLast = true } }
 
 // WithoutWatcherRestart opts the service (and its child tasks) out of the
 // watcher's restarts; the watcher still counts its errors.

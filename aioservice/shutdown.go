@@ -32,7 +32,8 @@ type NotStopped struct {
 // Shutdown stops the services one at a time in the reverse of the order
 // Boot and Init started them (BootOrder: the runtime and schedule services
 // last to first, then the core services last to first; services loaded
-// or started by hand outside it go first, last loaded first). A schedule
+// or started by hand outside it go first, last loaded first; services
+// defined WithStopLast go after all of them). A schedule
 // service is unscheduled first. Each service's tasks (the main task and
 // its children) get their own stop timeout; one that does not return in
 // time is left running, reported in NotStopped, and the shutdown goes on
@@ -49,6 +50,16 @@ func (m *Manager) Shutdown(ctx context.Context) (ShutdownReport, error) {
 			order = append(order, n) // outside the boot: started by hand, later
 		}
 	}
+	// WithStopLast services go first in the list, stopped last.
+	var last []string
+	order = slices.DeleteFunc(order, func(n string) bool {
+		if e := m.entries[n]; e != nil && e.svc != nil && e.svc.stopLast {
+			last = append(last, n)
+			return true
+		}
+		return false
+	})
+	order = append(last, order...)
 	sched := m.sched
 	m.mu.Unlock()
 	var errs []error

@@ -65,6 +65,36 @@ func TestShutdownIsTheReverseOfBoot(t *testing.T) {
 	}
 }
 
+// A WithStopLast service (the fleet device, which publishes the others'
+// states) stops after all the others, core ones included, whatever its
+// place in the boot.
+func TestShutdownStopsAStopLastServiceLast(t *testing.T) {
+	log := &readyLog{}
+	r := NewRegistry()
+	r.MustRegister(Define("net", recorder(log, "net", true), struct{}{}, WithType(Core), WithReadiness(0)))
+	r.MustRegister(Define("a", recorder(log, "a", true), struct{}{}, WithRequires("net"), WithReadiness(0)))
+	r.MustRegister(Define("mqtt", recorder(log, "mqtt", true), struct{}{}, WithRequires("a"), WithReadiness(0), WithStopLast()))
+	r.MustRegister(Define("z", recorder(log, "z", true), struct{}{}, WithReadiness(0)))
+	m := NewManager(quietGroup(), r, WithOutput(&syncBuffer{}))
+	defer m.Close(context.Background())
+	if err := m.LoadAll(t.Context(), false); err != nil {
+		t.Fatal(err)
+	}
+	if err := errors.Join(m.Boot(t.Context()), m.Init(t.Context())); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := m.Shutdown(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Order) != 4 || rep.Order[3] != "mqtt" {
+		t.Errorf("report order %v, want mqtt last", rep.Order)
+	}
+	if !strings.HasSuffix(log.String(), "stop mqtt") {
+		t.Errorf("recorded %q: mqtt did not stop last", log)
+	}
+}
+
 // TestShutdownReportsWhatDidNotStop: a service that ignores cancellation is
 // left after its stop timeout, reported, and the shutdown goes on.
 func TestShutdownReportsWhatDidNotStop(t *testing.T) {
