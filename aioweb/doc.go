@@ -37,6 +37,12 @@
 // posts the command's words to /exec and the server's interpreter runs it,
 // with the checks and messages aioctl gets. aioweb implements no verb.
 //
+// A page asked with a method it does not take (DELETE /, POST /log, GET
+// /exec) answers 405 with an Allow header; a path that is no page nor
+// endpoint (/favicon.ico) 404 with a message naming the pages and the
+// API's endpoints. Both are JSON errors with the API's stable codes
+// (method_not_allowed, no_endpoint), the path quoted in Go syntax.
+//
 // # Live updates
 //
 // The pages follow Server-Sent Events, without polling. /events sends the
