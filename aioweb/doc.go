@@ -26,6 +26,9 @@
 //   - /task?name=NAME — the task's debug status, its arguments as JSON to
 //     edit (set args validates them; its error shows under the editor),
 //     the traceback, the schedule with its next runs, its log lines, live.
+//     NAME is a task's name: a '*' pattern gets 400 (the task list's
+//     filter shows what it matches), a name that is no task 404, and
+//     neither gets buttons or an editor.
 //   - /log — the ring log as log -f shows it, live, with a grep box (text,
 //     a '*' pattern, or a regular expression; smart case as the log verb),
 //     a level filter, and "N lines lost" when the view fell behind the ring.

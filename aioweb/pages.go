@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"html/template"
 	"net/http"
+	"net/url"
 	"sort"
+	"strconv"
 	"time"
 
+	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/control/api"
 )
@@ -164,6 +167,15 @@ func (d *Dashboard) taskPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	name := r.URL.Query().Get("name")
 	td := taskData{Name: name, Epoch: d.epoch}
+	if aioctl.IsPattern(name) {
+		// The verbs would take it as a pattern: a page for "b*" would
+		// show one of the tasks it matches, and its buttons and editor
+		// act on all of them.
+		e := &control.Error{Code: control.CodeBadArgument, Message: "/task takes a task name, not a pattern: " +
+			strconv.Quote(name) + "; to see the tasks it matches, use the task list's filter (/?filter=" + url.QueryEscape(name) + ")"}
+		d.render(w, "task.html", page{Title: name, Nav: "overview", Err: errText(e), Data: td, status: statusOf(e)})
+		return
+	}
 	var ts []api.TaskStatus
 	e := d.execData(ctx, &ts, "status", "--debug", "--lines", "0", "--", name)
 	if e == nil && len(ts) == 1 {

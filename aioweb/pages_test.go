@@ -147,3 +147,28 @@ func TestOverviewSinceOfARunningAgainTask(t *testing.T) {
 		}
 	}
 }
+
+// The task page takes a task name, not a pattern: a pattern gets a 400
+// that names it and points to the task list's filter, and never a page
+// whose buttons or editor act on the tasks it matches (b* is blink).
+func TestTaskPageRefusesPattern(t *testing.T) {
+	f := newFixture(t)
+	for _, name := range []string{"b*", "*", "*l*"} {
+		resp, body := f.get(t, "/task?name="+url.QueryEscape(name))
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("/task?name=%s: %d, want 400", name, resp.StatusCode)
+		}
+		if !strings.Contains(body, "a task name, not a pattern: &#34;"+name+"&#34;") || !strings.Contains(body, "filter") {
+			t.Errorf("/task?name=%s: no message naming the pattern and the filter:\n%s", name, body)
+		}
+		if strings.Contains(body, "data-verb=") || strings.Contains(body, `id="args-form"`) || strings.Contains(body, `data-name=`) ||
+			strings.Contains(body, "LED toggled") {
+			t.Errorf("/task?name=%s: a page acting on the tasks the pattern matches:\n%s", name, body)
+		}
+	}
+	// A name that is no task: 404, and nothing to act on either.
+	resp, body := f.get(t, "/task?name=nosuch")
+	if resp.StatusCode != http.StatusNotFound || strings.Contains(body, `id="args-form"`) {
+		t.Errorf("/task?name=nosuch: %d\n%s", resp.StatusCode, body)
+	}
+}
