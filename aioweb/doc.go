@@ -39,6 +39,11 @@
 // Every button is a verb of the one command table (control/api): the page
 // posts the command's words to /exec and the server's interpreter runs it,
 // with the checks and messages aioctl gets. aioweb implements no verb.
+// The body is one JSON object, {"argv": ["stop", "blink"], "json": false}:
+// data after it (a second command), an unknown field or a value of the
+// wrong JSON type is refused with 400 (bad_request), runs nothing, and the
+// message names the field and the JSON type it wants, or quotes the data
+// after the object.
 //
 // A page asked with a method it does not take (DELETE /, POST /log, GET
 // /exec) answers 405 with an Allow header; a path that is no page nor

@@ -2,9 +2,7 @@ package aioweb
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/control/api"
@@ -63,14 +61,4 @@ func isCatchAll(pat string) bool {
 
 // quotePath quotes a path the client sent for a message: Go syntax
 // escapes every control and bidi character, and a long path is cut.
-func quotePath(p string) string {
-	const max = 60
-	if len(p) > max {
-		cut := max
-		for cut > 0 && !utf8.RuneStart(p[cut]) {
-			cut--
-		}
-		return strconv.Quote(p[:cut]) + "…"
-	}
-	return strconv.Quote(p)
-}
+func quotePath(p string) string { return quoteCut([]byte(p)) }
