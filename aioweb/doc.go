@@ -80,6 +80,9 @@
 //     style, no frames. Task names, results and log lines are untrusted:
 //     the templates escape them, the script puts them in the page as text
 //     only, and the event streams carry them as JSON (<, > and & escaped).
+//     JSON shown to edit or read (arguments, config entries) is JSON as a
+//     user writes it ("<b> & x", not "\u003cb\u003e \u0026 x"): the
+//     page's escaping is html/template's.
 //   - Without TLS the server listens on loopback only (the control server
 //     refuses anything else) and the dashboard answers only to a loopback
 //     Host (127.0.0.1, ::1, localhost), which keeps DNS rebinding out.

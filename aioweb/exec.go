@@ -85,9 +85,15 @@ func writeJSONError(w http.ResponseWriter, status int, code, msg string) {
 func (d *Dashboard) execData(ctx context.Context, v any, argv ...string) *control.Error {
 	res := d.in.Exec(ctx, argv, control.Options{JSON: true})
 	if res.Data != nil {
-		b, err := json.Marshal(res.Data)
+		// Not HTML-escaped: the JSON a page shows to edit (a task's
+		// arguments, a config entry) reaches it through here, and
+		// html/template escapes the page, not json.Marshal.
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		err := enc.Encode(res.Data)
 		if err == nil {
-			err = json.Unmarshal(b, v)
+			err = json.Unmarshal(b.Bytes(), v)
 		}
 		if err != nil && res.Err == nil {
 			return &control.Error{Code: "internal", Message: argv[0] + ": decoding its result: " + err.Error()}
