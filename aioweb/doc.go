@@ -26,6 +26,9 @@
 //   - /task?name=NAME — the task's debug status, its arguments as JSON to
 //     edit (set args validates them; its error shows under the editor),
 //     the traceback, the schedule with its next runs, its log lines, live.
+//     NAME is a task's name: a '*' pattern gets 400 (the task list's
+//     filter shows what it matches), a name that is no task 404, and
+//     neither gets buttons or an editor.
 //   - /log — the ring log as log -f shows it, live, with a grep box (text,
 //     a '*' pattern, or a regular expression; smart case as the log verb),
 //     a level filter, and "N lines lost" when the view fell behind the ring.
@@ -36,6 +39,17 @@
 // Every button is a verb of the one command table (control/api): the page
 // posts the command's words to /exec and the server's interpreter runs it,
 // with the checks and messages aioctl gets. aioweb implements no verb.
+// The body is one JSON object, {"argv": ["stop", "blink"], "json": false}:
+// data after it (a second command), an unknown field or a value of the
+// wrong JSON type is refused with 400 (bad_request), runs nothing, and the
+// message names the field and the JSON type it wants, or quotes the data
+// after the object.
+//
+// A page asked with a method it does not take (DELETE /, POST /log, GET
+// /exec) answers 405 with an Allow header; a path that is no page nor
+// endpoint (/favicon.ico) 404 with a message naming the pages and the
+// API's endpoints. Both are JSON errors with the API's stable codes
+// (method_not_allowed, no_endpoint), the path quoted in Go syntax.
 //
 // # Live updates
 //
@@ -66,6 +80,9 @@
 //     style, no frames. Task names, results and log lines are untrusted:
 //     the templates escape them, the script puts them in the page as text
 //     only, and the event streams carry them as JSON (<, > and & escaped).
+//     JSON shown to edit or read (arguments, config entries) is JSON as a
+//     user writes it ("<b> & x", not "\u003cb\u003e \u0026 x"): the
+//     page's escaping is html/template's.
 //   - Without TLS the server listens on loopback only (the control server
 //     refuses anything else) and the dashboard answers only to a loopback
 //     Host (127.0.0.1, ::1, localhost), which keeps DNS rebinding out.

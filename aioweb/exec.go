@@ -1,10 +1,15 @@
 package aioweb
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/aiotools-go/aiotools/control"
 )
@@ -33,16 +38,19 @@ type execAnswer struct {
 // dashboard is a verb of the one command table, checked and run as
 // aioctl's are.
 func (d *Dashboard) exec(w http.ResponseWriter, r *http.Request) {
-	var req execRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxExecBytes))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxExecBytes))
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			writeJSONError(w, http.StatusRequestEntityTooLarge, "too_large", "request body over 64 KiB")
 			return
 		}
-		writeJSONError(w, http.StatusBadRequest, "bad_request", "request body is not {\"argv\": [...]}: "+err.Error())
+		writeJSONError(w, http.StatusBadRequest, "bad_request", "reading the request body: "+err.Error())
+		return
+	}
+	req, msg := decodeExec(body)
+	if msg != "" {
+		writeJSONError(w, http.StatusBadRequest, "bad_request", msg)
 		return
 	}
 	// A command runs to its end even if the page goes away (a stop cut
@@ -77,13 +85,81 @@ func writeJSONError(w http.ResponseWriter, status int, code, msg string) {
 func (d *Dashboard) execData(ctx context.Context, v any, argv ...string) *control.Error {
 	res := d.in.Exec(ctx, argv, control.Options{JSON: true})
 	if res.Data != nil {
-		b, err := json.Marshal(res.Data)
+		// Not HTML-escaped: the JSON a page shows to edit (a task's
+		// arguments, a config entry) reaches it through here, and
+		// html/template escapes the page, not json.Marshal.
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		err := enc.Encode(res.Data)
 		if err == nil {
-			err = json.Unmarshal(b, v)
+			err = json.Unmarshal(b.Bytes(), v)
 		}
 		if err != nil && res.Err == nil {
 			return &control.Error{Code: "internal", Message: argv[0] + ": decoding its result: " + err.Error()}
 		}
 	}
 	return res.Err
+}
+
+// execShape is the form of POST /exec's body, for its error messages.
+const execShape = `{"argv": ["stop", "blink"], "json": false}`
+
+// execWants says what each field of execRequest wants, in JSON's words:
+// a decoding error names the field and the JSON type it got, never a Go
+// type (encoding/json's own messages name execRequest, []string, bool).
+var execWants = map[string]string{
+	"":     "a JSON object like " + execShape,
+	"argv": "a list of strings (the command's words)",
+	"json": "true or false",
+}
+
+// decodeExec decodes POST /exec's body: one JSON object, nothing after
+// it (a second command would be dropped silently), no unknown field. The
+// message says what is wrong in the body's terms; "" when it is right.
+func decodeExec(body []byte) (execRequest, string) {
+	var req execRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&req)
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case err == nil:
+		if rest := bytes.TrimSpace(body[dec.InputOffset():]); len(rest) > 0 {
+			return req, "request body has data after the JSON object: " + quoteCut(rest) + " (one command a request)"
+		}
+		return req, ""
+	case errors.Is(err, io.EOF):
+		return req, "request body is empty: want " + execShape
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return req, "request body is truncated JSON: want " + execShape
+	case errors.As(err, &se):
+		return req, "request body is not JSON: " + strings.TrimPrefix(se.Error(), "json: ") + " at byte " + strconv.FormatInt(se.Offset, 10)
+	case errors.As(err, &te):
+		field := te.Field // the path of JSON keys, "" for the body itself
+		want, ok := execWants[field]
+		if !ok { // a field added without its words
+			want = "another JSON type"
+		}
+		if field == "" {
+			return req, "request body must be " + want + ", got a JSON " + te.Value
+		}
+		return req, "request body: field " + strconv.Quote(field) + " wants " + want + ", got a JSON " + te.Value
+	}
+	// Unknown fields: encoding/json words them `json: unknown field "x"`.
+	return req, "request body: " + strings.TrimPrefix(err.Error(), "json: ") + " (want " + execShape + ")"
+}
+
+// quoteCut quotes what the client sent for a message, cut short when long.
+func quoteCut(b []byte) string {
+	const max = 60
+	if len(b) <= max {
+		return strconv.Quote(string(b))
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(b[cut]) {
+		cut--
+	}
+	return strconv.Quote(string(b[:cut])) + "…"
 }

@@ -1,6 +1,7 @@
 package aioweb
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -85,5 +86,57 @@ func TestExecBadBody(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodGet, f.base+"/exec", nil)
 	if got := status(t, f.c, req); got != http.StatusMethodNotAllowed {
 		t.Errorf("GET /exec: %d, want 405", got)
+	}
+}
+
+// POST /exec refuses data after the command (a second command is never
+// dropped silently; a refused body runs nothing) and says what was wrong in the body's terms:
+// which field wants which JSON type, never a Go type name.
+func TestExecBodyErrors(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct {
+		body string
+		want []string // in the error message
+	}{
+		{`{"argv":["is-active","blink"]} {"argv":["stop","blink"]}`, []string{"after the JSON object", `{\"argv\":[\"stop\",\"blink\"]}`}},
+		{`{"argv":["stop","blink"]}}`, []string{"after the JSON object", `"}"`}},
+		{`{"argv":["stop","blink"]} x`, []string{"after the JSON object", `"x"`}},
+		{`["stop","blink"]`, []string{"a JSON object", `{"argv": [`, "got a JSON array"}},
+		{`{"argv":"stop blink"}`, []string{`"argv"`, "a list of strings", "got a JSON string"}},
+		{`{"argv":["stop",2]}`, []string{`"argv"`, "a list of strings", "got a JSON number"}},
+		{`{"argv":["status"],"json":"yes"}`, []string{`"json"`, "true or false", "got a JSON string"}},
+		{`{"argv":["status"],"evil":1}`, []string{`unknown field "evil"`, "argv", "json"}},
+		{`{"argv":["status"`, []string{"truncated"}},
+		{``, []string{"empty"}},
+		{`not json`, []string{"not JSON", "byte 2"}},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, f.base+"/exec", strings.NewReader(tc.body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(csrfHeader, f.d.csrf)
+		resp, err := f.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var a execAnswer
+		err = json.NewDecoder(resp.Body).Decode(&a)
+		resp.Body.Close()
+		if err != nil || a.Error == nil || resp.StatusCode != http.StatusBadRequest || a.Error.Code != "bad_request" {
+			t.Errorf("POST %s: %d %+v (%v), want 400 bad_request", tc.body, resp.StatusCode, a.Error, err)
+			continue
+		}
+		msg := a.Error.Message
+		for _, w := range tc.want {
+			if !strings.Contains(msg, w) {
+				t.Errorf("POST %s: message %q lacks %q", tc.body, msg, w)
+			}
+		}
+		for _, goName := range []string{"Go value", "execRequest", "aioweb.", "[]string", "bool", "json: "} {
+			if strings.Contains(msg, goName) {
+				t.Errorf("POST %s: message %q shows Go's %q", tc.body, msg, goName)
+			}
+		}
+	}
+	if tk, _ := f.g.Get("blink"); tk.State().String() != "running" {
+		t.Errorf("blink is %s: a refused body's command ran", tk.State())
 	}
 }

@@ -5,9 +5,13 @@ import (
 	"encoding/json"
 	"html/template"
 	"net/http"
+	"net/url"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/control/api"
 )
@@ -18,6 +22,7 @@ var funcs = template.FuncMap{
 	"sinceOrDone": sinceOrDone,
 	"dotClass":    dotClass,
 	"json":        prettyJSON,
+	"jsonLine":    jsonLine,
 	"levels":      func() []string { return []string{"DEBUG", "INFO", "WARN", "ERROR", "CRIT"} },
 }
 
@@ -55,6 +60,9 @@ func dotClass(state string) string {
 	return "dot st-grey"
 }
 
+// prettyJSON indents JSON to show it in an editor, as a user writes it:
+// "<b> & x", not json.Marshal's "\u003cb\u003e \u0026 x" (html/template
+// escapes the page; the JSON need not be).
 func prettyJSON(raw json.RawMessage) string {
 	var b bytes.Buffer
 	if len(raw) == 0 {
@@ -63,8 +71,45 @@ func prettyJSON(raw json.RawMessage) string {
 	if json.Indent(&b, raw, "", "  ") != nil {
 		return string(raw)
 	}
-	return b.String()
+	return string(unescapeHTML(b.Bytes()))
 }
+
+// jsonLine is compact JSON shown on one line, as a user writes it (see
+// prettyJSON).
+func jsonLine(raw json.RawMessage) string {
+	return string(unescapeHTML(append([]byte(nil), raw...)))
+}
+
+// unescapeHTML turns the \u003c, \u003e and \u0026 escapes in the strings
+// of valid JSON b back into <, > and &, in place; other escapes stay.
+func unescapeHTML(b []byte) []byte {
+	out := b[:0]
+	in := false // inside a string
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c == '"':
+			in = !in
+		case c == '\\' && in && i+1 < len(b):
+			if i+5 < len(b) && b[i+1] == 'u' && b[i+2] == '0' && b[i+3] == '0' {
+				if r, ok := htmlEscaped[strings.ToLower(string(b[i+4:i+6]))]; ok {
+					out = append(out, r)
+					i += 5
+					continue
+				}
+			}
+			out = append(out, c, b[i+1]) // \" and \\ do not end the string
+			i++
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// htmlEscaped are the characters encoding/json escapes for HTML, by the
+// last two hex digits of their \u00XX escape.
+var htmlEscaped = map[string]byte{"3c": '<', "3e": '>', "26": '&'}
 
 // page is what every page's template gets.
 type page struct {
@@ -164,6 +209,15 @@ func (d *Dashboard) taskPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	name := r.URL.Query().Get("name")
 	td := taskData{Name: name, Epoch: d.epoch}
+	if aioctl.IsPattern(name) {
+		// The verbs would take it as a pattern: a page for "b*" would
+		// show one of the tasks it matches, and its buttons and editor
+		// act on all of them.
+		e := &control.Error{Code: control.CodeBadArgument, Message: "/task takes a task name, not a pattern: " +
+			strconv.Quote(name) + "; to see the tasks it matches, use the task list's filter (/?filter=" + url.QueryEscape(name) + ")"}
+		d.render(w, "task.html", page{Title: name, Nav: "overview", Err: errText(e), Data: td, status: statusOf(e)})
+		return
+	}
 	var ts []api.TaskStatus
 	e := d.execData(ctx, &ts, "status", "--debug", "--lines", "0", "--", name)
 	if e == nil && len(ts) == 1 {

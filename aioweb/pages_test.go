@@ -1,6 +1,7 @@
 package aioweb
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/control/api"
 )
 
@@ -144,6 +146,86 @@ func TestOverviewSinceOfARunningAgainTask(t *testing.T) {
 		row, _, _ = strings.Cut(row, "</tr>")
 		if !strings.Contains(row, "<td>"+c.want+"</td>") {
 			t.Errorf("%s: want since/done at %s in row\n%s", c.name, c.want, row)
+		}
+	}
+}
+
+// The task page takes a task name, not a pattern: a pattern gets a 400
+// that names it and points to the task list's filter, and never a page
+// whose buttons or editor act on the tasks it matches (b* is blink).
+func TestTaskPageRefusesPattern(t *testing.T) {
+	f := newFixture(t)
+	for _, name := range []string{"b*", "*", "*l*"} {
+		resp, body := f.get(t, "/task?name="+url.QueryEscape(name))
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("/task?name=%s: %d, want 400", name, resp.StatusCode)
+		}
+		if !strings.Contains(body, "a task name, not a pattern: &#34;"+name+"&#34;") || !strings.Contains(body, "filter") {
+			t.Errorf("/task?name=%s: no message naming the pattern and the filter:\n%s", name, body)
+		}
+		if strings.Contains(body, "data-verb=") || strings.Contains(body, `id="args-form"`) || strings.Contains(body, `data-name=`) ||
+			strings.Contains(body, "LED toggled") {
+			t.Errorf("/task?name=%s: a page acting on the tasks the pattern matches:\n%s", name, body)
+		}
+	}
+	// A name that is no task: 404, and nothing to act on either.
+	resp, body := f.get(t, "/task?name=nosuch")
+	if resp.StatusCode != http.StatusNotFound || strings.Contains(body, `id="args-form"`) {
+		t.Errorf("/task?name=nosuch: %d\n%s", resp.StatusCode, body)
+	}
+}
+
+// JSON shown to edit (a task's arguments, a service's config entry) is
+// JSON as a user writes it: "<b> & x" stays so, not "\u003cb\u003e
+// \u0026 x", while html/template still escapes it for the page.
+func TestJSONShownUnescaped(t *testing.T) {
+	f := newFixture(t)
+	type cmdArgs struct {
+		Argv []string `json:"argv"`
+	}
+	aioctl.MustAdd(f.g, func(ctx context.Context, a cmdArgs) (int, error) { <-ctx.Done(); return 0, nil },
+		cmdArgs{Argv: []string{"echo", "<b> & x"}}, aioctl.WithName("quoted"))
+	if st, a := f.exec(t, "services", "config", "cmd", `{"enabled": false, "exec": {"argv": ["echo", "<b> & x"]}}`); st != 200 {
+		t.Fatalf("services config cmd: %d %+v", st, a.Error)
+	}
+	// The editors' text. (The debug status is aioctl's text, as the
+	// status verb prints it: not JSON that aioweb encodes.)
+	editor := func(body, of string) string {
+		_, after, _ := strings.Cut(body, of)
+		_, after, _ = strings.Cut(after, "<textarea")
+		ta, _, _ := strings.Cut(after, "</textarea>")
+		return ta
+	}
+	for _, c := range []struct{ path, of string }{{"/task?name=quoted", `id="args-form"`}, {"/services", `data-service="cmd"`}} {
+		_, body := f.get(t, c.path)
+		ta := editor(body, c.of)
+		if !strings.Contains(ta, `&#34;&lt;b&gt; &amp; x&#34;`) || strings.Contains(ta, `\u00`) || strings.Contains(ta, "<b>") {
+			t.Errorf("GET %s: the editor does not show \"<b> & x\" (HTML-escaped once, not JSON-escaped): %s\n%s", c.path, ta, body)
+		}
+	}
+	// Arguments set on a running task wait for its next start: shown so.
+	if st, a := f.exec(t, "set", "args", "quoted", `{"argv": ["<i> & y"]}`); st != 200 {
+		t.Fatalf("set args quoted: %d %+v", st, a.Error)
+	}
+	_, body := f.get(t, "/task?name=quoted")
+	if _, pending, ok := strings.Cut(body, "pending (next start): "); !ok || !strings.HasPrefix(pending, `<code>{&#34;argv&#34;:[&#34;&lt;i&gt; &amp; y&#34;]}</code>`) {
+		t.Errorf("pending arguments not shown as written:\n%s", body)
+	}
+}
+
+// unescapeHTML undoes only encoding/json's HTML escapes inside strings:
+// an escaped backslash followed by "u003c" is text, and stays.
+func TestUnescapeHTML(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"a": "\u003cb\u003e \u0026 x"}`: `{"a": "<b> & x"}`,
+		`{"\u003C": "\u003E"}`:            `{"<": ">"}`,
+		`["\\u003c", "\"\u0026\""]`:       `["\\u003c", "\"&\""]`,
+		`"\u00e9\u2028\n"`:                `"\u00e9\u2028\n"`,
+		`{"n": 1e3, "b": true}`:           `{"n": 1e3, "b": true}`,
+		`"\\"`:                            `"\\"`,
+	} {
+		if got := string(unescapeHTML([]byte(in))); got != want {
+			t.Errorf("unescapeHTML(%s) = %s, want %s", in, got, want)
 		}
 	}
 }

@@ -118,4 +118,7 @@ func (d *Dashboard) mount(mux *http.ServeMux) {
 	mux.Handle("GET /events", page(d.statusEvents))
 	mux.Handle("GET /log/events", page(d.logEvents))
 	mux.Handle("/exec", d.secure(d.mutating(d.exec)))
+	for _, pat := range []string{patRoot, patOne, patDeeper} {
+		mux.Handle(pat, d.secure(noPage(mux)))
+	}
 }
