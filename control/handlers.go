@@ -37,10 +37,11 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) ([]string, 
 		case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 			return nil, nil, errorf(CodeBadRequest, "request body is empty or truncated")
 		}
-		return nil, nil, errorf(CodeBadRequest, "request body is not a command request: "+truncate(err.Error(), 200))
+		return nil, nil, errorf(CodeBadRequest, "request body is not a command request: "+requestJSONError(err))
 	}
-	if dec.More() {
-		return nil, nil, errorf(CodeBadRequest, "request body has data after the JSON object")
+	// Anything after the object, a stray '}' too (dec.More lets it by).
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, nil, errorf(CodeBadRequest, "request body has data after the JSON object (one command a request)")
 	}
 	if req.Output != "" && req.Output != "text" && req.Output != "json" {
 		return nil, nil, errorf(CodeBadRequest, "output must be text or json, got "+truncate(req.Output, 20))
@@ -56,6 +57,30 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) ([]string, 
 		return argv, &req, nil
 	}
 	return req.Argv, &req, nil
+}
+
+// requestJSONError words a decode error of a command request for its
+// sender: the field and the JSON it wants, never a Go type name
+// ("cannot unmarshal array into Go value of type api.Request").
+func requestJSONError(err error) string {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te):
+		want := map[string]string{
+			"argv": "a list of strings (the command's words)", "line": "a string (the command line)",
+			"output": `"text" or "json"`, "color": "true or false",
+		}[te.Field]
+		if te.Field == "" || want == "" {
+			return `want a JSON object like {"argv": ["status"]}, got a JSON ` + te.Value
+		}
+		return fmt.Sprintf("field %q wants %s, got a JSON %s", te.Field, want, te.Value)
+	case errors.As(err, &se):
+		return fmt.Sprintf("invalid JSON at byte %d", se.Offset)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ") + `: a request has "argv" or "line", "output" and "color"`
+	}
+	return truncate(err.Error(), 200)
 }
 
 func (s *Server) handleExec(w http.ResponseWriter, r *http.Request) {

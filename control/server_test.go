@@ -283,6 +283,30 @@ func TestBadRequestsAnsweredAndListenerKeepsServing(t *testing.T) {
 	}
 }
 
+// A bad body is refused in the sender's words: a stray '}' after the
+// object was accepted (dec.More lets it by), and errors named Go types
+// ("cannot unmarshal array into Go value of type api.Request").
+func TestBadRequestBodiesAreWordedForTheSender(t *testing.T) {
+	p := newProgram(t)
+	p.serve(t, control.Config{})
+	for _, c := range []struct{ body, want string }{
+		{`{"argv":["stop","blink"]}}`, "request body has data after the JSON object (one command a request)"},
+		{`{"argv":"stop blink"}`, `field \"argv\" wants a list of strings (the command's words), got a JSON string`},
+		{`[1]`, `want a JSON object like {\"argv\": [\"status\"]}, got a JSON array`},
+		{`{"argv": [1]}`, `field \"argv\" wants a list of strings`},
+		{`{"argv": x}`, "invalid JSON at byte 10"},
+		{`{"sudo": true}`, `unknown field \"sudo\"`},
+	} {
+		got, _ := rawRequest(t, p.sock, post(c.body))
+		if !strings.HasPrefix(got, "HTTP/1.1 400") || !strings.Contains(got, c.want) || strings.Contains(got, "Go ") {
+			t.Errorf("%s: answer %.400q, want 400 with %q", c.body, got, c.want)
+		}
+	}
+	if st := mustTask(t, p, "blink").State(); st != aioctl.Running {
+		t.Fatalf("a refused body ran: blink is %s", st)
+	}
+}
+
 // TestSlowClientsAndFloods: slow clients (no whole request head yet)
 // have a budget of their own, so the next client is served next to them
 // and connections that serve a request (streams here: they hold their
