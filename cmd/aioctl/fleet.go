@@ -81,8 +81,8 @@ func (a *app) dialFleet(ctx context.Context) (*fleet.Client, error) {
 }
 
 func (a *app) fleetCommand() *cobra.Command {
-	root := &cobra.Command{Use: "fleet", Short: "fleet mode: the devices on an MQTT broker (--broker URL)",
-		Args: cobra.NoArgs}
+	// A word that is no command here is refused by groupsRefuseUnknownWords.
+	root := &cobra.Command{Use: "fleet", Short: "fleet mode: the devices on an MQTT broker (--broker URL)"}
 	ls := &cobra.Command{Use: "ls [PATTERN]", Short: "the devices: ONLINE/OFFLINE/LOST, last seen, uptime, tasks by state",
 		Long: "The devices on the broker: ONLINE/OFFLINE/LOST, last seen, uptime, tasks by state.\n" +
 			"PATTERN ('*', '?', [a-z]) keeps the devices it matches; one that matches none exits 4\n" +

@@ -4,7 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/aiotools-go/aiotools/control"
+	"github.com/aiotools-go/aiotools/control/api"
 )
 
 // aioctlIn runs aioctl in this process against p, as a user would type it.
@@ -99,5 +102,53 @@ func TestOwnCommandsArgCountIsAUsageError(t *testing.T) {
 		if o.exit != 2 || !strings.Contains(o.stdout, `"code": "bad_argument"`) {
 			t.Errorf("aioctl -o json %q: exit %d, want 2 and bad_argument\nstdout: %s", args, o.exit, o.stdout)
 		}
+	}
+}
+
+// A word that is no command of a group is a usage error (exit 2, with
+// the group's commands or a did-you-mean), as `services lst` is, for
+// every command that has commands under it: `fleet bogus` printed the
+// fleet help and exited 0. A group alone is a usage error too, as
+// `services` alone is.
+func TestEveryGroupRefusesAnUnknownCommand(t *testing.T) {
+	p := startProgram(t, control.Config{})
+	var groups [][]string
+	var walk func(c *cobra.Command, path []string)
+	walk = func(c *cobra.Command, path []string) {
+		for _, sub := range c.Commands() {
+			// log is a verb too (log GREP) besides the group of log level.
+			if _, verb := api.LookupVerb(sub.Name()); sub.HasSubCommands() && !verb {
+				groups = append(groups, append(append([]string{}, path...), sub.Name()))
+				walk(sub, append(path, sub.Name()))
+			}
+		}
+	}
+	walk((&app{}).rootCommand(), nil)
+	if len(groups) < 3 {
+		t.Fatalf("groups %q: want fleet, services, schedule and more", groups)
+	}
+	for _, g := range groups {
+		name := strings.Join(g, " ")
+		for _, tc := range []struct {
+			words []string
+			want  string
+		}{
+			{[]string{"bogus"}, ` "` + name + ` bogus": ` + name + " takes one of: "}, // unknown verb (the table's groups) or command (aioctl's own)
+			{nil, name + " needs one of: "},
+		} {
+			args := append(append([]string{}, g...), tc.words...)
+			o := aioctlIn(t, p, args...)
+			if o.exit != 2 || !strings.Contains(o.stderr, tc.want) || o.stdout != "" {
+				t.Errorf("aioctl %q: exit %d, want 2 and %q\nstdout: %s\nstderr: %s", args, o.exit, tc.want, o.stdout, o.stderr)
+			}
+		}
+	}
+	o := aioctlIn(t, p, "fleet", "lss")
+	if want := `unknown command "fleet lss": did you mean "fleet ls"?`; o.exit != 2 || !strings.Contains(o.stderr, want) {
+		t.Errorf("aioctl fleet lss: exit %d, want 2 and %q\nstderr: %s", o.exit, want, o.stderr)
+	}
+	o = aioctlIn(t, p, "-o", "json", "fleet", "bogus")
+	if o.exit != 2 || !strings.Contains(o.stdout, `"code": "unknown_verb"`) {
+		t.Errorf("aioctl -o json fleet bogus: exit %d, want 2 and unknown_verb\nstdout: %s", o.exit, o.stdout)
 	}
 }
