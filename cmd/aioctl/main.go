@@ -57,7 +57,9 @@ type app struct {
 	stdout, stderr io.Writer
 	exit           int
 	cl             *client.Client
-	fleet          fleetFlags // --broker, --device: fleet mode (fleet.go)
+	at             string         // the socket or address cl talks to, for titles
+	fleet          fleetFlags     // --broker, --device: fleet mode (fleet.go)
+	root           *cobra.Command // its global flags: which were given (flagGiven)
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -82,9 +84,10 @@ func (a *app) rootCommand() *cobra.Command {
 		Short: "control a running aiotools program",
 		Long: `aioctl talks to a running aiotools program through its control socket.
 
-Without --socket or --addr it uses $AIOCTL_SOCKET (when unset,
-$AIOTOOLS_SOCKET, which aiotools run and demo read), or the one socket found in
-` + strings.Join(sockdir.Dirs(), ", ") + `.
+Without --socket or --addr it uses $AIOCTL_SOCKET or $AIOCTL_ADDR (when
+neither is set, $AIOTOOLS_SOCKET, which aiotools run and demo read), or the
+one socket found in ` + strings.Join(sockdir.Dirs(), ", ") + `.
+A flag beats the environment: --addr with $AIOCTL_SOCKET set uses the address.
 With --addr and no --token or $AIOCTL_TOKEN it reads the token from the
 program's token file (NAME.token beside its socket, in those directories).
 Beyond loopback the program speaks TLS: give --cacert (or --tls).
@@ -98,6 +101,7 @@ task or service.
 		SilenceUsage:  true,
 	}
 	pf := root.PersistentFlags()
+	a.root = root
 	pf.StringVar(&a.socket, "socket", os.Getenv("AIOCTL_SOCKET"), "the program's control socket (env AIOCTL_SOCKET)")
 	pf.StringVar(&a.addr, "addr", os.Getenv("AIOCTL_ADDR"), "the program's TCP control address HOST:PORT (env AIOCTL_ADDR)")
 	pf.StringVar(&a.token, "token", "", "the TCP token (env AIOCTL_TOKEN; prefer the environment: flags show in ps); default: the program's token file")
@@ -396,9 +400,9 @@ func (a *app) client() (*client.Client, error) {
 	if a.cl != nil {
 		return a.cl, nil
 	}
-	opt := client.Options{Socket: a.socket, Addr: a.addr, Token: a.token}
-	if a.socket != "" && a.addr != "" {
-		return nil, &cliError{api.CodeBadArgument, "give --socket or --addr, not both"}
+	opt, err := a.where()
+	if err != nil {
+		return nil, err
 	}
 	if opt.Addr != "" {
 		host, _, _ := net.SplitHostPort(opt.Addr)
@@ -428,11 +432,51 @@ func (a *app) client() (*client.Client, error) {
 		opt.Socket = p
 	}
 	cl, err := client.New(opt)
+	if errors.Is(err, client.ErrAddress) {
+		from := "--addr"
+		if !a.flagGiven("addr") {
+			from = "$AIOCTL_ADDR"
+		}
+		return nil, &cliError{api.CodeBadArgument, from + ": want HOST:PORT, got " + strconv.Quote(a.addr)}
+	}
 	if err != nil {
 		return nil, &cliError{api.CodeBadArgument, err.Error()}
 	}
-	a.cl = cl
+	a.cl, a.at = cl, opt.Socket
+	if a.at == "" {
+		a.at = a.addr
+	}
 	return cl, nil
+}
+
+// where is the socket or the address to talk to, from the flags and the
+// environment: a flag given on the command line beats the variables
+// ($AIOCTL_SOCKET set and --addr given: the address), and two of them
+// at once are a usage error naming them.
+func (a *app) where() (client.Options, error) {
+	opt := client.Options{Socket: a.socket, Addr: a.addr, Token: a.token}
+	socketFlag, addrFlag := a.flagGiven("socket"), a.flagGiven("addr")
+	switch {
+	case socketFlag && addrFlag:
+		return opt, &cliError{api.CodeBadArgument, "give --socket or --addr, not both"}
+	case addrFlag:
+		opt.Socket = ""
+	case socketFlag:
+		opt.Addr = ""
+	case opt.Socket != "" && opt.Addr != "":
+		return opt, &cliError{api.CodeBadArgument, "$AIOCTL_SOCKET and $AIOCTL_ADDR are both set: give --socket or --addr, or unset one"}
+	}
+	return opt, nil
+}
+
+// flagGiven reports whether a global flag was given on the command line
+// (not only its default from the environment).
+func (a *app) flagGiven(name string) bool {
+	if a.root == nil { // an app made without its commands (tests)
+		return false
+	}
+	f := a.root.PersistentFlags().Lookup(name)
+	return f != nil && f.Changed
 }
 
 func (a *app) color() bool {

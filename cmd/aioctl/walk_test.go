@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -150,5 +152,60 @@ func TestEveryGroupRefusesAnUnknownCommand(t *testing.T) {
 	o = aioctlIn(t, p, "-o", "json", "fleet", "bogus")
 	if o.exit != 2 || !strings.Contains(o.stdout, `"code": "unknown_verb"`) {
 		t.Errorf("aioctl -o json fleet bogus: exit %d, want 2 and unknown_verb\nstdout: %s", o.exit, o.stdout)
+	}
+}
+
+// aioctlEnv runs aioctl in this process with env set (and nothing else of
+// the control variables), as a user would type it.
+func aioctlEnv(t *testing.T, env map[string]string, args ...string) outcome {
+	t.Helper()
+	for _, k := range []string{"AIOCTL_SOCKET", "AIOCTL_ADDR", "AIOCTL_TOKEN", "AIOTOOLS_SOCKET"} {
+		t.Setenv(k, env[k])
+	}
+	var out, errs strings.Builder
+	code := run(args, strings.NewReader(""), &out, &errs)
+	return outcome{out.String(), errs.String(), code}
+}
+
+// Connection errors say what is wrong: a --socket that is a file or a
+// directory read as a stale socket; --addr with $AIOCTL_SOCKET set said
+// "give --socket or --addr, not both" (a flag beats the environment);
+// --addr nonsense was dialled (a DNS error, exit 1).
+func TestConnectionErrorsSayWhatIsWrong(t *testing.T) {
+	const token = "flag-beats-env-token-0123456789"
+	p := startProgram(t, control.Config{Addr: "127.0.0.1:0", Token: token})
+	addr := p.srv.Addr().String()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	none := filepath.Join(dir, "none.sock")
+	for _, tc := range []struct {
+		env  map[string]string
+		args []string
+		exit int
+		want string // in stderr; "" for "active" on stdout
+	}{
+		{nil, []string{"--socket", file, "status"}, 1, file + " is a regular file, not a socket"},
+		{nil, []string{"--socket", dir, "status"}, 1, dir + " is a directory, not a socket"},
+		// A flag beats the environment.
+		{map[string]string{"AIOCTL_SOCKET": none, "AIOCTL_TOKEN": token}, []string{"--addr", addr, "is-active", "blink"}, 0, ""},
+		{map[string]string{"AIOCTL_ADDR": "127.0.0.1:1"}, []string{"--socket", p.sock, "is-active", "blink"}, 0, ""},
+		{nil, []string{"--socket", p.sock, "--addr", addr, "status"}, 2, "give --socket or --addr, not both"},
+		{map[string]string{"AIOCTL_SOCKET": p.sock, "AIOCTL_ADDR": addr}, []string{"status"}, 2,
+			"$AIOCTL_SOCKET and $AIOCTL_ADDR are both set: give --socket or --addr, or unset one"},
+		{nil, []string{"--addr", "nonsense", "status"}, 2, `--addr: want HOST:PORT, got "nonsense"`},
+		{nil, []string{"--addr", "127.0.0.1:99999", "status"}, 2, `--addr: want HOST:PORT, got "127.0.0.1:99999"`},
+		{map[string]string{"AIOCTL_ADDR": "nonsense"}, []string{"status"}, 2, `$AIOCTL_ADDR: want HOST:PORT, got "nonsense"`},
+	} {
+		o := aioctlEnv(t, tc.env, tc.args...)
+		ok := o.exit == tc.exit && strings.Contains(o.stderr, tc.want)
+		if tc.want == "" {
+			ok = o.exit == 0 && o.stdout == "active\n"
+		}
+		if !ok {
+			t.Errorf("%v aioctl %q: exit %d, want %d and %q\nstdout: %s\nstderr: %s", tc.env, tc.args, o.exit, tc.exit, tc.want, o.stdout, o.stderr)
+		}
 	}
 }

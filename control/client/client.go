@@ -69,6 +69,10 @@ type Client struct {
 // connection.
 var ErrNoProgram = errors.New("no program")
 
+// ErrAddress is in the chain of New's error for an Options.Addr that is
+// not HOST:PORT with a port from 1 to 65535.
+var ErrAddress = errors.New("want HOST:PORT")
+
 // ErrSpeaksTLS is in the chain of the error of a plain-text call to a
 // server that speaks TLS (Config.TLS): the client needs Options.TLS
 // (aioctl: --cacert FILE, or --tls when the system trusts its certificate).
@@ -154,7 +158,7 @@ func checkAddr(addr string) error {
 	_, port, err := net.SplitHostPort(addr)
 	n, perr := strconv.Atoi(port)
 	if err != nil || perr != nil || n < 1 || n > 65535 || strings.Contains(addr, "/") {
-		return fmt.Errorf("client: address %q: want HOST:PORT", addr)
+		return fmt.Errorf("client: address %q: %w", addr, ErrAddress)
 	}
 	return nil
 }

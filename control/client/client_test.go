@@ -98,8 +98,8 @@ func TestSocketPathThatIsNoSocket(t *testing.T) {
 // error for "nonsense").
 func TestNewWantsHostPort(t *testing.T) {
 	for _, addr := range []string{"nonsense", "host:", "host:port", "host:99999", ":-1"} {
-		if _, err := client.New(client.Options{Addr: addr}); err == nil || !strings.Contains(err.Error(), "want HOST:PORT") {
-			t.Errorf("New(Addr %q): %v, want an error with \"want HOST:PORT\"", addr, err)
+		if _, err := client.New(client.Options{Addr: addr}); !errors.Is(err, client.ErrAddress) || !strings.Contains(err.Error(), "want HOST:PORT") {
+			t.Errorf("New(Addr %q): %v, want ErrAddress", addr, err)
 		}
 	}
 	if _, err := client.New(client.Options{Addr: "localhost:7070"}); err != nil {
