@@ -55,8 +55,12 @@ func TestServicesAddAndRemoveExec(t *testing.T) {
 	if i := p.info(t, "sleeper"); i.Load != aioservice.Loaded {
 		t.Errorf("sleeper after add: %+v", i)
 	}
-	if r := p.text(t, `services add sleeper '{"exec": {"argv": ["sleep", "30"]}}'`); control.CodeOf(r.Err) != control.CodeBadArgument {
-		t.Errorf("a second add: %v, want bad_argument", r.Err)
+	// A taken name is a conflict (exit 1), as for clone and add (nameFree),
+	// with what to do instead: it was bad_argument, exit 2, and no hint.
+	if r := p.text(t, `services add sleeper.service '{"exec": {"argv": ["sleep", "30"]}}'`); control.CodeOf(r.Err) != control.CodeConflict ||
+		r.Exit != 1 || !strings.Contains(r.Err.Error(), `services add: "sleeper" is loaded already`) ||
+		!strings.Contains(r.Err.Error(), "services config") || !strings.Contains(r.Err.Error(), "services remove") {
+		t.Errorf("a second add: exit %d %v, want conflict, exit 1 and a hint", r.Exit, r.Err)
 	}
 	if r := p.text(t, "services remove sleeper"); r.Err != nil {
 		t.Fatalf("services remove: %v", r.Err)
