@@ -2,6 +2,7 @@ package control_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -211,5 +212,24 @@ func TestServicesLoadStartsALoadedService(t *testing.T) {
 	r = p.text(t, "services load later")
 	if r.Err != nil || !strings.Contains(r.Text, "already loaded and running") {
 		t.Errorf("services load of a running service: %q %v", r.Text, r.Err)
+	}
+}
+
+// services get-config prints JSON as the README says JSON is printed:
+// not HTML-escaped (a shell's "<b> & x" and ">&2" stay so); it printed
+// "\u003cb\u003e \u0026 x". An escaped backslash before "u003c" typed
+// as such stays as typed.
+func TestServicesGetConfigIsNotHTMLEscaped(t *testing.T) {
+	p := newSvcProgram(t, svcRegistry(), "{}\n")
+	if r := p.text(t, `services add evil '{"exec": {"argv": ["sh", "-c", "echo \"<b> & x\" >&2; echo \\u003c; sleep 30"]}}'`); r.Err != nil {
+		t.Fatalf("services add: %v", r.Err)
+	}
+	want := `"echo \"<b> & x\" >&2; echo \\u003c; sleep 30"`
+	r := p.text(t, "services get-config evil")
+	if r.Err != nil || !strings.Contains(r.Text, want) || strings.Contains(r.Text, `\u0026`) {
+		t.Errorf("services get-config evil: %v\n%s\nwant %s", r.Err, r.Text, want)
+	}
+	if d := p.run(t, "services get-config evil").Data; !strings.Contains(fmt.Sprintf("%s", d), want) {
+		t.Errorf("services get-config evil, the data: %s\nwant %s", d, want)
 	}
 }
