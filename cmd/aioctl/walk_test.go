@@ -57,6 +57,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		// A broker URL aioctl cannot use exited 1, as a broker that is down.
 		{[]string{"--broker", "ftp://x", "fleet", "ls"}, `scheme "ftp": want one of mqtt`},
 		{[]string{"--broker", "127.0.0.1:1883", "--device", "d", "status"}, `want a URL like mqtt://host:1883`},
+		// A port out of range exited 1, as a broker that is down.
+		{[]string{"--broker", "mqtt://127.0.0.1:99999", "fleet", "ls"}, `port "99999": want a number from 1 to 65535`},
 		{[]string{"--fleet-timeout=-1s", "--broker", "mqtt://127.0.0.1:1", "--device", "d", "status"}, `--fleet-timeout: want a time above 0, got -1s`},
 	} {
 		o := aioctlIn(t, p, tc.args...)
