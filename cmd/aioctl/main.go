@@ -22,7 +22,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/signal"
 	"strconv"
@@ -225,41 +224,6 @@ task or service.
 	return root
 }
 
-// groupsRefuseUnknownWords makes each of aioctl's own commands that only
-// holds commands (fleet) refuse a word that names none of them, as the
-// table's groups do (services lst): a usage error with a did-you-mean.
-// cobra prints the help of a command that does not run, and exits 0.
-func groupsRefuseUnknownWords(c *cobra.Command) {
-	for _, sub := range c.Commands() {
-		groupsRefuseUnknownWords(sub)
-	}
-	if !c.HasSubCommands() || c.Runnable() {
-		return
-	}
-	var names []string
-	for _, sub := range c.Commands() {
-		if sub.IsAvailableCommand() {
-			names = append(names, sub.Name())
-		}
-	}
-	path := strings.TrimPrefix(c.CommandPath(), c.Root().Name()+" ")
-	c.Args = cobra.ArbitraryArgs
-	c.RunE = func(_ *cobra.Command, args []string) error {
-		if len(args) == 0 {
-			return &cliError{api.CodeBadArgument, path + " needs one of: " + strings.Join(names, ", ")}
-		}
-		msg := "unknown command " + strconv.Quote(path+" "+args[0]) + ":"
-		if s := api.Suggest(args[0], names); len(s) > 0 {
-			return &cliError{api.CodeUnknownVerb, msg + api.DidYouMean(s, func(n string) string { return strconv.Quote(path + " " + n) })}
-		}
-		return &cliError{api.CodeUnknownVerb, msg + " " + path + " takes one of: " + strings.Join(names, ", ")}
-	}
-}
-
-// usageArgs makes cobra's argument checks of aioctl's own commands
-// (completion takes one shell, shell none) usage errors: exit 2 with the
-// usage line, bad_argument in JSON; as plain errors they exited 1, and
-// -o json called them "internal".
 func usageArgs(c *cobra.Command) {
 	if check := c.Args; check != nil {
 		c.Args = func(cmd *cobra.Command, args []string) error {
@@ -393,90 +357,6 @@ func (a *app) verbCommand(v api.Verb) *cobra.Command {
 		return a.exec(argv)
 	}
 	return cmd
-}
-
-// client connects lazily, to the socket or address the flags name.
-func (a *app) client() (*client.Client, error) {
-	if a.cl != nil {
-		return a.cl, nil
-	}
-	opt, err := a.where()
-	if err != nil {
-		return nil, err
-	}
-	if opt.Addr != "" {
-		host, _, _ := net.SplitHostPort(opt.Addr)
-		if opt.Token == "" {
-			// The file's token only goes to the file's own address: for
-			// localhost that is its loopback IP, dialled as such.
-			opt.Token, opt.Addr = sockdir.FindToken(opt.Addr)
-		}
-		if a.useTLS || a.cacert != "" {
-			tc, err := tlsConfig(a.cacert)
-			if err != nil {
-				return nil, err
-			}
-			tc.ServerName = host // the name given, even when dialled by IP
-			opt.TLS = tc
-		}
-	}
-	if _, set := os.LookupEnv("AIOCTL_SOCKET"); !set && opt.Socket == "" && opt.Addr == "" {
-		// The socket `aiotools run`/`demo` was told by $AIOTOOLS_SOCKET.
-		opt.Socket = os.Getenv("AIOTOOLS_SOCKET")
-	}
-	if opt.Socket == "" && opt.Addr == "" {
-		p, err := sockdir.Find()
-		if err != nil {
-			return nil, &cliError{api.CodeNoProgram, err.Error()}
-		}
-		opt.Socket = p
-	}
-	cl, err := client.New(opt)
-	if errors.Is(err, client.ErrAddress) {
-		from := "--addr"
-		if !a.flagGiven("addr") {
-			from = "$AIOCTL_ADDR"
-		}
-		return nil, &cliError{api.CodeBadArgument, from + ": want HOST:PORT, got " + strconv.Quote(a.addr)}
-	}
-	if err != nil {
-		return nil, &cliError{api.CodeBadArgument, err.Error()}
-	}
-	a.cl, a.at = cl, opt.Socket
-	if a.at == "" {
-		a.at = a.addr
-	}
-	return cl, nil
-}
-
-// where is the socket or the address to talk to, from the flags and the
-// environment: a flag given on the command line beats the variables
-// ($AIOCTL_SOCKET set and --addr given: the address), and two of them
-// at once are a usage error naming them.
-func (a *app) where() (client.Options, error) {
-	opt := client.Options{Socket: a.socket, Addr: a.addr, Token: a.token}
-	socketFlag, addrFlag := a.flagGiven("socket"), a.flagGiven("addr")
-	switch {
-	case socketFlag && addrFlag:
-		return opt, &cliError{api.CodeBadArgument, "give --socket or --addr, not both"}
-	case addrFlag:
-		opt.Socket = ""
-	case socketFlag:
-		opt.Addr = ""
-	case opt.Socket != "" && opt.Addr != "":
-		return opt, &cliError{api.CodeBadArgument, "$AIOCTL_SOCKET and $AIOCTL_ADDR are both set: give --socket or --addr, or unset one"}
-	}
-	return opt, nil
-}
-
-// flagGiven reports whether a global flag was given on the command line
-// (not only its default from the environment).
-func (a *app) flagGiven(name string) bool {
-	if a.root == nil { // an app made without its commands (tests)
-		return false
-	}
-	f := a.root.PersistentFlags().Lookup(name)
-	return f != nil && f.Changed
 }
 
 func (a *app) color() bool {
