@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aiotools-go/aiotools/internal/lineedit"
@@ -32,6 +33,9 @@ const ConsolePrompt = lineedit.Prompt
 // ConsoleStdio runs the console on the program's own stdin: with line
 // editing on a terminal, without prompts from a pipe.
 func Console(ctx context.Context, r io.Reader, w io.Writer, ip *Interp) error {
+	// A stream's lines are written from its goroutine while the loop
+	// writes the follow hint and the next prompt: one write at a time.
+	w = &lockedWriter{w: w}
 	src := newScanSource(r, w, true)
 	defer src.close()
 	return console(ctx, src, w, ip)
@@ -278,4 +282,16 @@ func console(ctx context.Context, src lineSource, w io.Writer, ip *Interp) error
 			return nil
 		}
 	}
+}
+
+// lockedWriter lets goroutines share a writer, one Write at a time.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -231,6 +231,11 @@ func runServicesAdd(ctx context.Context, in *Interp, c *call) (*Result, error) {
 		return nil, errorf(CodeBadArgument, "services add: give one service name, not a pattern")
 	}
 	if err := in.c.Services.Add(ctx, name, []byte(c.args[1])); err != nil {
+		if errors.Is(err, aioservice.ErrAlreadyLoaded) {
+			// A taken name, as for clone and add (nameFree): a conflict
+			// (exit 1), not a bad argument, and what to do instead.
+			return nil, errorf(CodeConflict, c.verb.Name+": "+strconv.Quote(name)+" is loaded already: change its entry with services config, or remove it first with services remove")
+		}
 		return nil, serviceErr(err)
 	}
 	return namesResult("added, loaded and started", []string{name}, ""), nil
@@ -280,6 +285,7 @@ func runServicesGetConfig(ctx context.Context, in *Interp, c *call) (*Result, er
 			errs = append(errs, serviceErr(e))
 			continue
 		}
+		raw = unescapeHTML(raw) // MarshalIndent's \u003c: as every JSON answer, "<", not HTML-escaped
 		out[n] = raw
 		b.WriteString(esc(aioservice.TaskName(n)) + ": " + termsafe.Text(string(termsafe.JSON(raw))) + "\n")
 	}

@@ -2,6 +2,7 @@ package control_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -55,8 +56,12 @@ func TestServicesAddAndRemoveExec(t *testing.T) {
 	if i := p.info(t, "sleeper"); i.Load != aioservice.Loaded {
 		t.Errorf("sleeper after add: %+v", i)
 	}
-	if r := p.text(t, `services add sleeper '{"exec": {"argv": ["sleep", "30"]}}'`); control.CodeOf(r.Err) != control.CodeBadArgument {
-		t.Errorf("a second add: %v, want bad_argument", r.Err)
+	// A taken name is a conflict (exit 1), as for clone and add (nameFree),
+	// with what to do instead: it was bad_argument, exit 2, and no hint.
+	if r := p.text(t, `services add sleeper.service '{"exec": {"argv": ["sleep", "30"]}}'`); control.CodeOf(r.Err) != control.CodeConflict ||
+		r.Exit != 1 || !strings.Contains(r.Err.Error(), `services add: "sleeper" is loaded already`) ||
+		!strings.Contains(r.Err.Error(), "services config") || !strings.Contains(r.Err.Error(), "services remove") {
+		t.Errorf("a second add: exit %d %v, want conflict, exit 1 and a hint", r.Exit, r.Err)
 	}
 	if r := p.text(t, "services remove sleeper"); r.Err != nil {
 		t.Fatalf("services remove: %v", r.Err)
@@ -207,5 +212,24 @@ func TestServicesLoadStartsALoadedService(t *testing.T) {
 	r = p.text(t, "services load later")
 	if r.Err != nil || !strings.Contains(r.Text, "already loaded and running") {
 		t.Errorf("services load of a running service: %q %v", r.Text, r.Err)
+	}
+}
+
+// services get-config prints JSON as the README says JSON is printed:
+// not HTML-escaped (a shell's "<b> & x" and ">&2" stay so); it printed
+// "\u003cb\u003e \u0026 x". An escaped backslash before "u003c" typed
+// as such stays as typed.
+func TestServicesGetConfigIsNotHTMLEscaped(t *testing.T) {
+	p := newSvcProgram(t, svcRegistry(), "{}\n")
+	if r := p.text(t, `services add evil '{"exec": {"argv": ["sh", "-c", "echo \"<b> & x\" >&2; echo \\u003c; sleep 30"]}}'`); r.Err != nil {
+		t.Fatalf("services add: %v", r.Err)
+	}
+	want := `"echo \"<b> & x\" >&2; echo \\u003c; sleep 30"`
+	r := p.text(t, "services get-config evil")
+	if r.Err != nil || !strings.Contains(r.Text, want) || strings.Contains(r.Text, `\u0026`) {
+		t.Errorf("services get-config evil: %v\n%s\nwant %s", r.Err, r.Text, want)
+	}
+	if d := p.run(t, "services get-config evil").Data; !strings.Contains(fmt.Sprintf("%s", d), want) {
+		t.Errorf("services get-config evil, the data: %s\nwant %s", d, want)
 	}
 }

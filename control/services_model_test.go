@@ -155,7 +155,10 @@ func nextStep(pick func(int) int, md *svcModel, names []string, p *svcProgram) (
 			return "services list", ""
 		}
 		line := "services add " + n + ` '{"enabled": true}'`
-		if md.inFile[n] || md.loaded[n] {
+		if md.loaded[n] { // a taken name, as for clone and add
+			return line, control.CodeConflict
+		}
+		if md.inFile[n] { // the file's entry is named, at its line
 			return line, control.CodeBadArgument
 		}
 		md.loaded[n], md.enabled[n], md.inFile[n] = true, true, true

@@ -260,3 +260,22 @@ func BenchmarkExecUserVerb(b *testing.B) {
 		})
 	}
 }
+
+// A user verb's result that is neither a string nor a Stringer prints as
+// JSON that is not HTML-escaped, as every JSON answer ("<b> & x", not
+// "\u003cb\u003e \u0026 x").
+func TestUserVerbJSONTextIsNotHTMLEscaped(t *testing.T) {
+	p := newProgram(t)
+	type answer struct {
+		Cmd string `json:"cmd"`
+	}
+	err := p.in.Register(control.UserVerb{Name: "shout", Summary: "x",
+		Run: control.Func(func(context.Context, struct{}) (answer, error) { return answer{`echo "<b> & x" >&2`}, nil })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := p.in.ExecLine(ctxT(t), "shout", control.Options{})
+	if want := `"cmd": "echo \"<b> & x\" >&2"`; r.Err != nil || !strings.Contains(r.Text, want) {
+		t.Errorf("shout: %v\n%s\nwant %s", r.Err, r.Text, want)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -55,8 +56,8 @@ type Client struct {
 }
 
 // ErrBrokerURL is what Dial's error wraps when the broker URL is not one it
-// can use (not a URL, a scheme MQTT does not speak): the caller's mistake,
-// not the broker's or the network's.
+// can use (not a URL, a scheme MQTT does not speak, a port that is not 1
+// to 65535): the caller's mistake, not the broker's or the network's.
 var ErrBrokerURL = errors.New("fleet: bad broker URL")
 
 // brokerURLError is an ErrBrokerURL with its own message.
@@ -74,6 +75,11 @@ func Dial(ctx context.Context, s Settings) (*Client, error) {
 	}
 	if !slices.Contains(Schemes, strings.ToLower(u.Scheme)) {
 		return nil, &brokerURLError{fmt.Sprintf("fleet: broker %s: scheme %q: want one of %s", u.Redacted(), u.Scheme, strings.Join(Schemes, ", "))}
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, &brokerURLError{fmt.Sprintf("fleet: broker %s: port %q: want a number from 1 to 65535", u.Redacted(), p)}
+		}
 	}
 	tc, err := clientTLS(s)
 	if err != nil {

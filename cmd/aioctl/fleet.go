@@ -7,9 +7,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/signal"
 	"path"
@@ -50,9 +50,15 @@ func (a *app) fleetSettings() (fleet.Settings, error) {
 	var s fleet.Settings
 	if dir, err := os.UserConfigDir(); err == nil {
 		p := filepath.Join(dir, "aiotools", "fleet.json")
-		if b, err := os.ReadFile(p); err == nil {
-			if err := json.Unmarshal(b, &s); err != nil {
-				return s, &cliError{api.CodeBadArgument, p + ": " + err.Error()}
+		b, err := os.ReadFile(p)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) { // there, but unreadable: not as if absent
+			return s, &cliError{api.CodeBadArgument, err.Error()}
+		}
+		if err == nil {
+			// Its mistakes are named at their place (FILE:LINE:COLUMN),
+			// an unknown key too, as the services config's are.
+			if s, err = fleet.ParseSettings(p, b); err != nil {
+				return s, &cliError{api.CodeBadArgument, err.Error()}
 			}
 		}
 	}
@@ -81,8 +87,8 @@ func (a *app) dialFleet(ctx context.Context) (*fleet.Client, error) {
 }
 
 func (a *app) fleetCommand() *cobra.Command {
-	root := &cobra.Command{Use: "fleet", Short: "fleet mode: the devices on an MQTT broker (--broker URL)",
-		Args: cobra.NoArgs}
+	// A word that is no command here is refused by groupsRefuseUnknownWords.
+	root := &cobra.Command{Use: "fleet", Short: "fleet mode: the devices on an MQTT broker (--broker URL)"}
 	ls := &cobra.Command{Use: "ls [PATTERN]", Short: "the devices: ONLINE/OFFLINE/LOST, last seen, uptime, tasks by state",
 		Long: "The devices on the broker: ONLINE/OFFLINE/LOST, last seen, uptime, tasks by state.\n" +
 			"PATTERN ('*', '?', [a-z]) keeps the devices it matches; one that matches none exits 4\n" +

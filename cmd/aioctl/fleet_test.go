@@ -8,6 +8,7 @@ import (
 	neturl "net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -102,6 +103,33 @@ func TestFleetNeedsABroker(t *testing.T) {
 	_, errs, code := aioctlRun("fleet", "ls")
 	if code != 2 || !strings.Contains(errs, "--broker") {
 		t.Errorf("exit %d: %s", code, errs)
+	}
+}
+
+// A fleet.json aioctl cannot use says where, as the services config's
+// errors do (exit 2): an unknown key was ignored, a truncated file said
+// "unexpected end of JSON input" with no file or place.
+func TestFleetSettingsFileErrorsSayWhere(t *testing.T) {
+	t.Setenv("AIOTOOLS_BROKER", "")
+	cfg := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", cfg)
+	file := filepath.Join(cfg, "aiotools", "fleet.json")
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]string{
+		"{\n  \"broker\": \"mqtt://127.0.0.1:1\",\n  \"passwrd_file\": \"pw\"\n}\n": file + `:3:3: passwrd_file: unknown key: did you mean "password_file"?`,
+		"{\n  \"broker\": \"mqtt://127.0.0.1:1\",\n":                                file + ":3:1: invalid JSON: unexpected end of the file",
+	} {
+		if err := os.WriteFile(file, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{{"fleet", "ls"}, {"--broker", "mqtt://127.0.0.1:1", "--device", "d", "status"}} {
+			_, errs, code := aioctlRun(args...)
+			if code != 2 || !strings.Contains(errs, want) {
+				t.Errorf("%q, aioctl %q: exit %d, want 2 and %q\n%s", text, args, code, want, errs)
+			}
+		}
 	}
 }
 

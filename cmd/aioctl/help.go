@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -117,3 +118,39 @@ func helpCommand(root *cobra.Command) (*cobra.Command, string) {
 	}
 	return hc, helpVerb
 }
+
+// groupsRefuseUnknownWords makes each of aioctl's own commands that only
+// holds commands (fleet) refuse a word that names none of them, as the
+// table's groups do (services lst): a usage error with a did-you-mean.
+// cobra prints the help of a command that does not run, and exits 0.
+func groupsRefuseUnknownWords(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		groupsRefuseUnknownWords(sub)
+	}
+	if !c.HasSubCommands() || c.Runnable() {
+		return
+	}
+	var names []string
+	for _, sub := range c.Commands() {
+		if sub.IsAvailableCommand() {
+			names = append(names, sub.Name())
+		}
+	}
+	path := strings.TrimPrefix(c.CommandPath(), c.Root().Name()+" ")
+	c.Args = cobra.ArbitraryArgs
+	c.RunE = func(_ *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return &cliError{api.CodeBadArgument, path + " needs one of: " + strings.Join(names, ", ")}
+		}
+		msg := "unknown command " + strconv.Quote(path+" "+args[0]) + ":"
+		if s := api.Suggest(args[0], names); len(s) > 0 {
+			return &cliError{api.CodeUnknownVerb, msg + api.DidYouMean(s, func(n string) string { return strconv.Quote(path + " " + n) })}
+		}
+		return &cliError{api.CodeUnknownVerb, msg + " " + path + " takes one of: " + strings.Join(names, ", ")}
+	}
+}
+
+// usageArgs makes cobra's argument checks of aioctl's own commands
+// (completion takes one shell, shell none) usage errors: exit 2 with the
+// usage line, bad_argument in JSON; as plain errors they exited 1, and
+// -o json called them "internal".

@@ -22,7 +22,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/signal"
 	"strconv"
@@ -57,7 +56,9 @@ type app struct {
 	stdout, stderr io.Writer
 	exit           int
 	cl             *client.Client
-	fleet          fleetFlags // --broker, --device: fleet mode (fleet.go)
+	at             string         // the socket or address cl talks to, for titles
+	fleet          fleetFlags     // --broker, --device: fleet mode (fleet.go)
+	root           *cobra.Command // its global flags: which were given (flagGiven)
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -82,9 +83,10 @@ func (a *app) rootCommand() *cobra.Command {
 		Short: "control a running aiotools program",
 		Long: `aioctl talks to a running aiotools program through its control socket.
 
-Without --socket or --addr it uses $AIOCTL_SOCKET (when unset,
-$AIOTOOLS_SOCKET, which aiotools run and demo read), or the one socket found in
-` + strings.Join(sockdir.Dirs(), ", ") + `.
+Without --socket or --addr it uses $AIOCTL_SOCKET or $AIOCTL_ADDR (when
+neither is set, $AIOTOOLS_SOCKET, which aiotools run and demo read), or the
+one socket found in ` + strings.Join(sockdir.Dirs(), ", ") + `.
+A flag beats the environment: --addr with $AIOCTL_SOCKET set uses the address.
 With --addr and no --token or $AIOCTL_TOKEN it reads the token from the
 program's token file (NAME.token beside its socket, in those directories).
 Beyond loopback the program speaks TLS: give --cacert (or --tls).
@@ -98,6 +100,7 @@ task or service.
 		SilenceUsage:  true,
 	}
 	pf := root.PersistentFlags()
+	a.root = root
 	pf.StringVar(&a.socket, "socket", os.Getenv("AIOCTL_SOCKET"), "the program's control socket (env AIOCTL_SOCKET)")
 	pf.StringVar(&a.addr, "addr", os.Getenv("AIOCTL_ADDR"), "the program's TCP control address HOST:PORT (env AIOCTL_ADDR)")
 	pf.StringVar(&a.token, "token", "", "the TCP token (env AIOCTL_TOKEN; prefer the environment: flags show in ps); default: the program's token file")
@@ -216,14 +219,11 @@ task or service.
 		verbCmds[v.Name] = c
 		parent.AddCommand(c)
 	}
+	groupsRefuseUnknownWords(root)
 	usageArgs(root)
 	return root
 }
 
-// usageArgs makes cobra's argument checks of aioctl's own commands
-// (completion takes one shell, shell none) usage errors: exit 2 with the
-// usage line, bad_argument in JSON; as plain errors they exited 1, and
-// -o json called them "internal".
 func usageArgs(c *cobra.Command) {
 	if check := c.Args; check != nil {
 		c.Args = func(cmd *cobra.Command, args []string) error {
@@ -357,50 +357,6 @@ func (a *app) verbCommand(v api.Verb) *cobra.Command {
 		return a.exec(argv)
 	}
 	return cmd
-}
-
-// client connects lazily, to the socket or address the flags name.
-func (a *app) client() (*client.Client, error) {
-	if a.cl != nil {
-		return a.cl, nil
-	}
-	opt := client.Options{Socket: a.socket, Addr: a.addr, Token: a.token}
-	if a.socket != "" && a.addr != "" {
-		return nil, &cliError{api.CodeBadArgument, "give --socket or --addr, not both"}
-	}
-	if opt.Addr != "" {
-		host, _, _ := net.SplitHostPort(opt.Addr)
-		if opt.Token == "" {
-			// The file's token only goes to the file's own address: for
-			// localhost that is its loopback IP, dialled as such.
-			opt.Token, opt.Addr = sockdir.FindToken(opt.Addr)
-		}
-		if a.useTLS || a.cacert != "" {
-			tc, err := tlsConfig(a.cacert)
-			if err != nil {
-				return nil, err
-			}
-			tc.ServerName = host // the name given, even when dialled by IP
-			opt.TLS = tc
-		}
-	}
-	if _, set := os.LookupEnv("AIOCTL_SOCKET"); !set && opt.Socket == "" && opt.Addr == "" {
-		// The socket `aiotools run`/`demo` was told by $AIOTOOLS_SOCKET.
-		opt.Socket = os.Getenv("AIOTOOLS_SOCKET")
-	}
-	if opt.Socket == "" && opt.Addr == "" {
-		p, err := sockdir.Find()
-		if err != nil {
-			return nil, &cliError{api.CodeNoProgram, err.Error()}
-		}
-		opt.Socket = p
-	}
-	cl, err := client.New(opt)
-	if err != nil {
-		return nil, &cliError{api.CodeBadArgument, err.Error()}
-	}
-	a.cl = cl
-	return cl, nil
 }
 
 func (a *app) color() bool {

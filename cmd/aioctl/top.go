@@ -61,11 +61,7 @@ it shows every device on the broker (--device PATTERN: the matching ones).`,
 			if err != nil {
 				return err
 			}
-			where := a.socket
-			if where == "" {
-				where = a.addr
-			}
-			return top.Run(ctx, &top.Local{Client: cl, Where: where}, a.stdin, f, opt)
+			return top.Run(ctx, &top.Local{Client: cl, Where: a.at}, a.stdin, f, opt)
 		},
 	}
 }

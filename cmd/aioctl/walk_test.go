@@ -1,10 +1,15 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/aiotools-go/aiotools/control"
+	"github.com/aiotools-go/aiotools/control/api"
 )
 
 // aioctlIn runs aioctl in this process against p, as a user would type it.
@@ -52,6 +57,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		// A broker URL aioctl cannot use exited 1, as a broker that is down.
 		{[]string{"--broker", "ftp://x", "fleet", "ls"}, `scheme "ftp": want one of mqtt`},
 		{[]string{"--broker", "127.0.0.1:1883", "--device", "d", "status"}, `want a URL like mqtt://host:1883`},
+		// A port out of range exited 1, as a broker that is down.
+		{[]string{"--broker", "mqtt://127.0.0.1:99999", "fleet", "ls"}, `port "99999": want a number from 1 to 65535`},
 		{[]string{"--fleet-timeout=-1s", "--broker", "mqtt://127.0.0.1:1", "--device", "d", "status"}, `--fleet-timeout: want a time above 0, got -1s`},
 	} {
 		o := aioctlIn(t, p, tc.args...)
@@ -98,6 +105,109 @@ func TestOwnCommandsArgCountIsAUsageError(t *testing.T) {
 		o = aioctlIn(t, p, append([]string{"-o", "json"}, args...)...)
 		if o.exit != 2 || !strings.Contains(o.stdout, `"code": "bad_argument"`) {
 			t.Errorf("aioctl -o json %q: exit %d, want 2 and bad_argument\nstdout: %s", args, o.exit, o.stdout)
+		}
+	}
+}
+
+// A word that is no command of a group is a usage error (exit 2, with
+// the group's commands or a did-you-mean), as `services lst` is, for
+// every command that has commands under it: `fleet bogus` printed the
+// fleet help and exited 0. A group alone is a usage error too, as
+// `services` alone is.
+func TestEveryGroupRefusesAnUnknownCommand(t *testing.T) {
+	p := startProgram(t, control.Config{})
+	var groups [][]string
+	var walk func(c *cobra.Command, path []string)
+	walk = func(c *cobra.Command, path []string) {
+		for _, sub := range c.Commands() {
+			// log is a verb too (log GREP) besides the group of log level.
+			if _, verb := api.LookupVerb(sub.Name()); sub.HasSubCommands() && !verb {
+				groups = append(groups, append(append([]string{}, path...), sub.Name()))
+				walk(sub, append(path, sub.Name()))
+			}
+		}
+	}
+	walk((&app{}).rootCommand(), nil)
+	if len(groups) < 3 {
+		t.Fatalf("groups %q: want fleet, services, schedule and more", groups)
+	}
+	for _, g := range groups {
+		name := strings.Join(g, " ")
+		for _, tc := range []struct {
+			words []string
+			want  string
+		}{
+			{[]string{"bogus"}, ` "` + name + ` bogus": ` + name + " takes one of: "}, // unknown verb (the table's groups) or command (aioctl's own)
+			{nil, name + " needs one of: "},
+		} {
+			args := append(append([]string{}, g...), tc.words...)
+			o := aioctlIn(t, p, args...)
+			if o.exit != 2 || !strings.Contains(o.stderr, tc.want) || o.stdout != "" {
+				t.Errorf("aioctl %q: exit %d, want 2 and %q\nstdout: %s\nstderr: %s", args, o.exit, tc.want, o.stdout, o.stderr)
+			}
+		}
+	}
+	o := aioctlIn(t, p, "fleet", "lss")
+	if want := `unknown command "fleet lss": did you mean "fleet ls"?`; o.exit != 2 || !strings.Contains(o.stderr, want) {
+		t.Errorf("aioctl fleet lss: exit %d, want 2 and %q\nstderr: %s", o.exit, want, o.stderr)
+	}
+	o = aioctlIn(t, p, "-o", "json", "fleet", "bogus")
+	if o.exit != 2 || !strings.Contains(o.stdout, `"code": "unknown_verb"`) {
+		t.Errorf("aioctl -o json fleet bogus: exit %d, want 2 and unknown_verb\nstdout: %s", o.exit, o.stdout)
+	}
+}
+
+// aioctlEnv runs aioctl in this process with env set (and nothing else of
+// the control variables), as a user would type it.
+func aioctlEnv(t *testing.T, env map[string]string, args ...string) outcome {
+	t.Helper()
+	for _, k := range []string{"AIOCTL_SOCKET", "AIOCTL_ADDR", "AIOCTL_TOKEN", "AIOTOOLS_SOCKET"} {
+		t.Setenv(k, env[k])
+	}
+	var out, errs strings.Builder
+	code := run(args, strings.NewReader(""), &out, &errs)
+	return outcome{out.String(), errs.String(), code}
+}
+
+// Connection errors say what is wrong: a --socket that is a file or a
+// directory read as a stale socket; --addr with $AIOCTL_SOCKET set said
+// "give --socket or --addr, not both" (a flag beats the environment);
+// --addr nonsense was dialled (a DNS error, exit 1).
+func TestConnectionErrorsSayWhatIsWrong(t *testing.T) {
+	const token = "flag-beats-env-token-0123456789"
+	p := startProgram(t, control.Config{Addr: "127.0.0.1:0", Token: token})
+	addr := p.srv.Addr().String()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	none := filepath.Join(dir, "none.sock")
+	for _, tc := range []struct {
+		env  map[string]string
+		args []string
+		exit int
+		want string // in stderr; "" for "active" on stdout
+	}{
+		{nil, []string{"--socket", file, "status"}, 1, file + " is a regular file, not a socket"},
+		{nil, []string{"--socket", dir, "status"}, 1, dir + " is a directory, not a socket"},
+		// A flag beats the environment.
+		{map[string]string{"AIOCTL_SOCKET": none, "AIOCTL_TOKEN": token}, []string{"--addr", addr, "is-active", "blink"}, 0, ""},
+		{map[string]string{"AIOCTL_ADDR": "127.0.0.1:1"}, []string{"--socket", p.sock, "is-active", "blink"}, 0, ""},
+		{nil, []string{"--socket", p.sock, "--addr", addr, "status"}, 2, "give --socket or --addr, not both"},
+		{map[string]string{"AIOCTL_SOCKET": p.sock, "AIOCTL_ADDR": addr}, []string{"status"}, 2,
+			"$AIOCTL_SOCKET and $AIOCTL_ADDR are both set: give --socket or --addr, or unset one"},
+		{nil, []string{"--addr", "nonsense", "status"}, 2, `--addr: want HOST:PORT, got "nonsense"`},
+		{nil, []string{"--addr", "127.0.0.1:99999", "status"}, 2, `--addr: want HOST:PORT, got "127.0.0.1:99999"`},
+		{map[string]string{"AIOCTL_ADDR": "nonsense"}, []string{"status"}, 2, `$AIOCTL_ADDR: want HOST:PORT, got "nonsense"`},
+	} {
+		o := aioctlEnv(t, tc.env, tc.args...)
+		ok := o.exit == tc.exit && strings.Contains(o.stderr, tc.want)
+		if tc.want == "" {
+			ok = o.exit == 0 && o.stdout == "active\n"
+		}
+		if !ok {
+			t.Errorf("%v aioctl %q: exit %d, want %d and %q\nstdout: %s\nstderr: %s", tc.env, tc.args, o.exit, tc.exit, tc.want, o.stdout, o.stderr)
 		}
 	}
 }

@@ -20,9 +20,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -34,7 +37,8 @@ import (
 type Options struct {
 	// Socket is the unix socket's path.
 	Socket string
-	// Addr is a TCP address (HOST:PORT), used when Socket is empty.
+	// Addr is a TCP address (HOST:PORT, the port a number), used when
+	// Socket is empty; New refuses any other form.
 	Addr string
 	// Token is sent as a bearer token (TCP).
 	Token string
@@ -60,8 +64,14 @@ type Client struct {
 
 // ErrNoProgram is in the chain of the error of a call that found no
 // program to talk to: no socket at the path, a socket nobody listens on
-// (a program that was killed leaves it), a refused TCP connection.
+// (a program that was killed leaves it), a path that is a file or a
+// directory ("PATH is a regular file, not a socket"), a refused TCP
+// connection.
 var ErrNoProgram = errors.New("no program")
+
+// ErrAddress is in the chain of New's error for an Options.Addr that is
+// not HOST:PORT with a port from 1 to 65535.
+var ErrAddress = errors.New("want HOST:PORT")
 
 // ErrSpeaksTLS is in the chain of the error of a plain-text call to a
 // server that speaks TLS (Config.TLS): the client needs Options.TLS
@@ -97,6 +107,11 @@ func (c *Client) connError(err error) error {
 	var ne net.Error
 	switch {
 	case dial && errors.Is(err, syscall.ECONNREFUSED) && c.socket:
+		// connect(2) refuses a regular file or a directory as it refuses
+		// a socket nobody listens on: say which it is.
+		if what := notASocket(c.where); what != "" {
+			return &ConnError{c.where + " is " + what + ", not a socket", errors.Join(ErrNoProgram, err)}
+		}
 		return &ConnError{"no program is listening on " + c.where + " (stale socket)", errors.Join(ErrNoProgram, err)}
 	case dial && errors.Is(err, syscall.ECONNREFUSED):
 		return &ConnError{"no program is listening on " + c.where + " (connection refused)", errors.Join(ErrNoProgram, err)}
@@ -112,6 +127,40 @@ func (c *Client) connError(err error) error {
 		return &ConnError{"cannot connect to " + c.where + ": " + oe.Err.Error(), err}
 	}
 	return &ConnError{"talking to the program at " + c.where + ": " + err.Error(), err}
+}
+
+// notASocket names what is at path when it is no socket ("a regular
+// file", "a directory"), or "" for a socket or when it cannot tell.
+func notASocket(path string) string {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	switch m := fi.Mode(); {
+	case m&fs.ModeSocket != 0:
+		return ""
+	case m.IsRegular():
+		return "a regular file"
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return ""
+}
+
+// checkAddr returns an error unless addr is HOST:PORT with a port from 1
+// to 65535 (the host may be empty: this machine). Without it "nonsense"
+// was dialled, and failed as a DNS lookup.
+func checkAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	n, perr := strconv.Atoi(port)
+	if err != nil || perr != nil || n < 1 || n > 65535 || strings.Contains(addr, "/") {
+		return fmt.Errorf("client: address %q: %w", addr, ErrAddress)
+	}
+	return nil
 }
 
 // New returns a client for the server opt names. It does not connect yet.
@@ -132,8 +181,8 @@ func New(opt Options) (*Client, error) {
 		}
 		base = "http://aiotools"
 	case opt.Addr != "":
-		if strings.Contains(opt.Addr, "/") {
-			return nil, fmt.Errorf("client: address %q: want HOST:PORT", opt.Addr)
+		if err := checkAddr(opt.Addr); err != nil {
+			return nil, err
 		}
 		base = "http://" + opt.Addr
 		if opt.TLS != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -65,5 +66,43 @@ func TestClientAgainstServer(t *testing.T) {
 	srv.Close()
 	if _, err := cl.Status(ctx); err == nil {
 		t.Error("Status after the server closed: no error")
+	}
+}
+
+// A socket path that is a file or a directory is called what it is: both
+// said "no program is listening on PATH (stale socket)", as a socket left
+// by a killed program.
+func TestSocketPathThatIsNoSocket(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		file: file + " is a regular file, not a socket",
+		dir:  dir + " is a directory, not a socket",
+	} {
+		cl, err := client.New(client.Options{Socket: path, Timeout: 5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = cl.Exec(t.Context(), []string{"status"}, control.Options{})
+		cl.Close()
+		if err == nil || err.Error() != want || !errors.Is(err, client.ErrNoProgram) {
+			t.Errorf("socket %s: %v, want %q (and ErrNoProgram)", path, err, want)
+		}
+	}
+}
+
+// An address without a port is refused by New (it was dialled: a DNS
+// error for "nonsense").
+func TestNewWantsHostPort(t *testing.T) {
+	for _, addr := range []string{"nonsense", "host:", "host:port", "host:99999", ":-1"} {
+		if _, err := client.New(client.Options{Addr: addr}); !errors.Is(err, client.ErrAddress) || !strings.Contains(err.Error(), "want HOST:PORT") {
+			t.Errorf("New(Addr %q): %v, want ErrAddress", addr, err)
+		}
+	}
+	if _, err := client.New(client.Options{Addr: "localhost:7070"}); err != nil {
+		t.Errorf("New(Addr localhost:7070): %v", err)
 	}
 }
