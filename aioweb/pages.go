@@ -8,12 +8,12 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/control"
 	"github.com/aiotools-go/aiotools/control/api"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 // funcs are the templates' helpers.
@@ -71,45 +71,14 @@ func prettyJSON(raw json.RawMessage) string {
 	if json.Indent(&b, raw, "", "  ") != nil {
 		return string(raw)
 	}
-	return string(unescapeHTML(b.Bytes()))
+	return string(termsafe.UnescapeJSONHTML(b.Bytes()))
 }
 
 // jsonLine is compact JSON shown on one line, as a user writes it (see
 // prettyJSON).
 func jsonLine(raw json.RawMessage) string {
-	return string(unescapeHTML(append([]byte(nil), raw...)))
+	return string(termsafe.UnescapeJSONHTML(append([]byte(nil), raw...)))
 }
-
-// unescapeHTML turns the \u003c, \u003e and \u0026 escapes in the strings
-// of valid JSON b back into <, > and &, in place; other escapes stay.
-func unescapeHTML(b []byte) []byte {
-	out := b[:0]
-	in := false // inside a string
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		switch {
-		case c == '"':
-			in = !in
-		case c == '\\' && in && i+1 < len(b):
-			if i+5 < len(b) && b[i+1] == 'u' && b[i+2] == '0' && b[i+3] == '0' {
-				if r, ok := htmlEscaped[strings.ToLower(string(b[i+4:i+6]))]; ok {
-					out = append(out, r)
-					i += 5
-					continue
-				}
-			}
-			out = append(out, c, b[i+1]) // \" and \\ do not end the string
-			i++
-			continue
-		}
-		out = append(out, c)
-	}
-	return out
-}
-
-// htmlEscaped are the characters encoding/json escapes for HTML, by the
-// last two hex digits of their \u00XX escape.
-var htmlEscaped = map[string]byte{"3c": '<', "3e": '>', "26": '&'}
 
 // page is what every page's template gets.
 type page struct {

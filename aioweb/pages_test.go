@@ -212,20 +212,3 @@ func TestJSONShownUnescaped(t *testing.T) {
 		t.Errorf("pending arguments not shown as written:\n%s", body)
 	}
 }
-
-// unescapeHTML undoes only encoding/json's HTML escapes inside strings:
-// an escaped backslash followed by "u003c" is text, and stays.
-func TestUnescapeHTML(t *testing.T) {
-	for in, want := range map[string]string{
-		`{"a": "\u003cb\u003e \u0026 x"}`: `{"a": "<b> & x"}`,
-		`{"\u003C": "\u003E"}`:            `{"<": ">"}`,
-		`["\\u003c", "\"\u0026\""]`:       `["\\u003c", "\"&\""]`,
-		`"\u00e9\u2028\n"`:                `"\u00e9\u2028\n"`,
-		`{"n": 1e3, "b": true}`:           `{"n": 1e3, "b": true}`,
-		`"\\"`:                            `"\\"`,
-	} {
-		if got := string(unescapeHTML([]byte(in))); got != want {
-			t.Errorf("unescapeHTML(%s) = %s, want %s", in, got, want)
-		}
-	}
-}

@@ -285,7 +285,7 @@ func runServicesGetConfig(ctx context.Context, in *Interp, c *call) (*Result, er
 			errs = append(errs, serviceErr(e))
 			continue
 		}
-		raw = unescapeHTML(raw) // MarshalIndent's \u003c: as every JSON answer, "<", not HTML-escaped
+		raw = termsafe.UnescapeJSONHTML(raw) // MarshalIndent's \u003c: as every JSON answer, "<", not HTML-escaped
 		out[n] = raw
 		b.WriteString(esc(aioservice.TaskName(n)) + ": " + termsafe.Text(string(termsafe.JSON(raw))) + "\n")
 	}

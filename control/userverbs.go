@@ -211,7 +211,7 @@ func userResult(data any, opt Options) (*Result, error) {
 		text = d.String()
 	default:
 		b, err := json.MarshalIndent(d, "", "  ")
-		b = unescapeHTML(b) // as every JSON answer: "<", not "\u003c"
+		b = termsafe.UnescapeJSONHTML(b) // as every JSON answer: "<", not "\u003c"
 		if err != nil {
 			return nil, errorf(CodeInternal, "encoding the result: "+err.Error())
 		}

@@ -80,7 +80,7 @@ internal/lineedit : STD control/api github.com/peterh/liner golang.org/x/term
 control           : STD clock aioctl aiolog aioschedule aioservice control/api control/sockdir internal/lineedit internal/termsafe
 control/client    : STD control/api
 aiometrics        : STD aioctl aioschedule control control/api control/sockdir internal/termsafe github.com/prometheus/client_golang
-aioweb            : STD aioctl control control/api control/sockdir
+aioweb            : STD aioctl control control/api control/sockdir internal/termsafe
 aiosystemd        : STD clock aioctl aioschedule aioservice github.com/coreos/go-systemd/v22/daemon
 
 # Fleet mode: the client side (the CLI's), the embedded broker, the device side.
