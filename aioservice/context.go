@@ -134,19 +134,21 @@ func AddChild[A, R any](ctx context.Context, child string, fn aioctl.Func[A, R],
 		if _, err := m.g.Delete(ctx, tn); err != nil {
 			return nil, err
 		}
-		m.setFunc(name, t, "")
 	}
+	// Named before the task starts: a status taken as soon as it runs
+	// shows the child's function, not the wrapper.
+	m.setFunc(name, tn, funcName(fn))
 	t, err := aioctl.Add(m.g, inService(m, name, c.life, fn), args, append(opts, aioctl.WithName(tn))...)
 	if err != nil {
+		m.setFunc(name, tn, "")
 		return nil, err
 	}
-	m.setFunc(name, t, funcName(fn))
 	return t, nil
 }
 
-// setFunc records (fn != "") or forgets the function the task t of the
-// service named name runs, for extendStatus.
-func (m *Manager) setFunc(name string, t *aioctl.Task, fn string) {
+// setFunc records (fn != "") or forgets the function the task named task
+// of the service named name runs, for extendStatus.
+func (m *Manager) setFunc(name, task, fn string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	e := m.entries[name]
@@ -154,11 +156,11 @@ func (m *Manager) setFunc(name string, t *aioctl.Task, fn string) {
 		return
 	}
 	if fn == "" {
-		delete(e.funcs, t)
+		delete(e.funcs, task)
 		return
 	}
 	if e.funcs == nil {
-		e.funcs = map[*aioctl.Task]string{}
+		e.funcs = map[string]string{}
 	}
-	e.funcs[t] = fn
+	e.funcs[task] = fn
 }

@@ -76,10 +76,19 @@ func TestStatusShowsTheServiceFunction(t *testing.T) {
 	r := NewRegistry()
 	r.MustRegister(Define("p", parentTask, struct{}{}))
 	g := quietGroup()
-	kid := make(chan struct{})
+	// The snapshot is taken the moment the child runs (on the goroutine
+	// that started it): the child's function was recorded only after
+	// aioctl.Add returned, and a status right then showed the wrapper
+	// ("aioservice.AddChild[...].func1"; seen in CI).
+	type snap struct {
+		sts []aioctl.TaskStatus
+		err error
+	}
+	kid := make(chan snap, 1)
 	defer g.Watch(func(ev aioctl.Event) {
 		if ev.Name == "p.service.kid" && ev.To == aioctl.Running {
-			close(kid)
+			sts, err := g.Snapshot(aioctl.SnapshotOptions{Debug: true}, "p.service*")
+			kid <- snap{sts, err}
 		}
 	})()
 	m := NewManager(g, r)
@@ -90,8 +99,8 @@ func TestStatusShowsTheServiceFunction(t *testing.T) {
 	if err := m.Init(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	<-kid
-	sts, err := g.Snapshot(aioctl.SnapshotOptions{Debug: true}, "p.service*")
+	s := <-kid
+	sts, err := s.sts, s.err
 	if err != nil || len(sts) != 2 {
 		t.Fatalf("Snapshot = %v, %v", sts, err)
 	}

@@ -128,7 +128,7 @@ type entry struct {
 	// funcs names the function each task of the service (main, children)
 	// runs, for status: the group sees the wrapper that gives the task's
 	// context its service (see context.go).
-	funcs map[*aioctl.Task]string
+	funcs map[string]string // by task name: set before the task starts
 	// life is the loaded instance (set by construct): ended when the
 	// service's tasks are deleted, so that no child is added after.
 	life *life

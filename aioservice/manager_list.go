@@ -154,14 +154,13 @@ func (m *Manager) extendStatus(st *aioctl.TaskStatus, debug bool) {
 	if !strings.HasPrefix(st.Name, TaskName(name)) {
 		return
 	}
-	t, _ := m.g.Get(st.Name)
 	m.mu.Lock()
 	e := m.entries[name]
 	if e == nil || e.task == nil {
 		m.mu.Unlock()
 		return
 	}
-	if fn, ok := e.funcs[t]; ok && t != nil && st.Func != "" {
+	if fn, ok := e.funcs[st.Name]; ok && st.Func != "" {
 		st.Func = fn // the service's function, not the wrapper (context.go)
 	}
 	if e.task.Name() != st.Name {

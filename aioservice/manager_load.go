@@ -136,7 +136,7 @@ func (m *Manager) construct(ctx context.Context, e *entry) (err error) {
 	if err != nil {
 		return err
 	}
-	e.task, e.funcs = t, map[*aioctl.Task]string{t: fn}
+	e.task, e.funcs = t, map[string]string{t.Name(): fn}
 	return nil
 }
 

@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 go build -o "$dir/aioctl" ./cmd/aioctl
 go build -o "$dir/aiotools" ./cmd/aiotools
 if [ "$fleet" -gt 0 ]; then
-	"$dir/aiotools" demo -socket "$dir/demo.sock" -web off -fleet "$fleet" >"$dir/demo.out" 2>&1 &
+	"$dir/aiotools" demo -fleet "$fleet" >"$dir/demo.out" 2>&1 &  # fleet mode takes -broker and -for only
 	demo_pid=$!
 	for _ in $(seq 300); do grep -q '^broker: ' "$dir/demo.out" && break; sleep 0.1; done
 	target="--broker $(sed -n 's/^broker: //p' "$dir/demo.out" | head -1)"

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -29,7 +30,11 @@ func startDemo(t *testing.T, prefix string, args ...string) (sock, line string) 
 		t.Fatalf("go build aiotools: %v\n%s", err, out)
 	}
 	sock = filepath.Join(dir, "demo.sock")
-	cmd := exec.Command(bin, append([]string{"demo", "-socket", sock, "-web", "off", "-every", "1h"}, args...)...)
+	base := []string{"demo", "-socket", sock, "-web", "off", "-every", "1h"}
+	if slices.Contains(args, "-fleet") {
+		base = []string{"demo"} // fleet mode takes -broker and -for only
+	}
+	cmd := exec.Command(bin, append(base, args...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
