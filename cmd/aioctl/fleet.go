@@ -178,10 +178,7 @@ func (a *app) followOn(ctx context.Context, c *fleet.Client, ids []string, argv 
 		}
 	})
 	first := c.Follow(ctx, ids, argv, func(dev string, e api.Event) {
-		line := termsafe.String(dev) + ": " + termsafe.String(e.Text)
-		if e.Lost > 0 {
-			line = fmt.Sprintf("%s: … %d lines lost\n%s", termsafe.String(dev), e.Lost, line)
-		}
+		line := followLine(dev, e)
 		select {
 		case lines <- line:
 		default: // a terminal slower than the fleet: the line is dropped
@@ -431,3 +428,14 @@ func (a *app) printPrefixed(device, text string) {
 }
 
 var errFleetStream = errors.New("fleet mode: of the streaming verbs only log -f runs over MQTT (aioctl --device ID log -f, or aioctl fleet log -f)")
+
+// followLine is how fleet log -f prints a device's log event: after the
+// device's id, and after a "-- N lines lost --" line (the log verb's form)
+// when the device dropped some before it.
+func followLine(dev string, e api.Event) string {
+	line := termsafe.String(dev) + ": " + termsafe.String(e.Text)
+	if e.Lost > 0 {
+		line = fmt.Sprintf("%s: -- %d lines lost --\n%s", termsafe.String(dev), e.Lost, line)
+	}
+	return line
+}

@@ -3,6 +3,8 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/aiotools-go/aiotools/control/api"
 )
 
 // TestFleetLsPatternLikeDevice: `fleet ls PATTERN` treats a pattern as
@@ -25,5 +27,17 @@ func TestFleetLsPatternLikeDevice(t *testing.T) {
 		if code != c.code || !strings.Contains(errs+out, c.errs) {
 			t.Errorf("%q: exit %d, want %d with %q\n%s\n%s", c.args, code, c.code, c.errs, out, errs)
 		}
+	}
+}
+
+// fleet log -f says lost lines as the log verb does ("-- N lines lost
+// --"); it said "… 1 lines lost".
+func TestFleetFollowLineSaysLostAsTheLogVerb(t *testing.T) {
+	got := followLine("kitchen", api.Event{Text: "LED toggled", Lost: 3})
+	if want := "kitchen: -- 3 lines lost --\nkitchen: LED toggled"; got != want {
+		t.Errorf("followLine = %q, want %q", got, want)
+	}
+	if got := followLine("k\x1b[2J", api.Event{Text: "x"}); strings.Contains(got, "\x1b") {
+		t.Errorf("followLine let an escape through: %q", got)
 	}
 }
