@@ -9,12 +9,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/eclipse/paho.golang/autopaho"
@@ -141,7 +143,7 @@ func Dial(ctx context.Context, s Settings) (*Client, error) {
 	case <-up:
 	case err := <-failed:
 		c.Close()
-		return nil, fmt.Errorf("fleet: connecting to %s: %w", u.Redacted(), RedactConnectError(err, u))
+		return nil, fmt.Errorf("fleet: connecting to %s: %w%s", u.Redacted(), RedactConnectError(err, u), tlsHint(u, err))
 	case <-ctx.Done():
 		c.Close()
 		return nil, fmt.Errorf("fleet: connecting to %s: no answer from the broker: %w", u.Redacted(), ctx.Err())
@@ -297,4 +299,17 @@ func (c *Client) OnChange(fn func(topic string, payload []byte)) {
 	c.mu.Lock()
 	c.onChange = fn
 	c.mu.Unlock()
+}
+
+// tlsHint explains a TLS connection that ended before its handshake did:
+// the broker's port speaks plain MQTT (or the broker closed on the TLS
+// hello), and "EOF" alone says nothing of that.
+func tlsHint(u *url.URL, err error) string {
+	switch strings.ToLower(u.Scheme) {
+	case "mqtts", "ssl", "tls", "wss":
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) {
+			return " (the broker closed the connection during the TLS handshake: is " + u.Host + " a TLS port? mqtt:// is plain MQTT)"
+		}
+	}
+	return ""
 }

@@ -37,3 +37,29 @@ func TestConnectErrorHidesThePassword(t *testing.T) {
 		t.Errorf("errors.Is(ECONNREFUSED) lost: %v", err)
 	}
 }
+
+// mqtts:// to a port that closes on the TLS hello (a plain MQTT broker
+// does) said only "EOF"; the error now says what it likely means.
+func TestTLSToAPlainPortSaysSo(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() { // reads the hello, then closes: as mochi does on bytes that are no MQTT
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Read(make([]byte, 512))
+			c.Close()
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err = Dial(ctx, Settings{Broker: "mqtts://" + ln.Addr().String()})
+	if err == nil || !strings.Contains(err.Error(), "is "+ln.Addr().String()+" a TLS port?") {
+		t.Fatalf("err = %v, want the TLS hint", err)
+	}
+}
