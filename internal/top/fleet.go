@@ -11,6 +11,7 @@ import (
 
 	"github.com/aiotools-go/aiotools/aiomqtt/fleet"
 	"github.com/aiotools-go/aiotools/control/api"
+	"github.com/aiotools-go/aiotools/internal/termsafe"
 )
 
 // Fleet is the Source of the devices on an MQTT broker (fleet mode):
@@ -35,6 +36,17 @@ type cachedDesc struct {
 
 // Name implements Source.
 func (f *Fleet) Name() string { return f.Broker }
+
+// EmptyText is what the screen says while no device is known: the
+// client is connected (Dial returned), so it is not waiting for the
+// broker but for a device ("waiting for mqtt://…" read as a broker that
+// did not answer when only the pattern matched nothing).
+func (f *Fleet) EmptyText() string {
+	if f.Pattern != "" && f.Pattern != "*" {
+		return "no device matching " + strconv.Quote(termsafe.String(f.Pattern)) + " on " + termsafe.String(f.Broker) + " (yet)"
+	}
+	return "no device on " + termsafe.String(f.Broker) + " (yet)"
+}
 
 // The retained topics a fleet screen reads.
 var fleetFilters = []string{

@@ -194,3 +194,21 @@ func TestDeviceBlockShowsResetCause(t *testing.T) {
 		t.Errorf("no reset cause in the device block:\n%s", got)
 	}
 }
+
+// A fleet screen with no device says so, naming the pattern: top is
+// connected by then, and "waiting for mqtt://…" read as a broker that
+// did not answer (--device 'zzz*' top).
+func TestEmptyFleetSaysNoDeviceMatches(t *testing.T) {
+	for _, tc := range []struct{ pattern, want string }{
+		{"zzz*", `no device matching "zzz*" on mqtt://127.0.0.1:1883 (yet)`},
+		{"", "no device on mqtt://127.0.0.1:1883 (yet)"},
+	} {
+		m := screen(t, &Fleet{Broker: "mqtt://127.0.0.1:1883", Pattern: tc.pattern}, false, 100, 20)
+		if v := m.View(); !strings.Contains(v, tc.want) || strings.Contains(v, "waiting for") {
+			t.Errorf("pattern %q:\n%s\nwant %q", tc.pattern, v, tc.want)
+		}
+	}
+	if v := screen(t, &fake{}, false, 100, 20).View(); !strings.Contains(v, "waiting for fake.sock…") {
+		t.Errorf("a local source waits for its socket:\n%s", v)
+	}
+}

@@ -140,7 +140,7 @@ func (m Model) mainView() []string {
 		}
 	}
 	if len(m.devs) == 0 {
-		lines = append(lines, "waiting for "+termsafe.String(m.src.Name())+"…")
+		lines = append(lines, emptyText(m.src))
 	}
 	if m.showTable {
 		left := max(1, m.h-1-len(lines))
@@ -386,3 +386,13 @@ aioctl top: the tasks and services of a program (or of a fleet), live.
 STATUS colours as aioctl status: green running, plain done, yellow
 stopped, red error/failed, cyan scheduled. NO_COLOR turns colour off.
 `)
+
+// emptyText is what the screen says before any device is shown: the
+// source's own words when it has them (a fleet: connected, but no
+// device matching yet), else that it waits for the source.
+func emptyText(src Source) string {
+	if e, ok := src.(interface{ EmptyText() string }); ok {
+		return e.EmptyText()
+	}
+	return "waiting for " + termsafe.String(src.Name()) + "…"
+}
