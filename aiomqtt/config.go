@@ -3,6 +3,7 @@ package aiomqtt
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -31,9 +32,12 @@ type Args struct {
 	CA   string `json:"ca,omitempty"`
 	Cert string `json:"cert,omitempty"`
 	Key  string `json:"key,omitempty"`
-	// User and Password are the MQTT credentials (PasswordFile: read from a file).
+	// User and Password are the MQTT credentials (PasswordFile: read from a
+	// file). Password is shown masked wherever the arguments are shown
+	// (Secret); a password in the Broker URL is not: use Password or
+	// PasswordFile.
 	User         string `json:"user,omitempty"`
-	Password     string `json:"password,omitempty"`
+	Password     Secret `json:"password,omitempty"`
 	PasswordFile string `json:"password_file,omitempty"`
 	// Allow lists the verbs that are refused over MQTT by default
 	// (DefaultDenied: services add, remove and config) to allow anyway.
@@ -50,6 +54,35 @@ type Args struct {
 	// KeepAlive is the MQTT keep-alive in seconds (default 30): a device
 	// that goes silent for 1.5 times it is "lost" through its will.
 	KeepAlive uint16 `json:"keepalive,omitempty"`
+}
+
+// Secret is a string that JSON shows as SecretMask, so that status
+// debug, services get-config and answers over MQTT never carry it.
+// Decoding the mask keeps the value it stands for: arguments edited from
+// what status showed (set args, services config) keep their password.
+type Secret string
+
+// SecretMask is how a non-empty Secret is written in JSON.
+const SecretMask = "xxxxx"
+
+// MarshalJSON writes "xxxxx" (or "" for an empty secret).
+func (s Secret) MarshalJSON() ([]byte, error) {
+	if s == "" {
+		return []byte(`""`), nil
+	}
+	return []byte(`"` + SecretMask + `"`), nil
+}
+
+// UnmarshalJSON takes a string; the mask leaves the secret as it is.
+func (s *Secret) UnmarshalJSON(b []byte) error {
+	var v string
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	if v != SecretMask {
+		*s = Secret(v)
+	}
+	return nil
 }
 
 // Duration is a time.Duration written as "30s" in JSON.
