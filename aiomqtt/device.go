@@ -55,6 +55,10 @@ type Device struct {
 	onFollow func()                                     // for tests: called for every log event followed
 
 	beforeConnect func() // for tests: called before every connection attempt
+
+	// self is the task that runs the device (the mqtt service's), whose
+	// own stop it cannot see published: flush says it stopped.
+	self string
 }
 
 // Counts are what a device dropped or refused, for tests and stats.
@@ -164,6 +168,16 @@ func (d *Device) flush() {
 	ctx, cancel := context.WithTimeout(context.Background(), pubTimeout)
 	defer cancel()
 	d.sync(ctx)
+	d.mu.Lock()
+	cm := d.conn
+	d.mu.Unlock()
+	if id, ok := d.ids[d.self]; ok && cm != nil {
+		// The task running the device ends as the device goes: its last
+		// word is that it stopped, not the running (or stopping) of now.
+		if err := d.retain(ctx, cm, fleet.PropertyTopic(d.id, id, PropState), aioctl.Stopped.String()); err != nil {
+			d.log.Warn("mqtt: publishing its own stop", "device", d.id, "err", err)
+		}
+	}
 }
 
 // goodbye publishes $state disconnected and disconnects cleanly, so the

@@ -3,6 +3,7 @@ package aiomqtt
 import (
 	"context"
 
+	"github.com/aiotools-go/aiotools/aioctl"
 	"github.com/aiotools-go/aiotools/aioservice"
 	"github.com/aiotools-go/aiotools/control"
 )
@@ -27,6 +28,9 @@ func Service(in *control.Interp, defaults Args, opts ...Option) *aioservice.Serv
 		d, err := New(in, a, opts...)
 		if err != nil {
 			return "", err
+		}
+		if t := aioctl.FromContext(ctx); t != nil {
+			d.self = t.Name()
 		}
 		if err := d.Run(ctx); err != nil {
 			return "", err
