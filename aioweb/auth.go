@@ -139,7 +139,7 @@ func (d *Dashboard) mutating(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", "POST")
-			writeJSONError(w, http.StatusMethodNotAllowed, "method_not_allowed", r.URL.Path+" takes POST")
+			writeJSONError(w, http.StatusMethodNotAllowed, "method_not_allowed", quotePath(r.URL.Path)+" takes POST, not "+r.Method)
 			return
 		}
 		if err := crossOrigin.Check(r); err != nil {

@@ -27,7 +27,7 @@ func TestWrongMethodAndUnknownPath(t *testing.T) {
 		{"PATCH", "/services", false, 405, "GET, HEAD", "method_not_allowed", nil},
 		{"POST", "/log/events", false, 405, "GET, HEAD", "method_not_allowed", nil},
 		{"POST", "/static/app.js", false, 405, "GET, HEAD", "method_not_allowed", nil},
-		{"GET", "/exec", false, 405, "POST", "method_not_allowed", nil},
+		{"GET", "/exec", false, 405, "POST", "method_not_allowed", []string{`"/exec" takes POST, not GET`}}, // as the others word it
 		{"GET", "/nope", false, 404, "", "no_endpoint", []string{`"/nope"`, "/task", "/log", "/services", "/v1/exec"}},
 		{"GET", "/favicon.ico", false, 404, "", "no_endpoint", []string{`"/favicon.ico"`, "/services"}},
 		{"POST", "/nope/deeper", false, 404, "", "no_endpoint", []string{`"/nope/deeper"`, "/services"}},

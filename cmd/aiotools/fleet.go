@@ -84,8 +84,8 @@ func runFleetDemo(ctx context.Context, n int, brokerURL string, out io.Writer) e
 		}
 		cleanup = append(cleanup, stop)
 	}
-	fmt.Fprintf(out, "devices: demo-1 … demo-%d - Ctrl-C stops them\n  try: aioctl --broker %s fleet ls\n       aioctl --broker %s --device 'demo-*' status\n",
-		n, termsafe.String(brokerURL), termsafe.String(brokerURL))
+	fmt.Fprintf(out, "%s - Ctrl-C stops them\n  try: aioctl --broker %s fleet ls\n       aioctl --broker %s --device 'demo-*' status\n",
+		devicesLine(n), termsafe.String(brokerURL), termsafe.String(brokerURL))
 	<-ctx.Done()
 	fmt.Fprintln(out, "stopping…")
 	return nil
@@ -152,4 +152,13 @@ func sortedDemoParts() []demoPart {
 	parts := append([]demoPart(nil), demoParts...)
 	sort.SliceStable(parts, func(i, j int) bool { return parts[i].order < parts[j].order })
 	return parts
+}
+
+// devicesLine names the fleet demo's devices: "device: demo-1" for one
+// ("demo-1 … demo-1" read oddly), "devices: demo-1 … demo-N" else.
+func devicesLine(n int) string {
+	if n == 1 {
+		return "device: demo-1"
+	}
+	return fmt.Sprintf("devices: demo-1 … demo-%d", n)
 }

@@ -133,3 +133,13 @@ func TestDemoFleetBrokerDown(t *testing.T) {
 		t.Error("it waited for its context to end")
 	}
 }
+
+// The fleet demo's device line reads right for one device too (it said
+// "demo-1 … demo-1").
+func TestDevicesLine(t *testing.T) {
+	for n, want := range map[int]string{1: "device: demo-1", 3: "devices: demo-1 … demo-3"} {
+		if got := devicesLine(n); got != want {
+			t.Errorf("devicesLine(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
