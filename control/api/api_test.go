@@ -140,6 +140,14 @@ func TestSuggest(t *testing.T) {
 			t.Errorf("Suggest(%q) = %q, want %q", c.word, got, c.want)
 		}
 	}
+	// Two letters swapped are one edit: "aioctl stauts" offered "stats"
+	// only, not the "status" meant.
+	if got := api.SuggestVerb("stauts"); got != ` did you mean "stats" or "status"?` {
+		t.Errorf("SuggestVerb(stauts) = %q", got)
+	}
+	if got := strings.Join(api.Suggest("satrt", names), " "); got != "start" {
+		t.Errorf("Suggest(satrt) = %q, want start", got)
+	}
 }
 
 // TestEveryVerbHasExamples: help teaches each visible verb with at least

@@ -56,17 +56,21 @@ func DidYouMean(names []string, quote func(string) string) string {
 	return " did you mean " + strings.Join(q, " or ") + "?"
 }
 
-// distance is the Levenshtein distance of a and b, or max when it is at
-// least max (the rows stop being computed then).
+// distance is the edit distance of a and b counting a swap of two
+// neighbours as one edit (optimal string alignment: "stauts" is one edit
+// from "status" as from "stats"), or max when it is at least max (the
+// rows stop being computed then).
 func distance(a, b string, max int) int {
 	if d := len(a) - len(b); d >= max || -d >= max {
 		return max
 	}
+	prev2 := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
 		prev[j] = j
 	}
+	lowPrev := 0
 	for i := 1; i <= len(a); i++ {
 		cur[0] = i
 		low := cur[0]
@@ -76,12 +80,18 @@ func distance(a, b string, max int) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 			low = min(low, cur[j])
 		}
-		if low >= max {
+		// A later row is at least this row's least, or the row before's
+		// plus one (a swap reaches back two rows).
+		if low >= max && lowPrev+1 >= max {
 			return max
 		}
-		prev, cur = cur, prev
+		lowPrev = low
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return min(prev[len(b)], max)
 }

@@ -39,3 +39,22 @@ func FuzzSuggest(f *testing.F) {
 		}
 	})
 }
+
+// distance with a cap agrees with the whole computation, capped: the
+// early stop must not miss a swap that reaches back two rows.
+func TestDistanceCapIsExact(t *testing.T) {
+	words := []string{"", "a", "ab", "ba", "abc", "acb", "bca", "abab", "baba", "stauts", "status", "stats", "abcd", "badc", "aabb", "bbaa"}
+	for _, a := range words {
+		for _, b := range words {
+			full := distance(a, b, 100)
+			for max := 1; max <= 5; max++ {
+				if got, want := distance(a, b, max), min(full, max); got != want {
+					t.Errorf("distance(%q, %q, %d) = %d, want %d", a, b, max, got, want)
+				}
+			}
+		}
+	}
+	if d := distance("stauts", "status", 100); d != 1 {
+		t.Errorf("a swap: distance = %d, want 1", d)
+	}
+}
