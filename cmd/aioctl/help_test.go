@@ -146,7 +146,7 @@ func TestCLIHelpUnknownTopic(t *testing.T) {
 		args   []string
 		errOut string
 	}{
-		{[]string{"help", "stauts"}, `unknown verb "stauts": did you mean "stats"?`},
+		{[]string{"help", "stauts"}, `unknown verb "stauts": did you mean "stats" or "status"?`},
 		{[]string{"help", "services lst"}, `did you mean "services list"?`},
 		{[]string{"help", "services", "lst"}, `did you mean "services list"?`},
 		{[]string{"help", "frobnicate"}, `unknown verb "frobnicate": try help`},

@@ -46,7 +46,7 @@ func TestUserVerbFromTheCLI(t *testing.T) {
 		{[]string{"led", "red", "x"}, "", `led: TIMES: "x" is not an int (bad_argument)`, 2},
 		{[]string{"led"}, "", "led: takes 1 to 2 arguments, got 0; usage: led COLOR [TIMES]", 2},
 		{[]string{"ledd", "red"}, "", `unknown verb "ledd": did you mean "led"?`, 2},
-		{[]string{"stauts"}, "", `did you mean "stats"?`, 2},
+		{[]string{"stauts"}, "", `did you mean "stats" or "status"?`, 2},
 		{[]string{"frobnicate"}, "", `unknown verb "frobnicate": try help`, 2},
 		{[]string{"help"}, "Verbs of this program (it registered them; aioctl sends them as typed):\n  led COLOR [TIMES]", "", 0},
 		{[]string{"__complete", "le"}, "led\tlight the LED\n", "", 0},
