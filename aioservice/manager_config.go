@@ -393,5 +393,14 @@ func (m *Manager) GetConfig(name string) (json.RawMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return json.MarshalIndent(st, "", "  ")
+	// Without HTML escaping: it is shown on terminals and in the
+	// dashboard's editor, where "<b> & x" must read as typed.
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(st); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }

@@ -61,8 +61,10 @@ func dotClass(state string) string {
 }
 
 // prettyJSON indents JSON to show it in an editor, as a user writes it:
-// "<b> & x", not json.Marshal's "\u003cb\u003e \u0026 x" (html/template
-// escapes the page; the JSON need not be).
+// "<b> & x", not "\u003cb\u003e \u0026 x" (html/template escapes the
+// page; the JSON need not be). A task's arguments come through aioctl's
+// status JSON, which HTML-escapes as json.Marshal does (byte for byte, by
+// design): that is undone here, for the editor.
 func prettyJSON(raw json.RawMessage) string {
 	var b bytes.Buffer
 	if len(raw) == 0 {

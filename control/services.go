@@ -285,7 +285,6 @@ func runServicesGetConfig(ctx context.Context, in *Interp, c *call) (*Result, er
 			errs = append(errs, serviceErr(e))
 			continue
 		}
-		raw = termsafe.UnescapeJSONHTML(raw) // MarshalIndent's \u003c: as every JSON answer, "<", not HTML-escaped
 		out[n] = raw
 		b.WriteString(esc(aioservice.TaskName(n)) + ": " + termsafe.Text(string(termsafe.JSON(raw))) + "\n")
 	}

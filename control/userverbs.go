@@ -8,6 +8,7 @@ package control
 // decoding of their arguments are in userverbs_handler.go.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -210,12 +211,13 @@ func userResult(data any, opt Options) (*Result, error) {
 	case fmt.Stringer:
 		text = d.String()
 	default:
-		b, err := json.MarshalIndent(d, "", "  ")
-		b = termsafe.UnescapeJSONHTML(b) // as every JSON answer: "<", not "\u003c"
+		b, err := marshalPlain(d) // as every JSON answer: "<", not "\u003c"
 		if err != nil {
 			return nil, errorf(CodeInternal, "encoding the result: "+err.Error())
 		}
-		text = string(b)
+		var ind bytes.Buffer
+		json.Indent(&ind, b, "", "  ") // valid: marshalPlain made it
+		text = ind.String()
 	}
 	if text != "" && !strings.HasSuffix(text, "\n") {
 		text += "\n"
