@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aiotools-go/aiotools/aiomqtt/fleet"
+	"github.com/aiotools-go/aiotools/aioservice"
 )
 
 // Args are the mqtt service's arguments, the "args" of its services.config
@@ -62,8 +63,9 @@ type Args struct {
 // what status showed (set args, services config) keep their password.
 type Secret string
 
-// SecretMask is how a non-empty Secret is written in JSON.
-const SecretMask = "xxxxx"
+// SecretMask is how a non-empty Secret is written in JSON; a services
+// config change that sends it back keeps the file's value.
+const SecretMask = aioservice.SecretMask
 
 // MarshalJSON writes "xxxxx" (or "" for an empty secret).
 func (s Secret) MarshalJSON() ([]byte, error) {

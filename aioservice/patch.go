@@ -182,6 +182,12 @@ func intoKwargs(e *Entry, patch []byte) []byte {
 	return []byte("{" + strings.Join(top, ", ") + "}")
 }
 
+// SecretMask is how secret arguments are shown (aiomqtt.Secret): a config
+// change whose value for a key the file has is exactly this string keeps
+// the file's value, so a change made from what get-config showed does not
+// write the mask over the password.
+const SecretMask = "xxxxx"
+
 // mergePatchText applies the merge patch (RFC 7396) to the JSON text doc,
 // keeping the text of everything the patch does not name. Both must be
 // valid JSON; the patch an object with each key once.
@@ -297,7 +303,9 @@ func (g *merger) value(raw []byte, base int, pv []byte, depth int, field string)
 	changed := false
 	for i, f := range fields {
 		pf, named := byKey[f.key]
-		if !named {
+		if !named || string(pf.val) == `"`+SecretMask+`"` {
+			// A masked secret sent back (as status or get-config showed
+			// it) keeps what the file has: "${MQTT_PASSWORD}" stays.
 			kept = append(kept, piece{orig[oKey(i):oEnd(i)], i})
 			continue
 		}

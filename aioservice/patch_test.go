@@ -237,3 +237,23 @@ func TestPatchConfigOnAFileWithAProblem(t *testing.T) {
 		t.Errorf("file = %s", b)
 	}
 }
+
+// A secret shown masked and sent back as it was shown keeps the file's
+// value: `services config mqtt` with "password": "xxxxx" (what
+// get-config shows) wrote the mask over "${MQTT_PASSWORD}", and the next
+// load ran without a password.
+func TestMaskedSecretSentBackKeepsTheFilesValue(t *testing.T) {
+	doc := []byte(`{"mqtt": {"enabled": true, "args": {"user": "dev1", "password": "${MQTT_PASSWORD}"}}}`)
+	got, err := mergePatchText(doc, []byte(`{"mqtt": {"args": {"user": "dev2", "password": "xxxxx"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"mqtt": {"enabled": true, "args": {"user": "dev2", "password": "${MQTT_PASSWORD}"}}}`; string(got) != want {
+		t.Errorf("merged:\n%s\nwant\n%s", got, want)
+	}
+	// A new password is written as given.
+	got, _ = mergePatchText(doc, []byte(`{"mqtt": {"args": {"password": "n3w"}}}`))
+	if !strings.Contains(string(got), `"password": "n3w"`) {
+		t.Errorf("a new password: %s", got)
+	}
+}

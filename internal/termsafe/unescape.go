@@ -3,10 +3,9 @@ package termsafe
 import "bytes"
 
 // UnescapeJSONHTML undoes encoding/json's HTML escaping in JSON text b
-// (json.MarshalIndent's "\u003c", "\u003e", "\u0026" for <, > and &),
-// (aioctl's status JSON, which is json.Marshal's byte for byte), so
-// that JSON made with it prints as an encoder without HTML escaping
-// writes it: "<b> & x", ">&2" (shown on a terminal or in a page that
+// ("\u003c", "\u003e", "\u0026" for <, > and &, as in aioctl's status
+// JSON, which is json.Marshal's byte for byte), so that it prints as an
+// encoder without HTML escaping writes it: "<b> & x", ">&2" (shown on a terminal or in a page that
 // escapes its own HTML). An escaped backslash before "u003c" (the six
 // characters typed) is left as it is. b is not modified; it is returned
 // as it is when it holds no escape.
